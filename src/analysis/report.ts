@@ -1,0 +1,161 @@
+/**
+ * Builds the versioned JSON report (schemaVersion 1, DESIGN §3) from the image model.
+ * Pure: no I/O, no formatting of numbers.
+ */
+import type { Warning } from '../errors.js';
+import type { ArchiveFormat, ImageModel } from '../model.js';
+import type { Compression } from '../layer/decompress.js';
+import { displayPath } from '../layer/paths.js';
+import { squash, walk, type Squashed } from './squash.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface ReportLayer {
+  readonly index: number;
+  readonly digest: string;
+  readonly diffId: string;
+  readonly mediaType: string | null;
+  readonly compression: Compression;
+  readonly compressedBytes: number;
+  readonly uncompressedBytes: number;
+  readonly contentBytes: number;
+  readonly entries: number;
+  readonly whiteouts: number;
+  /** contentBytes of this layer that later layers delete or overwrite. */
+  readonly wastedBytes: number;
+  readonly createdBy: string | null;
+  readonly emptyLayerHistory?: readonly string[];
+}
+
+export interface ReportPackage {
+  readonly ecosystem: 'pip' | 'dpkg' | 'apk' | 'npm';
+  readonly name: string;
+  readonly version: string | null;
+  readonly bytes: number;
+  readonly files: number;
+  readonly layers: readonly number[];
+  readonly location?: string;
+}
+
+export interface Finding {
+  readonly code: string;
+  readonly severity: 'info' | 'warning' | 'error';
+  readonly bytes: number;
+  readonly title: string;
+  readonly fix: string;
+  readonly paths: readonly string[];
+}
+
+export interface Report {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly source: { readonly path: string; readonly format: ArchiveFormat; readonly outerCompression: Compression };
+  readonly image: {
+    readonly platform: string;
+    readonly repoTags: readonly string[];
+    readonly configDigest: string;
+    readonly manifestDigest: string | null;
+    readonly created: string | null;
+  };
+  readonly totals: {
+    readonly compressedBytes: number;
+    readonly uncompressedBytes: number;
+    readonly contentBytes: number;
+    readonly finalBytes: number;
+    readonly wastedBytes: number;
+    /** Regular files in the final filesystem. */
+    readonly files: number;
+  };
+  readonly layers: readonly ReportLayer[];
+  readonly packages: readonly ReportPackage[];
+  readonly directories: readonly { readonly path: string; readonly bytes: number; readonly files: number }[];
+  readonly largestFiles: readonly { readonly path: string; readonly bytes: number; readonly layer: number }[];
+  readonly wasted: readonly { readonly path: string; readonly bytes: number; readonly layer: number; readonly by: number }[];
+  readonly findings: readonly Finding[];
+  readonly warnings: readonly Warning[];
+}
+
+export interface ReportOptions {
+  /** How many rows of largest files / directories / wasted paths to keep. */
+  readonly top?: number;
+  /** Folder depth for the directory table. */
+  readonly depth?: number;
+}
+
+export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report {
+  const top = opts.top ?? 10;
+  const depth = opts.depth ?? 3;
+  const fs = squash(model.layers.map((l) => l.scan));
+  const layers: ReportLayer[] = model.layers.map((l) => ({
+    index: l.index,
+    digest: l.digest,
+    diffId: l.diffId,
+    mediaType: l.mediaType,
+    compression: l.compression,
+    compressedBytes: l.compressedBytes,
+    uncompressedBytes: l.uncompressedBytes,
+    contentBytes: l.scan.contentBytes,
+    entries: l.scan.entries,
+    whiteouts: l.scan.whiteouts,
+    wastedBytes: fs.wastedBytesByLayer[l.index] ?? 0,
+    createdBy: l.createdBy,
+    ...(l.emptyLayerHistory ? { emptyLayerHistory: l.emptyLayerHistory } : {}),
+  }));
+  const sum = (f: (l: ReportLayer) => number): number => layers.reduce((a, l) => a + f(l), 0);
+  const contentBytes = sum((l) => l.contentBytes);
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    source: model.source,
+    image: model.image,
+    totals: {
+      compressedBytes: sum((l) => l.compressedBytes),
+      uncompressedBytes: sum((l) => l.uncompressedBytes),
+      contentBytes,
+      finalBytes: fs.finalBytes,
+      wastedBytes: contentBytes - fs.finalBytes,
+      files: fs.finalFiles,
+    },
+    layers,
+    packages: [],
+    directories: largestDirectories(fs, depth, top),
+    largestFiles: largestFiles(fs, top),
+    wasted: [...fs.wastedPaths]
+      .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path))
+      .slice(0, top)
+      .map((w) => ({ ...w, path: displayPath(w.path) })),
+    findings: [],
+    warnings: model.warnings,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function largestFiles(fs: Squashed, top: number): { path: string; bytes: number; layer: number }[] {
+  const rows: { path: string; bytes: number; layer: number }[] = [];
+  walk(fs.root, '', (path, e) => {
+    if (e.kind === 'file' && e.size > 0) rows.push({ path, bytes: e.size, layer: e.layer });
+  });
+  rows.sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
+  return rows.slice(0, top).map((r) => ({ ...r, path: displayPath(r.path) }));
+}
+
+/** The largest folders at depth ≤ `depth`, each with the bytes and files below it. */
+function largestDirectories(fs: Squashed, depth: number, top: number): { path: string; bytes: number; files: number }[] {
+  const dirs = new Map<string, { bytes: number; files: number }>();
+  walk(fs.root, '', (path, e) => {
+    if (e.kind !== 'file' && e.kind !== 'symlink') return;
+    const parts = path.split('/');
+    for (let d = 1; d < parts.length && d <= depth; d++) {
+      const dir = parts.slice(0, d).join('/');
+      let acc = dirs.get(dir);
+      if (!acc) dirs.set(dir, (acc = { bytes: 0, files: 0 }));
+      acc.bytes += e.size;
+      if (e.kind === 'file') acc.files++;
+    }
+  });
+  return [...dirs.entries()]
+    .map(([path, v]) => ({ path: displayPath(path), ...v }))
+    .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path))
+    .slice(0, top);
+}

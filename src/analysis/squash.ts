@@ -1,0 +1,155 @@
+/**
+ * Merges layer scans into the final filesystem, applying the OCI whiteout rules:
+ * a layer's opaque markers and `.wh.` deletions hide LOWER layers only (so they are applied
+ * before the layer's own entries), a non-directory replacing a directory hides what was
+ * under it, and anything replaced or hidden is waste, charged to the layer that shipped it
+ * and counted once. Pure: plain data in, plain data out.
+ */
+import type { EntryKind, LayerScan } from '../layer/scan.js';
+
+export interface FinalEntry {
+  readonly kind: EntryKind;
+  /** contentBytes of the entry (file size, symlink target length, else 0). */
+  readonly size: number;
+  /** Index of the layer that put it there. */
+  readonly layer: number;
+  readonly target?: string;
+}
+
+/** A node of the merged tree; an entry and children may coexist (as in a flat path map). */
+export interface FsNode {
+  entry?: FinalEntry;
+  children?: Map<string, FsNode>;
+}
+
+export interface WastedPath {
+  readonly path: string;
+  readonly bytes: number;
+  /** Layer that shipped the bytes. */
+  readonly layer: number;
+  /** Layer that deleted or replaced them. */
+  readonly by: number;
+}
+
+export interface Squashed {
+  readonly root: FsNode;
+  /** contentBytes over the merged filesystem. */
+  readonly finalBytes: number;
+  /** Regular files in the merged filesystem. */
+  readonly finalFiles: number;
+  /** Per layer: its contentBytes that a later layer deleted or replaced. */
+  readonly wastedBytesByLayer: readonly number[];
+  /** Every deleted or replaced entry of non-zero size. */
+  readonly wastedPaths: readonly WastedPath[];
+}
+
+type LayerInput = Pick<LayerScan, 'files' | 'opaqueDirs' | 'deletions'>;
+
+export function squash(layers: readonly LayerInput[]): Squashed {
+  const root: FsNode = {};
+  const wasted = layers.map(() => 0);
+  const wastedPaths: WastedPath[] = [];
+
+  const drop = (node: FsNode, path: string, by: number, withSelf: boolean): void => {
+    if (withSelf && node.entry) {
+      if (node.entry.size > 0) {
+        wasted[node.entry.layer]! += node.entry.size;
+        wastedPaths.push({ path, bytes: node.entry.size, layer: node.entry.layer, by });
+      }
+      node.entry = undefined;
+    }
+    if (node.children) {
+      for (const [name, child] of node.children) drop(child, path === '' ? name : `${path}/${name}`, by, true);
+      node.children = undefined;
+    }
+  };
+
+  const find = (path: string): { parent: FsNode; name: string; node: FsNode | undefined } | undefined => {
+    let cur = root;
+    const parts = path.split('/');
+    for (let i = 0; i < parts.length - 1; i++) {
+      const next = cur.children?.get(parts[i]!);
+      if (!next) return undefined;
+      cur = next;
+    }
+    const name = parts[parts.length - 1]!;
+    return { parent: cur, name, node: cur.children?.get(name) };
+  };
+
+  const ensure = (path: string): FsNode => {
+    if (path === '') return root;
+    let cur = root;
+    let start = 0;
+    for (;;) {
+      const slash = path.indexOf('/', start);
+      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
+      cur.children ??= new Map();
+      let next = cur.children.get(name);
+      if (!next) {
+        next = {};
+        cur.children.set(name, next);
+      }
+      cur = next;
+      if (slash < 0) return cur;
+      start = slash + 1;
+    }
+  };
+
+  layers.forEach((layer, li) => {
+    for (const dir of layer.opaqueDirs) {
+      const node = dir === '' ? root : find(dir)?.node;
+      if (node) drop(node, dir, li, false);
+    }
+    for (const p of layer.deletions) {
+      if (p === '') continue;
+      const f = find(p);
+      if (f?.node) {
+        drop(f.node, p, li, true);
+        f.parent.children!.delete(f.name);
+      }
+    }
+    for (const e of layer.files) {
+      const node = ensure(e.path);
+      const prev = node.entry;
+      if (prev) {
+        if (prev.kind === 'dir' && e.kind !== 'dir') drop(node, e.path, li, false);
+        if (prev.size > 0) {
+          wasted[prev.layer]! += prev.size;
+          wastedPaths.push({ path: e.path, bytes: prev.size, layer: prev.layer, by: li });
+        }
+      }
+      node.entry = e.kind === 'symlink' ? { kind: e.kind, size: e.size, layer: li, target: e.target } : { kind: e.kind, size: e.size, layer: li };
+    }
+  });
+
+  let finalBytes = 0;
+  let finalFiles = 0;
+  walk(root, '', (_p, e) => {
+    if (e.kind === 'file' || e.kind === 'symlink') finalBytes += e.size;
+    if (e.kind === 'file') finalFiles++;
+  });
+  return { root, finalBytes, finalFiles, wastedBytesByLayer: wasted, wastedPaths };
+}
+
+/** Visits every entry of the merged tree, depth first, children in insertion order. */
+export function walk(node: FsNode, path: string, visit: (path: string, e: FinalEntry) => void): void {
+  if (node.entry) visit(path, node.entry);
+  if (node.children) {
+    for (const [name, child] of node.children) walk(child, path === '' ? name : `${path}/${name}`, visit);
+  }
+}
+
+/** The entry at a normalised path, or undefined. */
+export function lookup(root: FsNode, path: string): FinalEntry | undefined {
+  if (path === '') return root.entry;
+  let cur: FsNode | undefined = root;
+  let start = 0;
+  for (;;) {
+    const slash = path.indexOf('/', start);
+    const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
+    cur = cur.children?.get(name);
+    if (!cur) return undefined;
+    if (slash < 0) return cur.entry;
+    start = slash + 1;
+  }
+}

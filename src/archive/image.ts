@@ -1,0 +1,457 @@
+/**
+ * Assembles the image model from everything the outer archive held: finds the format
+ * (OCI index, docker manifest.json or both), picks the image and platform, matches layers to
+ * their scans, and verifies digests and diff_ids. The only module that knows docker vs OCI.
+ */
+import { ImgsizeError, type Warning } from '../errors.js';
+import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
+import { resolveMember, type BlobRecord, type OuterContents } from './outer.js';
+import { displayPath } from '../layer/paths.js';
+
+export interface AssembleOptions {
+  /** `os/arch[/variant]`; default linux/amd64 (with the single-other-platform fallback). */
+  readonly platform?: string;
+  /** A tag or reference name to pick one image out of several. */
+  readonly image?: string;
+  /** When false, digest and diff_id mismatches become warnings. */
+  readonly verify: boolean;
+  /** Path as the user gave it ('-' for stdin). */
+  readonly sourcePath: string;
+}
+
+export const DEFAULT_PLATFORM = 'linux/amd64';
+const MAX_INDEX_DEPTH = 8;
+const DIGEST_RE = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+const IMAGE_CONFIG_TYPES = new Set(['application/vnd.oci.image.config.v1+json', 'application/vnd.docker.container.image.v1+json']);
+
+type Json = Record<string, unknown>;
+
+interface Candidate {
+  readonly platform: string;
+  readonly names: string[];
+  /** Layer locations in order, with what we know of each. */
+  readonly layers: readonly { readonly member: string; readonly digest?: string; readonly size?: number; readonly mediaType: string | null }[];
+  readonly config: BlobRecord | undefined;
+  readonly configMember: string;
+  readonly configDigest?: string;
+  readonly manifestDigest: string | null;
+  readonly key: string;
+}
+
+interface Absent {
+  readonly platform: string | null;
+  readonly digest: string;
+}
+
+export function assembleImage(outer: OuterContents, opts: AssembleOptions): ImageModel {
+  const warnings: Warning[] = [];
+  const notices: string[] = [];
+  const indexBlob = resolveMember(outer.entries, 'index.json');
+  const manifestBlob = resolveMember(outer.entries, 'manifest.json');
+
+  let format: ArchiveFormat;
+  let candidates: Candidate[] = [];
+  const absent: Absent[] = [];
+  if (indexBlob) {
+    const index = parseJson(indexBlob, 'index.json');
+    if (!isObject(index)) throw new ImgsizeError('format', 'index.json', 'not a JSON object');
+    if ('layers' in index || 'config' in index) {
+      throw new ImgsizeError('format', 'index.json', 'holds an image manifest, not an image index', {
+        hint: 'an OCI layout needs index.json to list its manifests',
+      });
+    }
+    if (index.manifests !== null && index.manifests !== undefined && !Array.isArray(index.manifests)) {
+      throw new ImgsizeError('format', 'index.json', '"manifests" is not a list');
+    }
+    candidates = walkIndex(outer, index, 0, new Set(), [], absent, warnings);
+    format = manifestBlob ? 'docker+oci' : 'oci';
+    if (candidates.length === 0 && !manifestBlob) {
+      const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${absent.map((a) => short(a.digest)).join(', ')})` : 'it lists no image manifests';
+      throw new ImgsizeError('format', 'index.json', `no image in this archive: ${why}`);
+    }
+    if (candidates.length > 0 && manifestBlob) addRepoTags(outer, manifestBlob, candidates);
+  } else {
+    format = 'docker';
+  }
+  if (candidates.length === 0) {
+    if (!manifestBlob) {
+      if (resolveMember(outer.entries, 'repositories')) {
+        throw new ImgsizeError('format', opts.sourcePath, 'pre-Docker-1.10 archive (no manifest.json) is not supported', {
+          hint: 'load it and save it again with a current Docker',
+        });
+      }
+      throw new ImgsizeError('format', opts.sourcePath, 'not an image archive: no index.json or manifest.json found', {
+        hint: 'expected the output of docker save, an oci-archive or an OCI layout folder',
+      });
+    }
+    candidates = dockerCandidates(outer, manifestBlob);
+  }
+
+  const chosen = choose(candidates, absent, opts, notices);
+  for (const a of absent) {
+    if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short(a.digest)} is not in the archive (partial export)`);
+  }
+
+  const fail = (code: 'digest-mismatch' | 'format', what: string, why: string): void => {
+    if (opts.verify) throw new ImgsizeError(code, what, why, { hint: 'use --no-verify to report anyway, with a warning' });
+    warnings.push({ code, message: `${what}: ${why}` });
+  };
+
+  if (!chosen.config) {
+    throw new ImgsizeError('missing-blob', chosen.configMember, `the image config is not in the archive`);
+  }
+  const config = parseJson(chosen.config, chosen.configMember);
+  if (!isObject(config)) throw new ImgsizeError('format', chosen.configMember, 'image config is not a JSON object');
+  if (chosen.configDigest) verifyBlob(chosen.config, chosen.configDigest, undefined, 'image config', fail);
+
+  const rootfs = getCaseInsensitive(config, 'rootfs');
+  const diffIds = isObject(rootfs) && Array.isArray(rootfs.diff_ids) ? (rootfs.diff_ids as unknown[]).map(String) : undefined;
+  if (!diffIds) warnings.push({ code: 'no-diff-ids', message: 'the image config has no rootfs.diff_ids; layers were not checked against it' });
+  else if (diffIds.length !== chosen.layers.length) {
+    fail('format', 'image config', `lists ${diffIds.length} diff_ids for ${chosen.layers.length} layers`);
+  }
+
+  const history = Array.isArray(config.history) ? (config.history as unknown[]).filter(isObject) : [];
+  const steps = mapHistory(history, chosen.layers.length);
+
+  const layers: ModelLayer[] = chosen.layers.map((l, index) => {
+    const blob = resolveMember(outer.entries, l.member);
+    const label = `layer ${index + 1} (${l.digest ? short(l.digest) : displayPath(l.member)})`;
+    if (!blob) throw new ImgsizeError('missing-blob', label, `blob ${l.digest ?? displayPath(l.member)} is not in the archive`);
+    if (blob.size === 0) throw new ImgsizeError('corrupt', label, 'the layer blob is empty (0 bytes)');
+    if (!blob.scan) {
+      const why = blob.scanError instanceof ImgsizeError || blob.scanError ? blob.scanError.message : 'not a tar archive';
+      throw new ImgsizeError('corrupt', label, why);
+    }
+    if (l.digest) verifyBlob(blob, l.digest, l.size, label, fail);
+    const diffId = blob.scan.diffId ?? blob.digest;
+    const want = diffIds?.[index];
+    if (want !== undefined && want !== diffId) {
+      fail('digest-mismatch', label, `diff_id mismatch: the config says ${want}, the layer's tar hashes to ${diffId}`);
+    }
+    const step = steps[index];
+    return {
+      index,
+      digest: l.digest ?? blob.digest,
+      diffId,
+      mediaType: l.mediaType,
+      compression: blob.scan.compression,
+      compressedBytes: blob.size,
+      uncompressedBytes: blob.scan.uncompressedBytes,
+      createdBy: step?.createdBy ?? null,
+      ...(step && step.empty.length > 0 ? { emptyLayerHistory: step.empty } : {}),
+      scan: blob.scan,
+    };
+  });
+
+  const created = typeof config.created === 'string' ? config.created : null;
+  return {
+    source: { path: opts.sourcePath, format, outerCompression: outer.outerCompression },
+    image: {
+      platform: chosen.platform,
+      repoTags: chosen.names,
+      configDigest: chosen.configDigest ?? chosen.config.digest,
+      manifestDigest: chosen.manifestDigest,
+      created,
+    },
+    layers,
+    warnings,
+    notices,
+  };
+}
+
+function verifyBlob(
+  blob: BlobRecord,
+  digest: string,
+  size: number | undefined,
+  label: string,
+  fail: (code: 'digest-mismatch' | 'format', what: string, why: string) => void,
+): void {
+  if (digest.startsWith('sha256:')) {
+    if (blob.digest !== digest) fail('digest-mismatch', label, `digest mismatch: expected ${digest}, the blob hashes to ${blob.digest}`);
+  }
+  if (size !== undefined && size !== blob.size) fail('digest-mismatch', label, `size mismatch: the descriptor says ${size} bytes, the blob has ${blob.size}`);
+}
+
+function mapHistory(history: Json[], layerCount: number): { createdBy: string | null; empty: string[] }[] {
+  const out: { createdBy: string | null; empty: string[] }[] = [];
+  let pending: string[] = [];
+  for (const h of history) {
+    const by = typeof h.created_by === 'string' ? h.created_by : typeof h.comment === 'string' ? h.comment : '';
+    if (h.empty_layer === true) {
+      pending.push(by);
+      continue;
+    }
+    out.push({ createdBy: by || null, empty: pending });
+    pending = [];
+  }
+  if (pending.length > 0 && out.length > 0 && out.length === layerCount) {
+    out[out.length - 1] = { ...out[out.length - 1]!, empty: [...out[out.length - 1]!.empty, ...pending] };
+  }
+  return out.slice(0, layerCount);
+}
+
+function walkIndex(
+  outer: OuterContents,
+  index: Json,
+  depth: number,
+  visited: Set<string>,
+  names: string[],
+  absent: Absent[],
+  warnings: Warning[],
+): Candidate[] {
+  if (depth > MAX_INDEX_DEPTH) throw new ImgsizeError('format', 'index', `image indexes nested deeper than ${MAX_INDEX_DEPTH} levels`);
+  const out: Candidate[] = [];
+  const manifests = Array.isArray(index.manifests) ? index.manifests : [];
+  for (const d of manifests) {
+    if (!isObject(d) || typeof d.digest !== 'string') continue;
+    const descDigest: string = d.digest;
+    const annotations = isObject(d.annotations) ? d.annotations : {};
+    const platform = platformOf(d.platform);
+    if (annotations['vnd.docker.reference.type'] === 'attestation-manifest' || platform === 'unknown/unknown') continue;
+    const m = DIGEST_RE.exec(d.digest);
+    if (!m) continue;
+    const member = `blobs/${m[1]}/${m[2]}`;
+    const blob = resolveMember(outer.entries, member);
+    if (!blob) {
+      absent.push({ platform, digest: d.digest });
+      continue;
+    }
+    const myNames = [...names];
+    for (const k of ['io.containerd.image.name', 'org.opencontainers.image.ref.name']) {
+      const v = annotations[k];
+      if (typeof v === 'string' && v && !myNames.includes(v)) myNames.push(v);
+    }
+    if (blob.jsonTooLarge) throw new ImgsizeError('limit', member, 'manifest larger than 16 MiB');
+    if (!blob.json) continue; // not JSON: not a manifest (an artifact blob)
+    let body: unknown;
+    try {
+      body = JSON.parse(blob.json.toString('utf8'));
+    } catch {
+      continue;
+    }
+    if (!isObject(body)) continue;
+    const mt = typeof body.mediaType === 'string' ? body.mediaType : typeof d.mediaType === 'string' ? d.mediaType : '';
+    const isIndex = mt.includes('index') || mt.includes('manifest.list') || (Array.isArray(body.manifests) && !('layers' in body));
+    if (isIndex) {
+      if (visited.has(d.digest)) {
+        warnings.push({ code: 'index-loop', message: `index ${short(d.digest)} refers to itself; loop skipped` });
+        continue;
+      }
+      visited.add(d.digest);
+      out.push(...walkIndex(outer, body, depth + 1, visited, myNames, absent, warnings));
+      visited.delete(d.digest);
+      continue;
+    }
+    if (!isObject(body.config) || !Array.isArray(body.layers)) continue;
+    const cfgDesc = body.config;
+    const cfgType = typeof cfgDesc.mediaType === 'string' ? cfgDesc.mediaType : undefined;
+    if (typeof body.artifactType === 'string' || (cfgType !== undefined && !IMAGE_CONFIG_TYPES.has(cfgType))) continue;
+    if (typeof cfgDesc.digest !== 'string') throw new ImgsizeError('format', `manifest ${short(d.digest)}`, 'config descriptor has no digest');
+    const cm = DIGEST_RE.exec(cfgDesc.digest);
+    if (!cm) throw new ImgsizeError('format', `manifest ${short(d.digest)}`, `invalid config digest "${cfgDesc.digest}"`);
+    const configMember = `blobs/${cm[1]}/${cm[2]}`;
+    const config = resolveMember(outer.entries, configMember);
+    let plat = platform;
+    if (!plat && config?.json) {
+      try {
+        const c: unknown = JSON.parse(config.json.toString('utf8'));
+        if (isObject(c)) plat = platformOf({ os: c.os, architecture: c.architecture, variant: c.variant });
+      } catch {
+        /* reported when chosen */
+      }
+    }
+    const layers = (body.layers as unknown[]).map((l, i) => {
+      if (!isObject(l) || typeof l.digest !== 'string') {
+        throw new ImgsizeError('format', `manifest ${short(descDigest)}`, `layer ${i + 1} has no digest`);
+      }
+      const lm = DIGEST_RE.exec(l.digest);
+      if (!lm) throw new ImgsizeError('format', `manifest ${short(descDigest)}`, `invalid layer digest "${l.digest}"`);
+      return {
+        member: `blobs/${lm[1]}/${lm[2]}`,
+        digest: l.digest,
+        ...(typeof l.size === 'number' ? { size: l.size } : {}),
+        mediaType: typeof l.mediaType === 'string' ? l.mediaType : null,
+      };
+    });
+    out.push({
+      platform: plat ?? 'unknown',
+      names: myNames,
+      layers,
+      config,
+      configMember,
+      configDigest: cfgDesc.digest,
+      manifestDigest: d.digest,
+      key: d.digest,
+    });
+  }
+  // the same manifest reached twice (two tags) is one image
+  const seen = new Map<string, Candidate>();
+  for (const c of out) {
+    const prev = seen.get(c.key);
+    if (prev) {
+      for (const n of c.names) if (!prev.names.includes(n)) prev.names.push(n);
+    } else seen.set(c.key, c);
+  }
+  return [...seen.values()];
+}
+
+function dockerCandidates(outer: OuterContents, manifestBlob: BlobRecord): Candidate[] {
+  const manifest = parseJson(manifestBlob, 'manifest.json');
+  if (manifest === null) throw new ImgsizeError('format', 'manifest.json', 'is null: the archive lists no image');
+  if (!Array.isArray(manifest)) throw new ImgsizeError('format', 'manifest.json', 'is not a list of images');
+  if (manifest.length === 0) throw new ImgsizeError('format', 'manifest.json', 'is an empty list: the archive holds no image');
+  return manifest.map((raw, i) => {
+    if (!isObject(raw)) throw new ImgsizeError('format', 'manifest.json', `entry ${i + 1} is not an object`);
+    const e = lowerKeys(raw);
+    if (typeof e.config !== 'string') throw new ImgsizeError('format', 'manifest.json', `entry ${i + 1} has no Config`);
+    if (!Array.isArray(e.layers) || !e.layers.every((l) => typeof l === 'string')) {
+      throw new ImgsizeError('format', 'manifest.json', `entry ${i + 1} has no Layers list`);
+    }
+    const config = resolveMember(outer.entries, e.config);
+    let platform = 'unknown';
+    if (config?.json) {
+      try {
+        const c: unknown = JSON.parse(config.json.toString('utf8'));
+        if (isObject(c)) platform = platformOf({ os: c.os, architecture: c.architecture, variant: c.variant }) ?? 'unknown';
+      } catch {
+        /* reported when chosen */
+      }
+    }
+    const sources = isObject(e.layersources) ? e.layersources : {};
+    const layers = (e.layers as string[]).map((member) => {
+      const hex = /([a-f0-9]{64})/.exec(member)?.[1];
+      const src = hex ? sources[`sha256:${hex}`] : undefined;
+      return { member, mediaType: isObject(src) && typeof src.mediaType === 'string' ? src.mediaType : null };
+    });
+    const tags = Array.isArray(e.repotags) ? e.repotags.filter((t): t is string => typeof t === 'string') : [];
+    return { platform, names: tags, layers, config, configMember: e.config, manifestDigest: null, key: `${e.config}#${i}` };
+  });
+}
+
+/** Docker ≥ 25 and containerd exports name their images in manifest.json: borrow the tags. */
+function addRepoTags(outer: OuterContents, manifestBlob: BlobRecord, candidates: Candidate[]): void {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(manifestBlob.json?.toString('utf8') ?? 'null');
+  } catch {
+    return;
+  }
+  if (!Array.isArray(manifest)) return;
+  for (const raw of manifest) {
+    if (!isObject(raw)) continue;
+    const e = lowerKeys(raw);
+    if (typeof e.config !== 'string' || !Array.isArray(e.repotags)) continue;
+    const cfg = resolveMember(outer.entries, e.config);
+    for (const c of candidates) {
+      if (cfg && c.config === cfg) {
+        for (const t of e.repotags) if (typeof t === 'string' && !c.names.includes(t)) c.names.unshift(t);
+      }
+    }
+  }
+}
+
+function choose(candidates: Candidate[], absent: Absent[], opts: AssembleOptions, notices: string[]): Candidate {
+  let pool = candidates;
+  if (opts.image !== undefined) {
+    pool = candidates.filter((c) => c.names.some((n) => nameMatches(n, opts.image!)));
+    if (pool.length === 0) {
+      const all = candidates.flatMap((c) => c.names);
+      throw new ImgsizeError('platform', `--image ${opts.image}`, `no such image in the archive; it holds: ${all.length ? all.join(', ') : '(untagged images only)'}`);
+    }
+  }
+  const want = opts.platform ?? DEFAULT_PLATFORM;
+  const matches = pool.filter((c) => platformMatches(c.platform, want));
+  if (matches.length > 0) {
+    const chosen = matches[0]!;
+    if (matches.length > 1) {
+      notices.push(
+        `the archive holds ${matches.length} ${want} images; using the first (${chosen.names[0] ?? chosen.manifestDigest ?? chosen.configMember}); choose another with --image`,
+      );
+    }
+    return chosen;
+  }
+  const missing = absent.find((a) => a.platform && platformMatches(a.platform, want));
+  if (missing) {
+    throw new ImgsizeError('missing-blob', want, `the ${want} image is listed in the index but its manifest ${short(missing.digest)} is not in the archive (partial export)`, {
+      hint: `choose one that is present with --platform: ${unique(pool.map((c) => c.platform)).join(', ')}`,
+    });
+  }
+  const platforms = unique(pool.map((c) => c.platform));
+  if (opts.platform === undefined && pool.length === 1) {
+    notices.push(`no ${want} image in the archive; using its only image, ${pool[0]!.platform}`);
+    return pool[0]!;
+  }
+  throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in the archive; it holds: ${platforms.join(', ')}`, {
+    hint: 'choose one with --platform',
+  });
+}
+
+export function platformMatches(have: string, want: string): boolean {
+  const h = canonicalPlatform(have).split('/');
+  const w = canonicalPlatform(want).split('/');
+  if (h[0] !== w[0] || h[1] !== w[1]) return false;
+  if (w.length < 3) return true;
+  return h[2] === w[2];
+}
+
+function canonicalPlatform(p: string): string {
+  const parts = p.toLowerCase().split('/');
+  if (parts[1] === 'arm64' && parts[2] === 'v8') parts.length = 2;
+  if (parts[1] === 'amd64' && parts[2] === 'v1') parts.length = 2;
+  if (parts[1] === 'x86_64') parts[1] = 'amd64';
+  if (parts[1] === 'aarch64') parts[1] = 'arm64';
+  return parts.join('/');
+}
+
+function nameMatches(name: string, want: string): boolean {
+  if (name === want) return true;
+  const norm = (s: string): string => {
+    let r = s.replace(/^docker\.io\/(library\/)?/, '');
+    if (!/:[^/]+$/.test(r) && !r.includes('@')) r += ':latest';
+    return r;
+  };
+  return norm(name) === norm(want);
+}
+
+function platformOf(p: unknown): string | null {
+  if (!isObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') return null;
+  return typeof p.variant === 'string' && p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+function parseJson(blob: BlobRecord, what: string): unknown {
+  if (blob.jsonTooLarge) throw new ImgsizeError('limit', what, 'larger than 16 MiB: not image metadata');
+  if (!blob.json) {
+    throw new ImgsizeError('format', what, blob.size === 0 ? 'is empty (0 bytes), not JSON' : 'is not JSON');
+  }
+  try {
+    return JSON.parse(blob.json.toString('utf8')) as unknown;
+  } catch (e) {
+    throw new ImgsizeError('format', what, `is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function lowerKeys(o: Json): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(o)) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function getCaseInsensitive(o: Json, key: string): unknown {
+  if (key in o) return o[key];
+  for (const [k, v] of Object.entries(o)) if (k.toLowerCase() === key) return v;
+  return undefined;
+}
+
+function unique<T>(xs: T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function short(digest: string): string {
+  const i = digest.indexOf(':');
+  return i < 0 ? digest.slice(0, 12) : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 13)}`;
+}

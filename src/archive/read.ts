@@ -1,0 +1,44 @@
+/**
+ * Entry point of the archive module: opens what the user named (a file, an OCI layout folder,
+ * or a stream such as stdin), reads it once and assembles the image model.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { ImgsizeError } from '../errors.js';
+import type { ImageModel } from '../model.js';
+import { readOuterDirectory, readOuterStream, type ReadOptions } from './outer.js';
+import { assembleImage, type AssembleOptions } from './image.js';
+
+export type ImageSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string };
+
+export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath'> & ReadOptions;
+
+export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
+  if ('stream' in src) {
+    const outer = await readOuterStream(src.stream, opts);
+    return assembleImage(outer, { ...opts, sourcePath: src.label });
+  }
+  let st;
+  try {
+    st = await stat(src.path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImgsizeError('input', src.path, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? (e as Error).message})`);
+  }
+  const outer = st.isDirectory()
+    ? await readOuterDirectory(src.path, opts)
+    : await readOuterStream(openFile(src.path), opts);
+  return assembleImage(outer, { ...opts, sourcePath: src.path });
+}
+
+async function* openFile(path: string): AsyncGenerator<Buffer> {
+  const s = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of s) yield chunk as Buffer;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImgsizeError('input', path, `cannot read (${code ?? (e as Error).message})`);
+  } finally {
+    s.destroy();
+  }
+}

@@ -1,0 +1,255 @@
+/**
+ * Scans ONE layer byte stream into plain data: sniff the compression from the magic bytes,
+ * decompress while streaming, hash the tar stream (diffId), read the tar headers, count, and
+ * capture the few small files the package detectors ask for. Knows nothing of manifests.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { ImgsizeError } from '../errors.js';
+import { TarReader, type EntrySink, type TarEntry, printable } from '../tar/reader.js';
+import { createDecoder, sniffCompression, type Compression, type Decoder } from './decompress.js';
+import { normalizePath, whiteoutOf } from './paths.js';
+
+export type EntryKind = 'file' | 'symlink' | 'hardlink' | 'dir' | 'other';
+
+/** One member of a layer that is not a whiteout. */
+export interface LayerEntry {
+  /** Normalised path (raw bytes as latin1). */
+  readonly path: string;
+  readonly kind: EntryKind;
+  /** contentBytes of this entry: file size, symlink target length in bytes, else 0. */
+  readonly size: number;
+  /** Raw symlink target, for symlinks only. */
+  readonly target?: string;
+}
+
+export interface LayerScan {
+  readonly compression: Compression;
+  /** Length of the decompressed tar stream, headers and padding included. */
+  readonly uncompressedBytes: number;
+  /** sha256 of the decompressed tar stream; undefined for uncompressed layers (= the blob digest). */
+  readonly diffId: string | undefined;
+  /** Tar members as `tar -tv` lists them (PAX / GNU long-name headers excluded). */
+  readonly entries: number;
+  /** Regular-file sizes + symlink target lengths; hardlinks count 0. */
+  readonly contentBytes: number;
+  readonly whiteouts: number;
+  /** Non-whiteout members in archive order. */
+  readonly files: readonly LayerEntry[];
+  /** Folders whose lower-layer children this layer hides (`.wh..wh..opq`). */
+  readonly opaqueDirs: readonly string[];
+  /** Paths this layer deletes from the lower layers (`.wh.<name>`). */
+  readonly deletions: readonly string[];
+  /** Small files captured for the detectors, keyed by normalised path (last one wins). */
+  readonly captured: ReadonlyMap<string, Buffer>;
+}
+
+export interface ScanOptions {
+  /** Which regular files to capture (path is normalised); return the byte cap, or 0 to skip. */
+  readonly capture?: (path: string, size: number) => number;
+  /** Largest tail of bytes accepted after the tar's end-of-archive marker. */
+  readonly maxTrailingBytes?: number;
+  /** Output/input ratio above which a stream (once past 1 GiB) is refused as a bomb. */
+  readonly maxRatio?: number;
+}
+
+/** Real layers end with at most a few KiB of zero padding; far more is a decompression bomb. */
+export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
+/** gzip cannot exceed ~1032:1; zstd can reach millions:1 on crafted input. */
+export const DEFAULT_MAX_RATIO = 20_000;
+const RATIO_FLOOR = 1 << 30;
+
+/**
+ * An EntrySink for a layer blob. Feed the raw blob bytes; `finish()` returns the scan.
+ * It never throws from write(): a failure is recorded and the rest is drained, so that the
+ * outer archive can go on (the blob may not even be a layer). `finish()` throws it.
+ */
+export class LayerScanner implements EntrySink {
+  private head: Buffer[] = [];
+  private headBytes = 0;
+  private compression: Compression | undefined;
+  private decoder: Decoder | undefined;
+  private hash: Hash | undefined;
+  private readonly tar: TarReader;
+  private failure: Error | undefined;
+  private inBytes = 0;
+  private outBytes = 0;
+  private contentBytes = 0;
+  private whiteouts = 0;
+  private readonly files: LayerEntry[] = [];
+  private readonly opaqueDirs: string[] = [];
+  private readonly deletions: string[] = [];
+  private readonly captured = new Map<string, Buffer>();
+  private readonly opts: ScanOptions;
+
+  constructor(opts: ScanOptions = {}) {
+    this.opts = opts;
+    this.tar = new TarReader({ entry: (e) => this.onEntry(e) });
+  }
+
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.failure) return;
+    this.inBytes += chunk.length;
+    if (this.compression === undefined) {
+      this.head.push(chunk);
+      this.headBytes += chunk.length;
+      if (this.headBytes < 4) return;
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      return this.start(head);
+    }
+    return this.feed(chunk);
+  }
+
+  end(): void {
+    // the archive module calls finish(); nothing to do per EntrySink contract
+  }
+
+  private start(head: Buffer): void | Promise<void> {
+    this.compression = sniffCompression(head);
+    if (this.compression !== 'none') {
+      this.hash = createHash('sha256');
+      this.decoder = createDecoder(this.compression, (out) => this.onTar(out));
+    }
+    return this.feed(head);
+  }
+
+  private feed(chunk: Buffer): void | Promise<void> {
+    try {
+      if (this.decoder) {
+        const r = this.decoder.write(chunk);
+        if (r) return r.catch((e: unknown) => this.fail(e));
+      } else {
+        this.onTar(chunk);
+      }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private onTar(out: Buffer): void {
+    this.outBytes += out.length;
+    this.hash?.update(out);
+    if (this.tar.ended) {
+      this.tar.write(out);
+      this.checkTail();
+      return;
+    }
+    if (this.outBytes > RATIO_FLOOR && this.compression !== 'none') {
+      const ratio = this.outBytes / Math.max(1, this.inBytes);
+      if (ratio > (this.opts.maxRatio ?? DEFAULT_MAX_RATIO)) {
+        throw new ImgsizeError('limit', 'layer', `decompression bomb: ${this.outBytes} bytes inflated from ${this.inBytes} (ratio over ${Math.floor(ratio)}:1)`);
+      }
+    }
+    const r = this.tar.write(out);
+    if (r) throw new ImgsizeError('internal', 'layer', 'layer sinks must be synchronous');
+    if (this.tar.ended) this.checkTail();
+  }
+
+  private checkTail(): void {
+    // Data after the end-of-archive marker is legal (eStargz keeps its TOC there, tar tools
+    // ignore it), but gigabytes of zeros after it are a decompression bomb.
+    if (this.tar.trailingData) return;
+    const tail = this.outBytes - this.tar.endOffset;
+    const max = this.opts.maxTrailingBytes ?? DEFAULT_MAX_TRAILING_BYTES;
+    if (tail > max) {
+      throw new ImgsizeError('limit', 'layer', `decompression bomb: over ${max} zero bytes after the end of the tar archive`);
+    }
+  }
+
+  private fail(e: unknown): void {
+    if (this.failure) return;
+    this.failure = e instanceof Error ? e : new Error(String(e));
+    this.decoder = undefined;
+    this.hash = undefined;
+  }
+
+  private onEntry(e: TarEntry): EntrySink | undefined {
+    const path = normalizePath(e.name);
+    const wo = whiteoutOf(path);
+    if (wo) {
+      this.whiteouts++;
+      if (wo.kind === 'opaque') this.opaqueDirs.push(wo.dir);
+      else this.deletions.push(wo.path);
+      return undefined;
+    }
+    let size = 0;
+    if (e.type === 'file') size = e.size;
+    else if (e.type === 'symlink') size = e.linkname.length;
+    this.contentBytes += size;
+    this.files.push(e.type === 'symlink' ? { path, kind: 'symlink', size, target: e.linkname } : { path, kind: e.type, size });
+    if (e.type === 'file' && this.opts.capture && e.size > 0) {
+      const cap = this.opts.capture(path, e.size);
+      if (cap > 0 && e.size <= cap) return this.captureSink(path, e.size);
+    } else if (e.type === 'file' && e.size === 0 && this.opts.capture && this.opts.capture(path, 0) > 0) {
+      this.captured.set(path, Buffer.alloc(0));
+    }
+    return undefined;
+  }
+
+  private captureSink(path: string, size: number): EntrySink {
+    const buf = Buffer.allocUnsafe(size);
+    let at = 0;
+    return {
+      write: (c) => {
+        c.copy(buf, at);
+        at += c.length;
+      },
+      end: () => {
+        this.captured.set(path, buf);
+      },
+    };
+  }
+
+  /** Completes the scan; throws the first failure (decompression, tar, limits). */
+  async finish(): Promise<LayerScan> {
+    if (this.compression === undefined && !this.failure) {
+      const head = Buffer.concat(this.head);
+      this.head = [];
+      if (head.length === 0) {
+        this.fail(new ImgsizeError('corrupt', 'layer', 'empty blob (0 bytes) is not a layer'));
+      } else {
+        const r = this.start(head);
+        if (r) await r;
+      }
+    }
+    if (!this.failure && this.decoder) {
+      try {
+        await this.decoder.end();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
+    if (!this.failure) {
+      try {
+        this.tar.end();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
+    if (!this.failure && this.tar.entries === 0 && !this.tar.ended) {
+      this.fail(new ImgsizeError('corrupt', 'layer', 'not a tar archive'));
+    }
+    if (this.failure instanceof ImgsizeError && this.tar.entries === 0 && /truncated/.test(this.failure.message) && this.outBytes < 512) {
+      this.failure = new ImgsizeError('corrupt', 'layer', `not a tar archive (${this.outBytes} bytes)`);
+    }
+    if (this.failure) throw this.failure;
+    return {
+      compression: this.compression ?? 'none',
+      uncompressedBytes: this.outBytes,
+      diffId: this.hash ? `sha256:${this.hash.digest('hex')}` : undefined,
+      entries: this.tar.entries,
+      contentBytes: this.contentBytes,
+      whiteouts: this.whiteouts,
+      files: this.files,
+      opaqueDirs: this.opaqueDirs,
+      deletions: this.deletions,
+      captured: this.captured,
+    };
+  }
+}
+
+export { printable };

@@ -1,0 +1,94 @@
+/** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
+import Table from 'cli-table3';
+import type { Report } from '../analysis/report.js';
+import { human } from './units.js';
+
+export interface TableOptions {
+  readonly top?: number;
+  /** Terminal width, for truncating long Dockerfile steps. */
+  readonly width?: number;
+}
+
+const plain = {
+  chars: {
+    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+    left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+  },
+  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+};
+
+function table(head: string[], aligns: ('left' | 'right')[]): Table.Table {
+  return new Table({ ...plain, head, colAligns: aligns });
+}
+
+function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
+}
+
+export function renderTable(r: Report, opts: TableOptions = {}): string {
+  const out: string[] = [];
+  const width = opts.width ?? 100;
+  const tags = r.image.repoTags.length > 0 ? r.image.repoTags.join(', ') : '(untagged)';
+  out.push(`Image     ${tags}`);
+  out.push(`Platform  ${r.image.platform}   Format ${r.source.format}${r.source.outerCompression !== 'none' ? ` (${r.source.outerCompression})` : ''}   Layers ${r.layers.length}   Files ${r.totals.files.toLocaleString('en-US')}`);
+  out.push('');
+
+  const t = r.totals;
+  const totals = table(['', 'size', 'bytes', ''], ['left', 'right', 'right', 'left']);
+  totals.push(['Content', human(t.contentBytes), t.contentBytes.toLocaleString('en-US'), 'what docker images shows (classic store)']);
+  totals.push(['Compressed', human(t.compressedBytes), t.compressedBytes.toLocaleString('en-US'), 'what a pull downloads']);
+  totals.push(['Uncompressed', human(t.uncompressedBytes), t.uncompressedBytes.toLocaleString('en-US'), 'layer tars, headers included']);
+  totals.push(['Final', human(t.finalBytes), t.finalBytes.toLocaleString('en-US'), 'the merged filesystem']);
+  const pct = t.contentBytes > 0 ? ` (${((100 * t.wastedBytes) / t.contentBytes).toFixed(1)}%)` : '';
+  totals.push(['Wasted', human(t.wastedBytes), t.wastedBytes.toLocaleString('en-US'), `deleted or overwritten by later layers${pct}`]);
+  out.push(totals.toString(), '');
+
+  const layers = table(['#', 'content', 'compressed', 'files', 'wasted', 'created by'], ['right', 'right', 'right', 'right', 'right', 'left']);
+  const stepWidth = Math.max(20, width - 52);
+  for (const l of r.layers) {
+    layers.push([
+      String(l.index + 1),
+      human(l.contentBytes),
+      l.compression === 'none' ? human(l.compressedBytes) : `${human(l.compressedBytes)} ${l.compression}`,
+      l.entries.toLocaleString('en-US'),
+      l.wastedBytes > 0 ? human(l.wastedBytes) : '-',
+      clip(l.createdBy ?? '(no history)', stepWidth),
+    ]);
+  }
+  out.push('Layers', layers.toString(), '');
+
+  if (r.packages.length > 0) {
+    const pk = table(['package', 'version', 'ecosystem', 'size', 'files'], ['left', 'left', 'left', 'right', 'right']);
+    for (const p of r.packages.slice(0, opts.top ?? 10)) pk.push([p.name, p.version ?? '', p.ecosystem, human(p.bytes), String(p.files)]);
+    out.push('Largest packages', pk.toString(), '');
+  }
+
+  if (r.directories.length > 0) {
+    const dirs = table(['folder', 'size', 'files'], ['left', 'right', 'right']);
+    for (const d of r.directories) dirs.push([`/${d.path}`, human(d.bytes), d.files.toLocaleString('en-US')]);
+    out.push('Largest folders', dirs.toString(), '');
+  }
+
+  if (r.largestFiles.length > 0) {
+    const files = table(['file', 'size', 'layer'], ['left', 'right', 'right']);
+    for (const f of r.largestFiles) files.push([`/${f.path}`, human(f.bytes), String(f.layer + 1)]);
+    out.push('Largest files', files.toString(), '');
+  }
+
+  if (r.wasted.length > 0) {
+    const w = table(['wasted path', 'size', 'from', 'removed by'], ['left', 'right', 'right', 'right']);
+    for (const x of r.wasted) w.push([`/${x.path}`, human(x.bytes), `layer ${x.layer + 1}`, `layer ${x.by + 1}`]);
+    out.push('Wasted bytes', w.toString(), '');
+  }
+
+  for (const f of r.findings) {
+    out.push(`! ${f.title} (${human(f.bytes)})`, `  fix: ${f.fix}`);
+    for (const p of f.paths.slice(0, 3)) out.push(`  /${p}`);
+    out.push('');
+  }
+
+  for (const w of r.warnings) out.push(`warning: ${w.message}`);
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
