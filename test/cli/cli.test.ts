@@ -1,0 +1,98 @@
+/** The CLI run in-process: exit codes, what goes to stdout and what to stderr. */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildImage, ociMembers, outerTar } from '../fixtures/builder.js';
+import { run } from '../helpers/run.js';
+
+const SAMPLE = path.resolve(__dirname, '../../samples/hello.oci.tar');
+
+async function armOnly(): Promise<Buffer> {
+  const img = await buildImage({ architecture: 'arm64', layers: [{ entries: [{ path: 'x', size: 9 }] }] });
+  return outerTar(ociMembers([img]));
+}
+
+describe('imgsize inspect', () => {
+  it('prints the table report on stdout and exits 0', async () => {
+    const r = await run([SAMPLE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Content\s+4\.8 MB\s+4,800,029/);
+    expect(r.stdout).toMatch(/Wasted\s+1\.5 MB\s+1,500,000/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('prints the JSON report with --json', async () => {
+    const r = await run([SAMPLE, '--json']);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.schemaVersion).toBe(1);
+    expect(rep.totals.wastedBytes).toBe(1_500_000);
+    expect(rep.layers).toHaveLength(3);
+  });
+
+  it('reads stdin when given - and when given nothing on a pipe', async () => {
+    const archive = await armOnly();
+    for (const argv of [['-', '--json'], ['--json']]) {
+      const r = await run(argv, { stdin: archive });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).totals.finalBytes).toBe(9);
+    }
+  });
+
+  it('says on stderr, not stdout, which platform it chose', async () => {
+    const r = await run(['--json'], { stdin: await armOnly() });
+    expect(r.stderr).toBe('imgsize: no linux/amd64 image in the archive; using its only image, linux/arm64\n');
+    expect(() => JSON.parse(r.stdout)).not.toThrow();
+  });
+
+  it('is silent on stderr with --quiet', async () => {
+    const r = await run(['--json', '--quiet'], { stdin: await armOnly() });
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 2 with a usage line when stdin is a terminal and no image is named', async () => {
+    const r = await run([], { stdinIsTTY: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('imgsize: input: no image given and stdin is a terminal');
+    expect(r.stdout).toBe('');
+  });
+
+  it('exits 2 with one line for a file that does not exist', async () => {
+    const r = await run(['/nonexistent/app.tar']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('imgsize: /nonexistent/app.tar: no such file or directory\n');
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const r = await run([SAMPLE, '--frobnicate']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown option '--frobnicate'/);
+  });
+
+  it('exits 2 on a malformed --platform', async () => {
+    const r = await run([SAMPLE, '--platform', 'amd64']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: --platform: expected os\/arch\[\/variant\]/);
+  });
+
+  it('exits 0 with usage and examples on --help', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Examples:/);
+    expect(r.stdout).toMatch(/docker save app:latest \| imgsize/);
+  });
+
+  it('shows progress on stderr only when stderr is a terminal', async () => {
+    const tty = await run([SAMPLE], { stderrIsTTY: true });
+    expect(tty.stderr).toMatch(/\rimgsize: read /);
+    const pipe = await run([SAMPLE], { stderrIsTTY: false });
+    expect(pipe.stderr).toBe('');
+    const off = await run([SAMPLE, '--no-progress'], { stderrIsTTY: true });
+    expect(off.stderr).toBe('');
+  });
+
+  it('prints errors without a stack trace', async () => {
+    const r = await run(['-'], { stdin: Buffer.from('garbage'.repeat(200)) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: /);
+    expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
+  });
+});

@@ -1,0 +1,29 @@
+import { readImage } from '../../src/archive/read.js';
+import { buildReport, type Report } from '../../src/analysis/report.js';
+import type { ImageModel } from '../../src/model.js';
+
+export async function* chunks(buf: Buffer, size = 4096): AsyncGenerator<Buffer> {
+  for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);
+}
+
+export interface InspectOpts {
+  platform?: string;
+  image?: string;
+  verify?: boolean;
+  chunk?: number;
+}
+
+export async function model(archive: Buffer, o: InspectOpts = {}): Promise<ImageModel> {
+  return readImage(
+    { stream: chunks(archive, o.chunk), label: 'test.tar' },
+    {
+      verify: o.verify ?? true,
+      ...(o.platform ? { platform: o.platform } : {}),
+      ...(o.image ? { image: o.image } : {}),
+    },
+  );
+}
+
+export async function inspect(archive: Buffer, o: InspectOpts = {}): Promise<Report> {
+  return buildReport(await model(archive, o));
+}

@@ -1,0 +1,159 @@
+/** Hostile and broken inputs: each must fail with one clear ImgsizeError, never hang or crash. */
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ImgsizeError } from '../../src/errors.js';
+import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, zstdRaw, type OuterMember } from '../fixtures/builder.js';
+import { inspect } from '../helpers/image.js';
+
+async function failsWith(p: Promise<unknown>, re: RegExp): Promise<void> {
+  const e = await p.then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(ImgsizeError);
+  const err = e as ImgsizeError;
+  expect(`${err.what}: ${err.message}`).toMatch(re);
+}
+
+const simple = () => buildImage({ layers: [{ entries: [{ path: 'f', size: 5000 }], compression: 'gzip' }] });
+const replace = (members: OuterMember[], name: string, data: Buffer): OuterMember[] => members.map((m) => (m.name === name ? { ...m, data } : m));
+
+describe('bad input', () => {
+  it('refuses an archive cut in the middle of a blob', async () => {
+    const tar = await outerTar(ociMembers([await simple()]));
+    await failsWith(inspect(tar.subarray(0, 1800)), /truncated archive/);
+  });
+
+  it('refuses two archives concatenated', async () => {
+    const tar = await outerTar(ociMembers([await simple()]));
+    await failsWith(inspect(Buffer.concat([tar, tar])), /data after the end of the tar archive/);
+  });
+
+  it('refuses garbage after a gzip magic', async () => {
+    await failsWith(inspect(Buffer.concat([Buffer.from([0x1f, 0x8b]), Buffer.alloc(4000, 0x41)])), /invalid gzip data/);
+  });
+
+  it('refuses garbage after a zstd magic in a layer', async () => {
+    const img = await simple();
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const bad = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(3000, 0xee)]);
+    await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bad)), { verify: false }), /layer 1 .*invalid zstd data/);
+  });
+
+  it('refuses a bad tar header checksum', async () => {
+    const tar = Buffer.from(await outerTar(ociMembers([await simple()])));
+    tar[600] ^= 0xff; // inside the second header's name field
+    await failsWith(inspect(tar), /bad tar header checksum at offset 512/);
+  });
+
+  it('refuses input that is not an archive at all', async () => {
+    await failsWith(inspect(Buffer.from('hello, this is not a tar archive'.repeat(40))), /not a tar archive/);
+  });
+
+  it('refuses empty input', async () => {
+    await failsWith(inspect(Buffer.alloc(0)), /empty input/);
+  });
+
+  it('refuses a 0-byte layer blob', async () => {
+    const img = await simple();
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, Buffer.alloc(0))), { verify: false }), /layer 1 .*empty/);
+  });
+
+  it.each([
+    ['null', /manifest.json: is null/],
+    ['[]', /manifest.json: is an empty list/],
+    ['{"a":1}', /manifest.json: is not a list/],
+    ['not json', /manifest.json: is not JSON/],
+  ])('refuses a manifest.json of %s', async (body, re) => {
+    const img = await simple();
+    await failsWith(inspect(await outerTar(replace(dockerLegacyMembers([img]), 'manifest.json', Buffer.from(body)))), re);
+  });
+
+  it('refuses an index.json that is not JSON', async () => {
+    await failsWith(inspect(await outerTar(replace(ociMembers([await simple()]), 'index.json', Buffer.from('{"schemaVersion": 2,')))), /index.json: is not valid JSON/);
+  });
+
+  it('survives an index that lists itself', async () => {
+    const loop = Buffer.from('{"schemaVersion":2,"manifests":[]}');
+    // an index blob whose digest is listed by index.json and that lists index.json's own child: a loop
+    const self = { mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(loop), size: loop.length };
+    const looping = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [self] }));
+    const members: OuterMember[] = [
+      { name: `blobs/sha256/${sha256(loop).slice(7)}`, data: looping },
+      { name: 'index.json', data: Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [self] })) },
+    ];
+    await failsWith(inspect(await outerTar(members)), /no image in this archive/);
+  });
+
+  it('refuses indexes nested too deep', async () => {
+    const members: OuterMember[] = [];
+    let child = Buffer.from('{"schemaVersion":2,"manifests":[]}');
+    for (let i = 0; i < 12; i++) {
+      members.push({ name: `blobs/sha256/${sha256(child).slice(7)}`, data: child });
+      child = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(child), size: child.length }] }));
+    }
+    members.push({ name: 'index.json', data: child });
+    await failsWith(inspect(await outerTar(members)), /nested deeper than 8 levels/);
+  });
+
+  it('refuses a huge PAX header in the outer archive', async () => {
+    const h = Buffer.alloc(512);
+    h.write('PaxHeader/x', 0);
+    h.write('0000644\0', 100);
+    h.write(`${(64 << 20).toString(8).padStart(11, '0')}\0`, 124);
+    h.write('x', 156);
+    h.write('ustar\0', 257);
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    await failsWith(inspect(Buffer.concat([h, Buffer.alloc(4096, 0x61)])), /PAX header of 67108864 bytes .*exceeds/);
+  });
+
+  it('does not keep a huge blob that starts with {', async () => {
+    const img = await simple();
+    const huge = Buffer.alloc(17 << 20, 0x20);
+    huge[0] = 0x7b;
+    const members = [...ociMembers([img]), { name: `blobs/sha256/${sha256(huge).slice(7)}`, data: huge }];
+    const r = await inspect(await outerTar(members));
+    expect(r.totals.finalBytes).toBe(5000);
+  });
+
+  it('refuses an index.json larger than the metadata limit', async () => {
+    const huge = Buffer.alloc(17 << 20, 0x20);
+    huge[0] = 0x7b;
+    await failsWith(inspect(await outerTar(replace(ociMembers([await simple()]), 'index.json', huge))), /index.json: larger than 16 MiB/);
+  });
+
+  it('refuses a decompression bomb of zeros after the end of a layer', async () => {
+    const tar = await tarOf([{ path: 'f', content: 'x' }]);
+    const bomb = gzipSync(Buffer.concat([tar, Buffer.alloc(64 << 20)]));
+    const img = await simple();
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bomb)), { verify: false }), /decompression bomb/);
+  });
+
+  it('keeps hostile member names inside the image root', async () => {
+    const img = await buildImage({
+      layers: [{ entries: [{ path: '../../../etc/passwd', size: 10 }, { path: '/abs/file', size: 3 }, { path: './a/../../b', size: 1 }] }],
+    });
+    const r = await inspect(await outerTar(dockerLegacyMembers([img])));
+    expect(r.largestFiles.map((f) => f.path).sort()).toEqual(['abs/file', 'b', 'etc/passwd']);
+  });
+
+  it('refuses a layer that is not a tar', async () => {
+    const img = await simple();
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, gzipSync(Buffer.from('just text, no tar here'.repeat(50))))), { verify: false }), /layer 1 .*not a tar archive/);
+  });
+
+  it('reads a zstd layer whose stream is fine (sanity check for the bomb guard)', async () => {
+    const tar = await tarOf([{ path: 'f', size: 100_000 }]);
+    const img = await simple();
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const r = await inspect(await outerTar(replace(ociMembers([img]), target, zstdRaw(tar))), { verify: false });
+    expect(r.layers[0]!.compression).toBe('zstd');
+    expect(r.totals.finalBytes).toBe(100_000);
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { TarReader, type TarEntry, MAX_META_HEADER_BYTES } from '../../src/tar/reader.js';
+import { tarOf } from '../fixtures/builder.js';
+
+function header(name: string, opts: { type?: string; size?: number; linkname?: string; sizeField?: Buffer } = {}): Buffer {
+  const h = Buffer.alloc(512);
+  h.write(name, 0, 100, 'latin1');
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  if (opts.sizeField) opts.sizeField.copy(h, 124);
+  else h.write(`${(opts.size ?? 0).toString(8).padStart(11, '0')}\0`, 124);
+  h.write('00000000000\0', 136);
+  h.write(opts.type ?? '0', 156);
+  if (opts.linkname) h.write(opts.linkname, 157, 100, 'latin1');
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  h.fill(0x20, 148, 156);
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return h;
+}
+
+function member(name: string, data: Buffer, type = '0'): Buffer {
+  const pad = (512 - (data.length % 512)) % 512;
+  return Buffer.concat([header(name, { type, size: data.length }), data, Buffer.alloc(pad)]);
+}
+
+function read(buf: Buffer, chunk = 100): { entries: TarEntry[]; reader: TarReader } {
+  const entries: TarEntry[] = [];
+  const reader = new TarReader({ entry: (e) => void entries.push(e) });
+  for (let i = 0; i < buf.length; i += chunk) reader.write(buf.subarray(i, i + chunk));
+  reader.end();
+  return { entries, reader };
+}
+
+describe('TarReader', () => {
+  it('lists members with their types, sizes and link targets', async () => {
+    const t = await tarOf([
+      { path: 'd/', type: 'dir' },
+      { path: 'd/f', content: 'hello' },
+      { path: 'd/s', type: 'symlink', target: 'f' },
+      { path: 'd/h', type: 'hardlink', target: 'd/f' },
+    ]);
+    const { entries } = read(t);
+    expect(entries.map((e) => [e.name, e.type, e.size, e.linkname])).toEqual([
+      ['d/', 'dir', 0, ''],
+      ['d/f', 'file', 5, ''],
+      ['d/s', 'symlink', 0, 'f'],
+      ['d/h', 'hardlink', 0, 'd/f'],
+    ]);
+  });
+
+  it('takes long names from PAX headers and does not count the PAX header as a member', async () => {
+    const long = `${'x'.repeat(150)}/${'y'.repeat(150)}`;
+    const { entries, reader } = read(await tarOf([{ path: long, content: 'abc' }]));
+    expect(entries.map((e) => e.name)).toEqual([long]);
+    expect(reader.entries).toBe(1);
+  });
+
+  it('takes long names from GNU L headers', () => {
+    const name = `${'n'.repeat(200)}.txt`;
+    const buf = Buffer.concat([member('././@LongLink', Buffer.from(`${name}\0`), 'L'), member('short', Buffer.from('data')), Buffer.alloc(1024)]);
+    const { entries } = read(buf);
+    expect(entries.map((e) => [e.name, e.size])).toEqual([[name, 4]]);
+  });
+
+  it('reads base-256 size fields', () => {
+    const size = Buffer.alloc(12);
+    size[0] = 0x80;
+    size.writeUInt32BE(3, 8);
+    const buf = Buffer.concat([header('b256', { sizeField: size }), Buffer.from('abc'), Buffer.alloc(509), Buffer.alloc(1024)]);
+    expect(read(buf).entries[0]!.size).toBe(3);
+  });
+
+  it('keeps invalid UTF-8 names as raw bytes', () => {
+    const raw = Buffer.from([0x62, 0x61, 0x64, 0xfd, 0x6e]).toString('latin1');
+    const { entries } = read(Buffer.concat([member(raw, Buffer.from('x')), Buffer.alloc(1024)]));
+    expect(Buffer.from(entries[0]!.name, 'latin1')).toEqual(Buffer.from([0x62, 0x61, 0x64, 0xfd, 0x6e]));
+  });
+
+  it('skips no data for links and directories whatever their size field says', () => {
+    const buf = Buffer.concat([header('l', { type: '2', size: 4096, linkname: 't' }), member('f', Buffer.from('ok')), Buffer.alloc(1024)]);
+    expect(read(buf).entries.map((e) => e.name)).toEqual(['l', 'f']);
+  });
+
+  it('accepts a stream that ends on a header boundary without an end marker', () => {
+    const { entries, reader } = read(member('only', Buffer.from('x')));
+    expect(entries).toHaveLength(1);
+    expect(reader.ended).toBe(false);
+  });
+
+  it('stops at the first zero block and notes data after it', () => {
+    const buf = Buffer.concat([member('a', Buffer.from('1')), Buffer.alloc(1024), member('b', Buffer.from('2'))]);
+    const { entries, reader } = read(buf);
+    expect(entries.map((e) => e.name)).toEqual(['a']);
+    expect(reader.trailingData).toBe(true);
+  });
+
+  it('rejects a member cut short', () => {
+    const buf = member('a', Buffer.alloc(2000, 1)).subarray(0, 1000);
+    expect(() => read(buf)).toThrow(/truncated archive: it ends inside "a"/);
+  });
+
+  it('rejects a header cut short', () => {
+    expect(() => read(Buffer.concat([member('a', Buffer.from('1')), header('b').subarray(0, 100)]))).toThrow(/truncated archive: it ends inside a header/);
+  });
+
+  it('rejects a bad header checksum', () => {
+    const buf = Buffer.concat([member('a', Buffer.from('1')), Buffer.alloc(1024)]);
+    buf[10] = 0x41;
+    expect(() => read(buf)).toThrow(/not a tar archive \(bad header checksum/);
+  });
+
+  it(`refuses PAX headers over ${MAX_META_HEADER_BYTES} bytes without buffering them`, () => {
+    const buf = header('pax', { type: 'x', size: MAX_META_HEADER_BYTES + 1 });
+    expect(() => read(buf)).toThrow(/PAX header of 1048577 bytes .* exceeds/);
+  });
+});
