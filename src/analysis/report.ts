@@ -7,6 +7,10 @@ import type { ArchiveFormat, ImageModel } from '../model.js';
 import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
 import { squash, walk, type Squashed } from './squash.js';
+import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
+import { findings as findFindings, type Finding } from './findings.js';
+import type { Detector } from '../detectors/types.js';
+import type { Ownership } from './packages.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -27,23 +31,16 @@ export interface ReportLayer {
   readonly emptyLayerHistory?: readonly string[];
 }
 
-export interface ReportPackage {
-  readonly ecosystem: 'pip' | 'dpkg' | 'apk' | 'npm';
+export type ReportPackage = PackageUsage;
+export type { Finding };
+
+/** Packages summed as one line (e.g. the nvidia-* CUDA wheels). */
+export interface PackageGroup {
   readonly name: string;
-  readonly version: string | null;
+  readonly count: number;
   readonly bytes: number;
   readonly files: number;
-  readonly layers: readonly number[];
-  readonly location?: string;
-}
-
-export interface Finding {
-  readonly code: string;
-  readonly severity: 'info' | 'warning' | 'error';
-  readonly bytes: number;
-  readonly title: string;
-  readonly fix: string;
-  readonly paths: readonly string[];
+  readonly packages: readonly string[];
 }
 
 export interface Report {
@@ -67,6 +64,9 @@ export interface Report {
   };
   readonly layers: readonly ReportLayer[];
   readonly packages: readonly ReportPackage[];
+  readonly packageGroups: readonly PackageGroup[];
+  /** Final bytes no package's metadata lists, with the largest folders holding them. */
+  readonly unowned: Ownership['unowned'];
   readonly directories: readonly { readonly path: string; readonly bytes: number; readonly files: number }[];
   readonly largestFiles: readonly { readonly path: string; readonly bytes: number; readonly layer: number }[];
   readonly wasted: readonly { readonly path: string; readonly bytes: number; readonly layer: number; readonly by: number }[];
@@ -79,6 +79,8 @@ export interface ReportOptions {
   readonly top?: number;
   /** Folder depth for the directory table. */
   readonly depth?: number;
+  /** Package detectors to run over the captured metadata (none: no packages). */
+  readonly detectors?: readonly Detector[];
 }
 
 export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report {
@@ -102,6 +104,17 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   }));
   const sum = (f: (l: ReportLayer) => number): number => layers.reduce((a, l) => a + f(l), 0);
   const contentBytes = sum((l) => l.contentBytes);
+  const meta = finalMetaFiles(model.layers.map((l) => l.scan), fs.root);
+  const own = attributePackages(detectPackages(opts.detectors ?? [], meta), fs.root, { depth, top });
+  const wasted = [...fs.wastedPaths].sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
+  const found = findFindings({
+    root: fs.root,
+    layers: model.layers.map((l) => l.scan),
+    packages: own.packages,
+    contentBytes,
+    wastedBytes: contentBytes - fs.finalBytes,
+    wasted,
+  });
   return {
     schemaVersion: SCHEMA_VERSION,
     source: model.source,
@@ -115,14 +128,13 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
       files: fs.finalFiles,
     },
     layers,
-    packages: [],
+    packages: own.packages,
+    packageGroups: groups(own.packages),
+    unowned: own.unowned,
     directories: largestDirectories(fs, depth, top),
     largestFiles: largestFiles(fs, top),
-    wasted: [...fs.wastedPaths]
-      .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path))
-      .slice(0, top)
-      .map((w) => ({ ...w, path: displayPath(w.path) })),
-    findings: [],
+    wasted: wasted.slice(0, top).map((w) => ({ ...w, path: displayPath(w.path) })),
+    findings: found,
     warnings: model.warnings,
   };
 }
@@ -158,4 +170,18 @@ function largestDirectories(fs: Squashed, depth: number, top: number): { path: s
     .map(([path, v]) => ({ path: displayPath(path), ...v }))
     .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path))
     .slice(0, top);
+}
+
+function groups(packages: readonly PackageUsage[]): PackageGroup[] {
+  const nvidia = packages.filter((p) => p.ecosystem === 'pip' && /^nvidia[-_]/i.test(p.name));
+  if (nvidia.length === 0) return [];
+  return [
+    {
+      name: 'CUDA libraries (nvidia-*)',
+      count: nvidia.length,
+      bytes: nvidia.reduce((a, p) => a + p.bytes, 0),
+      files: nvidia.reduce((a, p) => a + p.files, 0),
+      packages: nvidia.map((p) => p.name),
+    },
+  ];
 }

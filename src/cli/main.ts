@@ -9,6 +9,7 @@ import { buildReport, type Report } from '../analysis/report.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { human } from '../render/units.js';
+import { DETECTORS, captureFor } from '../detectors/index.js';
 
 export interface Io {
   readonly argv: readonly string[];
@@ -147,11 +148,12 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions): Pro
     : undefined;
   const model = await readImage(src, {
     verify: o.verify,
+    scan: { capture: captureFor(DETECTORS) },
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
   if (!o.quiet) for (const n of model.notices) io.stderr.write(`imgsize: ${n}\n`);
-  return buildReport(model, { top, depth });
+  return buildReport(model, { top, depth, detectors: DETECTORS });
 }

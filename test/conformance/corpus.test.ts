@@ -23,7 +23,7 @@ interface Truth {
   platform: string;
   layers: { digest: string; compressedBytes: number; uncompressedBytes: number; contentBytes: number; entries: number }[];
   totals: { compressedBytes: number; uncompressedBytes: number; contentBytes: number; finalBytes: number; wastedBytes: number; finalFiles: number };
-  packages: { ecosystem: string; name: string; bytes: number; files: number }[];
+  packages: { ecosystem: string; name: string; version: string | null; bytes: number; files: number; location?: string }[];
 }
 
 if (!present) {
@@ -75,7 +75,22 @@ if (!present) {
       wastedBytes: t.wastedBytes,
       files: t.finalFiles,
     });
+    // packages: every truth package, matched by ecosystem, folded name and location
+    const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
+    const key = (p: { ecosystem: string; name: string; location?: string; version?: string | null }): string =>
+      `${p.ecosystem}|${fold(p.name)}|${p.location ?? ''}|${p.version ?? ''}`;
+    const ours = new Map<string, { bytes: number; files: number }>();
+    for (const p of rep.packages) ours.set(key(p), { bytes: p.bytes, files: p.files });
+    for (const p of truth.packages) {
+      expect(ours.get(key(p)), `package ${key(p)}`).toEqual({ bytes: p.bytes, files: p.files });
+    }
     // invariants
+    const claimed = rep.packages.reduce((a: number, p: { bytes: number }) => a + p.bytes, 0);
+    for (const p of rep.packages) expect(p.bytes).toBeLessThanOrEqual(rep.totals.finalBytes);
+    expect(rep.unowned.bytes).toBeLessThanOrEqual(rep.totals.finalBytes);
+    if (claimed + rep.unowned.bytes <= rep.totals.finalBytes) {
+      expect(claimed + rep.unowned.bytes).toBe(rep.totals.finalBytes);
+    }
     expect(rep.layers.reduce((a: number, l: { contentBytes: number }) => a + l.contentBytes, 0)).toBe(rep.totals.contentBytes);
     expect(rep.totals.finalBytes).toBeLessThanOrEqual(rep.totals.contentBytes);
   };

@@ -1,0 +1,210 @@
+/**
+ * Findings (DESIGN §5): the seed's by-hand analysis, automated. Each finding carries the bytes at
+ * stake, the top paths and a concrete fix. Thresholds are constants, stated in the titles.
+ * Pure: plain data in, plain data out.
+ */
+import type { LayerScan } from '../layer/scan.js';
+import { basename, displayPath } from '../layer/paths.js';
+import { walk, type FsNode } from './squash.js';
+import type { PackageUsage } from './packages.js';
+
+export interface Finding {
+  readonly code: 'cuda-libraries' | 'model-files' | 'build-toolchain' | 'package-cache' | 'vcs-metadata' | 'secrets' | 'wasted-bytes' | 'duplicate-packages';
+  readonly severity: 'info' | 'warning' | 'error';
+  /** Bytes at stake (what the fix would save). */
+  readonly bytes: number;
+  readonly title: string;
+  readonly fix: string;
+  /** Largest paths concerned, or package names for package-level findings. */
+  readonly paths: readonly string[];
+}
+
+/** A model file smaller than this is a test fixture, not worth a finding. */
+export const MODEL_FILE_MIN_BYTES = 1_000_000;
+/** Caches and VCS folders smaller than this are noise. */
+export const CACHE_MIN_BYTES = 100_000;
+/** Waste is a finding from this many bytes, or from WASTE_MIN_SHARE of the content. */
+export const WASTE_MIN_BYTES = 10_000_000;
+export const WASTE_MIN_SHARE = 0.1;
+
+export interface FindingsInput {
+  readonly root: FsNode;
+  readonly layers: readonly Pick<LayerScan, 'files'>[];
+  readonly packages: readonly PackageUsage[];
+  readonly contentBytes: number;
+  readonly wastedBytes: number;
+  readonly wasted: readonly { path: string; bytes: number; layer: number; by: number }[];
+  readonly top?: number;
+}
+
+const MODEL_EXT = /\.(pt|pth|pkl|pickle|npy|npz|h5|hdf5|onnx|safetensors|ckpt|joblib|bin\.gz)$/i;
+const PKG_DIR = /(^|\/)((site|dist)-packages|node_modules)\//;
+const CUDA_LIB = /(^|\/)lib(cudart|cublas|cublasLt|cudnn[^/]*|cufft|curand|cusolver|cusparse|cusparseLt|nccl|nvrtc|nvJitLink|nvToolsExt|cupti|cufile|caffe2_nvrtc|torch_cuda[^/]*|c10_cuda)[^/]*\.so/;
+const TOOLCHAIN_PKG = /^(gcc(-\d+)?|g\+\+(-\d+)?|cpp(-\d+)?|build-essential|build-base|binutils|make|clang(-\d+)?|llvm(-\d+)?|musl-dev|libc6-dev|libc-dev|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|gfortran(-\d+)?|cmake|autoconf|automake|libtool|.*-dev)$/;
+const TOOLCHAIN_PATH = /^usr\/(lib|libexec)\/gcc\/|^usr\/bin\/(gcc|g\+\+|cc|c\+\+|cpp|ld|as|make)(-[\d.]+)?$|^usr\/(local\/)?include\//;
+const CACHE_PATH = /(^|\/)\.cache\/(pip|pypoetry|uv)\/|(^|\/)\.npm\/_cacache\/|(^|\/)\.cache\/yarn\/|^usr\/local\/share\/\.cache\/yarn\/|^var\/lib\/apt\/lists\/[^/]+$|^var\/cache\/apt\/(archives\/[^/]+\.deb|[^/]+\.bin)$|^var\/cache\/apk\/[^/]+$/;
+const VCS_DIR = /(^|\/)\.(git|hg|svn)(\/|$)/;
+
+/** Secrets by path only, never content. */
+export function isSecretPath(path: string): boolean {
+  const b = basename(path);
+  if (/^\.env(\.(?!example$|sample$|template$|dist$|defaults?$)[\w.-]+)?$/.test(b)) return true;
+  if (/^id_(rsa|dsa|ecdsa|ed25519)$/.test(b)) return true;
+  if (/(^|\/)\.aws\/credentials$|(^|\/)\.docker\/config\.json$|(^|\/)\.git-credentials$|(^|\/)\.netrc$|(^|\/)\.pypirc$|(^|\/)\.npmrc$/.test(path)) return true;
+  if (/^(credentials|service[-_]?account[^/]*|gcp[-_]?key[^/]*)\.json$/i.test(b) && !PKG_DIR.test(path)) return true;
+  if (/\.(pem|key|p12|pfx)$/i.test(b) && !PKG_DIR.test(path) && !/^(usr\/(share|lib)|etc\/ssl\/certs|etc\/ca-certificates)\//.test(path) && !/(cert|chain|ca-bundle|cacert)/i.test(b)) return true;
+  return false;
+}
+
+export function findings(input: FindingsInput): Finding[] {
+  const top = input.top ?? 5;
+  const out: Finding[] = [];
+  const byBytes = <T extends { bytes: number }>(xs: T[]): T[] => xs.sort((a, b) => b.bytes - a.bytes);
+  const finals: { path: string; bytes: number; layer: number }[] = [];
+  walk(input.root, '', (path, e) => {
+    if (e.kind === 'file' || e.kind === 'symlink') finals.push({ path, bytes: e.size, layer: e.layer });
+  });
+
+  // cuda-libraries: nvidia-* wheels, triton, torch's own CUDA libraries
+  const cudaPkgs = input.packages.filter((p) => p.ecosystem === 'pip' && (/^nvidia[-_]/i.test(p.name) || /^(triton|pytorch-triton)$/i.test(p.name)));
+  const torch = input.packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
+  const torchCuda = finals.filter((f) => /(^|\/)torch\/lib\//.test(f.path) && CUDA_LIB.test(f.path));
+  const cudaBytes = cudaPkgs.reduce((a, p) => a + p.bytes, 0) + torchCuda.reduce((a, f) => a + f.bytes, 0);
+  if (cudaBytes > 0) {
+    const variant = torch?.version?.includes('+') ? ` (torch ${torch.version})` : torch ? ` (torch ${torch.version ?? ''}, CUDA build)` : '';
+    out.push({
+      code: 'cuda-libraries',
+      severity: 'warning',
+      bytes: cudaBytes,
+      title: `CUDA libraries: ${cudaPkgs.length} nvidia-*/triton packages${torchCuda.length ? ` and ${torchCuda.length} CUDA libraries inside torch` : ''}${variant}`,
+      fix: 'if the app runs without a GPU, install CPU-only wheels: pip install torch --index-url https://download.pytorch.org/whl/cpu',
+      paths: [...byBytes(cudaPkgs.map((p) => ({ path: `${p.name} ${p.version ?? ''}`.trim(), bytes: p.bytes }))), ...byBytes(torchCuda.map((f) => ({ path: displayPath(f.path), bytes: f.bytes })))]
+        .slice(0, top)
+        .map((x) => x.path),
+    });
+  }
+
+  // model-files: copied in (not shipped inside an installed package), each ≥ 1 MB
+  const models = byBytes(finals.filter((f) => MODEL_EXT.test(f.path) && !PKG_DIR.test(f.path) && f.bytes >= MODEL_FILE_MIN_BYTES));
+  if (models.length > 0) {
+    out.push({
+      code: 'model-files',
+      severity: 'warning',
+      bytes: models.reduce((a, f) => a + f.bytes, 0),
+      title: `${models.length} model/data file(s) of ≥ 1 MB copied into the image (*.pt, *.pth, *.pkl, *.npy, *.h5, *.onnx, *.safetensors, *.ckpt)`,
+      fix: 'add them to .dockerignore; mount them or download them at runtime',
+      paths: models.slice(0, top).map((f) => displayPath(f.path)),
+    });
+  }
+
+  // build-toolchain: compiler packages, else compiler files
+  const tcPkgs = input.packages.filter((p) => (p.ecosystem === 'dpkg' || p.ecosystem === 'apk') && TOOLCHAIN_PKG.test(p.name) && p.bytes > 0);
+  const hasCompiler = tcPkgs.some((p) => /^(gcc|g\+\+|cpp|build-essential|build-base|clang)/.test(p.name)) || finals.some((f) => /^usr\/(lib|libexec)\/gcc\/[^/]+\/[^/]+\/cc1(plus)?$/.test(f.path));
+  if (hasCompiler) {
+    const tcFiles = tcPkgs.length > 0 ? [] : finals.filter((f) => TOOLCHAIN_PATH.test(f.path));
+    const bytes = tcPkgs.length > 0 ? tcPkgs.reduce((a, p) => a + p.bytes, 0) : tcFiles.reduce((a, f) => a + f.bytes, 0);
+    out.push({
+      code: 'build-toolchain',
+      severity: 'warning',
+      bytes,
+      title: `build toolchain in the final image (${tcPkgs.length > 0 ? `${tcPkgs.length} packages: compilers, headers, *-dev` : 'gcc, cc1, headers'})`,
+      fix: 'use a multi-stage build: compile in a builder stage, COPY only the results into a slim final stage',
+      paths: tcPkgs.length > 0 ? byBytes(tcPkgs.map((p) => ({ path: p.name, bytes: p.bytes }))).slice(0, top).map((x) => x.path) : byBytes(tcFiles).slice(0, top).map((f) => displayPath(f.path)),
+    });
+  }
+
+  // package-cache
+  const caches = byBytes(finals.filter((f) => CACHE_PATH.test(f.path)));
+  const cacheBytes = caches.reduce((a, f) => a + f.bytes, 0);
+  if (cacheBytes >= CACHE_MIN_BYTES) {
+    out.push({
+      code: 'package-cache',
+      severity: 'warning',
+      bytes: cacheBytes,
+      title: `package manager caches in the image (pip/npm/yarn caches, apt lists, .deb archives)`,
+      fix: 'pip install --no-cache-dir; npm ci && npm cache clean --force; apt-get install … && rm -rf /var/lib/apt/lists/* in the same RUN',
+      paths: topFolders(caches, top),
+    });
+  }
+
+  // vcs-metadata
+  const vcs = finals.filter((f) => VCS_DIR.test(f.path));
+  const vcsBytes = vcs.reduce((a, f) => a + f.bytes, 0);
+  if (vcs.length > 0) {
+    const roots = [...new Set(vcs.map((f) => /^(.*?(?:^|\/)\.(?:git|hg|svn))(?:\/|$)/.exec(f.path)?.[1] ?? f.path))];
+    out.push({
+      code: 'vcs-metadata',
+      severity: vcsBytes >= CACHE_MIN_BYTES ? 'warning' : 'info',
+      bytes: vcsBytes,
+      title: `version-control metadata in the image (${roots.length} folder(s))`,
+      fix: 'add .git (and .hg, .svn) to .dockerignore',
+      paths: roots.slice(0, top).map(displayPath),
+    });
+  }
+
+  // secrets: in any layer, also when a later layer deleted them
+  const secrets: { path: string; layer: number; bytes: number; deleted: boolean }[] = [];
+  input.layers.forEach((l, li) => {
+    for (const e of l.files) {
+      if ((e.kind === 'file' || e.kind === 'symlink') && isSecretPath(e.path)) {
+        const stillThere = finals.some((f) => f.path === e.path && f.layer === li);
+        secrets.push({ path: e.path, layer: li, bytes: e.size, deleted: !stillThere });
+      }
+    }
+  });
+  if (secrets.length > 0) {
+    const deleted = secrets.filter((s) => s.deleted).length;
+    out.push({
+      code: 'secrets',
+      severity: 'error',
+      bytes: secrets.reduce((a, s) => a + s.bytes, 0),
+      title: `${secrets.length} secret-looking file(s) in the layers${deleted ? ` (${deleted} deleted by a later layer but still shipped in the lower one)` : ''}`,
+      fix: 'never COPY secrets into an image: use build secrets (RUN --mount=type=secret) or runtime environment; deleting them later does not remove them from the lower layer; rotate any that shipped',
+      paths: secrets.slice(0, top).map((s) => `${displayPath(s.path)} (layer ${s.layer + 1}${s.deleted ? ', deleted later' : ''})`),
+    });
+  }
+
+  // wasted-bytes
+  if (input.wastedBytes >= WASTE_MIN_BYTES || (input.contentBytes > 0 && input.wastedBytes >= 1_000_000 && input.wastedBytes / input.contentBytes >= WASTE_MIN_SHARE)) {
+    out.push({
+      code: 'wasted-bytes',
+      severity: 'warning',
+      bytes: input.wastedBytes,
+      title: `bytes shipped in one layer and deleted or overwritten by a later one (${((100 * input.wastedBytes) / Math.max(1, input.contentBytes)).toFixed(1)}% of the content)`,
+      fix: 'create and delete in the same RUN, or build in a separate stage and COPY only what the final image needs',
+      paths: input.wasted.slice(0, top).map((w) => `${displayPath(w.path)} (layer ${w.layer + 1}, removed in layer ${w.by + 1})`),
+    });
+  }
+
+  // duplicate-packages: one pip distribution installed twice
+  const byName = new Map<string, PackageUsage[]>();
+  for (const p of input.packages) {
+    if (p.ecosystem !== 'pip') continue;
+    const k = p.name.toLowerCase().replace(/[-_.]+/g, '-');
+    byName.set(k, [...(byName.get(k) ?? []), p]);
+  }
+  const dups = [...byName.values()].filter((ps) => ps.length > 1);
+  if (dups.length > 0) {
+    const extra = dups.reduce((a, ps) => a + byBytes([...ps]).slice(1).reduce((b, p) => b + p.bytes, 0), 0);
+    out.push({
+      code: 'duplicate-packages',
+      severity: 'warning',
+      bytes: extra,
+      title: `${dups.length} Python distribution(s) installed more than once`,
+      fix: 'install into one environment (one venv or one site-packages), pin one version',
+      paths: dups.slice(0, top).map((ps) => `${ps[0]!.name}: ${ps.map((p) => `${p.version ?? '?'} in /${p.location ?? '?'}`).join(', ')}`),
+    });
+  }
+
+  return out.sort((a, b) => b.bytes - a.bytes);
+}
+
+function topFolders(files: readonly { path: string; bytes: number }[], top: number): string[] {
+  const dirs = new Map<string, number>();
+  for (const f of files) {
+    const parts = f.path.split('/');
+    const key = parts.slice(0, Math.min(parts.length - 1, 4)).join('/');
+    dirs.set(key, (dirs.get(key) ?? 0) + f.bytes);
+  }
+  return [...dirs.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([p]) => displayPath(p));
+}

@@ -1,0 +1,170 @@
+/**
+ * Who owns the bytes: runs the detectors over the final filesystem's metadata files and sums, per
+ * package, the final-filesystem contentBytes of the files its own metadata lists. Each file is
+ * counted once per package however many listed spellings reach it (merged-/usr: `/bin/bash` is
+ * `usr/bin/bash` through the `bin` symlink). Deleted or overwritten files count to waste, not to
+ * the package. Pure.
+ */
+import type { LayerScan } from '../layer/scan.js';
+import type { DetectedPackage, Detector } from '../detectors/types.js';
+import { displayPath, dirname, normalizePath } from '../layer/paths.js';
+import { lookup, walk, type FinalEntry, type FsNode } from './squash.js';
+
+export interface PackageUsage {
+  readonly ecosystem: DetectedPackage['ecosystem'];
+  readonly name: string;
+  readonly version: string | null;
+  /** Σ final contentBytes of the package's listed files (hardlinks 0). */
+  readonly bytes: number;
+  /** Listed files present in the final filesystem (regular files, symlinks, hardlinks). */
+  readonly files: number;
+  /** Layers its present files came from. */
+  readonly layers: readonly number[];
+  readonly location?: string;
+  readonly attribution?: string;
+}
+
+export interface Ownership {
+  readonly packages: readonly PackageUsage[];
+  /** Final contentBytes no package lists, and the largest folders holding them. */
+  readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly { path: string; bytes: number; files: number }[] };
+  /** Final paths listed by two or more packages. */
+  readonly claimedTwice: number;
+  /** Which paths each package owns (raw), for the findings. */
+  readonly owners: ReadonlyMap<string, readonly number[]>;
+}
+
+/** The captured metadata files whose final-filesystem entry is the captured copy. */
+export function finalMetaFiles(layers: readonly Pick<LayerScan, 'captured'>[], root: FsNode): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  layers.forEach((l, i) => {
+    for (const [path, data] of l.captured) {
+      const e = lookup(root, path);
+      if (e && e.kind === 'file' && e.layer === i) out.set(path, data);
+    }
+  });
+  return out;
+}
+
+/** Follows symlinked folders among the parents of `p` (not the leaf), as a lookup would. */
+export function resolveParents(root: FsNode, p: string, maxHops = 40): string {
+  let parts = p === '' ? [] : p.split('/');
+  let hops = maxHops;
+  let i = 0;
+  while (i < parts.length - 1) {
+    const head = parts.slice(0, i + 1).join('/');
+    const e = lookup(root, head);
+    if (e && e.kind === 'symlink' && hops > 0 && e.target !== undefined) {
+      const base = e.target.startsWith('/') ? normalizePath(e.target) : normalizePath(`${dirname(head)}/${e.target}`);
+      parts = [...(base === '' ? [] : base.split('/')), ...parts.slice(i + 1)];
+      hops--;
+      i = 0;
+      continue;
+    }
+    i++;
+  }
+  return parts.join('/');
+}
+
+const counts = (e: FinalEntry | undefined): e is FinalEntry => e !== undefined && (e.kind === 'file' || e.kind === 'symlink' || e.kind === 'hardlink');
+
+export function attributePackages(detected: readonly DetectedPackage[], root: FsNode, opts: { depth?: number; top?: number } = {}): Ownership {
+  const owners = new Map<string, number[]>();
+  const claim = (path: string, i: number): void => {
+    const o = owners.get(path);
+    if (!o) owners.set(path, [i]);
+    else if (o[o.length - 1] !== i) o.push(i);
+  };
+  const packages: PackageUsage[] = detected.map((d, i) => {
+    let bytes = 0;
+    let files = 0;
+    const layers = new Set<number>();
+    const add = (path: string, e: FinalEntry): void => {
+      files++;
+      if (e.kind !== 'hardlink') bytes += e.size;
+      layers.add(e.layer);
+      claim(path, i);
+    };
+    if (d.folder !== undefined) {
+      const node = findNode(root, d.folder);
+      if (node) {
+        walk(node, d.folder, (path, e) => {
+          if (d.excludeUnder && (path === d.excludeUnder || path.startsWith(`${d.excludeUnder}/`))) return;
+          if (counts(e)) add(path, e);
+        });
+      }
+    } else {
+      const seen = new Set<string>();
+      for (const listed of d.paths ?? []) {
+        const r = resolveParents(root, listed);
+        if (seen.has(r)) continue;
+        seen.add(r);
+        const e = lookup(root, r);
+        if (counts(e)) add(r, e);
+      }
+    }
+    return {
+      ecosystem: d.ecosystem,
+      name: d.name,
+      version: d.version,
+      bytes,
+      files,
+      layers: [...layers].sort((a, b) => a - b),
+      ...(d.location !== undefined ? { location: d.location } : {}),
+      ...(d.attribution !== undefined ? { attribution: d.attribution } : {}),
+    };
+  });
+
+  let claimedTwice = 0;
+  for (const o of owners.values()) if (o.length > 1) claimedTwice++;
+
+  const depth = opts.depth ?? 3;
+  let unownedBytes = 0;
+  let unownedFiles = 0;
+  const dirs = new Map<string, { bytes: number; files: number }>();
+  walk(root, '', (path, e) => {
+    if ((e.kind !== 'file' && e.kind !== 'symlink') || owners.has(path)) return;
+    unownedBytes += e.size;
+    if (e.kind === 'file') unownedFiles++;
+    const parts = path.split('/');
+    for (let d = 1; d < parts.length && d <= depth; d++) {
+      const dir = parts.slice(0, d).join('/');
+      let acc = dirs.get(dir);
+      if (!acc) dirs.set(dir, (acc = { bytes: 0, files: 0 }));
+      acc.bytes += e.size;
+      if (e.kind === 'file') acc.files++;
+    }
+  });
+  const order = (a: PackageUsage, b: PackageUsage): number =>
+    b.bytes - a.bytes || (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return {
+    packages: [...packages].sort(order),
+    unowned: {
+      bytes: unownedBytes,
+      files: unownedFiles,
+      directories: [...dirs.entries()]
+        .map(([path, v]) => ({ path: displayPath(path), ...v }))
+        .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
+        .slice(0, opts.top ?? 10),
+    },
+    claimedTwice,
+    owners,
+  };
+}
+
+export function detectPackages(detectors: readonly Detector[], meta: ReadonlyMap<string, Buffer>): DetectedPackage[] {
+  return detectors.flatMap((d) => {
+    const mine = new Map<string, Buffer>();
+    for (const [p, b] of meta) if (d.wants(p)) mine.set(p, b);
+    return mine.size > 0 ? d.detect(mine) : [];
+  });
+}
+
+function findNode(root: FsNode, path: string): FsNode | undefined {
+  let cur: FsNode | undefined = root;
+  for (const name of path.split('/')) {
+    cur = cur?.children?.get(name);
+    if (!cur) return undefined;
+  }
+  return cur;
+}

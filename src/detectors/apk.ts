@@ -1,0 +1,34 @@
+/** apk: `lib/apk/db/installed` blocks: P: name, V: version, F: folder, R: file in that folder. */
+import type { DetectedPackage, Detector, MetaFiles } from './types.js';
+import { normalizePath } from '../layer/paths.js';
+
+const DB = 'lib/apk/db/installed';
+
+export const apk: Detector = {
+  ecosystem: 'apk',
+  maxBytes: 64 << 20,
+  wants: (p) => p === DB,
+  detect(files: MetaFiles): DetectedPackage[] {
+    const db = files.get(DB);
+    if (!db) return [];
+    const out: DetectedPackage[] = [];
+    for (const block of db.toString('latin1').split(/\n\s*\n/)) {
+      let name: string | undefined;
+      let version: string | null = null;
+      let dir = '';
+      const paths: string[] = [];
+      for (const raw of block.split('\n')) {
+        const line = raw.replace(/\r$/, '');
+        if (line.startsWith('P:')) name = line.slice(2);
+        else if (line.startsWith('V:')) version = line.slice(2);
+        else if (line.startsWith('F:')) dir = line.slice(2);
+        else if (line.startsWith('R:')) paths.push(normalizePath(dir === '' ? line.slice(2) : `${dir}/${line.slice(2)}`));
+      }
+      if (name) {
+        const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
+        out.push({ ecosystem: 'apk', name: utf8(name), version: version === null ? null : utf8(version), paths });
+      }
+    }
+    return out;
+  },
+};

@@ -1,0 +1,18 @@
+/** The detector registry: adding an ecosystem is one entry. */
+import type { Detector } from './types.js';
+import { pip } from './pip.js';
+import { dpkg } from './dpkg.js';
+import { apk } from './apk.js';
+import { npm } from './npm.js';
+
+export const DETECTORS: readonly Detector[] = [pip, dpkg, apk, npm];
+
+/** The layer scanner's capture hook: the byte cap for a wanted file, else 0. */
+export function captureFor(detectors: readonly Detector[] = DETECTORS): (path: string, size: number) => number {
+  return (path) => {
+    for (const d of detectors) if (d.wants(path)) return d.maxBytes;
+    return 0;
+  };
+}
+
+export type { Detector, DetectedPackage, Ecosystem, MetaFiles } from './types.js';

@@ -1,0 +1,33 @@
+/**
+ * Package detectors are declarative: which small files they need captured while a layer streams
+ * by (`wants`), and a pure parser from those files to packages and the paths each one lists.
+ */
+export type Ecosystem = 'pip' | 'dpkg' | 'apk' | 'npm';
+
+/** The metadata files of the final filesystem, keyed by normalised path (raw bytes as latin1). */
+export type MetaFiles = ReadonlyMap<string, Buffer>;
+
+export interface DetectedPackage {
+  readonly ecosystem: Ecosystem;
+  readonly name: string;
+  readonly version: string | null;
+  /** Where it is installed (site-packages, node_modules), when that says something. */
+  readonly location?: string;
+  /** Normalised paths the package's own metadata lists (files; directories are skipped later). */
+  readonly paths?: readonly string[];
+  /** For folder-based ecosystems (npm): the folder whose files belong to the package. */
+  readonly folder?: string;
+  /** Folders inside `folder` that belong to other packages (nested node_modules). */
+  readonly excludeUnder?: string;
+  /** How bytes were attributed when the package has no file list of its own. */
+  readonly attribution?: string;
+}
+
+export interface Detector {
+  readonly ecosystem: Ecosystem;
+  /** Largest metadata file captured for it; bigger ones are skipped (and said so). */
+  readonly maxBytes: number;
+  /** True if the file at this normalised path is metadata this detector reads. */
+  wants(path: string): boolean;
+  detect(files: MetaFiles): DetectedPackage[];
+}
