@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { appendFileSync } from 'node:fs';
 import { main } from '../dist/cli/main.js';
 
 const code = await main({
@@ -8,5 +9,6 @@ const code = await main({
   stderr: process.stderr,
   env: process.env,
   cwd: process.cwd(),
+  appendFile: (path, text) => appendFileSync(path, text),
 });
 process.exitCode = code;

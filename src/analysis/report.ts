@@ -131,7 +131,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     packages: own.packages,
     packageGroups: groups(own.packages),
     unowned: own.unowned,
-    directories: largestDirectories(fs, depth, top),
+    directories: largestDirectories(fs, depth),
     largestFiles: largestFiles(fs, top),
     wasted: wasted.slice(0, top).map((w) => ({ ...w, path: displayPath(w.path) })),
     findings: found,
@@ -152,8 +152,8 @@ function largestFiles(fs: Squashed, top: number): { path: string; bytes: number;
   return rows.slice(0, top).map((r) => ({ ...r, path: displayPath(r.path) }));
 }
 
-/** The largest folders at depth ≤ `depth`, each with the bytes and files below it. */
-function largestDirectories(fs: Squashed, depth: number, top: number): { path: string; bytes: number; files: number }[] {
+/** Every folder at depth ≤ `depth`, largest first, each with the bytes and files below it. */
+function largestDirectories(fs: Squashed, depth: number): { path: string; bytes: number; files: number }[] {
   const dirs = new Map<string, { bytes: number; files: number }>();
   walk(fs.root, '', (path, e) => {
     if (e.kind !== 'file' && e.kind !== 'symlink') return;
@@ -168,8 +168,7 @@ function largestDirectories(fs: Squashed, depth: number, top: number): { path: s
   });
   return [...dirs.entries()]
     .map(([path, v]) => ({ path: displayPath(path), ...v }))
-    .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path))
-    .slice(0, top);
+    .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
 }
 
 function groups(packages: readonly PackageUsage[]): PackageGroup[] {

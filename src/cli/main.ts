@@ -2,14 +2,24 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
+import { readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ImgsizeError } from '../errors.js';
 import { readImage, type ImageSource } from '../archive/read.js';
-import { buildReport, type Report } from '../analysis/report.js';
+import { buildReport, SCHEMA_VERSION, type Report } from '../analysis/report.js';
+import { squash, walk } from '../analysis/squash.js';
+import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
+import { evaluate, ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
+import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
+import { displayPath } from '../layer/paths.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
+import { renderDiffMarkdown, renderDiffTable } from '../render/diff.js';
+import { renderAnnotations, renderVerdictMarkdown, renderVerdictText } from '../render/verdict.js';
 import { human } from '../render/units.js';
 import { DETECTORS, captureFor } from '../detectors/index.js';
+import { findConfig, loadConfig } from './config.js';
+import type { ImageModel } from '../model.js';
 
 export interface Io {
   readonly argv: readonly string[];
@@ -18,6 +28,8 @@ export interface Io {
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** Appends to a file (the GitHub step summary); injected so tests can see it. */
+  readonly appendFile?: (path: string, text: string) => void;
 }
 
 export const EXIT_OK = 0;
@@ -37,6 +49,15 @@ interface CommonOptions {
   debug?: boolean;
 }
 
+interface GateOptions {
+  budget?: string;
+  metric: string;
+  maxLayers?: string;
+  baseline?: string;
+  maxGrowth?: string;
+  config?: string;
+}
+
 const EXAMPLES = `
 Examples:
   docker save app:latest | imgsize          analyse an image streamed from docker save
@@ -44,6 +65,10 @@ Examples:
   imgsize ./oci-layout                      an OCI layout folder
   imgsize app.tar --json > report.json      the versioned report, for machines
   imgsize multi.tar --platform linux/arm64  pick one platform of a multi-platform archive
+  imgsize diff before.tar after.tar         what a change bought, per layer and package
+  imgsize diff main.json - < pr.tar         against a saved report (CI keeps main's --json)
+  imgsize check app.tar --budget 424MB      CI gate: exit 0 within budget, 1 over, 2 on error
+  imgsize check app.tar --budget 424MB --metric compressed --format markdown
 
 Sizes are SI units like docker images (1 MB = 1,000,000 bytes); --json has exact bytes.
 Exit codes: 0 ok, 1 a budget or gate failed, 2 could not run (usage, unreadable or invalid archive).`;
@@ -66,14 +91,23 @@ export async function main(io: Io): Promise<number> {
     c
       .option('--platform <os/arch[/variant]>', 'platform to analyse in a multi-platform archive (default linux/amd64)')
       .option('--image <tag>', 'image to analyse in an archive that holds several')
-      .option('--json', 'print the JSON report (same as --format json)')
+      .option('--json', 'print JSON (same as --format json)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']))
-      .option('--top <n>', 'rows in the largest-files, folders and waste tables', '10')
-      .option('--depth <n>', 'folder depth for the largest-folders table', '3')
+      .option('--top <n>', 'rows per table', '10')
+      .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')
       .option('--debug', 'print stack traces of internal errors');
+
+  const addGate = (c: Command): Command =>
+    c
+      .option('--budget <size>', `size budget for the image, ${SIZE_EXAMPLE}`)
+      .addOption(new Option('--metric <metric>', 'which size the budget and growth limit apply to').choices([...METRICS]).default('content'))
+      .option('--max-layers <n>', 'most layers allowed')
+      .option('--baseline <report.json>', 'a saved --json report to measure growth against')
+      .option('--max-growth <limit>', 'most growth allowed against the baseline: "5%" or a size like "10MB"')
+      .option('--config <file>', 'rules file (default: imgsize.config.json found from here up to the repository root)');
 
   addCommon(
     program
@@ -83,11 +117,58 @@ export async function main(io: Io): Promise<number> {
       .addHelpText('after', EXAMPLES),
   ).action(async (image: string | undefined, o: CommonOptions) => {
     debug = Boolean(o.debug);
-    const report = await analyse(io, image, o);
-    const format = o.json ? 'json' : (o.format ?? 'table');
+    const { report } = await analyse(io, image, o);
+    const format = outputFormat(o);
     if (format === 'json') out(renderJson(report));
     else out(renderTable(report, { top: Number(o.top), width: io.stdout.columns }));
     exitCode = EXIT_OK;
+  });
+
+  addGate(
+    addCommon(
+      program
+        .command('diff')
+        .description('compare two images: totals, layers, packages, folders, findings')
+        .argument('<before>', 'archive, OCI folder, - (stdin) or a report saved with --json')
+        .argument('<after>', 'archive, OCI folder, - (stdin) or a report saved with --json'),
+    ),
+  ).action(async (before: string, after: string, o: CommonOptions & GateOptions) => {
+    debug = Boolean(o.debug);
+    if (before === '-' && after === '-') throw new ImgsizeError('usage', 'diff', 'only one side can be read from stdin');
+    const b = await loadSide(io, before, o);
+    const a = await loadSide(io, after, o);
+    const d = diffReports(b.report, a.report);
+    const format = outputFormat(o);
+    const gate = hasGateFlags(o) ? gateRules(io, o, { report: b.report, label: before }) : undefined;
+    const verdict = gate ? runGate(a, gate) : undefined;
+    if (format === 'json') out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff: d, ...(verdict ? { verdict } : {}) }, null, 2)}\n`);
+    else if (format === 'markdown') out(renderDiffMarkdown(d, { top: Number(o.top) }) + (verdict ? `\n${renderVerdictMarkdown(verdict, a.report).replace(/^<!-- imgsize -->\n/, '')}` : ''));
+    else out(renderDiffTable(d, { top: Number(o.top) }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
+    exitCode = verdict ? finishGate(io, verdict, a.report) : EXIT_OK;
+  });
+
+  addGate(
+    addCommon(
+      program
+        .command('check')
+        .description('CI gate: exit 0 within budget, 1 over, 2 on error')
+        .argument('[image]', 'archive, OCI folder, - (stdin) or a report saved with --json'),
+    ),
+  ).action(async (image: string | undefined, o: CommonOptions & GateOptions) => {
+    debug = Boolean(o.debug);
+    const rules = gateRules(io, o);
+    if (ruleCount(rules) === 0) {
+      throw new ImgsizeError('usage', 'check', 'no rules: give --budget, --max-layers, --baseline with --max-growth, or an imgsize.config.json', {
+        hint: 'e.g. imgsize check app.tar --budget 424MB',
+      });
+    }
+    const side = await loadSide(io, image ?? '-', o);
+    const verdict = runGate(side, rules);
+    const format = outputFormat(o);
+    if (format === 'json') out(renderJson({ ...side.report, verdict } as Report));
+    else if (format === 'markdown') out(renderVerdictMarkdown(verdict, side.report));
+    else out(renderVerdictText(verdict));
+    exitCode = finishGate(io, verdict, side.report);
   });
   program.addHelpText('after', EXAMPLES);
 
@@ -113,15 +194,57 @@ export async function main(io: Io): Promise<number> {
   }
 }
 
-function positiveInt(v: string, flag: string): number {
+function outputFormat(o: CommonOptions): 'table' | 'json' | 'markdown' {
+  return o.json ? 'json' : (o.format ?? 'table');
+}
+
+function wholeNumber(v: string, flag: string): number {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new ImgsizeError('usage', flag, `expected a whole number, got "${v}"`);
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new ImgsizeError('usage', flag, `expected a whole number, got "${v}"`);
   return n;
 }
 
-async function analyse(io: Io, image: string | undefined, o: CommonOptions): Promise<Report> {
-  const top = positiveInt(o.top, '--top');
-  const depth = positiveInt(o.depth, '--depth');
+interface Side {
+  readonly report: Report;
+  readonly model?: ImageModel;
+}
+
+/** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
+async function loadSide(io: Io, arg: string, o: CommonOptions): Promise<Side> {
+  if (arg !== '-' && isJsonFile(arg)) return { report: readSavedReport(arg) };
+  return analyse(io, arg, o);
+}
+
+function isJsonFile(p: string): boolean {
+  try {
+    if (!statSync(p).isFile()) return false;
+    const fd = openSync(p, 'r');
+    const buf = Buffer.alloc(64);
+    const n = readSync(fd, buf, 0, 64, 0);
+    closeSync(fd);
+    return /^\s*\{/.test(buf.toString('latin1', 0, n));
+  } catch {
+    return false;
+  }
+}
+
+function readSavedReport(p: string): Report {
+  let r: unknown;
+  try {
+    r = JSON.parse(readFileSync(p, 'utf8'));
+  } catch (e) {
+    throw new ImgsizeError('input', p, `not a valid JSON report (${(e as Error).message})`);
+  }
+  const o = r as Partial<Report> | null;
+  if (!o || o.schemaVersion !== SCHEMA_VERSION || typeof o.totals !== 'object' || !Array.isArray(o.layers) || !Array.isArray(o.packages)) {
+    throw new ImgsizeError('input', p, `not an imgsize report (schemaVersion ${SCHEMA_VERSION}, saved with --json)`);
+  }
+  return { directories: [], findings: [], warnings: [], ...o } as Report;
+}
+
+async function analyse(io: Io, image: string | undefined, o: CommonOptions): Promise<{ report: Report; model: ImageModel }> {
+  const top = wholeNumber(o.top, '--top');
+  const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
     throw new ImgsizeError('usage', '--platform', `expected os/arch[/variant], e.g. linux/amd64, got "${o.platform}"`);
   }
@@ -155,5 +278,66 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions): Pro
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
   if (!o.quiet) for (const n of model.notices) io.stderr.write(`imgsize: ${n}\n`);
-  return buildReport(model, { top, depth, detectors: DETECTORS });
+  return { report: buildReport(model, { top, depth, detectors: DETECTORS }), model };
+}
+
+function hasGateFlags(o: GateOptions): boolean {
+  return o.budget !== undefined || o.maxLayers !== undefined || o.maxGrowth !== undefined || o.config !== undefined;
+}
+
+function size(v: string, flag: string): number {
+  const n = parseSize(v);
+  if (n === undefined) throw new ImgsizeError('usage', flag, `"${v}" is not a size; ${SIZE_EXAMPLE}`);
+  return n;
+}
+
+/** Rules from the config file (found or given) and the flags; flags add to the file's rules. */
+function gateRules(io: Io, o: GateOptions, baseline?: { report: Report; label: string }): Rules {
+  const metric = o.metric as Metric;
+  const file = o.config ?? (o.budget === undefined && o.maxLayers === undefined && o.maxGrowth === undefined ? findConfig(io.cwd) : undefined);
+  const cfg = file ? loadConfig(file) : undefined;
+  const budgets = Object.entries(cfg?.budget ?? {}).map(([m, r]) => ({ metric: m as Metric, limit: r!.limit, level: r!.level }));
+  if (o.budget !== undefined) budgets.push({ metric, limit: size(o.budget, '--budget'), level: 'fail' });
+  const rules: {
+    -readonly [K in keyof Rules]: Rules[K];
+  } = { budgets };
+  if (o.maxLayers !== undefined) rules.maxLayers = { limit: wholeNumber(o.maxLayers, '--max-layers'), level: 'fail' };
+  else if (cfg?.maxLayers) rules.maxLayers = cfg.maxLayers;
+  if (cfg?.packages) rules.packages = Object.entries(cfg.packages).map(([glob, r]) => ({ glob, limit: r.limit, level: r.level }));
+  if (cfg?.forbiddenPaths) rules.forbiddenPaths = { globs: cfg.forbiddenPaths.limit, level: cfg.forbiddenPaths.level };
+  if (cfg?.wasted) rules.wasted = cfg.wasted;
+  if (cfg?.findings) rules.findings = Object.entries(cfg.findings).map(([code, level]) => ({ code, level: level! }));
+  const growthLimit = o.maxGrowth !== undefined ? parseGrowth(o.maxGrowth) : cfg?.growth?.max;
+  if (o.maxGrowth !== undefined && growthLimit === undefined) throw new ImgsizeError('usage', '--max-growth', `"${o.maxGrowth}" is not a growth limit; e.g. "5%" or "10MB"`);
+  const baselinePath = o.baseline ?? cfg?.growth?.baseline;
+  if (growthLimit) {
+    const base = baselinePath ? { report: readSavedReport(baselinePath), label: baselinePath } : baseline;
+    if (!base) throw new ImgsizeError('usage', '--max-growth', 'needs a baseline: --baseline REPORT.json (a report saved with --json)');
+    rules.growth = { baseline: base.report, baselineLabel: base.label, max: growthLimit, metric: o.maxGrowth !== undefined ? metric : (cfg?.growth?.metric ?? metric), level: cfg?.growth?.level ?? 'fail' };
+  } else if (o.baseline !== undefined) {
+    throw new ImgsizeError('usage', '--baseline', 'needs --max-growth (e.g. 5% or 10MB)');
+  }
+  return rules;
+}
+
+function runGate(side: Side, rules: Rules): Verdict {
+  let paths: string[] | undefined;
+  if (rules.forbiddenPaths) {
+    if (!side.model) throw new ImgsizeError('usage', 'forbiddenPaths', 'needs the image itself, not a saved report (a report has no file list)');
+    const fs = squash(side.model.layers.map((l) => l.scan));
+    paths = [];
+    walk(fs.root, '', (p, e) => {
+      if (e.kind !== 'dir') paths!.push(displayPath(p));
+    });
+  }
+  return evaluate(side.report, rules, paths);
+}
+
+function finishGate(io: Io, verdict: Verdict, report: Report): number {
+  if (io.env.GITHUB_ACTIONS === 'true') {
+    io.stdout.write(renderAnnotations(verdict));
+    const summary = io.env.GITHUB_STEP_SUMMARY;
+    if (summary && io.appendFile) io.appendFile(summary, renderVerdictMarkdown(verdict, report));
+  }
+  return verdictExitCode(verdict);
 }

@@ -67,7 +67,7 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
 
   if (r.directories.length > 0) {
     const dirs = table(['folder', 'size', 'files'], ['left', 'right', 'right']);
-    for (const d of r.directories) dirs.push([`/${d.path}`, human(d.bytes), d.files.toLocaleString('en-US')]);
+    for (const d of r.directories.slice(0, opts.top ?? 10)) dirs.push([`/${d.path}`, human(d.bytes), d.files.toLocaleString('en-US')]);
     out.push('Largest folders', dirs.toString(), '');
   }
 

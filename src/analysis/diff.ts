@@ -1,0 +1,188 @@
+/**
+ * What a change bought: compares two reports (from archives or saved with --json). Pure.
+ * Layers are matched by diffId (a multiset: the same layer twice counts twice); packages by
+ * ecosystem and normalised name, whatever folder they moved to (site-packages → a venv).
+ */
+import type { Report } from './report.js';
+
+export type Metric = 'content' | 'compressed' | 'uncompressed' | 'final';
+export const METRICS: readonly Metric[] = ['content', 'compressed', 'uncompressed', 'final'];
+
+export function metricBytes(r: Pick<Report, 'totals'>, m: Metric): number {
+  switch (m) {
+    case 'content':
+      return r.totals.contentBytes;
+    case 'compressed':
+      return r.totals.compressedBytes;
+    case 'uncompressed':
+      return r.totals.uncompressedBytes;
+    case 'final':
+      return r.totals.finalBytes;
+  }
+}
+
+export interface Delta {
+  readonly before: number;
+  readonly after: number;
+  readonly delta: number;
+  /** delta / before × 100; null when before is 0. */
+  readonly percent: number | null;
+}
+
+export function delta(before: number, after: number): Delta {
+  return { before, after, delta: after - before, percent: before === 0 ? null : ((after - before) / before) * 100 };
+}
+
+export interface LayerChange {
+  readonly status: 'shared' | 'removed' | 'added';
+  readonly diffId: string;
+  readonly contentBytes: number;
+  readonly compressedBytes: number;
+  readonly createdBy: string | null;
+  /** Position in BEFORE (removed, shared) or AFTER (added, shared), 0-based. */
+  readonly beforeIndex: number | null;
+  readonly afterIndex: number | null;
+}
+
+export interface PackageChange {
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly ecosystem: string;
+  readonly name: string;
+  readonly versionBefore: string | null;
+  readonly versionAfter: string | null;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  readonly delta: number;
+}
+
+export interface DirectoryChange {
+  readonly path: string;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  readonly delta: number;
+}
+
+export interface FindingChange {
+  readonly status: 'introduced' | 'resolved' | 'changed';
+  readonly code: string;
+  readonly title: string;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+}
+
+export interface DiffResult {
+  readonly before: { readonly source: string; readonly tags: readonly string[] };
+  readonly after: { readonly source: string; readonly tags: readonly string[] };
+  readonly totals: Readonly<Record<Metric | 'wasted', Delta>>;
+  readonly layers: readonly LayerChange[];
+  /** Compressed bytes of AFTER's layers already in BEFORE: a pull of AFTER reuses them. */
+  readonly sharedCompressedBytes: number;
+  readonly packages: readonly PackageChange[];
+  readonly directories: readonly DirectoryChange[];
+  readonly findings: readonly FindingChange[];
+}
+
+const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
+
+export function diffReports(before: Report, after: Report): DiffResult {
+  // layers: multiset match on diffId
+  const pool = new Map<string, number[]>();
+  before.layers.forEach((l, i) => pool.set(l.diffId, [...(pool.get(l.diffId) ?? []), i]));
+  const layers: LayerChange[] = [];
+  const usedBefore = new Set<number>();
+  after.layers.forEach((l, i) => {
+    const candidates = pool.get(l.diffId);
+    const bi = candidates?.shift();
+    if (bi !== undefined) usedBefore.add(bi);
+    layers.push({
+      status: bi !== undefined ? 'shared' : 'added',
+      diffId: l.diffId,
+      contentBytes: l.contentBytes,
+      compressedBytes: l.compressedBytes,
+      createdBy: l.createdBy,
+      beforeIndex: bi ?? null,
+      afterIndex: i,
+    });
+  });
+  before.layers.forEach((l, i) => {
+    if (!usedBefore.has(i)) {
+      layers.push({ status: 'removed', diffId: l.diffId, contentBytes: l.contentBytes, compressedBytes: l.compressedBytes, createdBy: l.createdBy, beforeIndex: i, afterIndex: null });
+    }
+  });
+
+  // packages: aggregate per ecosystem + folded name
+  type Agg = { ecosystem: string; name: string; versions: string[]; bytes: number };
+  const agg = (r: Report): Map<string, Agg> => {
+    const m = new Map<string, Agg>();
+    for (const p of r.packages) {
+      const k = `${p.ecosystem}|${fold(p.name)}`;
+      const a = m.get(k) ?? { ecosystem: p.ecosystem, name: p.name, versions: [], bytes: 0 };
+      if (p.version !== null && !a.versions.includes(p.version)) a.versions.push(p.version);
+      a.bytes += p.bytes;
+      m.set(k, a);
+    }
+    return m;
+  };
+  const pb = agg(before);
+  const pa = agg(after);
+  const packages: PackageChange[] = [];
+  for (const k of new Set([...pb.keys(), ...pa.keys()])) {
+    const b = pb.get(k);
+    const a = pa.get(k);
+    const vb = b ? b.versions.join(', ') || null : null;
+    const va = a ? a.versions.join(', ') || null : null;
+    const bytesBefore = b?.bytes ?? 0;
+    const bytesAfter = a?.bytes ?? 0;
+    if (b && a && vb === va && bytesBefore === bytesAfter) continue;
+    packages.push({
+      status: !b ? 'added' : !a ? 'removed' : 'changed',
+      ecosystem: (a ?? b)!.ecosystem,
+      name: (a ?? b)!.name,
+      versionBefore: vb,
+      versionAfter: va,
+      bytesBefore,
+      bytesAfter,
+      delta: bytesAfter - bytesBefore,
+    });
+  }
+  packages.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.name < y.name ? -1 : 1));
+
+  // directories: the folders both reports list (every folder up to the report's depth)
+  const db = new Map(before.directories.map((d) => [d.path, d.bytes]));
+  const da = new Map(after.directories.map((d) => [d.path, d.bytes]));
+  const directories: DirectoryChange[] = [];
+  for (const p of new Set([...db.keys(), ...da.keys()])) {
+    const b = db.get(p) ?? 0;
+    const a = da.get(p) ?? 0;
+    if (a !== b) directories.push({ path: p, bytesBefore: b, bytesAfter: a, delta: a - b });
+  }
+  directories.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.path < y.path ? -1 : 1));
+
+  // findings by code
+  const fb = new Map(before.findings.map((f) => [f.code, f]));
+  const fa = new Map(after.findings.map((f) => [f.code, f]));
+  const findings: FindingChange[] = [];
+  for (const code of new Set([...fb.keys(), ...fa.keys()])) {
+    const b = fb.get(code);
+    const a = fa.get(code);
+    if (b && a && b.bytes === a.bytes) continue;
+    findings.push({ status: !b ? 'introduced' : !a ? 'resolved' : 'changed', code, title: (a ?? b)!.title, bytesBefore: b?.bytes ?? 0, bytesAfter: a?.bytes ?? 0 });
+  }
+
+  return {
+    before: { source: before.source.path, tags: before.image.repoTags },
+    after: { source: after.source.path, tags: after.image.repoTags },
+    totals: {
+      content: delta(before.totals.contentBytes, after.totals.contentBytes),
+      compressed: delta(before.totals.compressedBytes, after.totals.compressedBytes),
+      uncompressed: delta(before.totals.uncompressedBytes, after.totals.uncompressedBytes),
+      final: delta(before.totals.finalBytes, after.totals.finalBytes),
+      wasted: delta(before.totals.wastedBytes, after.totals.wastedBytes),
+    },
+    layers,
+    sharedCompressedBytes: layers.filter((l) => l.status === 'shared').reduce((a, l) => a + l.compressedBytes, 0),
+    packages,
+    directories,
+    findings,
+  };
+}

@@ -1,0 +1,43 @@
+/** Finds, reads and validates imgsize.config.json (the schema is in config/schema.ts). */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ImgsizeError } from '../errors.js';
+import { ConfigSchema, CONFIG_EXAMPLE, type Config } from '../config/schema.js';
+
+export const CONFIG_NAME = 'imgsize.config.json';
+
+/** From `cwd` up to the repository root (a folder holding .git) or the filesystem root. */
+export function findConfig(cwd: string): string | undefined {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    const candidate = path.join(dir, CONFIG_NAME);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(path.join(dir, '.git'))) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function loadConfig(file: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ImgsizeError('config', file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ImgsizeError('config', file, `not valid JSON (${(e as Error).message})`, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
+  }
+  const r = ConfigSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const key = issue.path.map(String).join('.') || '(top level)';
+  let value: unknown = raw;
+  for (const k of issue.path) value = (value as Record<string, unknown> | undefined)?.[k as string];
+  const got = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : `${issue.message}${value !== undefined && !issue.message.includes(JSON.stringify(value)) ? ` (got ${JSON.stringify(value)})` : ''}`;
+  throw new ImgsizeError('config', file, `${key}: ${got}`, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
+}

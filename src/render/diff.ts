@@ -1,0 +1,90 @@
+/** Renders a diff: a terminal table and a Markdown PR comment. */
+import Table from 'cli-table3';
+import type { DiffResult, Delta } from '../analysis/diff.js';
+import { human, signedHuman } from './units.js';
+import { COMMENT_MARKER } from './verdict.js';
+
+const plain = {
+  chars: {
+    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+    left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
+  },
+  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
+};
+
+const pct = (d: Delta): string => (d.percent === null ? '' : `${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(1)}%`);
+const version = (v: string | null): string => v ?? '?';
+
+function packageLine(p: DiffResult['packages'][number]): string {
+  if (p.status === 'added') return `${p.name} ${version(p.versionAfter)} added`;
+  if (p.status === 'removed') return `${p.name} ${version(p.versionBefore)} removed`;
+  return p.versionBefore === p.versionAfter ? `${p.name} ${version(p.versionAfter)}` : `${p.name} ${version(p.versionBefore)} → ${version(p.versionAfter)}`;
+}
+
+export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): string {
+  const top = opts.top ?? 10;
+  const out: string[] = [];
+  const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
+  out.push(`Before  ${name(d.before)}`, `After   ${name(d.after)}`, '');
+  const t = new Table({ ...plain, head: ['', 'before', 'after', 'change', ''], colAligns: ['left', 'right', 'right', 'right', 'right'] });
+  for (const [label, k] of [
+    ['Content', 'content'],
+    ['Compressed', 'compressed'],
+    ['Final', 'final'],
+    ['Wasted', 'wasted'],
+  ] as const) {
+    const x = d.totals[k];
+    t.push([label, human(x.before), human(x.after), signedHuman(x.delta), pct(x)]);
+  }
+  out.push(t.toString(), '');
+
+  const shared = d.layers.filter((l) => l.status === 'shared');
+  const added = d.layers.filter((l) => l.status === 'added');
+  const removed = d.layers.filter((l) => l.status === 'removed');
+  out.push(
+    `Layers: ${shared.length} shared (${human(d.sharedCompressedBytes)} compressed, reused by a pull), ${added.length} added (${human(added.reduce((a, l) => a + l.contentBytes, 0))}), ${removed.length} removed (${human(removed.reduce((a, l) => a + l.contentBytes, 0))})`,
+    '',
+  );
+
+  if (d.packages.length > 0) {
+    const p = new Table({ ...plain, head: ['package', 'ecosystem', 'before', 'after', 'change'], colAligns: ['left', 'left', 'right', 'right', 'right'] });
+    for (const x of d.packages.slice(0, top)) p.push([packageLine(x), x.ecosystem, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.delta)]);
+    out.push(`Packages (${d.packages.length} changed)`, p.toString(), '');
+  }
+  if (d.directories.length > 0) {
+    const f = new Table({ ...plain, head: ['folder', 'before', 'after', 'change'], colAligns: ['left', 'right', 'right', 'right'] });
+    for (const x of d.directories.slice(0, top)) f.push([`/${x.path}`, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.bytesAfter - x.bytesBefore)]);
+    out.push('Folders that changed most', f.toString(), '');
+  }
+  for (const f of d.findings) {
+    const mark = f.status === 'resolved' ? '✔ resolved' : f.status === 'introduced' ? '✖ introduced' : '~ changed';
+    out.push(`${mark}: ${f.code} — ${f.title} (${human(f.bytesBefore)} → ${human(f.bytesAfter)})`);
+  }
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+export function renderDiffMarkdown(d: DiffResult, opts: { top?: number } = {}): string {
+  const top = opts.top ?? 10;
+  const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
+  const rows = (['content', 'compressed', 'final', 'wasted'] as const).map((k) => {
+    const x = d.totals[k];
+    return `| ${k} | ${human(x.before)} | ${human(x.after)} | ${signedHuman(x.delta)} | ${pct(x)} |`;
+  });
+  const lines = [
+    COMMENT_MARKER,
+    `### imgsize: \`${name(d.before)}\` → \`${name(d.after)}\``,
+    '',
+    '| | before | after | change | |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+  ];
+  if (d.packages.length > 0) {
+    lines.push('<details><summary>Packages</summary>', '', '| package | ecosystem | change |', '|---|---|---:|');
+    for (const p of d.packages.slice(0, top)) lines.push(`| ${packageLine(p)} | ${p.ecosystem} | ${signedHuman(p.delta)} |`);
+    lines.push('', '</details>', '');
+  }
+  for (const f of d.findings) lines.push(`- ${f.status === 'resolved' ? '✔ resolved' : f.status === 'introduced' ? '✖ introduced' : 'changed'}: **${f.code}** — ${f.title}`);
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
