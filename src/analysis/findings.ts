@@ -27,7 +27,22 @@ export const CACHE_MIN_BYTES = 100_000;
 export const WASTE_MIN_BYTES = 10_000_000;
 export const WASTE_MIN_SHARE = 0.1;
 
+export interface Thresholds {
+  readonly modelFileMinBytes: number;
+  readonly cacheMinBytes: number;
+  readonly wasteMinBytes: number;
+  readonly wasteMinShare: number;
+}
+
+export const DEFAULT_THRESHOLDS: Thresholds = {
+  modelFileMinBytes: MODEL_FILE_MIN_BYTES,
+  cacheMinBytes: CACHE_MIN_BYTES,
+  wasteMinBytes: WASTE_MIN_BYTES,
+  wasteMinShare: WASTE_MIN_SHARE,
+};
+
 export interface FindingsInput {
+  readonly thresholds?: Partial<Thresholds>;
   readonly root: FsNode;
   readonly layers: readonly Pick<LayerScan, 'files'>[];
   readonly packages: readonly PackageUsage[];
@@ -40,7 +55,7 @@ export interface FindingsInput {
 const MODEL_EXT = /\.(pt|pth|pkl|pickle|npy|npz|h5|hdf5|onnx|safetensors|ckpt|joblib|bin\.gz)$/i;
 const PKG_DIR = /(^|\/)((site|dist)-packages|node_modules)\//;
 const CUDA_LIB = /(^|\/)lib(cudart|cublas|cublasLt|cudnn[^/]*|cufft|curand|cusolver|cusparse|cusparseLt|nccl|nvrtc|nvJitLink|nvToolsExt|cupti|cufile|caffe2_nvrtc|torch_cuda[^/]*|c10_cuda)[^/]*\.so/;
-const TOOLCHAIN_PKG = /^(gcc(-\d+)?|g\+\+(-\d+)?|cpp(-\d+)?|build-essential|build-base|binutils|make|clang(-\d+)?|llvm(-\d+)?|musl-dev|libc6-dev|libc-dev|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|gfortran(-\d+)?|cmake|autoconf|automake|libtool|.*-dev)$/;
+const TOOLCHAIN_PKG = /^(gcc(-\d+)?|g\+\+(-\d+)?|cpp(-\d+)?|build-essential|build-base|binutils|make|clang(-\d+)?|llvm(-\d+)?|musl-dev|libc6-dev|libc-dev|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|gfortran(-\d+)?|binutils(-[\w-]+)?|cmake|autoconf|automake|libtool|.*-dev)$/;
 const TOOLCHAIN_PATH = /^usr\/(lib|libexec)\/gcc\/|^usr\/bin\/(gcc|g\+\+|cc|c\+\+|cpp|ld|as|make)(-[\d.]+)?$|^usr\/(local\/)?include\//;
 const CACHE_PATH = /(^|\/)\.cache\/(pip|pypoetry|uv)\/|(^|\/)\.npm\/_cacache\/|(^|\/)\.cache\/yarn\/|^usr\/local\/share\/\.cache\/yarn\/|^var\/lib\/apt\/lists\/[^/]+$|^var\/cache\/apt\/(archives\/[^/]+\.deb|[^/]+\.bin)$|^var\/cache\/apk\/[^/]+$/;
 const VCS_DIR = /(^|\/)\.(git|hg|svn)(\/|$)/;
@@ -58,6 +73,7 @@ export function isSecretPath(path: string): boolean {
 
 export function findings(input: FindingsInput): Finding[] {
   const top = input.top ?? 5;
+  const th = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const out: Finding[] = [];
   const byBytes = <T extends { bytes: number }>(xs: T[]): T[] => xs.sort((a, b) => b.bytes - a.bytes);
   const finals: { path: string; bytes: number; layer: number }[] = [];
@@ -69,6 +85,7 @@ export function findings(input: FindingsInput): Finding[] {
   const cudaPkgs = input.packages.filter((p) => p.ecosystem === 'pip' && (/^nvidia[-_]/i.test(p.name) || /^(triton|pytorch-triton)$/i.test(p.name)));
   const torch = input.packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
   const torchCuda = finals.filter((f) => /(^|\/)torch\/lib\//.test(f.path) && CUDA_LIB.test(f.path));
+  const nvidiaCount = cudaPkgs.filter((p) => /^nvidia[-_]/i.test(p.name)).length;
   const cudaBytes = cudaPkgs.reduce((a, p) => a + p.bytes, 0) + torchCuda.reduce((a, f) => a + f.bytes, 0);
   if (cudaBytes > 0) {
     const variant = torch?.version?.includes('+') ? ` (torch ${torch.version})` : torch ? ` (torch ${torch.version ?? ''}, CUDA build)` : '';
@@ -76,24 +93,30 @@ export function findings(input: FindingsInput): Finding[] {
       code: 'cuda-libraries',
       severity: 'warning',
       bytes: cudaBytes,
-      title: `CUDA libraries: ${cudaPkgs.length} nvidia-*/triton packages${torchCuda.length ? ` and ${torchCuda.length} CUDA libraries inside torch` : ''}${variant}`,
+      title: `CUDA libraries: ${[
+        nvidiaCount ? `${nvidiaCount} nvidia-* package${nvidiaCount > 1 ? 's' : ''}` : '',
+        cudaPkgs.length > nvidiaCount ? cudaPkgs.filter((p) => !/^nvidia[-_]/i.test(p.name)).map((p) => p.name).join(', ') : '',
+        torchCuda.length ? `${torchCuda.length} CUDA libraries inside torch` : '',
+      ]
+        .filter(Boolean)
+        .join(', ')}${variant}`,
       fix: 'if the app runs without a GPU, install CPU-only wheels: pip install torch --index-url https://download.pytorch.org/whl/cpu',
-      paths: [...byBytes(cudaPkgs.map((p) => ({ path: `${p.name} ${p.version ?? ''}`.trim(), bytes: p.bytes }))), ...byBytes(torchCuda.map((f) => ({ path: displayPath(f.path), bytes: f.bytes })))]
+      paths: [...byBytes(cudaPkgs.map((p) => ({ path: `${p.name} ${p.version ?? ''}`.trim(), bytes: p.bytes }))), ...byBytes(torchCuda.map((f) => ({ path: `/${displayPath(f.path)}`, bytes: f.bytes })))]
         .slice(0, top)
         .map((x) => x.path),
     });
   }
 
   // model-files: copied in (not shipped inside an installed package), each ≥ 1 MB
-  const models = byBytes(finals.filter((f) => MODEL_EXT.test(f.path) && !PKG_DIR.test(f.path) && f.bytes >= MODEL_FILE_MIN_BYTES));
+  const models = byBytes(finals.filter((f) => MODEL_EXT.test(f.path) && !PKG_DIR.test(f.path) && f.bytes >= th.modelFileMinBytes));
   if (models.length > 0) {
     out.push({
       code: 'model-files',
       severity: 'warning',
       bytes: models.reduce((a, f) => a + f.bytes, 0),
-      title: `${models.length} model/data file(s) of ≥ 1 MB copied into the image (*.pt, *.pth, *.pkl, *.npy, *.h5, *.onnx, *.safetensors, *.ckpt)`,
+      title: `${models.length} model/data file(s) of ≥ ${th.modelFileMinBytes.toLocaleString('en-US')} bytes copied into the image (*.pt, *.pth, *.pkl, *.npy, *.h5, *.onnx, *.safetensors, *.ckpt)`,
       fix: 'add them to .dockerignore; mount them or download them at runtime',
-      paths: models.slice(0, top).map((f) => displayPath(f.path)),
+      paths: models.slice(0, top).map((f) => `/${displayPath(f.path)}`),
     });
   }
 
@@ -109,14 +132,14 @@ export function findings(input: FindingsInput): Finding[] {
       bytes,
       title: `build toolchain in the final image (${tcPkgs.length > 0 ? `${tcPkgs.length} packages: compilers, headers, *-dev` : 'gcc, cc1, headers'})`,
       fix: 'use a multi-stage build: compile in a builder stage, COPY only the results into a slim final stage',
-      paths: tcPkgs.length > 0 ? byBytes(tcPkgs.map((p) => ({ path: p.name, bytes: p.bytes }))).slice(0, top).map((x) => x.path) : byBytes(tcFiles).slice(0, top).map((f) => displayPath(f.path)),
+      paths: tcPkgs.length > 0 ? byBytes(tcPkgs.map((p) => ({ path: p.name, bytes: p.bytes }))).slice(0, top).map((x) => x.path) : byBytes(tcFiles).slice(0, top).map((f) => `/${displayPath(f.path)}`),
     });
   }
 
   // package-cache
   const caches = byBytes(finals.filter((f) => CACHE_PATH.test(f.path)));
   const cacheBytes = caches.reduce((a, f) => a + f.bytes, 0);
-  if (cacheBytes >= CACHE_MIN_BYTES) {
+  if (cacheBytes >= th.cacheMinBytes) {
     out.push({
       code: 'package-cache',
       severity: 'warning',
@@ -134,11 +157,11 @@ export function findings(input: FindingsInput): Finding[] {
     const roots = [...new Set(vcs.map((f) => /^(.*?(?:^|\/)\.(?:git|hg|svn))(?:\/|$)/.exec(f.path)?.[1] ?? f.path))];
     out.push({
       code: 'vcs-metadata',
-      severity: vcsBytes >= CACHE_MIN_BYTES ? 'warning' : 'info',
+      severity: vcsBytes >= th.cacheMinBytes ? 'warning' : 'info',
       bytes: vcsBytes,
       title: `version-control metadata in the image (${roots.length} folder(s))`,
       fix: 'add .git (and .hg, .svn) to .dockerignore',
-      paths: roots.slice(0, top).map(displayPath),
+      paths: roots.slice(0, top).map((r) => `/${displayPath(r)}`),
     });
   }
 
@@ -160,26 +183,27 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: secrets.reduce((a, s) => a + s.bytes, 0),
       title: `${secrets.length} secret-looking file(s) in the layers${deleted ? ` (${deleted} deleted by a later layer but still shipped in the lower one)` : ''}`,
       fix: 'never COPY secrets into an image: use build secrets (RUN --mount=type=secret) or runtime environment; deleting them later does not remove them from the lower layer; rotate any that shipped',
-      paths: secrets.slice(0, top).map((s) => `${displayPath(s.path)} (layer ${s.layer + 1}${s.deleted ? ', deleted later' : ''})`),
+      paths: secrets.slice(0, top).map((s) => `/${displayPath(s.path)} (layer ${s.layer + 1}${s.deleted ? ', deleted later' : ''})`),
     });
   }
 
   // wasted-bytes
-  if (input.wastedBytes >= WASTE_MIN_BYTES || (input.contentBytes > 0 && input.wastedBytes >= 1_000_000 && input.wastedBytes / input.contentBytes >= WASTE_MIN_SHARE)) {
+  if (input.wastedBytes >= th.wasteMinBytes || (input.contentBytes > 0 && input.wastedBytes >= th.wasteMinBytes / 10 && input.wastedBytes / input.contentBytes >= th.wasteMinShare)) {
     out.push({
       code: 'wasted-bytes',
       severity: 'warning',
       bytes: input.wastedBytes,
       title: `bytes shipped in one layer and deleted or overwritten by a later one (${((100 * input.wastedBytes) / Math.max(1, input.contentBytes)).toFixed(1)}% of the content)`,
       fix: 'create and delete in the same RUN, or build in a separate stage and COPY only what the final image needs',
-      paths: input.wasted.slice(0, top).map((w) => `${displayPath(w.path)} (layer ${w.layer + 1}, removed in layer ${w.by + 1})`),
+      paths: input.wasted.slice(0, top).map((w) => `/${displayPath(w.path)} (layer ${w.layer + 1}, removed in layer ${w.by + 1})`),
     });
   }
 
   // duplicate-packages: one pip distribution installed twice
   const byName = new Map<string, PackageUsage[]>();
   for (const p of input.packages) {
-    if (p.ecosystem !== 'pip') continue;
+    // pip, setuptools and wheel live in every venv and in the system Python: not a duplicate
+    if (p.ecosystem !== 'pip' || /^(pip|setuptools|wheel)$/i.test(p.name)) continue;
     const k = p.name.toLowerCase().replace(/[-_.]+/g, '-');
     byName.set(k, [...(byName.get(k) ?? []), p]);
   }
@@ -206,5 +230,5 @@ function topFolders(files: readonly { path: string; bytes: number }[], top: numb
     const key = parts.slice(0, Math.min(parts.length - 1, 4)).join('/');
     dirs.set(key, (dirs.get(key) ?? 0) + f.bytes);
   }
-  return [...dirs.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([p]) => displayPath(p));
+  return [...dirs.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([p]) => `/${displayPath(p)}`);
 }

@@ -8,7 +8,7 @@ import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
 import { squash, walk, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
-import { findings as findFindings, type Finding } from './findings.js';
+import { findings as findFindings, type Finding, type Thresholds } from './findings.js';
 import type { Detector } from '../detectors/types.js';
 import type { Ownership } from './packages.js';
 
@@ -81,6 +81,8 @@ export interface ReportOptions {
   readonly depth?: number;
   /** Package detectors to run over the captured metadata (none: no packages). */
   readonly detectors?: readonly Detector[];
+  /** Finding thresholds (defaults in findings.ts). */
+  readonly thresholds?: Partial<Thresholds>;
 }
 
 export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report {
@@ -114,6 +116,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     contentBytes,
     wastedBytes: contentBytes - fs.finalBytes,
     wasted,
+    ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
   });
   return {
     schemaVersion: SCHEMA_VERSION,

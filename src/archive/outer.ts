@@ -4,7 +4,7 @@
  * every other member is handed to the layer scanner speculatively, since the manifests that say
  * which members are layers usually arrive after the layers themselves. Nothing is written to disk.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { StreamHash } from '../layer/hasher.js';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
@@ -56,7 +56,7 @@ export interface ReadOptions {
 }
 
 class BlobSink implements EntrySink {
-  private readonly hash: Hash = createHash('sha256');
+  private readonly hash = new StreamHash();
   private size = 0;
   private decided = false;
   private jsonParts: Buffer[] | undefined;
@@ -73,7 +73,7 @@ class BlobSink implements EntrySink {
   }
 
   write(chunk: Buffer): void | Promise<void> {
-    this.hash.update(chunk);
+    const hashWait = this.hash.update(chunk);
     this.size += chunk.length;
     if (!this.decided) {
       this.decided = true;
@@ -88,7 +88,9 @@ class BlobSink implements EntrySink {
         this.jsonBytes += chunk.length;
       }
     }
-    return this.scanner.write(chunk);
+    const scanWait = this.scanner.write(chunk);
+    if (hashWait && scanWait) return Promise.all([hashWait, scanWait]).then(() => undefined);
+    return hashWait ?? scanWait;
   }
 
   async end(): Promise<void> {
@@ -99,7 +101,7 @@ class BlobSink implements EntrySink {
     } catch (e) {
       scanError = e as Error;
     }
-    const digest = `sha256:${this.hash.digest('hex')}`;
+    const digest = await this.hash.digest();
     this.done({
       name: this.name,
       size: this.size,

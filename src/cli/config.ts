@@ -34,10 +34,23 @@ export function loadConfig(file: string): Config {
   }
   const r = ConfigSchema.safeParse(raw);
   if (r.success) return r.data;
-  const issue = r.error.issues[0]!;
+  const issue = mostSpecific(r.error.issues[0]!);
   const key = issue.path.map(String).join('.') || '(top level)';
   let value: unknown = raw;
   for (const k of issue.path) value = (value as Record<string, unknown> | undefined)?.[k as string];
-  const got = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : `${issue.message}${value !== undefined && !issue.message.includes(JSON.stringify(value)) ? ` (got ${JSON.stringify(value)})` : ''}`;
+  const got = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k: string) => JSON.stringify(k)).join(', ')}` : `${issue.message}${value !== undefined && !issue.message.includes(JSON.stringify(value)) ? ` (got ${JSON.stringify(value)})` : ''}`;
   throw new ImgsizeError('config', file, `${key}: ${got}`, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
+}
+
+type Issue = { code: string; path: PropertyKey[]; message: string; keys?: string[]; errors?: Issue[][] };
+
+/** A union's error says "Invalid input"; the branch that got furthest says why. */
+function mostSpecific(issue: Issue): Issue & { keys: string[] } {
+  let cur = issue;
+  while (cur.code === 'invalid_union' && cur.errors && cur.errors.length > 0) {
+    const branch = cur.errors.flat().find((i) => i.code === 'custom') ?? cur.errors.flat()[0];
+    if (!branch) break;
+    cur = { ...branch, path: [...cur.path, ...branch.path] };
+  }
+  return { ...cur, keys: cur.keys ?? [] };
 }

@@ -113,11 +113,11 @@ export async function main(io: Io): Promise<number> {
     program
       .command('inspect', { isDefault: true })
       .description('analyse one image (default command)')
-      .argument('[image]', 'archive path, OCI layout folder, or - for stdin (default: stdin)')
+      .argument('[image]', 'archive path, OCI layout folder, - for stdin (default), or a saved --json report to show again')
       .addHelpText('after', EXAMPLES),
   ).action(async (image: string | undefined, o: CommonOptions) => {
     debug = Boolean(o.debug);
-    const { report } = await analyse(io, image, o);
+    const { report } = image !== undefined && image !== '-' && isJsonFile(image) ? { report: readSavedReport(image) } : await analyse(io, image, o);
     const format = outputFormat(o);
     if (format === 'json') out(renderJson(report));
     else out(renderTable(report, { top: Number(o.top), width: io.stdout.columns }));

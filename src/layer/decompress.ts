@@ -31,7 +31,7 @@ export function zstdDecoderName(): string {
 }
 
 export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData): Decoder {
-  if (kind === 'gzip') return new ZlibDecoder(zlib.createGunzip({ chunkSize: 256 * 1024 }), onData, 'gzip');
+  if (kind === 'gzip') return new ZlibDecoder(zlib.createGunzip({ chunkSize: 1024 * 1024 }), onData, 'gzip');
   if (hasNativeZstd) {
     const create = (zlib as unknown as { createZstdDecompress: (o?: object) => zlib.Gunzip }).createZstdDecompress;
     return new ZlibDecoder(create({ chunkSize: 256 * 1024 }), onData, 'zstd');

@@ -3,7 +3,7 @@
  * decompress while streaming, hash the tar stream (diffId), read the tar headers, count, and
  * capture the few small files the package detectors ask for. Knows nothing of manifests.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { StreamHash } from './hasher.js';
 import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry, printable } from '../tar/reader.js';
 import { createDecoder, sniffCompression, type Compression, type Decoder } from './decompress.js';
@@ -68,7 +68,7 @@ export class LayerScanner implements EntrySink {
   private headBytes = 0;
   private compression: Compression | undefined;
   private decoder: Decoder | undefined;
-  private hash: Hash | undefined;
+  private hash: StreamHash | undefined;
   private readonly tar: TarReader;
   private failure: Error | undefined;
   private inBytes = 0;
@@ -111,7 +111,7 @@ export class LayerScanner implements EntrySink {
   private start(head: Buffer): void | Promise<void> {
     this.compression = sniffCompression(head);
     if (this.compression !== 'none') {
-      this.hash = createHash('sha256');
+      this.hash = new StreamHash();
       this.decoder = createDecoder(this.compression, (out) => this.onTar(out));
     }
     return this.feed(head);
@@ -123,20 +123,21 @@ export class LayerScanner implements EntrySink {
         const r = this.decoder.write(chunk);
         if (r) return r.catch((e: unknown) => this.fail(e));
       } else {
-        this.onTar(chunk);
+        const r = this.onTar(chunk);
+        if (r) return r.catch((e: unknown) => this.fail(e));
       }
     } catch (e) {
       this.fail(e);
     }
   }
 
-  private onTar(out: Buffer): void {
+  private onTar(out: Buffer): void | Promise<void> {
     this.outBytes += out.length;
-    this.hash?.update(out);
+    const wait = this.hash?.update(out);
     if (this.tar.ended) {
       this.tar.write(out);
       this.checkTail();
-      return;
+      return wait;
     }
     if (this.outBytes > RATIO_FLOOR && this.compression !== 'none') {
       const ratio = this.outBytes / Math.max(1, this.inBytes);
@@ -147,6 +148,7 @@ export class LayerScanner implements EntrySink {
     const r = this.tar.write(out);
     if (r) throw new ImgsizeError('internal', 'layer', 'layer sinks must be synchronous');
     if (this.tar.ended) this.checkTail();
+    return wait;
   }
 
   private checkTail(): void {
@@ -240,7 +242,7 @@ export class LayerScanner implements EntrySink {
     return {
       compression: this.compression ?? 'none',
       uncompressedBytes: this.outBytes,
-      diffId: this.hash ? `sha256:${this.hash.digest('hex')}` : undefined,
+      diffId: this.hash ? await this.hash.digest() : undefined,
       entries: this.tar.entries,
       contentBytes: this.contentBytes,
       whiteouts: this.whiteouts,

@@ -62,7 +62,13 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
   if (r.packages.length > 0) {
     const pk = table(['package', 'version', 'ecosystem', 'size', 'files'], ['left', 'left', 'left', 'right', 'right']);
     for (const p of r.packages.slice(0, opts.top ?? 10)) pk.push([p.name, p.version ?? '', p.ecosystem, human(p.bytes), String(p.files)]);
-    out.push('Largest packages', pk.toString(), '');
+    out.push('Largest packages', pk.toString());
+    for (const g of r.packageGroups) out.push(`${g.name}: ${g.count} packages, ${human(g.bytes)}`);
+    const u = r.unowned;
+    out.push(
+      `Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString('en-US')} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `/${d.path} ${human(d.bytes)}`).join(', ')}` : ''}`,
+      '',
+    );
   }
 
   if (r.directories.length > 0) {
@@ -85,7 +91,7 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
 
   for (const f of r.findings) {
     out.push(`! ${f.title} (${human(f.bytes)})`, `  fix: ${f.fix}`);
-    for (const p of f.paths.slice(0, 3)) out.push(`  /${p}`);
+    for (const p of f.paths.slice(0, 3)) out.push(`  ${p}`);
     out.push('');
   }
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: the seed's story. Streams the before and after images (samples/seed.mjs) through
+// imgsize without writing them to disk, keeps the two --json reports in samples/generated/, then
+// shows the before image, the before → after diff and the CI check of both against the budget
+// in samples/imgsize.config.json (424 MB compressed). Reports are reused while seed.mjs is unchanged.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { main } from '../dist/cli/main.js';
+import { seedArchive } from './seed.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = path.join(here, 'generated');
+const rel = (p) => path.relative(process.cwd(), p);
+mkdirSync(out, { recursive: true });
+const stamp = createHash('sha256').update(readFileSync(path.join(here, 'seed.mjs'))).update(readFileSync(path.join(here, '..', 'package.json'))).digest('hex').slice(0, 16);
+
+async function imgsize(argv, stdin) {
+  let text = '';
+  const code = await main({
+    argv,
+    stdin: Object.assign(stdin ?? (async function* () {})(), { isTTY: false }),
+    stdout: { write: (s) => ((text += s), true), columns: process.stdout.columns ?? 110 },
+    stderr: process.stderr,
+    env: {},
+    cwd: process.cwd(),
+  });
+  return { code, text };
+}
+
+for (const which of ['before', 'after']) {
+  const file = path.join(out, `${which}.json`);
+  const stampFile = `${file}.stamp`;
+  if (existsSync(file) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) continue;
+  console.log(`$ node samples/seed.mjs ${which} | imgsize - --json > ${rel(file)}`);
+  const t0 = Date.now();
+  const r = await imgsize(['-', '--json'], seedArchive(which));
+  if (r.code !== 0) process.exit(r.code);
+  writeFileSync(file, r.text);
+  writeFileSync(stampFile, stamp);
+  const rep = JSON.parse(r.text);
+  console.log(`  ${which}: ${(rep.totals.contentBytes / 1e9).toFixed(2)} GB of content streamed and analysed in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+}
+
+const before = rel(path.join(out, 'before.json'));
+const after = rel(path.join(out, 'after.json'));
+const config = rel(path.join(here, 'imgsize.config.json'));
+const steps = [
+  ['imgsize', before, '--top', '6'],
+  ['imgsize', 'diff', before, after, '--top', '8'],
+  ['imgsize', 'check', after, '--config', config],
+  ['imgsize', 'check', before, '--config', config],
+];
+for (const [, ...argv] of steps) {
+  console.log(`$ imgsize ${argv.join(' ')}`);
+  const r = await imgsize(argv);
+  process.stdout.write(r.text);
+  console.log(`(exit code ${r.code})\n`);
+}
