@@ -68,8 +68,9 @@ class BlobSink implements EntrySink {
     private readonly name: string,
     scanOpts: ScanOptions | undefined,
     private readonly done: (b: BlobRecord) => void,
+    size?: number,
   ) {
-    this.scanner = new LayerScanner(scanOpts);
+    this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size });
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -131,7 +132,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
     entry: (e: TarEntry) => {
       const name = normalizePath(e.name);
       if (e.type === 'file') {
-        return new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }));
+        return new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }), e.dataBytes);
       }
       if (e.type === 'symlink') entries.set(name, { kind: 'symlink', target: e.linkname });
       else if (e.type === 'hardlink') entries.set(name, { kind: 'hardlink', target: normalizePath(e.linkname) });
@@ -212,7 +213,7 @@ export async function readOuterDirectory(root: string, opts: ReadOptions = {}): 
         entries.set(name, { kind: 'dir' });
         await walk(relChild, depth + 1);
       } else if (st.isFile()) {
-        const sink = new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }));
+        const sink = new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }), st.size);
         for await (const chunk of createReadStream(path.join(root, relChild), { highWaterMark: 1 << 20 })) {
           inputBytes += (chunk as Buffer).length;
           opts.onProgress?.(inputBytes);

@@ -8,6 +8,7 @@ import zlib from 'node:zlib';
 import { once } from 'node:events';
 import { Decompress as FzstdDecompress } from 'fzstd';
 import { ImgsizeError } from '../errors.js';
+import { ExternalDecoder, externalDecoderFor } from './external.js';
 
 export type Compression = 'gzip' | 'zstd' | 'none';
 
@@ -30,7 +31,11 @@ export function zstdDecoderName(): string {
   return hasNativeZstd ? 'node:zlib' : 'fzstd';
 }
 
-export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData): Decoder {
+/** Blobs at least this big go to an external decoder when the machine has one. */
+export const EXTERNAL_MIN_BYTES = 16 << 20;
+
+export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, sizeHint = 0): Decoder {
+  if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd)) return new ExternalDecoder(kind, onData);
   if (kind === 'gzip') return new ZlibDecoder(zlib.createGunzip({ chunkSize: 1024 * 1024 }), onData, 'gzip');
   if (hasNativeZstd) {
     const create = (zlib as unknown as { createZstdDecompress: (o?: object) => zlib.Gunzip }).createZstdDecompress;

@@ -1,108 +1,204 @@
 /**
  * sha256 on the second core. Layer bytes are hashed twice (the blob as stored, the tar as
- * decompressed); doing it on the main thread serialises it with inflating and parsing. Chunks go
- * to one worker thread in order; the worker acknowledges what it hashed so that the bytes in
- * flight stay bounded (backpressure), and `digest()` resolves with `sha256:<hex>`.
- * Small inputs (tests, metadata) are hashed inline: a worker only pays off for big streams.
+ * decompressed); on the main thread that would serialise with inflating and parsing. Chunks are
+ * copied into a fixed shared ring buffer that one worker thread drains in order: no allocation per
+ * chunk, bounded memory, and the producer waits (asynchronously) only when the ring is full.
+ * Streams shorter than INLINE_BYTES are hashed inline: a worker only pays off for big ones.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 
+const RING_BYTES = 8 << 20;
+const INLINE_BYTES = 4 << 20;
+const HEADER = 8;
+const PAD = 0xffffffff;
+const DIGEST = 0xfffffffe;
+// control words: 0 write offset, 1 read offset, 2 bytes in use, 3 worker sleeping
+const W = 0;
+const R = 1;
+const USED = 2;
+
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
+const { ctrl: ctrlBuf, data: dataBuf, size } = workerData;
+const ctrl = new Int32Array(ctrlBuf);
+const data = new Uint8Array(dataBuf);
+const view = new DataView(dataBuf);
 const hashes = new Map();
-parentPort.on('message', (m) => {
-  if (m.op === 'update') {
-    let h = hashes.get(m.id);
-    if (!h) hashes.set(m.id, (h = createHash('sha256')));
-    h.update(new Uint8Array(m.buf, m.off, m.len));
-    parentPort.postMessage({ op: 'ack', len: m.len });
-  } else if (m.op === 'digest') {
-    const h = hashes.get(m.id) || createHash('sha256');
-    hashes.delete(m.id);
-    parentPort.postMessage({ op: 'digest', id: m.id, hex: h.digest('hex') });
+for (;;) {
+  while (Atomics.load(ctrl, ${USED}) === 0) Atomics.wait(ctrl, ${USED}, 0);
+  let r = Atomics.load(ctrl, ${R});
+  const id = view.getUint32(r, true);
+  const len = view.getUint32(r + 4, true);
+  let consumed;
+  if (id === ${PAD}) {
+    consumed = size - r;
+    r = 0;
+  } else if (len === ${DIGEST}) {
+    const h = hashes.get(id) || createHash('sha256');
+    hashes.delete(id);
+    parentPort.postMessage({ id, hex: h.digest('hex') });
+    consumed = ${HEADER};
+    r += ${HEADER};
+  } else {
+    let h = hashes.get(id);
+    if (!h) hashes.set(id, (h = createHash('sha256')));
+    h.update(data.subarray(r + ${HEADER}, r + ${HEADER} + len));
+    const rec = ${HEADER} + ((len + 7) & ~7);
+    consumed = rec;
+    r += rec;
   }
-});
+  if (r >= size) r = 0;
+  Atomics.store(ctrl, ${R}, r);
+  Atomics.sub(ctrl, ${USED}, consumed);
+  Atomics.notify(ctrl, ${USED});
+}
 `;
 
-/** Bytes queued to the worker before producers are asked to wait. */
-const MAX_IN_FLIGHT = 32 << 20;
-/** Streams shorter than this are hashed on the main thread. */
-const INLINE_BYTES = 4 << 20;
-
-class HashWorker {
-  private worker: Worker | undefined;
+class HashRing {
+  private readonly ctrl = new Int32Array(new SharedArrayBuffer(16));
+  private readonly dataBuf = new SharedArrayBuffer(RING_BYTES);
+  private readonly data = new Uint8Array(this.dataBuf);
+  private readonly view = new DataView(this.dataBuf);
+  private readonly worker: Worker;
   private nextId = 1;
-  private inFlight = 0;
-  private waiters: (() => void)[] = [];
-  private readonly digests = new Map<number, (hex: string) => void>();
-  private pending = 0;
+  private pendingDigests = new Map<number, (hex: string) => void>();
   private failure: Error | undefined;
+  /** Writes waiting for room, in order. */
+  private queue: Promise<void> | undefined;
 
-  private get w(): Worker {
-    if (!this.worker) {
-      this.worker = new Worker(WORKER_SOURCE, { eval: true });
-      this.worker.on('message', (m: { op: string; len?: number; id?: number; hex?: string }) => {
-        if (m.op === 'ack') {
-          this.inFlight -= m.len!;
-          if (this.inFlight <= MAX_IN_FLIGHT / 2) this.wake();
-        } else if (m.op === 'digest') {
-          this.pending--;
-          const r = this.digests.get(m.id!);
-          this.digests.delete(m.id!);
-          r?.(m.hex!);
-          if (this.pending === 0) this.worker?.unref();
-        }
-      });
-      this.worker.on('error', (e) => {
-        this.failure = e;
-        this.wake();
-        for (const r of this.digests.values()) r('');
-      });
-      this.worker.unref();
-    }
-    return this.worker;
-  }
-
-  private wake(): void {
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) w();
+  constructor() {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES } });
+    this.worker.on('message', (m: { id: number; hex: string }) => {
+      const r = this.pendingDigests.get(m.id);
+      this.pendingDigests.delete(m.id);
+      if (this.pendingDigests.size === 0) this.worker.unref();
+      r?.(m.hex);
+    });
+    this.worker.on('error', (e) => {
+      this.failure = e;
+      for (const r of this.pendingDigests.values()) r('');
+    });
+    this.worker.unref();
   }
 
   open(): number {
     return this.nextId++;
   }
 
-  /** Queues a copy of the bytes; returns a promise when the caller should wait. */
-  update(id: number, chunk: Uint8Array): void | Promise<void> {
-    if (this.failure) throw this.failure;
-    const w = this.w;
-    if (this.pending === 0 && this.inFlight === 0) w.ref();
-    const copy = new Uint8Array(chunk.byteLength);
-    copy.set(chunk);
-    this.inFlight += copy.byteLength;
-    w.postMessage({ op: 'update', id, buf: copy.buffer, off: 0, len: copy.byteLength }, [copy.buffer]);
-    if (this.inFlight > MAX_IN_FLIGHT) return new Promise((r) => this.waiters.push(r));
+  /** Room for `need` contiguous bytes (plus a pad record to wrap), or undefined. */
+  private reserve(need: number): number | undefined {
+    const used = Atomics.load(this.ctrl, USED);
+    let w = Atomics.load(this.ctrl, W);
+    const tail = RING_BYTES - w;
+    if (tail < need) {
+      // wrap: a pad record fills the tail, if the whole of it plus `need` fits
+      if (used + tail + need > RING_BYTES) return undefined;
+      this.view.setUint32(w, PAD, true);
+      this.view.setUint32(w + 4, 0, true);
+      Atomics.store(this.ctrl, W, 0);
+      Atomics.add(this.ctrl, USED, tail);
+      Atomics.notify(this.ctrl, USED);
+      w = 0;
+      return used + tail + need <= RING_BYTES ? w : undefined;
+    }
+    return used + need <= RING_BYTES ? w : undefined;
   }
 
-  digest(id: number): Promise<string> {
-    const w = this.w;
-    this.pending++;
-    w.ref();
-    return new Promise((resolve, reject) => {
-      this.digests.set(id, (hex) => (this.failure ? reject(this.failure) : resolve(`sha256:${hex}`)));
-      w.postMessage({ op: 'digest', id });
-    });
+  private commit(w: number, bytes: number): void {
+    let next = w + bytes;
+    if (next >= RING_BYTES) next = 0;
+    Atomics.store(this.ctrl, W, next);
+    Atomics.add(this.ctrl, USED, bytes);
+    Atomics.notify(this.ctrl, USED);
+  }
+
+  /** Copies as much as fits now; returns the bytes of `chunk` left to write. */
+  private writeSome(id: number, chunk: Uint8Array, from: number): number {
+    let off = from;
+    while (off < chunk.length) {
+      const maxData = Math.min(chunk.length - off, RING_BYTES / 4);
+      const len = maxData;
+      const rec = HEADER + ((len + 7) & ~7);
+      const w = this.reserve(rec);
+      if (w === undefined) return off;
+      this.view.setUint32(w, id, true);
+      this.view.setUint32(w + 4, len, true);
+      this.data.set(chunk.subarray(off, off + len), w + HEADER);
+      this.commit(w, rec);
+      off += len;
+    }
+    return off;
+  }
+
+  /** Resolves once the worker consumed something. The timer keeps the event loop alive. */
+  private async waitForRoom(): Promise<void> {
+    const used = Atomics.load(this.ctrl, USED);
+    if (used === 0) return;
+    const r = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.ctrl, USED, used);
+    if (!r.async) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([r.value, new Promise<void>((res) => (timer = setTimeout(res, 5)))]);
+    clearTimeout(timer);
+  }
+
+  update(id: number, chunk: Uint8Array): void | Promise<void> {
+    if (this.failure) throw this.failure;
+    let p: Promise<void>;
+    if (this.queue) {
+      const c = new Uint8Array(chunk); // the caller may reuse its buffer while we wait
+      p = this.queue.then(() => this.writeAll(id, c, 0));
+    } else {
+      const off = this.writeSome(id, chunk, 0);
+      if (off === chunk.length) return;
+      p = this.writeAll(id, new Uint8Array(chunk.subarray(off)), 0);
+    }
+    this.queue = p;
+    void p.then(
+      () => {
+        if (this.queue === p) this.queue = undefined;
+      },
+      () => undefined,
+    );
+    return p;
+  }
+
+  private async writeAll(id: number, chunk: Uint8Array, from: number): Promise<void> {
+    let off = from;
+    for (;;) {
+      off = this.writeSome(id, chunk, off);
+      if (off === chunk.length) return;
+      await this.waitForRoom();
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  async digest(id: number): Promise<string> {
+    if (this.queue) await this.queue;
+    const hex = new Promise<string>((resolve) => this.pendingDigests.set(id, resolve));
+    this.worker.ref();
+    for (;;) {
+      const w = this.reserve(HEADER);
+      if (w !== undefined) {
+        this.view.setUint32(w, id, true);
+        this.view.setUint32(w + 4, DIGEST, true);
+        this.commit(w, HEADER);
+        break;
+      }
+      await this.waitForRoom();
+    }
+    const h = await hex;
+    if (this.failure) throw this.failure;
+    return `sha256:${h}`;
   }
 }
 
-let shared: HashWorker | undefined;
+let ring: HashRing | undefined;
 
 /**
  * A streaming sha256. Starts inline; once the stream passes INLINE_BYTES it moves to the worker
- * (the inline part is handed over as a first chunk, so order is kept).
+ * (what was seen so far is handed over first, so order is kept).
  */
 export class StreamHash {
   private inline: Hash | undefined = createHash('sha256');
@@ -115,25 +211,21 @@ export class StreamHash {
       this.inlineParts.push(Buffer.from(chunk));
       this.inline.update(chunk);
       this.inlineBytes += chunk.length;
-      if (this.inlineBytes < INLINE_BYTES) {
-        // keep references only while small; they are handed to the worker on the switch
-        return;
-      }
-      // switch to the worker: replay what was seen so far
-      shared ??= new HashWorker();
-      this.id = shared.open();
+      if (this.inlineBytes < INLINE_BYTES) return;
+      ring ??= new HashRing();
+      this.id = ring.open();
       this.inline = undefined;
       const parts = this.inlineParts;
       this.inlineParts = [];
       let wait: void | Promise<void> = undefined;
-      for (const p of parts) wait = shared.update(this.id, p) ?? wait;
+      for (const p of parts) wait = ring.update(this.id, p) ?? wait;
       return wait;
     }
-    return shared!.update(this.id, chunk);
+    return ring!.update(this.id, chunk);
   }
 
   async digest(): Promise<string> {
     if (this.inline) return `sha256:${this.inline.digest('hex')}`;
-    return shared!.digest(this.id);
+    return ring!.digest(this.id);
   }
 }

@@ -52,6 +52,11 @@ export interface ScanOptions {
   readonly maxRatio?: number;
 }
 
+export interface ScanHints {
+  /** The blob's size when known (from the outer tar header): big ones may use an external decoder. */
+  readonly size?: number;
+}
+
 /** Real layers end with at most a few KiB of zero padding; far more is a decompression bomb. */
 export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
 /** gzip cannot exceed ~1032:1; zstd can reach millions:1 on crafted input. */
@@ -81,8 +86,11 @@ export class LayerScanner implements EntrySink {
   private readonly captured = new Map<string, Buffer>();
   private readonly opts: ScanOptions;
 
-  constructor(opts: ScanOptions = {}) {
+  private readonly hints: ScanHints;
+
+  constructor(opts: ScanOptions = {}, hints: ScanHints = {}) {
     this.opts = opts;
+    this.hints = hints;
     this.tar = new TarReader({ entry: (e) => this.onEntry(e) });
   }
 
@@ -112,7 +120,7 @@ export class LayerScanner implements EntrySink {
     this.compression = sniffCompression(head);
     if (this.compression !== 'none') {
       this.hash = new StreamHash();
-      this.decoder = createDecoder(this.compression, (out) => this.onTar(out));
+      this.decoder = createDecoder(this.compression, (out) => this.onTar(out), this.hints.size ?? 0);
     }
     return this.feed(head);
   }

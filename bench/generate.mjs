@@ -1,0 +1,209 @@
+#!/usr/bin/env node
+// Generates the benchmark archives in bench/out/ (deterministic, cached):
+//   docker25-plain-<size>.tar   Docker ≥ 25 save (OCI layout + manifest.json), uncompressed layers
+//   oci-gzip-<size>.tar         oci-archive, gzip layers (gzip -6, or node:zlib if gzip is missing)
+//   oci-zstd-<size>.tar         oci-archive, zstd layers (zstd -3; skipped if zstd is missing)
+// Shape (for 3GB): ~3 GB of content in ~150,000 files over 5 layers — many small files in
+// site-packages-like trees, a few 100 MB+ shared libraries; contents compress about 3:1 like
+// real binaries (pseudo-random bytes mixed with symbol-like text), never all zeros.
+// Usage: node bench/generate.mjs [1GB|3GB ...]
+import { createHash } from 'node:crypto';
+import { spawnSync, spawn } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const OUT = path.join(here, 'out');
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+
+// 64 MiB of content to cut files from
+const POOL = (() => {
+  const b = Buffer.alloc(64 << 20);
+  let x = 0x2545f491;
+  const rnd = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+  const words = Buffer.from('PyObject_GetAttr _Py_Dealloc GLIBCXX_3.4.29 libtorch_cpu.so at::native::add_out numpy.core.multiarray __pycache__ def __init__(self): return None\n');
+  for (let i = 0; i < b.length; i += 32) {
+    if (rnd() % 100 < 28) for (let j = 0; j < 32; j += 4) b.writeUInt32LE(rnd(), i + j);
+    else words.copy(b, i, rnd() % (words.length - 32));
+  }
+  return b;
+})();
+
+function header(name, size, type = '0') {
+  const h = Buffer.alloc(512);
+  if (Buffer.byteLength(name) > 100) {
+    const cut = name.lastIndexOf('/', 154);
+    h.write(name.slice(cut + 1), 0, 100);
+    h.write(name.slice(0, cut), 345, 155);
+  } else h.write(name, 0, 100);
+  h.write(type === '5' ? '0000755\0' : '0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
+  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  h.write('14741136000\0', 136);
+  h.write(type, 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
+  h.fill(0x20, 148, 156);
+  let s = 0;
+  for (const c of h) s += c;
+  h.write(`${s.toString(8).padStart(6, '0')}\0 `, 148);
+  return h;
+}
+
+/** Layers as [name, files, bytes in small files, big libraries]. Scaled to the total asked for. */
+function layersFor(total) {
+  const k = total / 3e9;
+  return [
+    { by: 'debian rootfs', root: 'usr/lib/x86_64-linux-gnu', files: Math.round(20_000 * k), bytes: 220e6 * k, big: [] },
+    { by: 'python', root: 'usr/local/lib/python3.11', files: Math.round(8_000 * k), bytes: 110e6 * k, big: [] },
+    { by: 'pip install', root: 'opt/venv/lib/python3.11/site-packages', files: Math.round(95_000 * k), bytes: 1.05e9 * k, big: [434e6 * k, 260e6 * k, 180e6 * k, 120e6 * k] },
+    { by: 'npm ci', root: 'app/node_modules', files: Math.round(26_000 * k), bytes: 520e6 * k, big: [] },
+    { by: 'COPY . .', root: 'app/src', files: Math.round(1_000 * k), bytes: 100e6 * k, big: [] },
+  ];
+}
+
+async function* layerTar(spec, seed) {
+  let x = seed;
+  const rnd = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
+  const dirs = new Set();
+  const avg = spec.bytes / spec.files;
+  const file = function* (name, size) {
+    const parts = name.split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const d = parts.slice(0, i).join('/');
+      if (!dirs.has(d)) {
+        dirs.add(d);
+        yield header(`${d}/`, 0, '5');
+      }
+    }
+    yield header(name, size);
+    let left = size;
+    while (left > 0) {
+      const n = Math.min(left, 4 << 20);
+      const off = rnd() % (POOL.length - n);
+      yield POOL.subarray(off, off + n);
+      left -= n;
+    }
+    if (size % 512) yield Buffer.alloc(512 - (size % 512));
+  };
+  for (let i = 0; i < spec.big.length; i++) yield* file(`${spec.root}/lib/libbig${i}.so`, Math.round(spec.big[i]));
+  for (let i = 0; i < spec.files; i++) {
+    // sizes spread like real trees: most small, some large
+    const r = (rnd() % 1000) / 1000;
+    const size = Math.max(0, Math.round(avg * (r < 0.7 ? r * 0.6 : r < 0.95 ? r * 2 : r * 8)));
+    yield* file(`${spec.root}/pkg${i % 400}/sub${(i >> 3) % 20}/f${i}.${i % 3 ? 'py' : 'so'}`, size);
+  }
+  yield Buffer.alloc(1024);
+}
+
+async function writeBlob(gen, file, compress) {
+  const tmp = `${file}.tmp`;
+  const out = createWriteStream(tmp);
+  let child;
+  let sink = out;
+  if (compress === 'gzip' && has('gzip')) {
+    child = spawn('gzip', ['-6', '-n', '-c'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdout.pipe(out);
+    sink = child.stdin;
+  } else if (compress === 'gzip') {
+    const z = zlib.createGzip({ level: 6 });
+    z.pipe(out);
+    sink = z;
+  } else if (compress === 'zstd') {
+    child = spawn('zstd', ['-3', '-q', '-c'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdout.pipe(out);
+    sink = child.stdin;
+  }
+  const hash = createHash('sha256');
+  for await (const b of gen) {
+    hash.update(b);
+    if (!sink.write(b)) await once(sink, 'drain');
+  }
+  sink.end();
+  await once(out, 'close');
+  renameSync(tmp, file);
+  return `sha256:${hash.digest('hex')}`;
+}
+
+async function sha256File(file) {
+  const h = createHash('sha256');
+  for await (const c of createReadStream(file, { highWaterMark: 1 << 20 })) h.update(c);
+  return `sha256:${h.digest('hex')}`;
+}
+
+async function outerArchive(file, blobs, meta) {
+  const out = createWriteStream(`${file}.tmp`);
+  const w = async (b) => {
+    if (!out.write(b)) await once(out, 'drain');
+  };
+  await w(header('blobs/', 0, '5'));
+  await w(header('blobs/sha256/', 0, '5'));
+  for (const [digest, src] of [...blobs].sort()) {
+    const size = typeof src === 'string' ? statSync(src).size : src.length;
+    await w(header(`blobs/sha256/${digest.slice(7)}`, size));
+    if (typeof src === 'string') for await (const c of createReadStream(src, { highWaterMark: 1 << 20 })) await w(c);
+    else await w(src);
+    if (size % 512) await w(Buffer.alloc(512 - (size % 512)));
+  }
+  for (const [name, data] of meta) {
+    await w(header(name, data.length));
+    await w(data);
+    if (data.length % 512) await w(Buffer.alloc(512 - (data.length % 512)));
+  }
+  await w(Buffer.alloc(1024));
+  out.end();
+  await once(out, 'close');
+  renameSync(`${file}.tmp`, file);
+}
+
+export async function generate(label) {
+  const total = Number(label.replace(/GB$/, '')) * 1e9;
+  mkdirSync(OUT, { recursive: true });
+  const made = {};
+  for (const compress of ['none', 'gzip', 'zstd']) {
+    if (compress === 'zstd' && !has('zstd')) continue;
+    const name = compress === 'none' ? `docker25-plain-${label}.tar` : `oci-${compress}-${label}.tar`;
+    const file = path.join(OUT, name);
+    const layerFiles = layersFor(total).map((_, i) => path.join(OUT, `${label}-layer${i}.${compress === 'none' ? 'tar' : compress === 'gzip' ? 'tar.gz' : 'tar.zst'}`));
+    made[compress] = { archive: file, layers: layerFiles };
+    if (existsSync(file)) continue;
+    process.stderr.write(`generating ${name} …\n`);
+    const blobs = new Map();
+    const diffIds = [];
+    const descs = [];
+    const specs = layersFor(total);
+    for (let i = 0; i < specs.length; i++) {
+      const diffId = await writeBlob(layerTar(specs[i], 0x1234567 + i), layerFiles[i], compress);
+      const digest = compress === 'none' ? diffId : await sha256File(layerFiles[i]);
+      diffIds.push(diffId);
+      blobs.set(digest, layerFiles[i]);
+      const mt = `application/vnd.oci.image.layer.v1.tar${compress === 'none' ? '' : `+${compress}`}`;
+      descs.push({ mediaType: mt, digest, size: statSync(layerFiles[i]).size });
+    }
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds }, history: specs.map((s) => ({ created_by: s.by })) }));
+    const cd = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+    blobs.set(cd, config);
+    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: config.length }, layers: descs }));
+    const md = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
+    blobs.set(md, manifest);
+    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length, annotations: { 'io.containerd.image.name': 'docker.io/library/bench:latest' } }] }));
+    const meta = [['index.json', index], ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')]];
+    if (compress === 'none') meta.push(['manifest.json', Buffer.from(JSON.stringify([{ Config: `blobs/sha256/${cd.slice(7)}`, RepoTags: ['bench:latest'], Layers: descs.map((d) => `blobs/sha256/${d.digest.slice(7)}`) }]))]);
+    await outerArchive(file, blobs, meta);
+  }
+  return made;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const label of process.argv.slice(2).length ? process.argv.slice(2) : ['3GB']) {
+    const m = await generate(label);
+    for (const v of Object.values(m)) console.log(v.archive, statSync(v.archive).size);
+  }
+}
+export { has };
+// keep unlinkSync imported for cleanup helpers in run.mjs
+void unlinkSync;

@@ -1,0 +1,101 @@
+/**
+ * A native decoder as a child process when the machine has one and Node does not: `zstd -dcq`
+ * (Node 20's zlib has no zstd, and the pure-JS fallback is ~4× slower). It decodes on another core
+ * while this process parses and hashes. Only for big blobs (spawning costs a few ms);
+ * IMGSIZE_DECODER=builtin turns it off, IMGSIZE_DECODER=external also sends gzip to `igzip -dc`
+ * (measured slower than node:zlib here, see bench/RESULTS.md). Bytes go through pipes only:
+ * nothing is written to disk.
+ */
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { once } from 'node:events';
+import { ImgsizeError } from '../errors.js';
+import type { Compression, Decoder } from './decompress.js';
+
+const COMMANDS: Record<Exclude<Compression, 'none'>, { cmd: string; args: string[] }> = {
+  gzip: { cmd: 'igzip', args: ['-dc'] },
+  zstd: { cmd: 'zstd', args: ['-dcq', '--no-progress'] },
+};
+
+const found = new Map<string, boolean>();
+
+function available(cmd: string): boolean {
+  let ok = found.get(cmd);
+  if (ok === undefined) {
+    ok = spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+    found.set(cmd, ok);
+  }
+  return ok;
+}
+
+/** The external command that would decode this compression here, if any. */
+export function externalDecoderFor(kind: Exclude<Compression, 'none'>, nativeZstd: boolean, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.IMGSIZE_DECODER === 'builtin') return undefined;
+  if (kind === 'gzip' && env.IMGSIZE_DECODER !== 'external') return undefined;
+  if (kind === 'zstd' && nativeZstd && env.IMGSIZE_DECODER !== 'external') return undefined;
+  const c = COMMANDS[kind];
+  return available(c.cmd) ? c.cmd : undefined;
+}
+
+export class ExternalDecoder implements Decoder {
+  private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
+  private error: Error | undefined;
+  private stderr = '';
+  private readonly done: Promise<void>;
+
+  constructor(kind: Exclude<Compression, 'none'>, onData: (chunk: Buffer) => void | Promise<void>) {
+    const c = COMMANDS[kind];
+    this.child = spawn(c.cmd, c.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stdin.on('error', () => undefined); // EPIPE when the decoder gives up: reported by its exit
+    this.child.stderr.on('data', (d: Buffer) => {
+      if (this.stderr.length < 500) this.stderr += d.toString();
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      if (this.error) return;
+      try {
+        const r = onData(chunk);
+        if (r) {
+          this.child.stdout.pause();
+          r.then(
+            () => this.child.stdout.resume(),
+            (e: unknown) => this.fail(e as Error),
+          );
+        }
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    });
+    const exited = new Promise<number | null>((resolve) => {
+      this.child.on('close', (code) => resolve(code));
+      this.child.on('error', (e) => {
+        this.fail(new ImgsizeError('internal', c.cmd, `cannot run: ${e.message}`));
+        resolve(null);
+      });
+    });
+    this.done = exited.then((code) => {
+      if (!this.error && code !== 0) {
+        this.error = new ImgsizeError('corrupt', `${kind} stream`, `invalid ${kind} data (${c.cmd}: ${this.stderr.trim().split('\n')[0] || `exit code ${code}`})`);
+      }
+    });
+  }
+
+  private fail(e: Error): void {
+    this.error ??= e;
+    this.child.kill();
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    if (this.error) throw this.error;
+    if (!this.child.stdin.write(chunk)) {
+      return Promise.race([once(this.child.stdin, 'drain'), this.done]).then(() => {
+        if (this.error) throw this.error;
+      });
+    }
+  }
+
+  async end(): Promise<void> {
+    if (!this.error) this.child.stdin.end();
+    await this.done;
+    if (this.error) throw this.error;
+  }
+}
