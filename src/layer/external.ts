@@ -87,7 +87,8 @@ export class ExternalDecoder implements Decoder {
   write(chunk: Buffer): void | Promise<void> {
     if (this.error) throw this.error;
     if (!this.child.stdin.write(chunk)) {
-      return Promise.race([once(this.child.stdin, 'drain'), this.done]).then(() => {
+      // an EPIPE rejects 'drain': the decoder stopped, its exit says why
+      return Promise.race([once(this.child.stdin, 'drain').catch(() => this.done), this.done]).then(() => {
         if (this.error) throw this.error;
       });
     }

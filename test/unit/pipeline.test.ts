@@ -1,0 +1,65 @@
+/** The two-core pipeline: hashing on the worker ring, zstd through the zstd command. */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { StreamHash } from '../../src/layer/hasher.js';
+import { buildImage, ociMembers, outerTar } from '../fixtures/builder.js';
+import { inspect } from '../helpers/image.js';
+
+describe('StreamHash', () => {
+  it('gives the sha256 of a big stream fed in odd chunks through the worker', async () => {
+    const data = Buffer.alloc(30 << 20);
+    for (let i = 0; i < data.length; i += 4096) data.writeUInt32LE(i * 2654435761 >>> 0, i);
+    const h = new StreamHash();
+    for (let i = 0; i < data.length; ) {
+      const n = Math.min(data.length - i, 777_777 + (i % 3) * 1_000_003);
+      const w = h.update(data.subarray(i, i + n));
+      if (w) await w;
+      i += n;
+    }
+    expect(await h.digest()).toBe(`sha256:${createHash('sha256').update(data).digest('hex')}`);
+  });
+
+  it('keeps concurrent streams apart', async () => {
+    const a = Buffer.alloc(9 << 20, 1);
+    const b = Buffer.alloc(11 << 20, 2);
+    const ha = new StreamHash();
+    const hb = new StreamHash();
+    for (let i = 0; i < 11; i++) {
+      await ha.update(a.subarray(i << 20, (i + 1) << 20));
+      await hb.update(b.subarray(i << 20, (i + 1) << 20));
+    }
+    const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
+    expect(da).toBe(`sha256:${createHash('sha256').update(a).digest('hex')}`);
+    expect(db).toBe(`sha256:${createHash('sha256').update(b).digest('hex')}`);
+  });
+});
+
+const hasZstd = spawnSync('sh', ['-c', 'command -v zstd'], { stdio: 'ignore' }).status === 0;
+
+describe.skipIf(!hasZstd)('zstd through the zstd command', () => {
+  it('reads a big zstd layer the same way as the in-process decoder', async () => {
+    const img = await buildImage({ layers: [{ entries: [{ path: 'big.bin', size: 20 << 20 }, { path: 'small', size: 3 }], compression: 'zstd' }] });
+    const tar = await outerTar(ociMembers([img]));
+    const external = await inspect(tar);
+    const prev = process.env.IMGSIZE_DECODER;
+    process.env.IMGSIZE_DECODER = 'builtin';
+    try {
+      const builtin = await inspect(tar);
+      expect(external).toEqual(builtin);
+    } finally {
+      if (prev === undefined) delete process.env.IMGSIZE_DECODER;
+      else process.env.IMGSIZE_DECODER = prev;
+    }
+    expect(external.layers[0]).toMatchObject({ compression: 'zstd', diffId: img.layers[0]!.diffId, contentBytes: (20 << 20) + 3 });
+  });
+
+  it('reports a corrupt big zstd layer as one clear error', async () => {
+    const img = await buildImage({ layers: [{ entries: [{ path: 'big.bin', size: 20 << 20 }], compression: 'zstd' }] });
+    const blob = Buffer.from(img.layers[0]!.blob);
+    blob.fill(0xee, 10, 2000); // break the first block's header region
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const tar = await outerTar(ociMembers([img]).map((m) => (m.name === target ? { ...m, data: blob } : m)));
+    await expect(inspect(tar, { verify: false })).rejects.toThrow(/invalid zstd data|not a tar|bad tar header/);
+  });
+});
