@@ -404,14 +404,20 @@ function canonicalPlatform(p: string): string {
   return parts.join('/');
 }
 
-function nameMatches(name: string, want: string): boolean {
+/**
+ * `app` matches `app:latest`, `docker.io/library/app:latest` and podman's `localhost/app:latest`;
+ * a registry or namespace the user leaves out matches any.
+ */
+export function nameMatches(name: string, want: string): boolean {
   if (name === want) return true;
   const norm = (s: string): string => {
-    let r = s.replace(/^docker\.io\/(library\/)?/, '');
+    let r = s.replace(/^(docker\.io|index\.docker\.io)\/(library\/)?/, '');
     if (!/:[^/]+$/.test(r) && !r.includes('@')) r += ':latest';
     return r;
   };
-  return norm(name) === norm(want);
+  const n = norm(name);
+  const w = norm(want);
+  return n === w || n.endsWith(`/${w}`);
 }
 
 function platformOf(p: unknown): string | null {
