@@ -5,7 +5,7 @@
  */
 import type { LayerScan } from '../layer/scan.js';
 import { basename, displayPath } from '../layer/paths.js';
-import { walk, type FsNode } from './squash.js';
+import { lookup, walk, type FsNode } from './squash.js';
 import type { PackageUsage } from './packages.js';
 
 export interface Finding {
@@ -76,9 +76,11 @@ export function findings(input: FindingsInput): Finding[] {
   const th = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const out: Finding[] = [];
   const byBytes = <T extends { bytes: number }>(xs: T[]): T[] => xs.sort((a, b) => b.bytes - a.bytes);
+  // one walk; only the few paths some finding may want are kept (memory stays per finding, not per file)
   const finals: { path: string; bytes: number; layer: number }[] = [];
+  const ANY = new RegExp([MODEL_EXT.source, CACHE_PATH.source, VCS_DIR.source, TOOLCHAIN_PATH.source, '(^|/)torch/lib/', 'cc1(plus)?$'].join('|'), 'i');
   walk(input.root, '', (path, e) => {
-    if (e.kind === 'file' || e.kind === 'symlink') finals.push({ path, bytes: e.size, layer: e.layer });
+    if ((e.kind === 'file' || e.kind === 'symlink') && ANY.test(path)) finals.push({ path, bytes: e.size, layer: e.layer });
   });
 
   // cuda-libraries: nvidia-* wheels, triton, torch's own CUDA libraries
@@ -170,7 +172,8 @@ export function findings(input: FindingsInput): Finding[] {
   input.layers.forEach((l, li) => {
     for (const e of l.files) {
       if ((e.kind === 'file' || e.kind === 'symlink') && isSecretPath(e.path)) {
-        const stillThere = finals.some((f) => f.path === e.path && f.layer === li);
+        const now = lookup(input.root, e.path);
+        const stillThere = now !== undefined && now.layer === li && now.kind === e.kind;
         secrets.push({ path: e.path, layer: li, bytes: e.size, deleted: !stillThere });
       }
     }

@@ -30,8 +30,6 @@ export interface Ownership {
   readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly { path: string; bytes: number; files: number }[] };
   /** Final paths listed by two or more packages. */
   readonly claimedTwice: number;
-  /** Which paths each package owns (raw), for the findings. */
-  readonly owners: ReadonlyMap<string, readonly number[]>;
 }
 
 /** The captured metadata files whose final-filesystem entry is the captured copy. */
@@ -69,38 +67,39 @@ export function resolveParents(root: FsNode, p: string, maxHops = 40): string {
 const counts = (e: FinalEntry | undefined): e is FinalEntry => e !== undefined && (e.kind === 'file' || e.kind === 'symlink' || e.kind === 'hardlink');
 
 export function attributePackages(detected: readonly DetectedPackage[], root: FsNode, opts: { depth?: number; top?: number } = {}): Ownership {
-  const owners = new Map<string, number[]>();
-  const claim = (path: string, i: number): void => {
-    const o = owners.get(path);
-    if (!o) owners.set(path, [i]);
-    else if (o[o.length - 1] !== i) o.push(i);
+  // owned entries, by identity (no path strings kept per file)
+  const owned = new Set<FinalEntry>();
+  let claimedTwice = 0;
+  const claim = (e: FinalEntry, seen: Set<FinalEntry>): boolean => {
+    if (seen.has(e)) return false;
+    seen.add(e);
+    if (owned.has(e)) claimedTwice++;
+    else owned.add(e);
+    return true;
   };
   const packages: PackageUsage[] = detected.map((d, i) => {
     let bytes = 0;
     let files = 0;
     const layers = new Set<number>();
-    const add = (path: string, e: FinalEntry): void => {
+    const mine = new Set<FinalEntry>();
+    const add = (e: FinalEntry): void => {
+      if (!claim(e, mine)) return;
       files++;
       if (e.kind !== 'hardlink') bytes += e.size;
       layers.add(e.layer);
-      claim(path, i);
     };
     if (d.folder !== undefined) {
       const node = findNode(root, d.folder);
       if (node) {
         walk(node, d.folder, (path, e) => {
           if (d.excludeUnder && (path === d.excludeUnder || path.startsWith(`${d.excludeUnder}/`))) return;
-          if (counts(e)) add(path, e);
+          if (counts(e)) add(e);
         });
       }
     } else {
-      const seen = new Set<string>();
       for (const listed of d.paths ?? []) {
-        const r = resolveParents(root, listed);
-        if (seen.has(r)) continue;
-        seen.add(r);
-        const e = lookup(root, r);
-        if (counts(e)) add(r, e);
+        const e = lookup(root, resolveParents(root, listed));
+        if (counts(e)) add(e);
       }
     }
     return {
@@ -115,15 +114,13 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
     };
   });
 
-  let claimedTwice = 0;
-  for (const o of owners.values()) if (o.length > 1) claimedTwice++;
 
   const depth = opts.depth ?? 3;
   let unownedBytes = 0;
   let unownedFiles = 0;
   const dirs = new Map<string, { bytes: number; files: number }>();
   walk(root, '', (path, e) => {
-    if ((e.kind !== 'file' && e.kind !== 'symlink') || owners.has(path)) return;
+    if ((e.kind !== 'file' && e.kind !== 'symlink') || owned.has(e)) return;
     unownedBytes += e.size;
     if (e.kind === 'file') unownedFiles++;
     const parts = path.split('/');
@@ -148,7 +145,6 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
         .slice(0, opts.top ?? 10),
     },
     claimedTwice,
-    owners,
   };
 }
 

@@ -146,13 +146,20 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The `top` largest files, kept in a small sorted list while walking (not all files at once). */
 function largestFiles(fs: Squashed, top: number): { path: string; bytes: number; layer: number }[] {
   const rows: { path: string; bytes: number; layer: number }[] = [];
+  const order = (a: { path: string; bytes: number }, b: { path: string; bytes: number }): number => b.bytes - a.bytes || cmp(a.path, b.path);
   walk(fs.root, '', (path, e) => {
-    if (e.kind === 'file' && e.size > 0) rows.push({ path, bytes: e.size, layer: e.layer });
+    if (e.kind !== 'file' || e.size <= 0 || top === 0) return;
+    if (rows.length === top && order({ path, bytes: e.size }, rows[top - 1]!) >= 0) return;
+    const row = { path, bytes: e.size, layer: e.layer };
+    let i = rows.length;
+    while (i > 0 && order(row, rows[i - 1]!) < 0) i--;
+    rows.splice(i, 0, row);
+    if (rows.length > top) rows.pop();
   });
-  rows.sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
-  return rows.slice(0, top).map((r) => ({ ...r, path: displayPath(r.path) }));
+  return rows.map((r) => ({ ...r, path: displayPath(r.path) }));
 }
 
 /** Every folder at depth ≤ `depth`, largest first, each with the bytes and files below it. */
