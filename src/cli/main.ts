@@ -14,6 +14,7 @@ import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
 import { displayPath } from '../layer/paths.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
+import { renderMarkdown } from '../render/markdown.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/diff.js';
 import { renderAnnotations, renderVerdictMarkdown, renderVerdictText } from '../render/verdict.js';
 import { human } from '../render/units.js';
@@ -120,6 +121,7 @@ export async function main(io: Io): Promise<number> {
     const { report } = image !== undefined && image !== '-' && isJsonFile(image) ? { report: readSavedReport(image) } : await analyse(io, image, o);
     const format = outputFormat(o);
     if (format === 'json') out(renderJson(report));
+    else if (format === 'markdown') out(renderMarkdown(report, { top: Number(o.top) }));
     else out(renderTable(report, { top: Number(o.top), width: io.stdout.columns }));
     exitCode = EXIT_OK;
   });

@@ -52,6 +52,7 @@ const enum State {
   Meta,
   Padding,
   End,
+  SparseExt,
 }
 
 export class TarReader {
@@ -154,6 +155,19 @@ export class TarReader {
           this.position += n;
           pos += n;
           if (this.padding === 0) this.state = State.Header;
+          break;
+        }
+        case State.SparseExt: {
+          // GNU sparse extension headers: 512-byte blocks, the last one has isextended = 0
+          const n = Math.min(BLOCK - this.blockFill, len - pos);
+          chunk.copy(this.block, this.blockFill, pos, pos + n);
+          this.blockFill += n;
+          pos += n;
+          this.position += n;
+          if (this.blockFill === BLOCK) {
+            this.blockFill = 0;
+            if (this.block[504] === 0) this.state = this.remaining > 0 ? State.Data : this.padding > 0 ? State.Padding : State.Header;
+          }
           break;
         }
         case State.End: {
@@ -290,7 +304,7 @@ export class TarReader {
         type = typeflag === '\0' && name.endsWith('/') ? 'dir' : 'file';
         carriesData = type === 'file';
         break;
-      case 'S': // GNU sparse: the archive holds `size` bytes; the file is larger, rare in images
+      case 'S': // old GNU sparse: the archive holds `size` bytes, the file is `realsize` long
         type = 'file';
         carriesData = true;
         break;
@@ -317,6 +331,8 @@ export class TarReader {
         carriesData = true; // unknown types carry their data, as tarfile and GNU tar read them
     }
     const dataBytes = carriesData ? size : 0;
+    const realSize = typeflag === 'S' ? parseNumeric(buf, off + 483, 12, headerOffset, 'realsize') : size;
+    const sparseExtended = typeflag === 'S' && buf[off + 482] !== 0;
     this.entries++;
     this.currentName = name;
     const entry: TarEntry = {
@@ -324,14 +340,17 @@ export class TarReader {
       type,
       typeflag,
       dataBytes,
-      size: type === 'file' ? size : 0,
+      size: type === 'file' ? realSize : 0,
       linkname: type === 'hardlink' || type === 'symlink' ? linkname : '',
       offset: headerOffset,
     };
     const sink = this.handler.entry(entry) ?? undefined;
     this.remaining = dataBytes;
     this.padding = pad(dataBytes);
-    if (dataBytes > 0) {
+    if (sparseExtended) {
+      this.sink = sink;
+      this.state = State.SparseExt;
+    } else if (dataBytes > 0) {
       this.sink = sink;
       this.state = State.Data;
     } else {

@@ -28,6 +28,16 @@ describe('imgsize inspect', () => {
     expect(rep.layers).toHaveLength(3);
   });
 
+  it('renders Markdown with --format markdown', async () => {
+    const r = await run([SAMPLE, '--format', 'markdown']);
+    expect(r.stdout.split('\n').slice(0, 4)).toEqual([
+      '<!-- imgsize -->',
+      '### imgsize: `hello:latest` (linux/amd64)',
+      '',
+      'content **4.8 MB** · compressed **83.6 kB** · final 3.3 MB · wasted 1.5 MB · 3 layers · 3 files',
+    ]);
+  });
+
   it('reads stdin when given - and when given nothing on a pipe', async () => {
     const archive = await armOnly();
     for (const argv of [['-', '--json'], ['--json']]) {

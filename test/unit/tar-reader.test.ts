@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TarReader, type TarEntry, MAX_META_HEADER_BYTES } from '../../src/tar/reader.js';
 import { tarOf } from '../fixtures/builder.js';
@@ -83,6 +85,11 @@ describe('TarReader', () => {
   it('skips no data for links and directories whatever their size field says', () => {
     const buf = Buffer.concat([header('l', { type: '2', size: 4096, linkname: 't' }), member('f', Buffer.from('ok')), Buffer.alloc(1024)]);
     expect(read(buf).entries.map((e) => e.name)).toEqual(['l', 'f']);
+  });
+
+  it('reads an old GNU sparse member (written by GNU tar -S) at its real size', () => {
+    const { entries } = read(readFileSync(path.join(__dirname, '../fixtures/gnu-sparse.tar')), 333);
+    expect(entries.map((e) => [e.name, e.typeflag, e.size])).toEqual([['sparse.bin', 'S', 9_000_001]]);
   });
 
   it('accepts a stream that ends on a header boundary without an end marker', () => {

@@ -1,0 +1,30 @@
+/** The inspect report as Markdown (for a PR comment or a job summary). */
+import type { Report } from '../analysis/report.js';
+import { human } from './units.js';
+import { COMMENT_MARKER } from './verdict.js';
+
+const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+export function renderMarkdown(r: Report, opts: { top?: number } = {}): string {
+  const top = opts.top ?? 10;
+  const t = r.totals;
+  const out = [
+    COMMENT_MARKER,
+    `### imgsize: \`${r.image.repoTags[0] ?? r.source.path}\` (${r.image.platform})`,
+    '',
+    `content **${human(t.contentBytes)}** · compressed **${human(t.compressedBytes)}** · final ${human(t.finalBytes)} · wasted ${human(t.wastedBytes)} · ${r.layers.length} layers · ${t.files.toLocaleString('en-US')} files`,
+    '',
+    '| # | content | compressed | created by |',
+    '|---:|---:|---:|---|',
+    ...r.layers.map((l) => `| ${l.index + 1} | ${human(l.contentBytes)} | ${human(l.compressedBytes)} | \`${esc(clip(l.createdBy ?? '', 80))}\` |`),
+    '',
+  ];
+  if (r.packages.length > 0) {
+    out.push('<details><summary>Largest packages</summary>', '', '| package | version | ecosystem | size |', '|---|---|---|---:|');
+    for (const p of r.packages.slice(0, top)) out.push(`| ${esc(p.name)} | ${esc(p.version ?? '')} | ${p.ecosystem} | ${human(p.bytes)} |`);
+    out.push('', '</details>', '');
+  }
+  for (const f of r.findings) out.push(`- **${f.code}** (${human(f.bytes)}): ${esc(f.title)} — _${esc(f.fix)}_`);
+  return `${out.join('\n').replace(/\n+$/, '')}\n`;
+}
