@@ -223,6 +223,7 @@ function walkIndex(
       if (typeof v === 'string' && v && !myNames.includes(v)) myNames.push(v);
     }
     if (blob.jsonTooLarge) throw new ImgsizeError('limit', member, 'manifest larger than 16 MiB');
+    if (blob.size === 0) throw new ImgsizeError('corrupt', `manifest ${short(d.digest)}`, 'the blob is empty (0 bytes)');
     if (!blob.json) continue; // not JSON: not a manifest (an artifact blob)
     let body: unknown;
     try {

@@ -15,6 +15,9 @@ import { LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js
 import { createDecoder, sniffCompression, type Compression } from '../layer/decompress.js';
 import { normalizePath, dirname, joinPath } from '../layer/paths.js';
 
+/** Zeros read after the outer archive's end marker before the rest of the input is ignored. */
+const MAX_ZERO_TAIL = 1 << 20;
+
 /** Metadata members larger than this are not kept (a 1 GB blob that starts with `{` is not JSON we need). */
 export const MAX_JSON_BYTES = 16 << 20;
 
@@ -167,6 +170,9 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
   };
 
   for await (const raw of input) {
+    // past the end-of-archive marker only zero padding belongs to the archive: a little is
+    // checked (two archives concatenated are refused below), an endless tail is not read
+    if (tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL) break;
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
     inputBytes += chunk.length;
     opts.onProgress?.(inputBytes);
@@ -183,7 +189,8 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
     if (headBytes === 0) throw new ImgsizeError('input', 'input', 'empty input (0 bytes): not an image archive');
     await startWith(Buffer.concat(head));
   }
-  if (decoder) {
+  const stoppedEarly = tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL;
+  if (decoder && !stoppedEarly) {
     await decoder.end();
   }
   tar.end();

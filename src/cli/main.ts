@@ -45,6 +45,7 @@ interface CommonOptions {
   top: string;
   depth: string;
   verify: boolean;
+  maxRatio: string;
   quiet?: boolean;
   progress: boolean;
   debug?: boolean;
@@ -97,6 +98,7 @@ export async function main(io: Io): Promise<number> {
       .option('--top <n>', 'rows per table', '10')
       .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing')
+      .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')
       .option('--debug', 'print stack traces of internal errors');
@@ -273,7 +275,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions): Pro
     : undefined;
   const model = await readImage(src, {
     verify: o.verify,
-    scan: { capture: captureFor(DETECTORS) },
+    scan: { capture: captureFor(DETECTORS), maxRatio: wholeNumber(o.maxRatio, '--max-ratio') },
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(onProgress ? { onProgress } : {}),

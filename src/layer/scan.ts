@@ -59,8 +59,12 @@ export interface ScanHints {
 
 /** Real layers end with at most a few KiB of zero padding; far more is a decompression bomb. */
 export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
-/** gzip cannot exceed ~1032:1; zstd can reach millions:1 on crafted input. */
-export const DEFAULT_MAX_RATIO = 20_000;
+/**
+ * Past 1 GiB of output, a stream that inflated more than 1000:1 overall is refused as a bomb:
+ * that takes nearly pure zeros (gzip peaks at ~1032:1, zstd reaches millions:1 on crafted input);
+ * real layers, even with large zero-filled files among real ones, stay far below.
+ */
+export const DEFAULT_MAX_RATIO = 1_000;
 const RATIO_FLOOR = 1 << 30;
 
 /**

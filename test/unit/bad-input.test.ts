@@ -157,3 +157,36 @@ describe('bad input', () => {
     expect(r.totals.finalBytes).toBe(100_000);
   });
 });
+
+describe('bombs and endless input', () => {
+  it('refuses a gzip layer that inflates 1000:1 past 1 GiB (nearly pure zeros)', async () => {
+    const tar = await tarOf([{ path: 'zeros', size: 0 }]);
+    // a tar header for a 2 GiB file followed by zeros, gzipped: ~2 MB in, 2 GiB out
+    const hdr = Buffer.from(tar.subarray(0, 512));
+    hdr.write(`${(2 ** 31).toString(8).padStart(11, '0')}\0`, 124);
+    hdr.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of hdr) sum += b;
+    hdr.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    const { createGzip } = await import('node:zlib');
+    const gz = createGzip({ level: 9 });
+    const parts: Buffer[] = [];
+    gz.on('data', (c: Buffer) => parts.push(c));
+    const done = new Promise((r) => gz.on('end', r));
+    gz.write(hdr);
+    const zeros = Buffer.alloc(16 << 20);
+    for (let i = 0; i < 128; i++) if (!gz.write(zeros)) await new Promise((r) => gz.once('drain', r));
+    gz.end();
+    await done;
+    const bomb = Buffer.concat(parts);
+    const img = await simple();
+    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bomb)), { verify: false }), /decompression bomb: .* \(ratio over 1\d{3}:1\)/);
+  }, 60_000);
+
+  it('stops reading zeros after the end of the outer archive', async () => {
+    const tar = await outerTar(ociMembers([await simple()]));
+    const r = await inspect(Buffer.concat([tar, Buffer.alloc(64 << 20)]));
+    expect(r.totals.finalBytes).toBe(5000);
+  });
+});
