@@ -36,10 +36,12 @@ export const EXTERNAL_MIN_BYTES = 16 << 20;
 
 export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, sizeHint = 0): Decoder {
   if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd)) return new ExternalDecoder(kind, onData);
-  if (kind === 'gzip') return new ZlibDecoder(zlib.createGunzip({ chunkSize: 1024 * 1024 }), onData, 'gzip');
+  // readableHighWaterMark (a Transform option zlib passes on): room for a few chunks ahead
+  const opts = { chunkSize: 1 << 20, readableHighWaterMark: 4 << 20 } as zlib.ZlibOptions;
+  if (kind === 'gzip') return new ZlibDecoder(zlib.createGunzip(opts), onData, 'gzip');
   if (hasNativeZstd) {
     const create = (zlib as unknown as { createZstdDecompress: (o?: object) => zlib.Gunzip }).createZstdDecompress;
-    return new ZlibDecoder(create({ chunkSize: 256 * 1024 }), onData, 'zstd');
+    return new ZlibDecoder(create(opts), onData, 'zstd');
   }
   return new FzstdDecoder(onData);
 }
@@ -53,26 +55,39 @@ class ZlibDecoder implements Decoder {
     onData: OnData,
     private readonly kind: string,
   ) {
-    stream.on('data', (c: Buffer) => {
-      if (this.error) return;
-      try {
-        const r = onData(c);
-        if (r) {
-          // an asynchronous consumer: pause the inflater until it is done (backpressure)
-          stream.pause();
-          r.then(
-            () => stream.resume(),
-            (e: unknown) => {
-              this.error ??= e as Error;
-              stream.destroy();
-            },
-          );
+    // Paused mode, not 'data': zlib pushes a chunk and starts inflating the next one on the
+    // thread pool before 'readable' runs this consumer on the main thread, so the two overlap.
+    // (With 'data' the consumer runs inside push(), and the inflater waits for it.)
+    let waiting = false;
+    const drainReadable = (): void => {
+      if (waiting || this.error) return;
+      let c: Buffer | null;
+      while ((c = stream.read() as Buffer | null) !== null) {
+        try {
+          const r = onData(c);
+          if (r) {
+            // an asynchronous consumer: stop reading until it is done (backpressure)
+            waiting = true;
+            r.then(
+              () => {
+                waiting = false;
+                drainReadable();
+              },
+              (e: unknown) => {
+                this.error ??= e as Error;
+                stream.destroy();
+              },
+            );
+            return;
+          }
+        } catch (e) {
+          this.error = e as Error;
+          stream.destroy();
+          return;
         }
-      } catch (e) {
-        this.error = e as Error;
-        stream.destroy();
       }
-    });
+    };
+    stream.on('readable', drainReadable);
     this.done = new Promise((resolve) => {
       stream.on('end', () => resolve());
       stream.on('close', () => resolve());

@@ -17,6 +17,7 @@ const DIGEST = 0xfffffffe;
 const W = 0;
 const R = 1;
 const USED = 2;
+const SLEEPING = 3;
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -27,7 +28,12 @@ const data = new Uint8Array(dataBuf);
 const view = new DataView(dataBuf);
 const hashes = new Map();
 for (;;) {
-  while (Atomics.load(ctrl, ${USED}) === 0) Atomics.wait(ctrl, ${USED}, 0);
+  if (Atomics.load(ctrl, ${USED}) === 0) {
+    // say we sleep, then look again: a producer that adds after this sees the flag and wakes us
+    Atomics.store(ctrl, ${SLEEPING}, 1);
+    while (Atomics.load(ctrl, ${USED}) === 0) Atomics.wait(ctrl, ${USED}, 0);
+    Atomics.store(ctrl, ${SLEEPING}, 0);
+  }
   let r = Atomics.load(ctrl, ${R});
   const id = view.getUint32(r, true);
   const len = view.getUint32(r + 4, true);
@@ -99,7 +105,7 @@ class HashRing {
       this.view.setUint32(w + 4, 0, true);
       Atomics.store(this.ctrl, W, 0);
       Atomics.add(this.ctrl, USED, tail);
-      Atomics.notify(this.ctrl, USED);
+      if (Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, USED);
       w = 0;
       return used + tail + need <= RING_BYTES ? w : undefined;
     }
@@ -111,7 +117,7 @@ class HashRing {
     if (next >= RING_BYTES) next = 0;
     Atomics.store(this.ctrl, W, next);
     Atomics.add(this.ctrl, USED, bytes);
-    Atomics.notify(this.ctrl, USED);
+    if (Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, USED);
   }
 
   /** Copies as much as fits now; returns the bytes of `chunk` left to write. */
