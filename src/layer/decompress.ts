@@ -36,8 +36,9 @@ export const EXTERNAL_MIN_BYTES = 16 << 20;
 
 export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, sizeHint = 0): Decoder {
   if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd)) return new ExternalDecoder(kind, onData);
-  // readableHighWaterMark (a Transform option zlib passes on): room for a few chunks ahead
-  const opts = { chunkSize: 1 << 20, readableHighWaterMark: 4 << 20 } as zlib.ZlibOptions;
+  // Transform options zlib passes on: room for a few output chunks ahead, and for 2 MiB of input
+  // (pipes deliver 64 KiB chunks; waiting for 'drain' after each one costs a round trip)
+  const opts = { chunkSize: 1 << 20, readableHighWaterMark: 4 << 20, writableHighWaterMark: 2 << 20 } as zlib.ZlibOptions;
   if (kind === 'gzip') return new ZlibDecoder(zlib.createGunzip(opts), onData, 'gzip');
   if (hasNativeZstd) {
     const create = (zlib as unknown as { createZstdDecompress: (o?: object) => zlib.Gunzip }).createZstdDecompress;
