@@ -9,11 +9,12 @@
 // Usage: node bench/generate.mjs [1GB|3GB ...]
 import { createHash } from 'node:crypto';
 import { spawnSync, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { tarHeader as header } from '../scripts/tar-header.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const OUT = path.join(here, 'out');
@@ -31,28 +32,6 @@ const POOL = (() => {
   }
   return b;
 })();
-
-function header(name, size, type = '0') {
-  const h = Buffer.alloc(512);
-  if (Buffer.byteLength(name) > 100) {
-    const cut = name.lastIndexOf('/', 154);
-    h.write(name.slice(cut + 1), 0, 100);
-    h.write(name.slice(0, cut), 345, 155);
-  } else h.write(name, 0, 100);
-  h.write(type === '5' ? '0000755\0' : '0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write('14741136000\0', 136);
-  h.write(type, 156);
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  h.fill(0x20, 148, 156);
-  let s = 0;
-  for (const c of h) s += c;
-  h.write(`${s.toString(8).padStart(6, '0')}\0 `, 148);
-  return h;
-}
 
 /** Layers as [name, files, bytes in small files, big libraries]. Scaled to the total asked for. */
 function layersFor(total) {
@@ -205,5 +184,3 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   }
 }
 export { has };
-// keep unlinkSync imported for cleanup helpers in run.mjs
-void unlinkSync;

@@ -8,7 +8,7 @@
 // Usage: node bench/run.mjs [--runs N] [--sizes 1GB,3GB]
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generate, has } from './generate.mjs';
@@ -48,11 +48,6 @@ function median(cmd) {
   return { wall: mid('wall'), cpu: mid('cpu'), rss: Math.max(...xs.map((x) => x.rss)) };
 }
 
-const rows = [];
-const note = (s) => {
-  console.log(s);
-  rows.push(s);
-};
 const fmt = (m) => `${m.wall.toFixed(2)} s | ${m.cpu.toFixed(2)} s | ${m.rss.toFixed(0)} MB`;
 
 const env = `${cpus().length} cores (${cpus()[0]?.model ?? 'cpu'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`;
@@ -103,5 +98,3 @@ for (const size of sizes) {
 
 writeFileSync(path.join(here, 'RESULTS.md'), `${lines.join('\n')}\n`);
 console.log(`\nwrote ${path.relative(process.cwd(), path.join(here, 'RESULTS.md'))}`);
-void readFileSync;
-void note;

@@ -16,6 +16,7 @@
 
 import { createHash } from 'node:crypto';
 import { gzipSync, crc32 } from 'node:zlib';
+import { tarHeader } from '../scripts/tar-header.mjs';
 
 const MiB = 1 << 20;
 const MB = 1_000_000;
@@ -347,31 +348,6 @@ export function seedImage(which, { scale = 1 } = {}) {
 
 // ---------------------------------------------------------------------------------------------
 // Writing: tar headers, gzip members, the outer docker-archive.
-
-function tarHeader(name, size, type = '0', linkname = '') {
-  const h = Buffer.alloc(512);
-  let n = name;
-  if (Buffer.byteLength(n) > 100) {
-    // ustar prefix/name split at a slash
-    const cut = n.lastIndexOf('/', 155);
-    h.write(n.slice(cut + 1), 0, 100);
-    h.write(n.slice(0, cut), 345, 155);
-  } else h.write(n, 0, 100);
-  h.write(type === '5' ? '0000755\0' : '0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write('14741136000\0', 136); // 2024-01-01
-  h.write(type, 156);
-  if (linkname) h.write(linkname, 157, 100);
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  h.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return h;
-}
 
 const ZEROS = Buffer.alloc(1024);
 

@@ -6,7 +6,7 @@ import type { Warning } from '../errors.js';
 import type { ArchiveFormat, ImageModel } from '../model.js';
 import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
-import { squash, walk, type Squashed } from './squash.js';
+import { addToFolders, squash, walk, type FolderTotal, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
 import { findings as findFindings, type Finding, type Thresholds } from './findings.js';
 import type { Detector } from '../detectors/types.js';
@@ -164,17 +164,9 @@ function largestFiles(fs: Squashed, top: number): { path: string; bytes: number;
 
 /** Every folder at depth ≤ `depth`, largest first, each with the bytes and files below it. */
 function largestDirectories(fs: Squashed, depth: number): { path: string; bytes: number; files: number }[] {
-  const dirs = new Map<string, { bytes: number; files: number }>();
+  const dirs = new Map<string, FolderTotal>();
   walk(fs.root, '', (path, e) => {
-    if (e.kind !== 'file' && e.kind !== 'symlink') return;
-    const parts = path.split('/');
-    for (let d = 1; d < parts.length && d <= depth; d++) {
-      const dir = parts.slice(0, d).join('/');
-      let acc = dirs.get(dir);
-      if (!acc) dirs.set(dir, (acc = { bytes: 0, files: 0 }));
-      acc.bytes += e.size;
-      if (e.kind === 'file') acc.files++;
-    }
+    if (e.kind === 'file' || e.kind === 'symlink') addToFolders(dirs, path, e, depth);
   });
   return [...dirs.entries()]
     .map(([path, v]) => ({ path: displayPath(path), ...v }))

@@ -153,3 +153,24 @@ export function lookup(root: FsNode, path: string): FinalEntry | undefined {
     start = slash + 1;
   }
 }
+
+export interface FolderTotal {
+  bytes: number;
+  files: number;
+}
+
+/**
+ * Adds an entry's contentBytes (and 1 file, for regular files) to every folder above it, down to
+ * `depth` levels: the per-folder sums of the folders tables.
+ */
+export function addToFolders(folders: Map<string, FolderTotal>, path: string, e: FinalEntry, depth: number): void {
+  let end = path.indexOf('/');
+  for (let d = 1; end >= 0 && d <= depth; d++) {
+    const dir = path.slice(0, end);
+    let acc = folders.get(dir);
+    if (!acc) folders.set(dir, (acc = { bytes: 0, files: 0 }));
+    acc.bytes += e.size;
+    if (e.kind === 'file') acc.files++;
+    end = path.indexOf('/', end + 1);
+  }
+}

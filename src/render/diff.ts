@@ -1,17 +1,9 @@
 /** Renders a diff: a terminal table and a Markdown PR comment. */
-import Table from 'cli-table3';
+import { plainTable } from './style.js';
 import type { DiffResult, Delta } from '../analysis/diff.js';
 import { human, signedHuman } from './units.js';
 import { COMMENT_MARKER } from './verdict.js';
 
-const plain = {
-  chars: {
-    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-    left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-  },
-  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-};
 
 const pct = (d: Delta): string => (d.percent === null ? '' : `${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(1)}%`);
 const version = (v: string | null): string => v ?? '?';
@@ -27,7 +19,7 @@ export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): str
   const out: string[] = [];
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
   out.push(`Before  ${name(d.before)}`, `After   ${name(d.after)}`, '');
-  const t = new Table({ ...plain, head: ['', 'before', 'after', 'change', ''], colAligns: ['left', 'right', 'right', 'right', 'right'] });
+  const t = plainTable(['', 'before', 'after', 'change', ''], ['left', 'right', 'right', 'right', 'right']);
   for (const [label, k] of [
     ['Content', 'content'],
     ['Compressed', 'compressed'],
@@ -48,12 +40,12 @@ export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): str
   );
 
   if (d.packages.length > 0) {
-    const p = new Table({ ...plain, head: ['package', 'ecosystem', 'before', 'after', 'change'], colAligns: ['left', 'left', 'right', 'right', 'right'] });
+    const p = plainTable(['package', 'ecosystem', 'before', 'after', 'change'], ['left', 'left', 'right', 'right', 'right']);
     for (const x of d.packages.slice(0, top)) p.push([packageLine(x), x.ecosystem, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.delta)]);
     out.push(`Packages (${d.packages.length} changed)`, p.toString(), '');
   }
   if (d.directories.length > 0) {
-    const f = new Table({ ...plain, head: ['folder', 'before', 'after', 'change'], colAligns: ['left', 'right', 'right', 'right'] });
+    const f = plainTable(['folder', 'before', 'after', 'change'], ['left', 'right', 'right', 'right']);
     for (const x of d.directories.slice(0, top)) f.push([`/${x.path}`, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.bytesAfter - x.bytesBefore)]);
     out.push('Folders that changed most', f.toString(), '');
   }

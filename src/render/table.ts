@@ -1,5 +1,5 @@
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
-import Table from 'cli-table3';
+import { plainTable as table } from './style.js';
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
 
@@ -9,18 +9,7 @@ export interface TableOptions {
   readonly width?: number;
 }
 
-const plain = {
-  chars: {
-    top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
-    bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-    left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-  },
-  style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
-};
 
-function table(head: string[], aligns: ('left' | 'right')[]): Table.Table {
-  return new Table({ ...plain, head, colAligns: aligns });
-}
 
 function clip(s: string, n: number): string {
   const one = s.replace(/\s+/g, ' ').trim();

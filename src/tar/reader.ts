@@ -103,11 +103,8 @@ export class TarReader {
             pos += BLOCK;
             if (r) return r.then(() => this.consume(chunk, pos));
           } else {
-            const n = Math.min(BLOCK - this.blockFill, len - pos);
-            chunk.copy(this.block, this.blockFill, pos, pos + n);
-            this.blockFill += n;
+            const n = this.fillBlock(chunk, pos);
             pos += n;
-            this.position += n;
             if (this.blockFill === BLOCK) {
               this.blockFill = 0;
               const r = this.header(this.block, 0);
@@ -159,11 +156,7 @@ export class TarReader {
         }
         case State.SparseExt: {
           // GNU sparse extension headers: 512-byte blocks, the last one has isextended = 0
-          const n = Math.min(BLOCK - this.blockFill, len - pos);
-          chunk.copy(this.block, this.blockFill, pos, pos + n);
-          this.blockFill += n;
-          pos += n;
-          this.position += n;
+          pos += this.fillBlock(chunk, pos);
           if (this.blockFill === BLOCK) {
             this.blockFill = 0;
             if (this.block[504] === 0) this.state = this.remaining > 0 ? State.Data : this.padding > 0 ? State.Padding : State.Header;
@@ -185,6 +178,15 @@ export class TarReader {
         }
       }
     }
+  }
+
+  /** Copies up to the rest of a 512-byte block from `chunk` into the scratch block. */
+  private fillBlock(chunk: Buffer, pos: number): number {
+    const n = Math.min(BLOCK - this.blockFill, chunk.length - pos);
+    chunk.copy(this.block, this.blockFill, pos, pos + n);
+    this.blockFill += n;
+    this.position += n;
+    return n;
   }
 
   /** Call once the input is exhausted; throws if the archive was cut short. */

@@ -2,18 +2,8 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, zstdRaw, type ImageSpec } from '../fixtures/builder.js';
 import { inspect, model } from '../helpers/image.js';
-import { ImgsizeError } from '../../src/errors.js';
+import { failsWith } from '../helpers/errors.js';
 
-/** Asserts the promise fails with an ImgsizeError whose `what: why` line matches. */
-async function failsWith(p: Promise<unknown>, re: RegExp): Promise<void> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ImgsizeError);
-  const err = e as ImgsizeError;
-  expect(`${err.what}: ${err.message}`).toMatch(re);
-}
 
 const twoLayers = (compression: 'none' | 'gzip' | 'zstd' = 'none'): ImageSpec => ({
   tags: ['app:1'],

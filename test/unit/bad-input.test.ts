@@ -1,19 +1,10 @@
 /** Hostile and broken inputs: each must fail with one clear ImgsizeError, never hang or crash. */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ImgsizeError } from '../../src/errors.js';
-import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, zstdRaw, type OuterMember } from '../fixtures/builder.js';
+import { failsWith } from '../helpers/errors.js';
+import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, ustarHeader, withChecksum, zstdRaw, type OuterMember } from '../fixtures/builder.js';
 import { inspect } from '../helpers/image.js';
 
-async function failsWith(p: Promise<unknown>, re: RegExp): Promise<void> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ImgsizeError);
-  const err = e as ImgsizeError;
-  expect(`${err.what}: ${err.message}`).toMatch(re);
-}
 
 const simple = () => buildImage({ layers: [{ entries: [{ path: 'f', size: 5000 }], compression: 'gzip' }] });
 const replace = (members: OuterMember[], name: string, data: Buffer): OuterMember[] => members.map((m) => (m.name === name ? { ...m, data } : m));
@@ -98,16 +89,7 @@ describe('bad input', () => {
   });
 
   it('refuses a huge PAX header in the outer archive', async () => {
-    const h = Buffer.alloc(512);
-    h.write('PaxHeader/x', 0);
-    h.write('0000644\0', 100);
-    h.write(`${(64 << 20).toString(8).padStart(11, '0')}\0`, 124);
-    h.write('x', 156);
-    h.write('ustar\0', 257);
-    h.fill(0x20, 148, 156);
-    let sum = 0;
-    for (const b of h) sum += b;
-    h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    const h = ustarHeader('PaxHeader/x', { type: 'x', size: 64 << 20 });
     await failsWith(inspect(Buffer.concat([h, Buffer.alloc(4096, 0x61)])), /PAX header of 67108864 bytes .*exceeds/);
   });
 
@@ -164,10 +146,7 @@ describe('bombs and endless input', () => {
     // a tar header for a 2 GiB file followed by zeros, gzipped: ~2 MB in, 2 GiB out
     const hdr = Buffer.from(tar.subarray(0, 512));
     hdr.write(`${(2 ** 31).toString(8).padStart(11, '0')}\0`, 124);
-    hdr.fill(0x20, 148, 156);
-    let sum = 0;
-    for (const b of hdr) sum += b;
-    hdr.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+    withChecksum(hdr);
     const { createGzip } = await import('node:zlib');
     const gz = createGzip({ level: 9 });
     const parts: Buffer[] = [];

@@ -2,27 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TarReader, type TarEntry, MAX_META_HEADER_BYTES } from '../../src/tar/reader.js';
-import { tarOf } from '../fixtures/builder.js';
-
-function header(name: string, opts: { type?: string; size?: number; linkname?: string; sizeField?: Buffer } = {}): Buffer {
-  const h = Buffer.alloc(512);
-  h.write(name, 0, 100, 'latin1');
-  h.write('0000644\0', 100);
-  h.write('0000000\0', 108);
-  h.write('0000000\0', 116);
-  if (opts.sizeField) opts.sizeField.copy(h, 124);
-  else h.write(`${(opts.size ?? 0).toString(8).padStart(11, '0')}\0`, 124);
-  h.write('00000000000\0', 136);
-  h.write(opts.type ?? '0', 156);
-  if (opts.linkname) h.write(opts.linkname, 157, 100, 'latin1');
-  h.write('ustar\0', 257);
-  h.write('00', 263);
-  h.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return h;
-}
+import { tarOf, ustarHeader as header } from '../fixtures/builder.js';
 
 function member(name: string, data: Buffer, type = '0'): Buffer {
   const pad = (512 - (data.length % 512)) % 512;
