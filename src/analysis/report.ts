@@ -3,7 +3,8 @@
  * Pure: no I/O, no formatting of numbers.
  */
 import type { Warning } from '../errors.js';
-import type { ArchiveFormat, ImageModel } from '../model.js';
+import type { ArchiveFormat, ImageModel, ModelLayer } from '../model.js';
+import type { LayerScan } from '../layer/scan.js';
 import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
 import { addToFolders, squash, walk, type FolderTotal, type Squashed } from './squash.js';
@@ -14,21 +15,10 @@ import type { Ownership } from './packages.js';
 
 export const SCHEMA_VERSION = 1;
 
-export interface ReportLayer {
-  readonly index: number;
-  readonly digest: string;
-  readonly diffId: string;
-  readonly mediaType: string | null;
-  readonly compression: Compression;
-  readonly compressedBytes: number;
-  readonly uncompressedBytes: number;
-  readonly contentBytes: number;
-  readonly entries: number;
-  readonly whiteouts: number;
+/** A layer of the report: the model's layer (metrics defined in model.ts) with its scan's counts. */
+export interface ReportLayer extends Omit<ModelLayer, 'scan'>, Pick<LayerScan, 'contentBytes' | 'entries' | 'whiteouts'> {
   /** contentBytes of this layer that later layers delete or overwrite. */
   readonly wastedBytes: number;
-  readonly createdBy: string | null;
-  readonly emptyLayerHistory?: readonly string[];
 }
 
 export type ReportPackage = PackageUsage;
