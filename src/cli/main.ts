@@ -166,7 +166,7 @@ export async function main(io: Io): Promise<number> {
         hint: 'e.g. imgsize check app.tar --budget 424MB',
       });
     }
-    const side = await loadSide(io, image ?? '-', o);
+    const side = await loadSide(io, image, o);
     const verdict = runGate(side, rules);
     const format = outputFormat(o);
     if (format === 'json') out(renderJson({ ...side.report, verdict } as Report));
@@ -214,8 +214,8 @@ interface Side {
 }
 
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
-async function loadSide(io: Io, arg: string, o: CommonOptions): Promise<Side> {
-  if (arg !== '-' && isJsonFile(arg)) return { report: readSavedReport(arg) };
+async function loadSide(io: Io, arg: string | undefined, o: CommonOptions): Promise<Side> {
+  if (arg !== undefined && arg !== '-' && isJsonFile(arg)) return { report: readSavedReport(arg) };
   return analyse(io, arg, o);
 }
 

@@ -33,6 +33,12 @@ describe('imgsize check', () => {
     expect(r.stderr).toMatch(/^imgsize: --budget: "424 megs" is not a size; e\.g\. "424MB"/);
   });
 
+  it('exits 2 with a usage line when no image is named and stdin is a terminal', async () => {
+    const r = await run(['check', '--budget', '1MB'], { stdinIsTTY: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: input: no image given and stdin is a terminal/);
+  });
+
   it('exits 2 when there are no rules', async () => {
     const r = await run(['check', SAMPLE], { cwd: tmp() });
     expect(r.code).toBe(2);
