@@ -2,7 +2,8 @@
  * Entry point of the archive module: opens what the user named (a file, an OCI layout folder,
  * or a stream such as stdin), reads it once and assembles the image model.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
+import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { ImgsizeError } from '../errors.js';
 import type { ImageModel } from '../model.js';
@@ -24,6 +25,9 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new ImgsizeError('input', src.path, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? (e as Error).message})`);
+  }
+  if (st.isDirectory() && !existsSync(path.join(src.path, 'index.json')) && !existsSync(path.join(src.path, 'manifest.json'))) {
+    throw new ImgsizeError('format', src.path, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
   }
   const outer = st.isDirectory()
     ? await readOuterDirectory(src.path, opts)

@@ -71,6 +71,12 @@ describe('imgsize inspect', () => {
     expect(r.stderr).toBe('imgsize: /nonexistent/app.tar: no such file or directory\n');
   });
 
+  it('exits 2 on a folder that is not an image layout, without walking it', async () => {
+    const r = await run([path.resolve(__dirname, '..')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not an image folder: no index.json \(OCI layout\) or manifest.json in it/);
+  });
+
   it('exits 2 on an unknown option', async () => {
     const r = await run([SAMPLE, '--frobnicate']);
     expect(r.code).toBe(2);
