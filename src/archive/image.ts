@@ -5,7 +5,7 @@
  */
 import { ImgsizeError, type Warning } from '../errors.js';
 import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
-import { resolveMember, type BlobRecord, type OuterContents } from './outer.js';
+import { resolveMember, type BlobRecord, type OuterContents, type OuterEntry } from './outer.js';
 import { displayPath } from '../layer/paths.js';
 
 export interface AssembleOptions {
@@ -43,9 +43,10 @@ interface Absent {
   readonly digest: string;
 }
 
-export function assembleImage(outer: OuterContents, opts: AssembleOptions): ImageModel {
+export function assembleImage(given: OuterContents, opts: AssembleOptions): ImageModel {
   const warnings: Warning[] = [];
   const notices: string[] = [];
+  const outer = rootedAtLayout(given, notices);
   const indexBlob = resolveMember(outer.entries, 'index.json');
   const manifestBlob = resolveMember(outer.entries, 'manifest.json');
 
@@ -158,6 +159,29 @@ export function assembleImage(outer: OuterContents, opts: AssembleOptions): Imag
     warnings,
     notices,
   };
+}
+
+/**
+ * An OCI layout tarred with its folder (`img/index.json`, `img/blobs/…`): read it from that folder,
+ * when the archive's root has no index.json or manifest.json and exactly one top folder has.
+ */
+function rootedAtLayout(outer: OuterContents, notices: string[]): OuterContents {
+  if (resolveMember(outer.entries, 'index.json') || resolveMember(outer.entries, 'manifest.json')) return outer;
+  const tops = new Set<string>();
+  for (const name of outer.entries.keys()) {
+    const m = /^([^/]+)\/(index|manifest)\.json$/.exec(name);
+    if (m) tops.add(m[1]!);
+  }
+  if (tops.size !== 1) return outer;
+  const top = [...tops][0]!;
+  const entries = new Map<string, OuterEntry>();
+  for (const [name, e] of outer.entries) {
+    if (!name.startsWith(`${top}/`)) continue;
+    const rel = name.slice(top.length + 1);
+    entries.set(rel, e.kind === 'hardlink' && e.target.startsWith(`${top}/`) ? { kind: 'hardlink', target: e.target.slice(top.length + 1) } : e);
+  }
+  notices.push(`reading the image from the archive's folder ${displayPath(top)}/`);
+  return { ...outer, entries };
 }
 
 function verifyBlob(

@@ -65,6 +65,14 @@ describe('outer archive formats', () => {
     expect(r.totals.finalBytes).toBe(13);
   });
 
+  it('reads an OCI layout tarred together with its folder', async () => {
+    const img = await buildImage(twoLayers('gzip'));
+    const members = ociMembers([img]).map((m) => ({ ...m, name: `myimage/${m.name}` }));
+    const m = await model(await outerTar([{ name: 'myimage/', dir: true }, ...members]));
+    expect(m.layers).toHaveLength(2);
+    expect(m.notices).toContain('reading the image from the archive\'s folder myimage/');
+  });
+
   it('reads an outer archive that is itself gzipped or zstd compressed', async () => {
     const img = await buildImage(twoLayers());
     const tar = await outerTar(dockerLegacyMembers([img]));
