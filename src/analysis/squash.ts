@@ -124,11 +124,17 @@ export function squash(layers: readonly LayerInput[]): Squashed {
 
   let finalBytes = 0;
   let finalFiles = 0;
-  walk(root, '', (_p, e) => {
+  eachEntry(root, (e) => {
     if (e.kind === 'file' || e.kind === 'symlink') finalBytes += e.size;
     if (e.kind === 'file') finalFiles++;
   });
   return { root, finalBytes, finalFiles, wastedBytesByLayer: wasted, wastedPaths };
+}
+
+/** Visits every entry of the merged tree without building paths (cheaper than walk). */
+export function eachEntry(node: FsNode, visit: (e: FinalEntry) => void): void {
+  if (node.entry) visit(node.entry);
+  if (node.children) for (const child of node.children.values()) eachEntry(child, visit);
 }
 
 /** Visits every entry of the merged tree, depth first, children in insertion order. */
