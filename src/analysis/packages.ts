@@ -77,7 +77,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
     else owned.add(e);
     return true;
   };
-  const packages: PackageUsage[] = detected.map((d, i) => {
+  const packages: PackageUsage[] = detected.map((d) => {
     let bytes = 0;
     let files = 0;
     const layers = new Set<number>();

@@ -8,7 +8,6 @@ import { StreamHash } from '../layer/hasher.js';
 import { createReadStream } from 'node:fs';
 import { lstat, readdir, readlink } from 'node:fs/promises';
 import path from 'node:path';
-import zlib from 'node:zlib';
 import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry } from '../tar/reader.js';
 import { LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js';

@@ -22,7 +22,7 @@ export const pip: Detector = {
   detect(files: MetaFiles): DetectedPackage[] {
     const out: DetectedPackage[] = [];
     const seen = new Set<string>();
-    for (const [path, data] of files) {
+    for (const path of files.keys()) {
       let m = DIST_INFO.exec(path);
       if (m) {
         const [, sp, dir] = m as unknown as [string, string, string];
