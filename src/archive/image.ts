@@ -35,6 +35,9 @@ interface Candidate {
   readonly configMember: string;
   readonly configDigest?: string;
   readonly manifestDigest: string | null;
+  /** The manifest blob and its descriptor's size, to verify the chosen one. */
+  readonly manifestBlob?: BlobRecord;
+  readonly manifestSize?: number;
   readonly key: string;
 }
 
@@ -103,6 +106,7 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
   }
   const config = parseJson(chosen.config, chosen.configMember);
   if (!isObject(config)) throw new ImgsizeError('format', chosen.configMember, 'image config is not a JSON object');
+  if (chosen.manifestBlob && chosen.manifestDigest) verifyBlob(chosen.manifestBlob, chosen.manifestDigest, chosen.manifestSize, 'image manifest', fail);
   if (chosen.configDigest) verifyBlob(chosen.config, chosen.configDigest, undefined, 'image config', fail);
 
   const rootfs = getCaseInsensitive(config, 'rootfs');
@@ -307,6 +311,8 @@ function walkIndex(
       configMember,
       configDigest: cfgDesc.digest,
       manifestDigest: d.digest,
+      manifestBlob: blob,
+      ...(typeof d.size === 'number' ? { manifestSize: d.size } : {}),
       key: d.digest,
     });
   }

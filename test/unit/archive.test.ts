@@ -187,6 +187,17 @@ describe('integrity', () => {
     await failsWith(inspect(await outerTar(members)), /layer 2 .*digest mismatch: expected sha256:.*, the blob hashes to sha256:/);
   });
 
+  it('fails when the manifest does not hash to its descriptor', async () => {
+    const img = await buildImage(twoLayers());
+    const members = ociMembers([img]);
+    const index = JSON.parse(members.find((m) => m.name === 'index.json')!.data!.toString());
+    const target = `blobs/sha256/${index.manifests[0].digest.slice(7)}`;
+    const tampered = members.map((m) => (m.name === target ? { ...m, data: Buffer.from(m.data!.toString().replace('"schemaVersion":2', '"schemaVersion": 2')) } : m));
+    await failsWith(inspect(await outerTar(tampered)), /image manifest: digest mismatch/);
+    const r = await inspect(await outerTar(tampered), { verify: false });
+    expect(r.warnings.map((w) => w.message).join('\n')).toMatch(/image manifest: (digest|size) mismatch/);
+  });
+
   it('fails on a missing layer blob, naming it', async () => {
     const img = await buildImage(twoLayers('gzip'));
     const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
