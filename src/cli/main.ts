@@ -33,6 +33,15 @@ export interface Io {
   readonly appendFile?: (path: string, text: string) => void;
 }
 
+/** The package's version, from package.json beside src/ or dist/. */
+const VERSION = ((): string => {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_ERROR = 2;
@@ -84,6 +93,7 @@ export async function main(io: Io): Promise<number> {
   const program = new Command();
   program
     .name('imgsize')
+    .version(VERSION, '-V, --version')
     .description('Where the bytes of a container image go: per layer, package, folder and file, wasted bytes and findings.')
     .exitOverride()
     .configureOutput({ writeOut: out, writeErr: err, outputError: (s, write) => write(s) })
@@ -264,13 +274,23 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions): Pro
     src = { path: image };
   }
   const showProgress = o.progress && !o.quiet && io.stderr.isTTY === true;
+  let total = 0;
+  if (showProgress && 'path' in src) {
+    try {
+      const st = statSync(src.path);
+      if (st.isFile()) total = st.size;
+    } catch {
+      /* readImage reports it */
+    }
+  }
   let lastShown = 0;
   const onProgress = showProgress
     ? (n: number): void => {
         const now = Date.now();
         if (now - lastShown < 200) return;
         lastShown = now;
-        io.stderr.write(`\rimgsize: read ${human(n)}   `);
+        const of = total > 0 ? ` of ${human(total)} (${Math.floor((100 * n) / total)}%)` : '';
+        io.stderr.write(`\rimgsize: read ${human(n)}${of}   `);
       }
     : undefined;
   const model = await readImage(src, {

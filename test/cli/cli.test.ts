@@ -96,9 +96,15 @@ describe('imgsize inspect', () => {
     expect(r.stdout).toMatch(/docker save app:latest \| imgsize/);
   });
 
+  it('prints its version', async () => {
+    const r = await run(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('shows progress on stderr only when stderr is a terminal', async () => {
     const tty = await run([SAMPLE], { stderrIsTTY: true });
-    expect(tty.stderr).toMatch(/\rimgsize: read /);
+    expect(tty.stderr).toMatch(/\rimgsize: read [\d.]+ kB of 93.2 kB \(\d+%\)/);
     const pipe = await run([SAMPLE], { stderrIsTTY: false });
     expect(pipe.stderr).toBe('');
     const off = await run([SAMPLE, '--no-progress'], { stderrIsTTY: true });
