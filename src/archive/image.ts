@@ -125,8 +125,7 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
     if (!blob) throw new ImgsizeError('missing-blob', label, `blob ${l.digest ?? displayPath(l.member)} is not in the archive`);
     if (blob.size === 0) throw new ImgsizeError('corrupt', label, 'the layer blob is empty (0 bytes)');
     if (!blob.scan) {
-      const why = blob.scanError instanceof ImgsizeError || blob.scanError ? blob.scanError.message : 'not a tar archive';
-      throw new ImgsizeError('corrupt', label, why);
+      throw new ImgsizeError('corrupt', label, blob.scanError?.message ?? 'not a tar archive');
     }
     if (l.digest) verifyBlob(blob, l.digest, l.size, label, fail);
     const diffId = blob.scan.diffId ?? blob.digest;

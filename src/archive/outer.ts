@@ -1,8 +1,9 @@
 /**
  * Reads the OUTER archive (a docker save / OCI tar, gzipped or not, or an OCI layout folder)
- * in one pass. Every regular member is hashed and counted; small JSON-looking members are kept;
- * every other member is handed to the layer scanner speculatively, since the manifests that say
- * which members are layers usually arrive after the layers themselves. Nothing is written to disk.
+ * in one pass. Every regular member is hashed and counted, small JSON-looking members are kept,
+ * and every member is handed to the layer scanner speculatively (it gives up at once on what is
+ * not a tar), since the manifests that say which members are layers usually arrive after the
+ * layers themselves. Nothing is written to disk.
  */
 import { StreamHash } from '../layer/hasher.js';
 import { createReadStream } from 'node:fs';
