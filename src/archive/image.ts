@@ -46,7 +46,16 @@ interface Absent {
   readonly digest: string;
 }
 
-export function assembleImage(given: OuterContents, opts: AssembleOptions): ImageModel {
+interface Resolved {
+  readonly outer: OuterContents;
+  readonly format: ArchiveFormat;
+  readonly chosen: Candidate;
+  readonly warnings: Warning[];
+  readonly notices: string[];
+}
+
+/** Finds the format and picks the image (platform, --image) from the archive's metadata. */
+function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
   const warnings: Warning[] = [];
   const notices: string[] = [];
   const outer = rootedAtLayout(given, notices);
@@ -95,6 +104,24 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
   for (const a of absent) {
     if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short(a.digest)} is not in the archive (partial export)`);
   }
+  return { outer, format, chosen, warnings, notices };
+}
+
+/**
+ * The members holding the chosen image's layers, when the metadata can tell already (a folder is
+ * read metadata first, so only these big blobs need reading); undefined when it cannot.
+ */
+export function layerMembers(outer: OuterContents, opts: AssembleOptions): Set<string> | undefined {
+  try {
+    const r = resolve(outer, opts);
+    return new Set(r.chosen.layers.map((l) => l.member));
+  } catch {
+    return undefined;
+  }
+}
+
+export function assembleImage(given: OuterContents, opts: AssembleOptions): ImageModel {
+  const { outer, format, chosen, warnings, notices } = resolve(given, opts);
 
   const fail = (code: 'digest-mismatch' | 'format', what: string, why: string): void => {
     if (opts.verify) throw new ImgsizeError(code, what, why, { hint: 'use --no-verify to report anyway, with a warning' });

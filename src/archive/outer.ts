@@ -202,36 +202,54 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
   return { entries, outerCompression: outerCompression ?? 'none', isDirectory: false, inputBytes };
 }
 
-/** Reads an OCI layout folder: every file goes through the same blob sink as a tar member. */
-export async function readOuterDirectory(root: string, opts: ReadOptions = {}): Promise<OuterContents> {
+/** Files up to this size are read first in a folder: metadata lives among them. */
+const SMALL_FILE_BYTES = 1 << 20;
+
+/**
+ * Reads an image folder (an OCI layout). Random access allows better than a stream: small files
+ * (metadata among them) first, then, when `plan` can tell from them which big blobs the chosen
+ * image needs, only those (other platforms' layers are never read). Every file read goes through
+ * the same blob sink as a tar member.
+ */
+export async function readOuterDirectory(
+  root: string,
+  opts: ReadOptions & { readonly plan?: (small: OuterContents) => Set<string> | undefined } = {},
+): Promise<OuterContents> {
   const entries = new Map<string, OuterEntry>();
+  const files: { name: string; abs: string; size: number }[] = [];
   let inputBytes = 0;
   const walk = async (rel: string, depth: number): Promise<void> => {
     if (depth > 16) return;
-    const abs = path.join(root, rel);
-    const names = (await readdir(abs)).sort();
+    const names = (await readdir(path.join(root, rel))).sort();
     for (const n of names) {
       const relChild = joinPath(rel, n);
-      const st = await lstat(path.join(root, relChild));
+      const abs = path.join(root, relChild);
+      const st = await lstat(abs);
       const name = normalizePath(Buffer.from(relChild, 'utf8').toString('latin1'));
-      if (st.isSymbolicLink()) {
-        entries.set(name, { kind: 'symlink', target: Buffer.from(await readlink(path.join(root, relChild)), 'utf8').toString('latin1') });
-      } else if (st.isDirectory()) {
+      if (st.isSymbolicLink()) entries.set(name, { kind: 'symlink', target: Buffer.from(await readlink(abs), 'utf8').toString('latin1') });
+      else if (st.isDirectory()) {
         entries.set(name, { kind: 'dir' });
         await walk(relChild, depth + 1);
-      } else if (st.isFile()) {
-        const sink = new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }), st.size);
-        for await (const chunk of createReadStream(path.join(root, relChild), { highWaterMark: 1 << 20 })) {
-          inputBytes += (chunk as Buffer).length;
-          opts.onProgress?.(inputBytes);
-          const r = sink.write(chunk as Buffer);
-          if (r) await r;
-        }
-        await sink.end();
-      }
+      } else if (st.isFile()) files.push({ name, abs, size: st.size });
     }
   };
+  const read = async (f: { name: string; abs: string; size: number }): Promise<void> => {
+    const sink = new BlobSink(f.name, opts.scan, (blob) => entries.set(f.name, { kind: 'file', blob }), f.size);
+    for await (const chunk of createReadStream(f.abs, { highWaterMark: 1 << 20 })) {
+      inputBytes += (chunk as Buffer).length;
+      opts.onProgress?.(inputBytes);
+      const r = sink.write(chunk as Buffer);
+      if (r) await r;
+    }
+    await sink.end();
+  };
   await walk('', 0);
+  const big = files.filter((f) => f.size > SMALL_FILE_BYTES);
+  for (const f of files) if (f.size <= SMALL_FILE_BYTES) await read(f);
+  let needed = big.length > 0 ? opts.plan?.({ entries, outerCompression: 'none', isDirectory: true, inputBytes }) : undefined;
+  // a layer reached through a symlink: read everything rather than follow links before reading
+  if (needed && [...needed].some((n) => !files.some((f) => f.name === n))) needed = undefined;
+  for (const f of big) if (!needed || needed.has(f.name)) await read(f);
   return { entries, outerCompression: 'none', isDirectory: true, inputBytes };
 }
 

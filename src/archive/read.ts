@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { ImgsizeError } from '../errors.js';
 import type { ImageModel } from '../model.js';
 import { readOuterDirectory, readOuterStream, type ReadOptions } from './outer.js';
-import { assembleImage, type AssembleOptions } from './image.js';
+import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
 
 export type ImageSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string };
 
@@ -29,10 +29,11 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
   if (st.isDirectory() && !existsSync(path.join(src.path, 'index.json')) && !existsSync(path.join(src.path, 'manifest.json'))) {
     throw new ImgsizeError('format', src.path, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
   }
+  const assemble = { ...opts, sourcePath: src.path };
   const outer = st.isDirectory()
-    ? await readOuterDirectory(src.path, opts)
+    ? await readOuterDirectory(src.path, { ...opts, plan: (small) => layerMembers(small, assemble) })
     : await readOuterStream(openFile(src.path), opts);
-  return assembleImage(outer, { ...opts, sourcePath: src.path });
+  return assembleImage(outer, assemble);
 }
 
 async function* openFile(path: string): AsyncGenerator<Buffer> {

@@ -1,0 +1,41 @@
+/** An OCI layout folder: read metadata first, then only the chosen image's big blobs. */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readImage } from '../../src/archive/read.js';
+import { buildImage, ociMembers } from '../fixtures/builder.js';
+
+async function layoutFolder(): Promise<{ dir: string; total: number }> {
+  const amd = await buildImage({ architecture: 'amd64', layers: [{ entries: [{ path: 'a', size: 3 << 20 }], compression: 'gzip' }] });
+  const arm = await buildImage({ architecture: 'arm64', layers: [{ entries: [{ path: 'b', size: 3 << 20 }] }] });
+  const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-layout-'));
+  let total = 0;
+  for (const m of ociMembers([amd, arm], { nested: true })) {
+    const p = path.join(dir, m.name);
+    if (m.dir) mkdirSync(p, { recursive: true });
+    else {
+      mkdirSync(path.dirname(p), { recursive: true });
+      writeFileSync(p, m.data!);
+      total += m.data!.length;
+    }
+  }
+  return { dir, total };
+}
+
+describe('OCI layout folder', () => {
+  it('reads the chosen platform without reading the other platform\'s big layer', async () => {
+    const { dir, total } = await layoutFolder();
+    let read = 0;
+    const m = await readImage({ path: dir }, { verify: true, onProgress: (n) => (read = n) });
+    expect(m.image.platform).toBe('linux/amd64');
+    expect(m.layers[0]!.scan.contentBytes).toBe(3 << 20);
+    expect(read).toBeLessThan(total - (3 << 20)); // the arm64 layer (3 MiB, uncompressed) was skipped
+  });
+
+  it('reads the other platform when asked for it', async () => {
+    const { dir } = await layoutFolder();
+    const m = await readImage({ path: dir }, { verify: true, platform: 'linux/arm64' });
+    expect(m.layers[0]!.scan.contentBytes).toBe(3 << 20);
+  });
+});
