@@ -57,6 +57,8 @@ export interface Report {
   readonly packageGroups: readonly PackageGroup[];
   /** Final bytes no package's metadata lists, with the largest folders holding them. */
   readonly unowned: Ownership['unowned'];
+  /** Final files listed by more than one package (then Σ package bytes + unowned > finalBytes). */
+  readonly packageOverlapFiles: number;
   readonly directories: readonly { readonly path: string; readonly bytes: number; readonly files: number }[];
   readonly largestFiles: readonly { readonly path: string; readonly bytes: number; readonly layer: number }[];
   readonly wasted: readonly { readonly path: string; readonly bytes: number; readonly layer: number; readonly by: number }[];
@@ -124,6 +126,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     packages: own.packages,
     packageGroups: groups(own.packages),
     unowned: own.unowned,
+    packageOverlapFiles: own.claimedTwice,
     directories: largestDirectories(fs, depth),
     largestFiles: largestFiles(fs, top),
     wasted: wasted.slice(0, top).map((w) => ({ ...w, path: displayPath(w.path) })),

@@ -80,6 +80,13 @@ describe('outer archive formats', () => {
     expect((await inspect(zstdRaw(tar))).totals.finalBytes).toBe(13);
   });
 
+  it('counts a hardlink as an entry of 0 bytes, not as a file', async () => {
+    const img = await buildImage({ layers: [{ entries: [{ path: 'bin/tool', size: 700 }, { path: 'bin/alias', type: 'hardlink', target: 'bin/tool' }] }] });
+    const r = await inspect(await outerTar(dockerLegacyMembers([img])));
+    expect(r.layers[0]).toMatchObject({ entries: 2, contentBytes: 700 });
+    expect(r.totals).toMatchObject({ finalBytes: 700, files: 1 });
+  });
+
   it('follows symlinked duplicate layers in a docker save', async () => {
     const same = { entries: [{ path: 'x', size: 100 }] };
     const img = await buildImage({ layers: [same, { entries: [{ path: 'y', size: 1 }] }, same] });
