@@ -66,6 +66,7 @@ export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
  */
 export const DEFAULT_MAX_RATIO = 1_000;
 const RATIO_FLOOR = 1 << 30;
+const DECODER_INPUT_BYTES = 512 << 10;
 
 /**
  * An EntrySink for a layer blob. Feed the raw blob bytes; `finish()` returns the scan.
@@ -91,6 +92,8 @@ export class LayerScanner implements EntrySink {
   private readonly opts: ScanOptions;
 
   private readonly hints: ScanHints;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
 
   constructor(opts: ScanOptions = {}, hints: ScanHints = {}) {
     this.opts = opts;
@@ -132,12 +135,29 @@ export class LayerScanner implements EntrySink {
   private feed(chunk: Buffer): void | Promise<void> {
     try {
       if (this.decoder) {
-        const r = this.decoder.write(chunk);
-        if (r) return r.catch((e: unknown) => this.fail(e));
+        // pipes deliver 64 KiB: gather ~512 KiB per decoder call, so each inflate job is long
+        // enough to overlap with parsing the previous output
+        this.pending.push(chunk);
+        this.pendingBytes += chunk.length;
+        if (this.pendingBytes < DECODER_INPUT_BYTES) return;
+        return this.flushPending();
       } else {
         const r = this.onTar(chunk);
         if (r) return r.catch((e: unknown) => this.fail(e));
       }
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  private flushPending(): void | Promise<void> {
+    if (!this.decoder || this.pendingBytes === 0) return;
+    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    try {
+      const r = this.decoder.write(data);
+      if (r) return r.catch((e: unknown) => this.fail(e));
     } catch (e) {
       this.fail(e);
     }
@@ -229,6 +249,10 @@ export class LayerScanner implements EntrySink {
         const r = this.start(head);
         if (r) await r;
       }
+    }
+    if (!this.failure && this.decoder) {
+      const r = this.flushPending();
+      if (r) await r;
     }
     if (!this.failure && this.decoder) {
       try {
