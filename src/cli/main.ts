@@ -96,8 +96,9 @@ export async function main(io: Io): Promise<number> {
     .version(VERSION, '-V, --version')
     .description('Where the bytes of a container image go: per layer, package, folder and file, wasted bytes and findings.')
     .exitOverride()
-    .configureOutput({ writeOut: out, writeErr: err, outputError: (s, write) => write(s) })
-    .showHelpAfterError('(run imgsize --help for usage)');
+    // commander's own errors in the house style: `imgsize: usage: <why>` and a hint line
+    .configureOutput({ writeOut: out, writeErr: err, outputError: (s, write) => write(`imgsize: usage: ${s.replace(/^error: /, '')}`) })
+    .showHelpAfterError('hint: run imgsize --help for usage');
 
   const addCommon = (c: Command): Command =>
     c
