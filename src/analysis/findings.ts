@@ -71,6 +71,32 @@ export function isSecretPath(path: string): boolean {
   return false;
 }
 
+export interface TorchBuild {
+  readonly version: string | null;
+  /** From the version's local label (+cu124, +cpu, +rocm…) and from the libraries torch ships. */
+  readonly variant: 'cuda' | 'cpu' | 'rocm' | 'unknown';
+  /** CUDA libraries inside torch/lib (libtorch_cuda.so, libc10_cuda.so, …) and their bytes. */
+  readonly cudaLibraries: number;
+  readonly cudaBytes: number;
+}
+
+/** torch's build, when torch is installed: a CPU-only torch is not a CUDA finding. */
+export function torchBuild(root: FsNode, packages: readonly PackageUsage[]): TorchBuild | undefined {
+  const torch = packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
+  if (!torch) return undefined;
+  let cudaLibraries = 0;
+  let cudaBytes = 0;
+  walk(root, '', (path, e) => {
+    if ((e.kind === 'file' || e.kind === 'symlink') && /(^|\/)torch\/lib\//.test(path) && CUDA_LIB.test(path)) {
+      cudaLibraries++;
+      cudaBytes += e.size;
+    }
+  });
+  const label = /\+([a-z]+)/.exec(torch.version ?? '')?.[1];
+  const variant = label?.startsWith('cu') || cudaLibraries > 0 ? 'cuda' : label === 'cpu' ? 'cpu' : label?.startsWith('rocm') ? 'rocm' : 'unknown';
+  return { version: torch.version, variant, cudaLibraries, cudaBytes };
+}
+
 export function findings(input: FindingsInput): Finding[] {
   const top = input.top ?? 5;
   const th = { ...DEFAULT_THRESHOLDS, ...input.thresholds };

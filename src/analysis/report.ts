@@ -9,7 +9,7 @@ import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
 import { addToFolders, squash, walk, type FolderTotal, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
-import { findings as findFindings, type Finding, type Thresholds } from './findings.js';
+import { findings as findFindings, torchBuild, type Finding, type Thresholds, type TorchBuild } from './findings.js';
 import type { Detector } from '../detectors/types.js';
 import type { Ownership } from './packages.js';
 
@@ -59,6 +59,8 @@ export interface Report {
   readonly unowned: Ownership['unowned'];
   /** Final files listed by more than one package (then Σ package bytes + unowned > finalBytes). */
   readonly packageOverlapFiles: number;
+  /** torch's build variant, when torch is installed. */
+  readonly torch?: TorchBuild;
   readonly directories: readonly { readonly path: string; readonly bytes: number; readonly files: number }[];
   readonly largestFiles: readonly { readonly path: string; readonly bytes: number; readonly layer: number }[];
   readonly wasted: readonly { readonly path: string; readonly bytes: number; readonly layer: number; readonly by: number }[];
@@ -100,6 +102,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   const contentBytes = sum((l) => l.contentBytes);
   const meta = finalMetaFiles(model.layers.map((l) => l.scan), fs.root);
   const own = attributePackages(detectPackages(opts.detectors ?? [], meta), fs.root, { depth, top });
+  const torch = torchBuild(fs.root, own.packages);
   const wasted = [...fs.wastedPaths].sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
   const found = findFindings({
     root: fs.root,
@@ -127,6 +130,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     packageGroups: groups(own.packages),
     unowned: own.unowned,
     packageOverlapFiles: own.claimedTwice,
+    ...(torch ? { torch } : {}),
     directories: largestDirectories(fs, depth),
     largestFiles: largestFiles(fs, top),
     wasted: wasted.slice(0, top).map((w) => ({ ...w, path: displayPath(w.path) })),

@@ -53,6 +53,11 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
     for (const p of r.packages.slice(0, opts.top ?? 10)) pk.push([p.name, p.version ?? '', p.ecosystem, human(p.bytes), String(p.files)]);
     out.push('Largest packages', pk.toString());
     for (const g of r.packageGroups) out.push(`${g.name}: ${g.count} packages, ${human(g.bytes)}`);
+    if (r.torch) {
+      const t = r.torch;
+      const what = t.variant === 'cuda' ? `CUDA build${t.cudaLibraries ? `, ${t.cudaLibraries} CUDA libraries inside (${human(t.cudaBytes)})` : ''}` : t.variant === 'cpu' ? 'CPU-only build' : t.variant === 'rocm' ? 'ROCm build' : 'build variant unknown';
+      out.push(`torch ${t.version ?? ''}: ${what}`);
+    }
     const u = r.unowned;
     out.push(
       `Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString('en-US')} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `/${d.path} ${human(d.bytes)}`).join(', ')}` : ''}`,

@@ -41,6 +41,7 @@ describe('seed-like before image', () => {
     expect(finding('cuda-libraries')?.bytes).toBe(sum(planted));
     expect(finding('cuda-libraries')?.title).toMatch(/13 nvidia-\* packages, triton, 3 CUDA libraries inside torch \(torch 2\.6\.0\+cu124\)/);
     expect(r.packageGroups[0]).toMatchObject({ name: 'CUDA libraries (nvidia-*)', count: 13 });
+    expect(r.torch).toMatchObject({ version: '2.6.0+cu124', variant: 'cuda', cudaLibraries: 3 });
   });
 
   it('reports the model files copied in, but not a 2 KB test fixture', () => {
@@ -81,6 +82,7 @@ describe('seed-like after image', () => {
     const r = await report('after');
     expect(r.findings.map((f) => f.code)).toEqual([]);
     expect(r.packages.find((p) => p.name === 'torch')?.version).toBe('2.6.0+cpu');
+    expect(r.torch).toEqual({ version: '2.6.0+cpu', variant: 'cpu', cudaLibraries: 0, cudaBytes: 0 });
     expect(r.packages.some((p) => /^nvidia-/.test(p.name))).toBe(false);
   });
 });
