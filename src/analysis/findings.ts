@@ -43,6 +43,8 @@ export const DEFAULT_THRESHOLDS: Thresholds = {
 
 export interface FindingsInput {
   readonly thresholds?: Partial<Thresholds>;
+  /** torchCudaLibraries(root), when the caller already has it. */
+  readonly torchCudaLibraries?: readonly FinalFile[];
   readonly root: FsNode;
   readonly layers: readonly Pick<LayerScan, 'files'>[];
   readonly packages: readonly PackageUsage[];
@@ -80,18 +82,27 @@ export interface TorchBuild {
   readonly cudaBytes: number;
 }
 
+export interface FinalFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly layer: number;
+}
+
+/** The CUDA libraries inside torch/lib of the final filesystem (one walk, shared by the analyses). */
+export function torchCudaLibraries(root: FsNode): FinalFile[] {
+  const out: FinalFile[] = [];
+  walk(root, '', (path, e) => {
+    if ((e.kind === 'file' || e.kind === 'symlink') && /(^|\/)torch\/lib\//.test(path) && CUDA_LIB.test(path)) out.push({ path, bytes: e.size, layer: e.layer });
+  });
+  return out;
+}
+
 /** torch's build, when torch is installed: a CPU-only torch is not a CUDA finding. */
-export function torchBuild(root: FsNode, packages: readonly PackageUsage[]): TorchBuild | undefined {
+export function torchBuild(packages: readonly PackageUsage[], cudaLibs: readonly FinalFile[]): TorchBuild | undefined {
   const torch = packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
   if (!torch) return undefined;
-  let cudaLibraries = 0;
-  let cudaBytes = 0;
-  walk(root, '', (path, e) => {
-    if ((e.kind === 'file' || e.kind === 'symlink') && /(^|\/)torch\/lib\//.test(path) && CUDA_LIB.test(path)) {
-      cudaLibraries++;
-      cudaBytes += e.size;
-    }
-  });
+  const cudaLibraries = cudaLibs.length;
+  const cudaBytes = cudaLibs.reduce((a, f) => a + f.bytes, 0);
   const label = /\+([a-z]+)/.exec(torch.version ?? '')?.[1];
   const variant = label?.startsWith('cu') || cudaLibraries > 0 ? 'cuda' : label === 'cpu' ? 'cpu' : label?.startsWith('rocm') ? 'rocm' : 'unknown';
   return { version: torch.version, variant, cudaLibraries, cudaBytes };
@@ -104,7 +115,7 @@ export function findings(input: FindingsInput): Finding[] {
   const byBytes = <T extends { bytes: number }>(xs: T[]): T[] => xs.sort((a, b) => b.bytes - a.bytes);
   // one walk; only the few paths some finding may want are kept (memory stays per finding, not per file)
   const finals: { path: string; bytes: number; layer: number }[] = [];
-  const ANY = new RegExp([MODEL_EXT.source, CACHE_PATH.source, VCS_DIR.source, TOOLCHAIN_PATH.source, '(^|/)torch/lib/', 'cc1(plus)?$'].join('|'), 'i');
+  const ANY = new RegExp([MODEL_EXT.source, CACHE_PATH.source, VCS_DIR.source, TOOLCHAIN_PATH.source, 'cc1(plus)?$'].join('|'), 'i');
   walk(input.root, '', (path, e) => {
     if ((e.kind === 'file' || e.kind === 'symlink') && ANY.test(path)) finals.push({ path, bytes: e.size, layer: e.layer });
   });
@@ -112,7 +123,7 @@ export function findings(input: FindingsInput): Finding[] {
   // cuda-libraries: nvidia-* wheels, triton, torch's own CUDA libraries
   const cudaPkgs = input.packages.filter((p) => p.ecosystem === 'pip' && (/^nvidia[-_]/i.test(p.name) || /^(triton|pytorch-triton)$/i.test(p.name)));
   const torch = input.packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
-  const torchCuda = finals.filter((f) => /(^|\/)torch\/lib\//.test(f.path) && CUDA_LIB.test(f.path));
+  const torchCuda = input.torchCudaLibraries ?? torchCudaLibraries(input.root);
   const nvidiaCount = cudaPkgs.filter((p) => /^nvidia[-_]/i.test(p.name)).length;
   const cudaBytes = cudaPkgs.reduce((a, p) => a + p.bytes, 0) + torchCuda.reduce((a, f) => a + f.bytes, 0);
   if (cudaBytes > 0) {

@@ -9,7 +9,7 @@ import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
 import { addToFolders, squash, walk, type FolderTotal, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
-import { findings as findFindings, torchBuild, type Finding, type Thresholds, type TorchBuild } from './findings.js';
+import { findings as findFindings, torchBuild, torchCudaLibraries, type Finding, type Thresholds, type TorchBuild } from './findings.js';
 import type { Detector } from '../detectors/types.js';
 import type { Ownership } from './packages.js';
 
@@ -102,7 +102,8 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   const contentBytes = sum((l) => l.contentBytes);
   const meta = finalMetaFiles(model.layers.map((l) => l.scan), fs.root);
   const own = attributePackages(detectPackages(opts.detectors ?? [], meta), fs.root, { depth, top });
-  const torch = torchBuild(fs.root, own.packages);
+  const cudaLibs = torchCudaLibraries(fs.root);
+  const torch = torchBuild(own.packages, cudaLibs);
   const wasted = [...fs.wastedPaths].sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
   const found = findFindings({
     root: fs.root,
@@ -111,6 +112,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     contentBytes,
     wastedBytes: contentBytes - fs.finalBytes,
     wasted,
+    torchCudaLibraries: cudaLibs,
     ...(opts.thresholds ? { thresholds: opts.thresholds } : {}),
   });
   return {
