@@ -307,15 +307,7 @@ function walkIndex(
     if (!cm) throw new ImgsizeError('format', `manifest ${short(d.digest)}`, `invalid config digest "${cfgDesc.digest}"`);
     const configMember = `blobs/${cm[1]}/${cm[2]}`;
     const config = resolveMember(outer.entries, configMember);
-    let plat = platform;
-    if (!plat && config?.json) {
-      try {
-        const c: unknown = JSON.parse(config.json.toString('utf8'));
-        if (isObject(c)) plat = platformOf({ os: c.os, architecture: c.architecture, variant: c.variant });
-      } catch {
-        /* reported when chosen */
-      }
-    }
+    const plat = platform ?? configPlatform(config);
     const layers = (body.layers as unknown[]).map((l, i) => {
       if (!isObject(l) || typeof l.digest !== 'string') {
         throw new ImgsizeError('format', `manifest ${short(descDigest)}`, `layer ${i + 1} has no digest`);
@@ -366,15 +358,7 @@ function dockerCandidates(outer: OuterContents, manifestBlob: BlobRecord): Candi
       throw new ImgsizeError('format', 'manifest.json', `entry ${i + 1} has no Layers list`);
     }
     const config = resolveMember(outer.entries, e.config);
-    let platform = 'unknown';
-    if (config?.json) {
-      try {
-        const c: unknown = JSON.parse(config.json.toString('utf8'));
-        if (isObject(c)) platform = platformOf({ os: c.os, architecture: c.architecture, variant: c.variant }) ?? 'unknown';
-      } catch {
-        /* reported when chosen */
-      }
-    }
+    const platform = configPlatform(config) ?? 'unknown';
     const sources = isObject(e.layersources) ? e.layersources : {};
     const layers = (e.layers as string[]).map((member) => {
       const hex = /([a-f0-9]{64})/.exec(member)?.[1];
@@ -475,6 +459,17 @@ export function nameMatches(name: string, want: string): boolean {
   const n = norm(name);
   const w = norm(want);
   return n === w || n.endsWith(`/${w}`);
+}
+
+/** os/arch[/variant] from an image config blob; null when absent or unreadable (reported when chosen). */
+function configPlatform(config: BlobRecord | undefined): string | null {
+  if (!config?.json) return null;
+  try {
+    const c: unknown = JSON.parse(config.json.toString('utf8'));
+    return isObject(c) ? platformOf({ os: c.os, architecture: c.architecture, variant: c.variant }) : null;
+  } catch {
+    return null;
+  }
 }
 
 function platformOf(p: unknown): string | null {
