@@ -131,7 +131,7 @@ export async function main(io: Io): Promise<number> {
       .addHelpText('after', EXAMPLES),
   ).action(async (image: string | undefined, o: CommonOptions) => {
     debug = Boolean(o.debug);
-    const { report } = image !== undefined && image !== '-' && isJsonFile(image) ? { report: readSavedReport(image) } : await analyse(io, image, o);
+    const { report } = await loadSide(io, image, o);
     const format = outputFormat(o);
     if (format === 'json') out(renderJson(report));
     else if (format === 'markdown') out(renderMarkdown(report, { top: Number(o.top) }));
