@@ -82,6 +82,11 @@ export interface TorchBuild {
   readonly cudaBytes: number;
 }
 
+/** An nvidia-* CUDA wheel (pip). */
+export function isNvidiaWheel(p: Pick<PackageUsage, 'ecosystem' | 'name'>): boolean {
+  return p.ecosystem === 'pip' && /^nvidia[-_]/i.test(p.name);
+}
+
 export interface FinalFile {
   readonly path: string;
   readonly bytes: number;
@@ -121,10 +126,12 @@ export function findings(input: FindingsInput): Finding[] {
   });
 
   // cuda-libraries: nvidia-* wheels, triton, torch's own CUDA libraries
-  const cudaPkgs = input.packages.filter((p) => p.ecosystem === 'pip' && (/^nvidia[-_]/i.test(p.name) || /^(triton|pytorch-triton)$/i.test(p.name)));
+  const nvidia = input.packages.filter(isNvidiaWheel);
+  const triton = input.packages.filter((p) => p.ecosystem === 'pip' && /^(triton|pytorch-triton)$/i.test(p.name));
+  const cudaPkgs = [...nvidia, ...triton];
   const torch = input.packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
   const torchCuda = input.torchCudaLibraries ?? torchCudaLibraries(input.root);
-  const nvidiaCount = cudaPkgs.filter((p) => /^nvidia[-_]/i.test(p.name)).length;
+  const nvidiaCount = nvidia.length;
   const cudaBytes = cudaPkgs.reduce((a, p) => a + p.bytes, 0) + torchCuda.reduce((a, f) => a + f.bytes, 0);
   if (cudaBytes > 0) {
     const variant = torch?.version?.includes('+') ? ` (torch ${torch.version})` : torch ? ` (torch ${torch.version ?? ''}, CUDA build)` : '';
@@ -134,7 +141,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: cudaBytes,
       title: `CUDA libraries: ${[
         nvidiaCount ? `${nvidiaCount} nvidia-* package${nvidiaCount > 1 ? 's' : ''}` : '',
-        cudaPkgs.length > nvidiaCount ? cudaPkgs.filter((p) => !/^nvidia[-_]/i.test(p.name)).map((p) => p.name).join(', ') : '',
+        triton.map((p) => p.name).join(', '),
         torchCuda.length ? `${torchCuda.length} CUDA libraries inside torch` : '',
       ]
         .filter(Boolean)

@@ -9,7 +9,7 @@ import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
 import { addToFolders, squash, walk, type FolderTotal, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
-import { findings as findFindings, torchBuild, torchCudaLibraries, type Finding, type Thresholds, type TorchBuild } from './findings.js';
+import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Finding, type Thresholds, type TorchBuild } from './findings.js';
 import type { Detector } from '../detectors/types.js';
 import type { Ownership } from './packages.js';
 
@@ -173,7 +173,7 @@ function largestDirectories(fs: Squashed, depth: number): { path: string; bytes:
 }
 
 function groups(packages: readonly PackageUsage[]): PackageGroup[] {
-  const nvidia = packages.filter((p) => p.ecosystem === 'pip' && /^nvidia[-_]/i.test(p.name));
+  const nvidia = packages.filter(isNvidiaWheel);
   if (nvidia.length === 0) return [];
   return [
     {
