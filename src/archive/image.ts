@@ -48,6 +48,8 @@ interface Absent {
 
 interface Resolved {
   readonly outer: OuterContents;
+  /** The folder of the given archive the image was read from ('' or 'name/'). */
+  readonly root: string;
   readonly format: ArchiveFormat;
   readonly chosen: Candidate;
   readonly warnings: Warning[];
@@ -58,7 +60,7 @@ interface Resolved {
 function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
   const warnings: Warning[] = [];
   const notices: string[] = [];
-  const outer = rootedAtLayout(given, notices);
+  const { outer, root } = rootedAtLayout(given, notices);
   const indexBlob = resolveMember(outer.entries, 'index.json');
   const manifestBlob = resolveMember(outer.entries, 'manifest.json');
 
@@ -104,7 +106,7 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
   for (const a of absent) {
     if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short(a.digest)} is not in the archive (partial export)`);
   }
-  return { outer, format, chosen, warnings, notices };
+  return { outer, root, format, chosen, warnings, notices };
 }
 
 /**
@@ -114,7 +116,7 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
 export function layerMembers(outer: OuterContents, opts: AssembleOptions): Set<string> | undefined {
   try {
     const r = resolve(outer, opts);
-    return new Set(r.chosen.layers.map((l) => l.member));
+    return new Set(r.chosen.layers.map((l) => r.root + l.member));
   } catch {
     return undefined;
   }
@@ -146,6 +148,7 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
   const history = Array.isArray(config.history) ? (config.history as unknown[]).filter(isObject) : [];
   const steps = mapHistory(history, chosen.layers.length);
 
+  const unhashed: number[] = [];
   const layers: ModelLayer[] = chosen.layers.map((l, index) => {
     const blob = resolveMember(outer.entries, l.member);
     const label = `layer ${index + 1} (${l.digest ? short(l.digest) : displayPath(l.member)})`;
@@ -155,15 +158,19 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
       throw new ImgsizeError('corrupt', label, blob.scanError?.message ?? 'not a tar archive');
     }
     if (l.digest) verifyBlob(blob, l.digest, l.size, label, fail);
-    const diffId = blob.scan.diffId ?? blob.digest;
     const want = diffIds?.[index];
-    if (want !== undefined && want !== diffId) {
+    let diffId = blob.scan.diffId ?? blob.digest;
+    if (diffId === undefined) {
+      // a plain layer whose contents were skipped (--no-verify on a file): its names stand in, unchecked
+      unhashed.push(index + 1);
+      diffId = want ?? l.digest ?? digestInName(l.member) ?? 'sha256:unknown';
+    } else if (want !== undefined && want !== diffId) {
       fail('digest-mismatch', label, `diff_id mismatch: the config says ${want}, the layer's tar hashes to ${diffId}`);
     }
     const step = steps[index];
     return {
       index,
-      digest: l.digest ?? blob.digest,
+      digest: l.digest ?? blob.digest ?? diffId,
       diffId,
       mediaType: l.mediaType,
       compression: blob.scan.compression,
@@ -175,13 +182,19 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
     };
   });
 
+  if (unhashed.length > 0) {
+    warnings.push({
+      code: 'not-verified',
+      message: `layer${unhashed.length > 1 ? 's' : ''} ${unhashed.join(', ')} not hashed (--no-verify): uncompressed, so their file contents were skipped, not read; digests are the manifest's`,
+    });
+  }
   const created = typeof config.created === 'string' ? config.created : null;
   return {
     source: { path: opts.sourcePath, format, outerCompression: outer.outerCompression },
     image: {
       platform: chosen.platform,
       repoTags: chosen.names,
-      configDigest: chosen.configDigest ?? chosen.config.digest,
+      configDigest: chosen.configDigest ?? chosen.config.digest ?? 'sha256:unknown',
       manifestDigest: chosen.manifestDigest,
       created,
     },
@@ -195,14 +208,14 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
  * An OCI layout tarred with its folder (`img/index.json`, `img/blobs/…`): read it from that folder,
  * when the archive's root has no index.json or manifest.json and exactly one top folder has.
  */
-function rootedAtLayout(outer: OuterContents, notices: string[]): OuterContents {
-  if (resolveMember(outer.entries, 'index.json') || resolveMember(outer.entries, 'manifest.json')) return outer;
+function rootedAtLayout(outer: OuterContents, notices: string[]): { outer: OuterContents; root: string } {
+  if (resolveMember(outer.entries, 'index.json') || resolveMember(outer.entries, 'manifest.json')) return { outer, root: '' };
   const tops = new Set<string>();
   for (const name of outer.entries.keys()) {
     const m = /^([^/]+)\/(index|manifest)\.json$/.exec(name);
     if (m) tops.add(m[1]!);
   }
-  if (tops.size !== 1) return outer;
+  if (tops.size !== 1) return { outer, root: '' };
   const top = [...tops][0]!;
   const entries = new Map<string, OuterEntry>();
   for (const [name, e] of outer.entries) {
@@ -211,7 +224,7 @@ function rootedAtLayout(outer: OuterContents, notices: string[]): OuterContents 
     entries.set(rel, e.kind === 'hardlink' && e.target.startsWith(`${top}/`) ? { kind: 'hardlink', target: e.target.slice(top.length + 1) } : e);
   }
   notices.push(`reading the image from the archive's folder ${displayPath(top)}/`);
-  return { ...outer, entries };
+  return { outer: { ...outer, entries }, root: `${top}/` };
 }
 
 function verifyBlob(
@@ -221,10 +234,16 @@ function verifyBlob(
   label: string,
   fail: (code: 'digest-mismatch' | 'format', what: string, why: string) => void,
 ): void {
-  if (digest.startsWith('sha256:')) {
+  if (digest.startsWith('sha256:') && blob.digest !== undefined) {
     if (blob.digest !== digest) fail('digest-mismatch', label, `digest mismatch: expected ${digest}, the blob hashes to ${blob.digest}`);
   }
   if (size !== undefined && size !== blob.size) fail('digest-mismatch', label, `size mismatch: the descriptor says ${size} bytes, the blob has ${blob.size}`);
+}
+
+/** `sha256:<hex>` from a member named `blobs/sha256/<hex>`. */
+function digestInName(member: string): string | undefined {
+  const m = /(?:^|\/)blobs\/sha256\/([0-9a-f]{64})$/.exec(member);
+  return m ? `sha256:${m[1]}` : undefined;
 }
 
 function mapHistory(history: Json[], layerCount: number): { createdBy: string | null; empty: string[] }[] {

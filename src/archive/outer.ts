@@ -6,8 +6,9 @@
  * layers themselves. Nothing is written to disk.
  */
 import { StreamHash } from '../layer/hasher.js';
-import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { readSync } from 'node:fs';
+import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry } from '../tar/reader.js';
@@ -26,8 +27,11 @@ export interface BlobRecord {
   readonly name: string;
   /** Bytes of the member as stored. */
   readonly size: number;
-  /** `sha256:<hex>` of the member's bytes. */
-  readonly digest: string;
+  /**
+   * `sha256:<hex>` of the member's bytes; undefined when they were not all read (a big uncompressed
+   * layer read from a file with `verify: false`: its file contents are skipped, not read).
+   */
+  readonly digest: string | undefined;
   /** The member's bytes when it looked like JSON and was small enough. */
   readonly json?: Buffer;
   /** Looked like JSON but was larger than MAX_JSON_BYTES. */
@@ -48,18 +52,28 @@ export interface OuterContents {
   readonly entries: ReadonlyMap<string, OuterEntry>;
   readonly outerCompression: Compression;
   readonly isDirectory: boolean;
-  /** Bytes read from the input (compressed, for a gzipped archive). */
+  /** Bytes read from the input (compressed, for a gzipped archive; not what was jumped over). */
   readonly inputBytes: number;
 }
 
 export interface ReadOptions {
   readonly scan?: ScanOptions;
+  /**
+   * False: when reading from a file, big uncompressed layers are not hashed, so that their file
+   * contents can be skipped instead of read (digests are then not checked). Default true.
+   */
+  readonly verify?: boolean;
   /** Called with the count of input bytes read so far (for progress). */
   readonly onProgress?: (bytesRead: number) => void;
 }
 
+/** Uncompressed layers smaller than this are hashed even when skipping is allowed: it costs nothing. */
+const SKIP_HASH_BYTES = 16 << 20;
+
 class BlobSink implements EntrySink {
-  private readonly hash = new StreamHash();
+  private hash: StreamHash | undefined = new StreamHash();
+  /** May drop the hash once the blob shows it is a plain tar (see ReadOptions.verify). */
+  private mayDropHash: boolean;
   private size = 0;
   private decided = false;
   private jsonParts: Buffer[] | undefined;
@@ -72,12 +86,14 @@ class BlobSink implements EntrySink {
     scanOpts: ScanOptions | undefined,
     private readonly done: (b: BlobRecord) => void,
     size?: number,
+    skipContents = false,
   ) {
     this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size });
+    this.mayDropHash = skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
   }
 
   write(chunk: Buffer): void | Promise<void> {
-    const hashWait = this.hash.update(chunk);
+    const hashWait = this.hash?.update(chunk);
     this.size += chunk.length;
     if (!this.decided) {
       this.decided = true;
@@ -93,8 +109,28 @@ class BlobSink implements EntrySink {
       }
     }
     const scanWait = this.scanner.write(chunk);
+    if (this.mayDropHash && this.size >= 4) {
+      this.mayDropHash = false;
+      if (this.scanner.uncompressed && !this.jsonParts) this.hash = undefined;
+    }
     if (hashWait && scanWait) return Promise.all([hashWait, scanWait]).then(() => undefined);
     return hashWait ?? scanWait;
+  }
+
+  /** True for a plain layer that is not hashed: its file contents need not be read. */
+  get skipping(): boolean {
+    return this.hash === undefined && this.jsonParts === undefined && this.scanner.uncompressed;
+  }
+
+  /** Bytes ahead that nobody needs: only file contents of a plain layer that is not hashed. */
+  get skippable(): number {
+    return this.hash || this.jsonParts ? 0 : this.scanner.skippable;
+  }
+
+  /** Accounts for `n` (≤ `skippable`) bytes as read, without their bytes. */
+  skip(n: number): void {
+    this.size += n;
+    this.scanner.skip(n);
   }
 
   async end(): Promise<void> {
@@ -105,7 +141,7 @@ class BlobSink implements EntrySink {
     } catch (e) {
       scanError = e as Error;
     }
-    const digest = await this.hash.digest();
+    const digest = this.hash ? await this.hash.digest() : undefined;
     this.done({
       name: this.name,
       size: this.size,
@@ -194,16 +230,138 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
     await decoder.end();
   }
   tar.end();
-  if (tar.trailingData) {
-    throw new ImgsizeError('corrupt', 'archive', 'data after the end of the tar archive (two archives concatenated?)', {
-      hint: 'pass one image archive at a time',
-    });
-  }
+  if (tar.trailingData) throw concatenated();
   return { entries, outerCompression: outerCompression ?? 'none', isDirectory: false, inputBytes };
 }
 
-/** Files up to this size are read first in a folder: metadata lives among them. */
+/** Members up to this size are read first from a file or folder: metadata lives among them. */
 const SMALL_FILE_BYTES = 1 << 20;
+/** Bytes per read from a file. */
+const READ_BYTES = 1 << 20;
+/** Reads of the outer tar's headers and small members. */
+const INDEX_READ_BYTES = 64 << 10;
+/** Bytes per read while skipping file contents: enough for the headers and small files between jumps. */
+const SKIP_READ_BYTES = 64 << 10;
+/** Big blobs read at once: inflating, parsing and hashing two layers keeps two cores busy. */
+const CONCURRENT_BLOBS = Math.max(1, Math.min(2, availableParallelism()));
+
+export type PlanOptions = ReadOptions & {
+  /** Which big members the image needs, once the small ones (the metadata) are read; undefined: all. */
+  readonly plan?: (small: OuterContents) => Set<string> | undefined;
+};
+
+/** A member too big to be metadata, read after the plan says it is needed. */
+interface BigMember {
+  readonly name: string;
+  readonly size: number;
+  /** Where its bytes are: an open file and the range in it. */
+  readonly open: () => Promise<{ fh: FileHandle; start: number; close: boolean }>;
+}
+
+/** Counts bytes read, and reports how far the reading got (bytes read or jumped over). */
+class Progress {
+  private done = 0;
+  /** Bytes actually read. */
+  total = 0;
+  constructor(private readonly report?: (bytesRead: number) => void) {}
+  add(n: number): void {
+    this.total += n;
+    this.skipped(n);
+  }
+  skipped(n: number): void {
+    this.done += n;
+    this.report?.(this.done);
+  }
+}
+
+/**
+ * Feeds `length` bytes at `start` of a file to a blob sink, jumping over what the sink says
+ * nobody needs. Each byte is read at most once. While the sink skips (a plain layer that is not
+ * hashed), reads are small and synchronous: they fetch tar headers between jumps, and a round
+ * trip through the thread pool would cost more than the read.
+ */
+async function pump(fh: FileHandle, start: number, length: number, sink: BlobSink, progress: Progress, what: string, stop: { failed: boolean }): Promise<void> {
+  let pos = start;
+  const end = start + length;
+  let scratch: Buffer | undefined;
+  while (pos < end && !stop.failed) {
+    const skipping = sink.skipping;
+    const want = Math.min(skipping ? SKIP_READ_BYTES : READ_BYTES, end - pos);
+    const buf = skipping ? (scratch ??= Buffer.allocUnsafe(SKIP_READ_BYTES)) : Buffer.allocUnsafe(want);
+    const bytesRead = skipping ? readAtSync(fh, buf, want, pos, what) : await readAt(fh, buf, want, pos, what);
+    if (bytesRead === 0) throw new ImgsizeError('corrupt', what, `truncated: the file ends ${end - pos} bytes early`);
+    pos += bytesRead;
+    progress.add(bytesRead);
+    const r = sink.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    if (r) {
+      scratch = undefined; // a sink that waits may still hold the chunk
+      await r;
+    }
+    const gap = Math.min(sink.skippable, end - pos);
+    if (gap > 0) {
+      sink.skip(gap);
+      pos += gap;
+      progress.skipped(gap);
+    }
+  }
+  await sink.end();
+}
+
+function readAtSync(fh: FileHandle, buf: Buffer, want: number, pos: number, what: string): number {
+  try {
+    return readSync(fh.fd, buf, 0, want, pos);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImgsizeError('input', what, `cannot read (${code ?? (e as Error).message})`);
+  }
+}
+
+async function readAt(fh: FileHandle, buf: Buffer, want: number, pos: number, what: string): Promise<number> {
+  try {
+    return (await fh.read(buf, 0, want, pos)).bytesRead;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ImgsizeError('input', what, `cannot read (${code ?? (e as Error).message})`);
+  }
+}
+
+/**
+ * Reads the big members the plan asks for (all when it cannot tell), largest first, a few at once.
+ * A needed member reached through a link is not known by name here: then all are read.
+ */
+async function readBig(big: readonly BigMember[], entries: Map<string, OuterEntry>, contents: () => OuterContents, opts: PlanOptions, progress: Progress): Promise<void> {
+  if (big.length === 0) return;
+  let needed = opts.plan?.(contents());
+  if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== 'file')) needed = undefined;
+  const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
+  const stop = { failed: false };
+  const one = async (b: BigMember): Promise<void> => {
+    const { fh, start, close } = await b.open();
+    try {
+      const sink = new BlobSink(b.name, opts.scan, (blob) => entries.set(b.name, { kind: 'file', blob }), b.size, opts.verify === false);
+      await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
+    } finally {
+      if (close) await fh.close();
+    }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !stop.failed) {
+      const b = todo[next++]!;
+      try {
+        await one(b);
+      } catch (e) {
+        stop.failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+}
+
+function displayName(name: string): string {
+  return Buffer.from(name, 'latin1').toString('utf8');
+}
 
 /**
  * Reads an image folder (an OCI layout). Random access allows better than a stream: small files
@@ -211,13 +369,10 @@ const SMALL_FILE_BYTES = 1 << 20;
  * image needs, only those (other platforms' layers are never read). Every file read goes through
  * the same blob sink as a tar member.
  */
-export async function readOuterDirectory(
-  root: string,
-  opts: ReadOptions & { readonly plan?: (small: OuterContents) => Set<string> | undefined } = {},
-): Promise<OuterContents> {
+export async function readOuterDirectory(root: string, opts: PlanOptions = {}): Promise<OuterContents> {
   const entries = new Map<string, OuterEntry>();
   const files: { name: string; abs: string; size: number }[] = [];
-  let inputBytes = 0;
+  const progress = new Progress(opts.onProgress);
   const walk = async (rel: string, depth: number): Promise<void> => {
     if (depth > 16) return;
     const names = (await readdir(path.join(root, rel))).sort();
@@ -233,24 +388,103 @@ export async function readOuterDirectory(
       } else if (st.isFile()) files.push({ name, abs, size: st.size });
     }
   };
-  const read = async (f: { name: string; abs: string; size: number }): Promise<void> => {
-    const sink = new BlobSink(f.name, opts.scan, (blob) => entries.set(f.name, { kind: 'file', blob }), f.size);
-    for await (const chunk of createReadStream(f.abs, { highWaterMark: 1 << 20 })) {
-      inputBytes += (chunk as Buffer).length;
-      opts.onProgress?.(inputBytes);
-      const r = sink.write(chunk as Buffer);
-      if (r) await r;
+  const openFile = async (abs: string): Promise<FileHandle> => {
+    try {
+      return await open(abs, 'r');
+    } catch (e) {
+      throw new ImgsizeError('input', abs, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    await sink.end();
   };
   await walk('', 0);
-  const big = files.filter((f) => f.size > SMALL_FILE_BYTES);
-  for (const f of files) if (f.size <= SMALL_FILE_BYTES) await read(f);
-  let needed = big.length > 0 ? opts.plan?.({ entries, outerCompression: 'none', isDirectory: true, inputBytes }) : undefined;
-  // a layer reached through a symlink: read everything rather than follow links before reading
-  if (needed && [...needed].some((n) => !files.some((f) => f.name === n))) needed = undefined;
-  for (const f of big) if (!needed || needed.has(f.name)) await read(f);
-  return { entries, outerCompression: 'none', isDirectory: true, inputBytes };
+  const contents = (): OuterContents => ({ entries, outerCompression: 'none', isDirectory: true, inputBytes: progress.total });
+  for (const f of files) {
+    if (f.size > SMALL_FILE_BYTES) continue;
+    const fh = await openFile(f.abs);
+    try {
+      const sink = new BlobSink(f.name, opts.scan, (blob) => entries.set(f.name, { kind: 'file', blob }), f.size);
+      await pump(fh, 0, f.size, sink, progress, f.abs, { failed: false });
+    } finally {
+      await fh.close();
+    }
+  }
+  const big = files
+    .filter((f) => f.size > SMALL_FILE_BYTES)
+    .map((f): BigMember => ({ name: f.name, size: f.size, open: async () => ({ fh: await openFile(f.abs), start: 0, close: true }) }));
+  await readBig(big, entries, contents, opts, progress);
+  return contents();
+}
+
+/**
+ * Reads an uncompressed archive FILE with random access: its headers and small members (the
+ * metadata) first, jumping over big members, then only the big members the chosen image needs,
+ * two at once (two layers keep both cores busy). Each byte is still read at most once.
+ * Returns undefined when the archive needs the streaming reader (compressed, or sparse members).
+ */
+export async function readOuterFile(file: string, size: number, opts: PlanOptions = {}): Promise<OuterContents | undefined> {
+  let fh: FileHandle;
+  try {
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw new ImgsizeError('input', file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    const head = Buffer.alloc(Math.min(size, 8));
+    await readAt(fh, head, head.length, 0, file);
+    if (size < 512 || sniffCompression(head) !== 'none') return undefined;
+    const progress = new Progress(opts.onProgress);
+    const entries = new Map<string, OuterEntry>();
+    const big = new Map<string, BigMember>();
+    let sparse = false;
+    const tar: TarReader = new TarReader({
+      entry: (e: TarEntry) => {
+        const name = normalizePath(e.name);
+        big.delete(name); // a later member of the same name wins, as when streaming
+        if (e.type === 'file') {
+          if (e.typeflag === 'S') sparse = true;
+          if (e.dataBytes <= SMALL_FILE_BYTES) return new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }), e.dataBytes);
+          entries.delete(name);
+          const start = tar.position;
+          big.set(name, { name, size: e.dataBytes, open: async () => ({ fh, start, close: false }) });
+          return undefined;
+        }
+        if (e.type === 'symlink') entries.set(name, { kind: 'symlink', target: e.linkname });
+        else if (e.type === 'hardlink') entries.set(name, { kind: 'hardlink', target: normalizePath(e.linkname) });
+        else if (e.type === 'dir') entries.set(name, { kind: 'dir' });
+        return undefined;
+      },
+    });
+    let pos = 0;
+    while (pos < size && !sparse) {
+      if (tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL) break;
+      const want = Math.min(INDEX_READ_BYTES, size - pos);
+      const buf = Buffer.allocUnsafe(want);
+      const bytesRead = await readAt(fh, buf, want, pos, file);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      progress.add(bytesRead);
+      const r = tar.write(bytesRead === want ? buf : buf.subarray(0, bytesRead));
+      if (r) await r;
+      const gap = Math.min(tar.skippable, size - pos);
+      if (gap > 0) {
+        tar.skip(gap);
+        pos += gap;
+      }
+    }
+    if (sparse) return undefined;
+    tar.end();
+    if (tar.trailingData) throw concatenated();
+    const contents = (): OuterContents => ({ entries, outerCompression: 'none', isDirectory: false, inputBytes: progress.total });
+    await readBig([...big.values()], entries, contents, opts, progress);
+    return contents();
+  } finally {
+    await fh.close();
+  }
+}
+
+function concatenated(): ImgsizeError {
+  return new ImgsizeError('corrupt', 'archive', 'data after the end of the tar archive (two archives concatenated?)', {
+    hint: 'pass one image archive at a time',
+  });
 }
 
 /** Follows symlinks (relative to the link's folder) and hardlinks to a regular member. */

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { ImgsizeError } from '../errors.js';
 import type { ImageModel } from '../model.js';
-import { readOuterDirectory, readOuterStream, type ReadOptions } from './outer.js';
+import { readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
 
 export type ImageSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string };
@@ -30,9 +30,10 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
     throw new ImgsizeError('format', src.path, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
   }
   const assemble = { ...opts, sourcePath: src.path };
+  const planned = { ...opts, plan: (small: OuterContents) => layerMembers(small, assemble) };
   const outer = st.isDirectory()
-    ? await readOuterDirectory(src.path, { ...opts, plan: (small) => layerMembers(small, assemble) })
-    : await readOuterStream(openFile(src.path), opts);
+    ? await readOuterDirectory(src.path, planned)
+    : ((await readOuterFile(src.path, st.size, planned)) ?? (await readOuterStream(openFile(src.path), opts)));
   return assembleImage(outer, assemble);
 }
 

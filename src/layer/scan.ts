@@ -123,6 +123,23 @@ export class LayerScanner implements EntrySink {
     // the archive module calls finish(); nothing to do per EntrySink contract
   }
 
+  /** True once the blob is known to be a plain (uncompressed) tar. */
+  get uncompressed(): boolean {
+    return this.compression === 'none' && !this.failure;
+  }
+
+  /** Bytes of an uncompressed layer's current file content that nobody needs (see `skip`). */
+  get skippable(): number {
+    return this.compression === 'none' && !this.failure ? this.tar.skippable : 0;
+  }
+
+  /** Accounts for `n` (≤ `skippable`) bytes of file content as read, without their bytes. */
+  skip(n: number): void {
+    this.inBytes += n;
+    this.outBytes += n;
+    this.tar.skip(n);
+  }
+
   private start(head: Buffer): void | Promise<void> {
     this.compression = sniffCompression(head);
     if (this.compression !== 'none') {

@@ -86,6 +86,23 @@ export class TarReader {
     this.handler = handler;
   }
 
+  /**
+   * Content bytes of the current member still to come that nobody receives (no sink): a reader
+   * with random access may jump over them with `skip()` instead of reading them.
+   */
+  get skippable(): number {
+    return this.state === State.Data && this.sink === undefined ? this.remaining : 0;
+  }
+
+  /** Accounts for `n` (≤ `skippable`) content bytes as read, without their bytes. */
+  skip(n: number): void {
+    if (n <= 0) return;
+    if (n > this.skippable) throw new ImgsizeError('internal', 'tar', `cannot skip ${n} bytes here`);
+    this.remaining -= n;
+    this.position += n;
+    if (this.remaining === 0) void this.finishData();
+  }
+
   /** Feed the next chunk. Returns a promise only when a sink asked to wait. */
   write(chunk: Buffer): void | Promise<void> {
     return this.consume(chunk, 0);
@@ -386,20 +403,21 @@ function cstr(buf: Buffer, off: number, len: number): string {
 }
 
 function verifyChecksum(buf: Buffer, off: number, headerOffset: number): void {
-  let unsigned = 0;
-  let signed = 0;
-  for (let i = 0; i < BLOCK; i++) {
-    const b = i >= 148 && i < 156 ? 0x20 : buf[off + i]!;
-    unsigned += b;
-    signed += b > 127 ? b - 256 : b;
-  }
+  // the checksum field itself counts as eight spaces; two plain loops run on every header
+  let unsigned = 8 * 0x20;
+  for (let i = off; i < off + 148; i++) unsigned += buf[i]!;
+  for (let i = off + 156; i < off + BLOCK; i++) unsigned += buf[i]!;
   let stored: number;
   try {
     stored = parseNumeric(buf, off + 148, 8, headerOffset, 'checksum');
   } catch {
     stored = -1;
   }
-  if (stored !== unsigned && stored !== signed) {
+  if (stored === unsigned) return;
+  // some old tars summed signed bytes
+  let high = 0;
+  for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && buf[off + i]! > 127) high++;
+  if (stored !== unsigned - 256 * high) {
     throw new ImgsizeError(
       'corrupt',
       'tar',
