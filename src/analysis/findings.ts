@@ -5,7 +5,7 @@
  */
 import type { LayerScan } from '../layer/scan.js';
 import { basename, displayPath } from '../layer/paths.js';
-import { lookup, walk, type FsNode } from './squash.js';
+import { joinName, lookup, walkNamed, type FsNode } from './squash.js';
 import type { PackageUsage } from './packages.js';
 
 export interface Finding {
@@ -56,6 +56,8 @@ export interface FindingsInput {
 
 const MODEL_EXT = /\.(pt|pth|pkl|pickle|npy|npz|h5|hdf5|onnx|safetensors|ckpt|joblib|bin\.gz)$/i;
 const PKG_DIR = /(^|\/)((site|dist)-packages|node_modules)\//;
+/** A folder at or below some `torch/lib`. */
+const TORCH_LIB_DIR = /(^|\/)torch\/lib(\/|$)/;
 const CUDA_LIB = /(^|\/)lib(cudart|cublas|cublasLt|cudnn[^/]*|cufft|curand|cusolver|cusparse|cusparseLt|nccl|nvrtc|nvJitLink|nvToolsExt|cupti|cufile|caffe2_nvrtc|torch_cuda[^/]*|c10_cuda)[^/]*\.so/;
 const TOOLCHAIN_PKG = /^(gcc(-\d+)?|g\+\+(-\d+)?|cpp(-\d+)?|build-essential|build-base|binutils|make|clang(-\d+)?|llvm(-\d+)?|musl-dev|libc6-dev|libc-dev|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|gfortran(-\d+)?|binutils(-[\w-]+)?|cmake|autoconf|automake|libtool|.*-dev)$/;
 const TOOLCHAIN_PATH = /^usr\/(lib|libexec)\/gcc\/|^usr\/bin\/(gcc|g\+\+|cc|c\+\+|cpp|ld|as|make)(-[\d.]+)?$|^usr\/(local\/)?include\//;
@@ -96,8 +98,10 @@ export interface FinalFile {
 /** The CUDA libraries inside torch/lib of the final filesystem (one walk, shared by the analyses). */
 export function torchCudaLibraries(root: FsNode): FinalFile[] {
   const out: FinalFile[] = [];
-  walk(root, '', (path, e) => {
-    if ((e.kind === 'file' || e.kind === 'symlink') && /(^|\/)torch\/lib\//.test(path) && CUDA_LIB.test(path)) out.push({ path, bytes: e.size, layer: e.layer });
+  walkNamed(root, '', (e, dir, name) => {
+    if ((e.kind !== 'file' && e.kind !== 'symlink') || !TORCH_LIB_DIR.test(dir)) return;
+    const path = joinName(dir, name);
+    if (CUDA_LIB.test(path)) out.push({ path, bytes: e.size, layer: e.layer });
   });
   return out;
 }
@@ -121,8 +125,10 @@ export function findings(input: FindingsInput): Finding[] {
   // one walk; only the few paths some finding may want are kept (memory stays per finding, not per file)
   const finals: { path: string; bytes: number; layer: number }[] = [];
   const ANY = new RegExp([MODEL_EXT.source, CACHE_PATH.source, VCS_DIR.source, TOOLCHAIN_PATH.source, 'cc1(plus)?$'].join('|'), 'i');
-  walk(input.root, '', (path, e) => {
-    if ((e.kind === 'file' || e.kind === 'symlink') && ANY.test(path)) finals.push({ path, bytes: e.size, layer: e.layer });
+  walkNamed(input.root, '', (e, dir, name) => {
+    if (e.kind !== 'file' && e.kind !== 'symlink') return;
+    const path = joinName(dir, name);
+    if (ANY.test(path)) finals.push({ path, bytes: e.size, layer: e.layer });
   });
 
   // cuda-libraries: nvidia-* wheels, triton, torch's own CUDA libraries

@@ -8,7 +8,7 @@
 import type { LayerScan } from '../layer/scan.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
 import { displayPath, dirname, normalizePath } from '../layer/paths.js';
-import { addToFolders, lookup, walk, type FinalEntry, type FolderTotal, type FsNode } from './squash.js';
+import { eachEntry, folderTotals, lookup, walk, type FinalEntry, type FsNode } from './squash.js';
 
 export interface PackageUsage {
   readonly ecosystem: DetectedPackage['ecosystem'];
@@ -118,12 +118,11 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   const depth = opts.depth ?? 3;
   let unownedBytes = 0;
   let unownedFiles = 0;
-  const dirs = new Map<string, FolderTotal>();
-  walk(root, '', (path, e) => {
+  const dirs = folderTotals(root, depth, (e) => !owned.has(e));
+  eachEntry(root, (e) => {
     if ((e.kind !== 'file' && e.kind !== 'symlink') || owned.has(e)) return;
     unownedBytes += e.size;
     if (e.kind === 'file') unownedFiles++;
-    addToFolders(dirs, path, e, depth);
   });
   const order = (a: PackageUsage, b: PackageUsage): number =>
     b.bytes - a.bytes || (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);

@@ -7,7 +7,7 @@ import type { ArchiveFormat, ImageModel, ModelLayer } from '../model.js';
 import type { LayerScan } from '../layer/scan.js';
 import type { Compression } from '../layer/decompress.js';
 import { displayPath } from '../layer/paths.js';
-import { addToFolders, squash, walk, type FolderTotal, type Squashed } from './squash.js';
+import { folderTotals, joinName, squash, walkNamed, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
 import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Finding, type Thresholds, type TorchBuild } from './findings.js';
 import type { Detector } from '../detectors/types.js';
@@ -149,9 +149,12 @@ function cmp(a: string, b: string): number {
 function largestFiles(fs: Squashed, top: number): { path: string; bytes: number; layer: number }[] {
   const rows: { path: string; bytes: number; layer: number }[] = [];
   const order = (a: { path: string; bytes: number }, b: { path: string; bytes: number }): number => b.bytes - a.bytes || cmp(a.path, b.path);
-  walk(fs.root, '', (path, e) => {
+  walkNamed(fs.root, '', (e, dir, name) => {
     if (e.kind !== 'file' || e.size <= 0 || top === 0) return;
-    if (rows.length === top && order({ path, bytes: e.size }, rows[top - 1]!) >= 0) return;
+    const last = rows.length === top ? rows[top - 1]! : undefined;
+    if (last && e.size < last.bytes) return;
+    const path = joinName(dir, name);
+    if (last && order({ path, bytes: e.size }, last) >= 0) return;
     const row = { path, bytes: e.size, layer: e.layer };
     let i = rows.length;
     while (i > 0 && order(row, rows[i - 1]!) < 0) i--;
@@ -163,11 +166,7 @@ function largestFiles(fs: Squashed, top: number): { path: string; bytes: number;
 
 /** Every folder at depth ≤ `depth`, largest first, each with the bytes and files below it. */
 function largestDirectories(fs: Squashed, depth: number): { path: string; bytes: number; files: number }[] {
-  const dirs = new Map<string, FolderTotal>();
-  walk(fs.root, '', (path, e) => {
-    if (e.kind === 'file' || e.kind === 'symlink') addToFolders(dirs, path, e, depth);
-  });
-  return [...dirs.entries()]
+  return [...folderTotals(fs.root, depth).entries()]
     .map(([path, v]) => ({ path: displayPath(path), ...v }))
     .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
 }

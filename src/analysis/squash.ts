@@ -76,20 +76,23 @@ export function squash(layers: readonly LayerInput[]): Squashed {
     return { parent: cur, name, node: cur.children?.get(name) };
   };
 
+  const child = (parent: FsNode, name: string): FsNode => {
+    parent.children ??= new Map();
+    let next = parent.children.get(name);
+    if (!next) {
+      next = {};
+      parent.children.set(name, next);
+    }
+    return next;
+  };
+
   const ensure = (path: string): FsNode => {
     if (path === '') return root;
     let cur = root;
     let start = 0;
     for (;;) {
       const slash = path.indexOf('/', start);
-      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
-      cur.children ??= new Map();
-      let next = cur.children.get(name);
-      if (!next) {
-        next = {};
-        cur.children.set(name, next);
-      }
-      cur = next;
+      cur = child(cur, slash < 0 ? path.slice(start) : path.slice(start, slash));
       if (slash < 0) return cur;
       start = slash + 1;
     }
@@ -108,11 +111,27 @@ export function squash(layers: readonly LayerInput[]): Squashed {
         f.parent.children!.delete(f.name);
       }
     }
+    // members come grouped by folder: the last folder's node is kept (until a drop may detach it)
+    let lastDir: string | undefined;
+    let lastDirNode = root;
     for (const e of layer.files) {
-      const node = ensure(e.path);
+      const slash = e.path.lastIndexOf('/');
+      let node: FsNode;
+      if (slash < 0) node = e.path === '' ? root : child(root, e.path);
+      else {
+        const dir = e.path.slice(0, slash);
+        if (dir !== lastDir) {
+          lastDirNode = ensure(dir);
+          lastDir = dir;
+        }
+        node = child(lastDirNode, e.path.slice(slash + 1));
+      }
       const prev = node.entry;
       if (prev) {
-        if (prev.kind === 'dir' && e.kind !== 'dir') drop(node, e.path, li, false);
+        if (prev.kind === 'dir' && e.kind !== 'dir') {
+          drop(node, e.path, li, false);
+          lastDir = undefined;
+        }
         if (prev.size > 0) {
           wasted[prev.layer]! += prev.size;
           wastedPaths.push({ path: e.path, bytes: prev.size, layer: prev.layer, by: li });
@@ -145,6 +164,23 @@ export function walk(node: FsNode, path: string, visit: (path: string, e: FinalE
   }
 }
 
+/**
+ * Visits every entry below `node` with its folder's path and its own name: the visitor builds the
+ * full path only when it needs it (most analyses look at a few files of thousands).
+ */
+export function walkNamed(node: FsNode, dir: string, visit: (e: FinalEntry, dir: string, name: string) => void): void {
+  if (!node.children) return;
+  for (const [name, child] of node.children) {
+    if (child.entry) visit(child.entry, dir, name);
+    if (child.children) walkNamed(child, dir === '' ? name : `${dir}/${name}`, visit);
+  }
+}
+
+/** `dir/name`, or `name` at the root. */
+export function joinName(dir: string, name: string): string {
+  return dir === '' ? name : `${dir}/${name}`;
+}
+
 /** The entry at a normalised path, or undefined. */
 export function lookup(root: FsNode, path: string): FinalEntry | undefined {
   if (path === '') return root.entry;
@@ -166,17 +202,32 @@ export interface FolderTotal {
 }
 
 /**
- * Adds an entry's contentBytes (and 1 file, for regular files) to every folder above it, down to
- * `depth` levels: the per-folder sums of the folders tables.
+ * Per folder down to `depth` levels: the contentBytes (and regular files) of the files and symlinks
+ * below it that `include` accepts; folders with none are left out. One pass over the tree, no path
+ * per file: the per-folder sums of the folders tables.
  */
-export function addToFolders(folders: Map<string, FolderTotal>, path: string, e: FinalEntry, depth: number): void {
-  let end = path.indexOf('/');
-  for (let d = 1; end >= 0 && d <= depth; d++) {
-    const dir = path.slice(0, end);
-    let acc = folders.get(dir);
-    if (!acc) folders.set(dir, (acc = { bytes: 0, files: 0 }));
-    acc.bytes += e.size;
-    if (e.kind === 'file') acc.files++;
-    end = path.indexOf('/', end + 1);
-  }
+export function folderTotals(root: FsNode, depth: number, include: (e: FinalEntry) => boolean = () => true): Map<string, FolderTotal> {
+  const out = new Map<string, FolderTotal>();
+  const visit = (node: FsNode, path: string, level: number): { bytes: number; files: number; count: number } => {
+    const t = { bytes: 0, files: 0, count: 0 };
+    if (!node.children) return t;
+    for (const [name, child] of node.children) {
+      const e = child.entry;
+      if (e && (e.kind === 'file' || e.kind === 'symlink') && include(e)) {
+        t.bytes += e.size;
+        if (e.kind === 'file') t.files++;
+        t.count++;
+      }
+      if (child.children) {
+        const sub = visit(child, level < depth ? joinName(path, name) : '', level + 1);
+        t.bytes += sub.bytes;
+        t.files += sub.files;
+        t.count += sub.count;
+      }
+    }
+    if (level >= 1 && level <= depth && t.count > 0) out.set(path, { bytes: t.bytes, files: t.files });
+    return t;
+  };
+  visit(root, '', 0);
+  return out;
 }

@@ -6,6 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { ImgsizeError } from '../errors.js';
+import { releaseHashing } from '../layer/hasher.js';
 import type { ImageModel } from '../model.js';
 import { readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
@@ -15,6 +16,14 @@ export type ImageSource = { readonly path: string } | { readonly stream: AsyncIt
 export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath'> & ReadOptions;
 
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
+  try {
+    return await readAndAssemble(src, opts);
+  } finally {
+    await releaseHashing();
+  }
+}
+
+async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
   if ('stream' in src) {
     const outer = await readOuterStream(src.stream, opts);
     return assembleImage(outer, { ...opts, sourcePath: src.label });

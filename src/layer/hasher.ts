@@ -89,8 +89,16 @@ class HashRing {
     this.worker.unref();
   }
 
+  /** Streams opened and not yet digested. */
+  openStreams = 0;
+
   open(): number {
+    this.openStreams++;
     return this.nextId++;
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
   }
 
   /** Room for `need` contiguous bytes (plus a pad record to wrap), or undefined. */
@@ -195,12 +203,24 @@ class HashRing {
       await this.waitForRoom();
     }
     const h = await hex;
+    this.openStreams--;
     if (this.failure) throw this.failure;
     return `sha256:${h}`;
   }
 }
 
 let ring: HashRing | undefined;
+
+/**
+ * Stops the hashing worker and frees its ring when no stream is being hashed (a later stream
+ * starts a new one): its heap and the ring need not stay for the analysis that follows reading.
+ */
+export async function releaseHashing(): Promise<void> {
+  if (!ring || ring.openStreams > 0) return;
+  const r = ring;
+  ring = undefined;
+  await r.terminate();
+}
 
 /**
  * A streaming sha256. Starts inline; once the stream passes INLINE_BYTES it moves to the worker
@@ -211,6 +231,7 @@ export class StreamHash {
   private inlineParts: Buffer[] = [];
   private inlineBytes = 0;
   private id = 0;
+  private ring: HashRing | undefined;
 
   update(chunk: Buffer): void | Promise<void> {
     if (this.inline) {
@@ -219,6 +240,7 @@ export class StreamHash {
       this.inlineBytes += chunk.length;
       if (this.inlineBytes < INLINE_BYTES) return;
       ring ??= new HashRing();
+      this.ring = ring;
       this.id = ring.open();
       this.inline = undefined;
       const parts = this.inlineParts;
@@ -227,11 +249,11 @@ export class StreamHash {
       for (const p of parts) wait = ring.update(this.id, p) ?? wait;
       return wait;
     }
-    return ring!.update(this.id, chunk);
+    return this.ring!.update(this.id, chunk);
   }
 
   async digest(): Promise<string> {
     if (this.inline) return `sha256:${this.inline.digest('hex')}`;
-    return ring!.digest(this.id);
+    return this.ring!.digest(this.id);
   }
 }
