@@ -108,7 +108,7 @@ export async function main(io: Io): Promise<number> {
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']))
       .option('--top <n>', 'rows per table', '10')
       .option('--depth <n>', 'folder depth for the folders table', '3')
-      .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing')
+      .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')

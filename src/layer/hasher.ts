@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 
 const RING_BYTES = 8 << 20;
 const INLINE_BYTES = 4 << 20;
+const WAKE_BYTES = 1 << 20;
 const HEADER = 8;
 const PAD = 0xffffffff;
 const DIGEST = 0xfffffffe;
@@ -120,12 +121,16 @@ class HashRing {
     return used + need <= RING_BYTES ? w : undefined;
   }
 
-  private commit(w: number, bytes: number): void {
+  /**
+   * Publishes a record. A sleeping worker is woken only once WAKE_BYTES wait (or when `force`d, for
+   * a digest): waking it per 64 KiB pipe chunk costs a futex call and a context switch each.
+   */
+  private commit(w: number, bytes: number, force = false): void {
     let next = w + bytes;
     if (next >= RING_BYTES) next = 0;
     Atomics.store(this.ctrl, W, next);
-    Atomics.add(this.ctrl, USED, bytes);
-    if (Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, USED);
+    const used = Atomics.add(this.ctrl, USED, bytes) + bytes;
+    if ((force || used >= WAKE_BYTES) && Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, USED);
   }
 
   /** Copies as much as fits now; returns the bytes of `chunk` left to write. */
@@ -150,6 +155,7 @@ class HashRing {
   private async waitForRoom(): Promise<void> {
     const used = Atomics.load(this.ctrl, USED);
     if (used === 0) return;
+    if (Atomics.load(this.ctrl, SLEEPING) === 1) Atomics.notify(this.ctrl, USED);
     const r = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync(this.ctrl, USED, used);
     if (!r.async) return;
     let timer: NodeJS.Timeout | undefined;
@@ -197,7 +203,7 @@ class HashRing {
       if (w !== undefined) {
         this.view.setUint32(w, id, true);
         this.view.setUint32(w + 4, DIGEST, true);
-        this.commit(w, HEADER);
+        this.commit(w, HEADER, true);
         break;
       }
       await this.waitForRoom();
