@@ -11,7 +11,8 @@ import type { ImageModel } from '../model.js';
 import { readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
 
-export type ImageSource = { readonly path: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string };
+/** A path (file or folder; `label` names it in reports and errors, e.g. `-` for stdin that is a file), or a stream. */
+export type ImageSource = { readonly path: string; readonly label?: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string };
 
 export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath'> & ReadOptions;
 
@@ -28,17 +29,18 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
     const outer = await readOuterStream(src.stream, opts);
     return assembleImage(outer, { ...opts, sourcePath: src.label });
   }
+  const label = src.label ?? src.path;
   let st;
   try {
     st = await stat(src.path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImgsizeError('input', src.path, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? (e as Error).message})`);
+    throw new ImgsizeError('input', label, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? (e as Error).message})`);
   }
   if (st.isDirectory() && !existsSync(path.join(src.path, 'index.json')) && !existsSync(path.join(src.path, 'manifest.json'))) {
-    throw new ImgsizeError('format', src.path, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
+    throw new ImgsizeError('format', label, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
   }
-  const assemble = { ...opts, sourcePath: src.path };
+  const assemble = { ...opts, sourcePath: label };
   const planned = { ...opts, plan: (small: OuterContents) => layerMembers(small, assemble) };
   const outer = st.isDirectory()
     ? await readOuterDirectory(src.path, planned)

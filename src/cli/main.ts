@@ -29,6 +29,8 @@ export interface Io {
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** A path that opens stdin, when stdin is a regular file (`imgsize < app.tar`): read with random access. */
+  readonly stdinFile?: string;
   /** Appends to a file (the GitHub step summary); injected so tests can see it. */
   readonly appendFile?: (path: string, text: string) => void;
 }
@@ -270,7 +272,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions): Pro
         hint: 'pipe an archive (docker save app | imgsize) or name one (imgsize app.tar); see imgsize --help',
       });
     }
-    src = { stream: io.stdin, label: '-' };
+    src = io.stdinFile ? { path: io.stdinFile, label: '-' } : { stream: io.stdin, label: '-' };
   } else {
     src = { path: image };
   }

@@ -47,6 +47,15 @@ describe('imgsize inspect', () => {
     }
   });
 
+  it('opens stdin by path when it is a regular file, and still calls it -', async () => {
+    const never = Buffer.from('not read: the file is opened by path instead');
+    const r = await run(['--json'], { stdin: never, stdinFile: SAMPLE });
+    expect(r.code).toBe(0);
+    const rep = JSON.parse(r.stdout);
+    expect(rep.source.path).toBe('-');
+    expect(rep.totals.wastedBytes).toBe(1_500_000);
+  });
+
   it('says on stderr, not stdout, which platform it chose', async () => {
     const r = await run(['--json'], { stdin: await armOnly() });
     expect(r.stderr).toBe('imgsize: no linux/amd64 image in the archive; using its only image, linux/arm64\n');

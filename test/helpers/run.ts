@@ -12,6 +12,8 @@ export interface RunOptions {
   /** Bytes (or a file to stream) for stdin; default: an empty, non-TTY stdin. */
   readonly stdin?: Buffer | { readonly file: string };
   readonly stdinIsTTY?: boolean;
+  /** stdin is this regular file (as `imgsize < file`): the CLI may open it by path. */
+  readonly stdinFile?: string;
   readonly stderrIsTTY?: boolean;
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
@@ -34,6 +36,7 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
   const code = await main({
     argv,
     stdin,
+    ...(opts.stdinFile ? { stdinFile: opts.stdinFile } : {}),
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.stderrIsTTY ?? false },
     env: opts.env ?? {},
