@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
-import { ConfigSchema, CONFIG_EXAMPLE, type Config } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 
 export const CONFIG_NAME = 'imgsize.config.json';
 
@@ -19,7 +19,9 @@ export function findConfig(cwd: string): string | undefined {
   }
 }
 
-export function loadConfig(file: string): Config {
+/** Reads and validates a config file. The schema (zod) is loaded only here: most runs need no config. */
+export async function loadConfig(file: string): Promise<Config> {
+  const { ConfigSchema, CONFIG_EXAMPLE } = await import('../config/schema.js');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

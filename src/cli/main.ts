@@ -156,7 +156,7 @@ export async function main(io: Io): Promise<number> {
     const a = await loadSide(io, after, o);
     const d = diffReports(b.report, a.report);
     const format = outputFormat(o);
-    const gate = hasGateFlags(o) ? gateRules(io, o, { report: b.report, label: before }) : undefined;
+    const gate = hasGateFlags(o) ? await gateRules(io, o, { report: b.report, label: before }) : undefined;
     const verdict = gate ? runGate(a, gate) : undefined;
     if (format === 'json') out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff: d, ...(verdict ? { verdict } : {}) }, null, 2)}\n`);
     else if (format === 'markdown') out(renderDiffMarkdown(d, { top: Number(o.top) }) + (verdict ? `\n${renderVerdictMarkdown(verdict, a.report).replace(/^<!-- imgsize -->\n/, '')}` : ''));
@@ -173,7 +173,7 @@ export async function main(io: Io): Promise<number> {
     ),
   ).action(async (image: string | undefined, o: CommonOptions & GateOptions) => {
     debug = Boolean(o.debug);
-    const rules = gateRules(io, o);
+    const rules = await gateRules(io, o);
     if (ruleCount(rules) === 0) {
       throw new ImgsizeError('usage', 'check', 'no rules: give --budget, --max-layers, --baseline with --max-growth, or an imgsize.config.json', {
         hint: 'e.g. imgsize check app.tar --budget 424MB',
@@ -319,10 +319,10 @@ function size(v: string, flag: string): number {
 }
 
 /** Rules from the config file (found or given) and the flags; flags add to the file's rules. */
-function gateRules(io: Io, o: GateOptions, baseline?: { report: Report; label: string }): Rules {
+async function gateRules(io: Io, o: GateOptions, baseline?: { report: Report; label: string }): Promise<Rules> {
   const metric = o.metric as Metric;
   const file = o.config ?? (o.budget === undefined && o.maxLayers === undefined && o.maxGrowth === undefined ? findConfig(io.cwd) : undefined);
-  const cfg = file ? loadConfig(file) : undefined;
+  const cfg = file ? await loadConfig(file) : undefined;
   const budgets = Object.entries(cfg?.budget ?? {}).map(([m, r]) => ({ metric: m as Metric, limit: r!.limit, level: r!.level }));
   if (o.budget !== undefined) budgets.push({ metric, limit: size(o.budget, '--budget'), level: 'fail' });
   const rules: {
