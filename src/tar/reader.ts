@@ -283,7 +283,7 @@ export class TarReader {
     verifyChecksum(buf, off, headerOffset);
     const typeflag = String.fromCharCode(buf[off + 156]!);
     const headerSize = parseNumeric(buf, off + 124, 12, headerOffset, 'size');
-    const isGnu = buf[off + 257] === 0x75 && buf.toString('latin1', off + 257, off + 265) === 'ustar  \0';
+    const isGnu = isGnuMagic(buf, off + 257);
 
     if (typeflag === 'x' || typeflag === 'g' || typeflag === 'X' || typeflag === 'L' || typeflag === 'K') {
       if (headerSize > MAX_META_HEADER_BYTES) {
@@ -310,7 +310,8 @@ export class TarReader {
         if (prefix.length > 0) name = prefix + '/' + name;
       }
     }
-    const linkname = this.paxLinkpath ?? this.longLink ?? cstr(buf, off + 157, 100);
+    const isLink = typeflag === '1' || typeflag === '2';
+    const linkname = this.paxLinkpath ?? this.longLink ?? (isLink ? cstr(buf, off + 157, 100) : '');
     const size = this.paxSize ?? headerSize;
     this.paxPath = this.paxLinkpath = this.paxSize = this.longName = this.longLink = undefined;
 
@@ -383,6 +384,14 @@ export class TarReader {
     if (this.metaType === 'L') this.longName = '';
     else if (this.metaType === 'K') this.longLink = '';
   }
+}
+
+/** The old GNU magic `ustar  \0` (GNU headers have no prefix field). */
+function isGnuMagic(buf: Buffer, at: number): boolean {
+  return (
+    buf[at] === 0x75 && buf[at + 1] === 0x73 && buf[at + 2] === 0x74 && buf[at + 3] === 0x61 &&
+    buf[at + 4] === 0x72 && buf[at + 5] === 0x20 && buf[at + 6] === 0x20 && buf[at + 7] === 0x00
+  );
 }
 
 function pad(n: number): number {
