@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { readImage } from '../../src/archive/read.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import type { ImageModel } from '../../src/model.js';
@@ -26,4 +29,25 @@ export async function model(archive: Buffer, o: InspectOpts = {}): Promise<Image
 
 export async function inspect(archive: Buffer, o: InspectOpts = {}): Promise<Report> {
   return buildReport(await model(archive, o));
+}
+
+export type Via = 'stream' | 'file';
+
+/** `inspect`, reading the archive from a stream or from a temporary file (random access). */
+export function inspector(via: Via): (archive: Buffer, o?: InspectOpts) => Promise<Report> {
+  if (via === 'stream') return inspect;
+  return async (archive, o = {}) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-test-'));
+    const file = path.join(dir, 'test.tar');
+    writeFileSync(file, archive);
+    try {
+      const m = await readImage(
+        { path: file, label: 'test.tar' },
+        { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}) },
+      );
+      return buildReport(m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
 }

@@ -3,13 +3,15 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { failsWith } from '../helpers/errors.js';
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, ustarHeader, withChecksum, zstdRaw, type OuterMember } from '../fixtures/builder.js';
-import { inspect } from '../helpers/image.js';
+import { inspect, inspector } from '../helpers/image.js';
 
 
 const simple = () => buildImage({ layers: [{ entries: [{ path: 'f', size: 5000 }], compression: 'gzip' }] });
 const replace = (members: OuterMember[], name: string, data: Buffer): OuterMember[] => members.map((m) => (m.name === name ? { ...m, data } : m));
 
-describe('bad input', () => {
+describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) => {
+  const inspect = inspector(via);
+
   it('refuses an archive cut in the middle of a blob', async () => {
     const tar = await outerTar(ociMembers([await simple()]));
     await failsWith(inspect(tar.subarray(0, 1800)), /truncated archive/);
