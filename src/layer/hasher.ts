@@ -1,14 +1,17 @@
 /**
- * sha256 on the second core. Layer bytes are hashed twice (the blob as stored, the tar as
+ * sha256 on the other cores. Layer bytes are hashed twice (the blob as stored, the tar as
  * decompressed); on the main thread that would serialise with inflating and parsing. Chunks are
- * copied into a fixed shared ring buffer that one worker thread drains in order: no allocation per
+ * copied into a fixed shared ring buffer that a worker thread drains in order: no allocation per
  * chunk, bounded memory, and the producer waits (asynchronously) only when the ring is full.
+ * Up to two rings (4 MiB each), each with its worker: a stream goes to the least busy one, so the
+ * compressed and the decompressed stream of a layer (or two layers read at once) hash in parallel.
  * Streams shorter than INLINE_BYTES are hashed inline: a worker only pays off for big ones.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
 
-const RING_BYTES = 8 << 20;
+const RING_BYTES = 4 << 20;
 const INLINE_BYTES = 4 << 20;
 const WAKE_BYTES = 1 << 20;
 const HEADER = 8;
@@ -215,17 +218,29 @@ class HashRing {
   }
 }
 
-let ring: HashRing | undefined;
+/** Rings with their workers, started as needed: two streams hashed at once use two cores. */
+const rings: HashRing[] = [];
+const MAX_RINGS = Math.max(1, Math.min(2, availableParallelism()));
+
+/** The ring with the fewest open streams; a new one while fewer than MAX_RINGS run. */
+function pickRing(): HashRing {
+  let best = rings[0];
+  for (const r of rings) if (r.openStreams < best!.openStreams) best = r;
+  if (!best || (best.openStreams > 0 && rings.length < MAX_RINGS)) {
+    best = new HashRing();
+    rings.push(best);
+  }
+  return best;
+}
 
 /**
- * Stops the hashing worker and frees its ring when no stream is being hashed (a later stream
- * starts a new one): its heap and the ring need not stay for the analysis that follows reading.
+ * Stops the hashing workers and frees their rings when no stream is being hashed (a later stream
+ * starts new ones): their heaps and rings need not stay for the analysis that follows reading.
  */
 export async function releaseHashing(): Promise<void> {
-  if (!ring || ring.openStreams > 0) return;
-  const r = ring;
-  ring = undefined;
-  await r.terminate();
+  if (rings.some((r) => r.openStreams > 0)) return;
+  const all = rings.splice(0);
+  await Promise.all(all.map((r) => r.terminate()));
 }
 
 /**
@@ -245,8 +260,7 @@ export class StreamHash {
       this.inline.update(chunk);
       this.inlineBytes += chunk.length;
       if (this.inlineBytes < INLINE_BYTES) return;
-      ring ??= new HashRing();
-      this.ring = ring;
+      const ring = (this.ring = pickRing());
       this.id = ring.open();
       this.inline = undefined;
       const parts = this.inlineParts;

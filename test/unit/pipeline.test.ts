@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { StreamHash } from '../../src/layer/hasher.js';
+import { StreamHash, releaseHashing } from '../../src/layer/hasher.js';
 import { buildImage, ociMembers, outerTar } from '../fixtures/builder.js';
 import { inspect } from '../helpers/image.js';
 
@@ -32,6 +32,22 @@ describe('StreamHash', () => {
     const [da, db] = await Promise.all([ha.digest(), hb.digest()]);
     expect(da).toBe(`sha256:${createHash('sha256').update(a).digest('hex')}`);
     expect(db).toBe(`sha256:${createHash('sha256').update(b).digest('hex')}`);
+  });
+
+  it('hashes more concurrent streams than there are workers, and again after the workers stop', async () => {
+    const sources = [5, 6, 7].map((mib, k) => Buffer.alloc(mib << 20, k + 1));
+    for (let round = 0; round < 2; round++) {
+      const hs = sources.map(() => new StreamHash());
+      for (let i = 0; i < 7; i++) {
+        for (const [k, h] of hs.entries()) {
+          const w = h.update(sources[k]!.subarray(i << 20, (i + 1) << 20));
+          if (w) await w;
+        }
+      }
+      const got = await Promise.all(hs.map((h) => h.digest()));
+      expect(got).toEqual(sources.map((b) => `sha256:${createHash('sha256').update(b).digest('hex')}`));
+      await releaseHashing();
+    }
   });
 });
 
