@@ -124,7 +124,7 @@ class BlobSink implements EntrySink {
 
   /** Bytes ahead that nobody needs: only file contents of a plain layer that is not hashed. */
   get skippable(): number {
-    return this.hash || this.jsonParts ? 0 : this.scanner.skippable;
+    return this.skipping ? this.scanner.skippable : 0;
   }
 
   /** Accounts for `n` (≤ `skippable`) bytes as read, without their bytes. */
@@ -164,18 +164,44 @@ function looksLikeJson(chunk: Buffer): boolean {
   return chunk.toString('latin1', i, i + 4) === 'null';
 }
 
+/** A sink for member `name` that records its blob in `entries` when it ends. */
+function memberSink(entries: Map<string, OuterEntry>, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false): BlobSink {
+  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), size, skipContents);
+}
+
+/** Records a member that carries no blob: a link or a folder (other types are not needed). */
+function recordNonFile(entries: Map<string, OuterEntry>, name: string, e: TarEntry): void {
+  if (e.type === 'symlink') entries.set(name, { kind: 'symlink', target: e.linkname });
+  else if (e.type === 'hardlink') entries.set(name, { kind: 'hardlink', target: normalizePath(e.linkname) });
+  else if (e.type === 'dir') entries.set(name, { kind: 'dir' });
+}
+
+/** Past the end marker only zero padding belongs to the archive: after MAX_ZERO_TAIL of it, stop reading. */
+function pastZeroTail(tar: TarReader): boolean {
+  return tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL;
+}
+
+/** The error for a file that cannot be opened or read. */
+export function cannotRead(what: string, e: unknown): ImgsizeError {
+  return new ImgsizeError('input', what, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+}
+
+async function openForReading(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (e) {
+    throw cannotRead(file, e);
+  }
+}
+
 /** Reads an outer tar archive (plain, gzip or zstd) from a stream of chunks. */
 export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOptions = {}): Promise<OuterContents> {
   const entries = new Map<string, OuterEntry>();
   const tar = new TarReader({
     entry: (e: TarEntry) => {
       const name = normalizePath(e.name);
-      if (e.type === 'file') {
-        return new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }), e.dataBytes);
-      }
-      if (e.type === 'symlink') entries.set(name, { kind: 'symlink', target: e.linkname });
-      else if (e.type === 'hardlink') entries.set(name, { kind: 'hardlink', target: normalizePath(e.linkname) });
-      else if (e.type === 'dir') entries.set(name, { kind: 'dir' });
+      if (e.type === 'file') return memberSink(entries, name, opts.scan, e.dataBytes);
+      recordNonFile(entries, name, e);
       return undefined;
     },
   });
@@ -206,9 +232,9 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
   };
 
   for await (const raw of input) {
-    // past the end-of-archive marker only zero padding belongs to the archive: a little is
-    // checked (two archives concatenated are refused below), an endless tail is not read
-    if (tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL) break;
+    // a little of the zero tail is checked (two archives concatenated are refused below),
+    // an endless tail is not read
+    if (pastZeroTail(tar)) break;
     const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw as Uint8Array);
     inputBytes += chunk.length;
     opts.onProgress?.(inputBytes);
@@ -225,7 +251,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
     if (headBytes === 0) throw new ImgsizeError('input', 'input', 'empty input (0 bytes): not an image archive');
     await startWith(Buffer.concat(head));
   }
-  const stoppedEarly = tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL;
+  const stoppedEarly = pastZeroTail(tar);
   if (decoder && !stoppedEarly) {
     await decoder.end();
   }
@@ -311,8 +337,7 @@ function readAtSync(fh: FileHandle, buf: Buffer, want: number, pos: number, what
   try {
     return readSync(fh.fd, buf, 0, want, pos);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImgsizeError('input', what, `cannot read (${code ?? (e as Error).message})`);
+    throw cannotRead(what, e);
   }
 }
 
@@ -320,8 +345,7 @@ async function readAt(fh: FileHandle, buf: Buffer, want: number, pos: number, wh
   try {
     return (await fh.read(buf, 0, want, pos)).bytesRead;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImgsizeError('input', what, `cannot read (${code ?? (e as Error).message})`);
+    throw cannotRead(what, e);
   }
 }
 
@@ -338,7 +362,7 @@ async function readBig(big: readonly BigMember[], entries: Map<string, OuterEntr
   const one = async (b: BigMember): Promise<void> => {
     const { fh, start, close } = await b.open();
     try {
-      const sink = new BlobSink(b.name, opts.scan, (blob) => entries.set(b.name, { kind: 'file', blob }), b.size, opts.verify === false);
+      const sink = memberSink(entries, b.name, opts.scan, b.size, opts.verify === false);
       await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
     } finally {
       if (close) await fh.close();
@@ -388,20 +412,13 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
       } else if (st.isFile()) files.push({ name, abs, size: st.size });
     }
   };
-  const openFile = async (abs: string): Promise<FileHandle> => {
-    try {
-      return await open(abs, 'r');
-    } catch (e) {
-      throw new ImgsizeError('input', abs, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-    }
-  };
   await walk('', 0);
   const contents = (): OuterContents => ({ entries, outerCompression: 'none', isDirectory: true, inputBytes: progress.total });
   for (const f of files) {
     if (f.size > SMALL_FILE_BYTES) continue;
-    const fh = await openFile(f.abs);
+    const fh = await openForReading(f.abs);
     try {
-      const sink = new BlobSink(f.name, opts.scan, (blob) => entries.set(f.name, { kind: 'file', blob }), f.size);
+      const sink = memberSink(entries, f.name, opts.scan, f.size);
       await pump(fh, 0, f.size, sink, progress, f.abs, { failed: false });
     } finally {
       await fh.close();
@@ -409,7 +426,7 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
   }
   const big = files
     .filter((f) => f.size > SMALL_FILE_BYTES)
-    .map((f): BigMember => ({ name: f.name, size: f.size, open: async () => ({ fh: await openFile(f.abs), start: 0, close: true }) }));
+    .map((f): BigMember => ({ name: f.name, size: f.size, open: async () => ({ fh: await openForReading(f.abs), start: 0, close: true }) }));
   await readBig(big, entries, contents, opts, progress);
   return contents();
 }
@@ -421,12 +438,7 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
  * Returns undefined when the archive needs the streaming reader (compressed, or sparse members).
  */
 export async function readOuterFile(file: string, size: number, opts: PlanOptions = {}): Promise<OuterContents | undefined> {
-  let fh: FileHandle;
-  try {
-    fh = await open(file, 'r');
-  } catch (e) {
-    throw new ImgsizeError('input', file, `cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const fh = await openForReading(file);
   try {
     const head = Buffer.alloc(Math.min(size, 8));
     await readAt(fh, head, head.length, 0, file);
@@ -441,21 +453,19 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
         big.delete(name); // a later member of the same name wins, as when streaming
         if (e.type === 'file') {
           if (e.typeflag === 'S') sparse = true;
-          if (e.dataBytes <= SMALL_FILE_BYTES) return new BlobSink(name, opts.scan, (blob) => entries.set(name, { kind: 'file', blob }), e.dataBytes);
+          if (e.dataBytes <= SMALL_FILE_BYTES) return memberSink(entries, name, opts.scan, e.dataBytes);
           entries.delete(name);
           const start = tar.position;
           big.set(name, { name, size: e.dataBytes, open: async () => ({ fh, start, close: false }) });
           return undefined;
         }
-        if (e.type === 'symlink') entries.set(name, { kind: 'symlink', target: e.linkname });
-        else if (e.type === 'hardlink') entries.set(name, { kind: 'hardlink', target: normalizePath(e.linkname) });
-        else if (e.type === 'dir') entries.set(name, { kind: 'dir' });
+        recordNonFile(entries, name, e);
         return undefined;
       },
     });
     let pos = 0;
     while (pos < size && !sparse) {
-      if (tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL) break;
+      if (pastZeroTail(tar)) break;
       const want = Math.min(INDEX_READ_BYTES, size - pos);
       const buf = Buffer.allocUnsafe(want);
       const bytesRead = await readAt(fh, buf, want, pos, file);

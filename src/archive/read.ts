@@ -8,7 +8,7 @@ import { stat } from 'node:fs/promises';
 import { ImgsizeError } from '../errors.js';
 import { releaseHashing } from '../layer/hasher.js';
 import type { ImageModel } from '../model.js';
-import { readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
+import { cannotRead, readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
 
 /** A path (file or folder; `label` names it in reports and errors, e.g. `-` for stdin that is a file), or a stream. */
@@ -35,7 +35,7 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
     st = await stat(src.path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new ImgsizeError('input', label, code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? (e as Error).message})`);
+    throw code === 'ENOENT' ? new ImgsizeError('input', label, 'no such file or directory') : cannotRead(label, e);
   }
   if (st.isDirectory() && !existsSync(path.join(src.path, 'index.json')) && !existsSync(path.join(src.path, 'manifest.json'))) {
     throw new ImgsizeError('format', label, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
@@ -53,8 +53,7 @@ async function* openFile(path: string): AsyncGenerator<Buffer> {
   try {
     for await (const chunk of s) yield chunk as Buffer;
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ImgsizeError('input', path, `cannot read (${code ?? (e as Error).message})`);
+    throw cannotRead(path, e);
   } finally {
     s.destroy();
   }
