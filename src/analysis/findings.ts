@@ -4,8 +4,8 @@
  * Pure: plain data in, plain data out.
  */
 import type { LayerScan } from '../layer/scan.js';
-import { basename, displayPath } from '../layer/paths.js';
-import { joinName, lookup, walkNamed, type FsNode } from './squash.js';
+import { basename, displayPath, joinPath } from '../layer/paths.js';
+import { lookup, walkNamed, type FsNode } from './squash.js';
 import type { PackageUsage } from './packages.js';
 
 export interface Finding {
@@ -100,7 +100,7 @@ export function torchCudaLibraries(root: FsNode): FinalFile[] {
   const out: FinalFile[] = [];
   walkNamed(root, '', (e, dir, name) => {
     if ((e.kind !== 'file' && e.kind !== 'symlink') || !TORCH_LIB_DIR.test(dir)) return;
-    const path = joinName(dir, name);
+    const path = joinPath(dir, name);
     if (CUDA_LIB.test(path)) out.push({ path, bytes: e.size, layer: e.layer });
   });
   return out;
@@ -127,7 +127,7 @@ export function findings(input: FindingsInput): Finding[] {
   const ANY = new RegExp([MODEL_EXT.source, CACHE_PATH.source, VCS_DIR.source, TOOLCHAIN_PATH.source, 'cc1(plus)?$'].join('|'), 'i');
   walkNamed(input.root, '', (e, dir, name) => {
     if (e.kind !== 'file' && e.kind !== 'symlink') return;
-    const path = joinName(dir, name);
+    const path = joinPath(dir, name);
     if (ANY.test(path)) finals.push({ path, bytes: e.size, layer: e.layer });
   });
 

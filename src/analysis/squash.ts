@@ -6,6 +6,7 @@
  * and counted once. Pure: plain data in, plain data out.
  */
 import type { EntryKind, LayerScan } from '../layer/scan.js';
+import { joinPath } from '../layer/paths.js';
 
 export interface FinalEntry {
   readonly kind: EntryKind;
@@ -160,7 +161,7 @@ export function eachEntry(node: FsNode, visit: (e: FinalEntry) => void): void {
 export function walk(node: FsNode, path: string, visit: (path: string, e: FinalEntry) => void): void {
   if (node.entry) visit(path, node.entry);
   if (node.children) {
-    for (const [name, child] of node.children) walk(child, path === '' ? name : `${path}/${name}`, visit);
+    for (const [name, child] of node.children) walk(child, joinPath(path, name), visit);
   }
 }
 
@@ -172,13 +173,8 @@ export function walkNamed(node: FsNode, dir: string, visit: (e: FinalEntry, dir:
   if (!node.children) return;
   for (const [name, child] of node.children) {
     if (child.entry) visit(child.entry, dir, name);
-    if (child.children) walkNamed(child, dir === '' ? name : `${dir}/${name}`, visit);
+    if (child.children) walkNamed(child, joinPath(dir, name), visit);
   }
-}
-
-/** `dir/name`, or `name` at the root. */
-export function joinName(dir: string, name: string): string {
-  return dir === '' ? name : `${dir}/${name}`;
 }
 
 /** The entry at a normalised path, or undefined. */
@@ -219,7 +215,7 @@ export function folderTotals(root: FsNode, depth: number, include: (e: FinalEntr
         t.count++;
       }
       if (child.children) {
-        const sub = visit(child, level < depth ? joinName(path, name) : '', level + 1);
+        const sub = visit(child, level < depth ? joinPath(path, name) : '', level + 1);
         t.bytes += sub.bytes;
         t.files += sub.files;
         t.count += sub.count;

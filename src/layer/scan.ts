@@ -130,7 +130,7 @@ export class LayerScanner implements EntrySink {
 
   /** Bytes of an uncompressed layer's current file content that nobody needs (see `skip`). */
   get skippable(): number {
-    return this.compression === 'none' && !this.failure ? this.tar.skippable : 0;
+    return this.uncompressed ? this.tar.skippable : 0;
   }
 
   /** Accounts for `n` (≤ `skippable`) bytes of file content as read, without their bytes. */

@@ -310,8 +310,7 @@ export class TarReader {
         if (prefix.length > 0) name = prefix + '/' + name;
       }
     }
-    const isLink = typeflag === '1' || typeflag === '2';
-    const linkname = this.paxLinkpath ?? this.longLink ?? (isLink ? cstr(buf, off + 157, 100) : '');
+    const metaLinkname = this.paxLinkpath ?? this.longLink;
     const size = this.paxSize ?? headerSize;
     this.paxPath = this.paxLinkpath = this.paxSize = this.longName = this.longLink = undefined;
 
@@ -361,7 +360,8 @@ export class TarReader {
       typeflag,
       dataBytes,
       size: type === 'file' ? realSize : 0,
-      linkname: type === 'hardlink' || type === 'symlink' ? linkname : '',
+      // decoded only for links: most members are files
+      linkname: type === 'hardlink' || type === 'symlink' ? (metaLinkname ?? cstr(buf, off + 157, 100)) : '',
       offset: headerOffset,
     };
     const sink = this.handler.entry(entry) ?? undefined;
