@@ -16,15 +16,12 @@ export interface InspectOpts {
   chunk?: number;
 }
 
+function readOptions(o: InspectOpts): { verify: boolean; platform?: string; image?: string } {
+  return { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}) };
+}
+
 export async function model(archive: Buffer, o: InspectOpts = {}): Promise<ImageModel> {
-  return readImage(
-    { stream: chunks(archive, o.chunk), label: 'test.tar' },
-    {
-      verify: o.verify ?? true,
-      ...(o.platform ? { platform: o.platform } : {}),
-      ...(o.image ? { image: o.image } : {}),
-    },
-  );
+  return readImage({ stream: chunks(archive, o.chunk), label: 'test.tar' }, readOptions(o));
 }
 
 export async function inspect(archive: Buffer, o: InspectOpts = {}): Promise<Report> {
@@ -41,11 +38,7 @@ export function inspector(via: Via): (archive: Buffer, o?: InspectOpts) => Promi
     const file = path.join(dir, 'test.tar');
     writeFileSync(file, archive);
     try {
-      const m = await readImage(
-        { path: file, label: 'test.tar' },
-        { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}) },
-      );
-      return buildReport(m);
+      return buildReport(await readImage({ path: file, label: 'test.tar' }, readOptions(o)));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
