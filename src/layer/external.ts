@@ -1,10 +1,10 @@
 /**
- * A native decoder as a child process when the machine has one and Node does not: `zstd -dcq`
- * (Node 20's zlib has no zstd, and the pure-JS fallback is ~4× slower). It decodes on another core
- * while this process parses and hashes. Only for big blobs (spawning costs a few ms);
- * IMGSIZE_DECODER=builtin turns it off, IMGSIZE_DECODER=external also sends gzip to `igzip -dc`
- * (measured slower than node:zlib here, see bench/RESULTS.md). Bytes go through pipes only:
- * nothing is written to disk.
+ * A native decoder as a child process: `zstd -dcq` when neither Node (node:zlib's zstd, Node ≥ 22.15)
+ * nor the optional zstd-napi addon can decode zstd in-process, and `igzip -dc` for gzip when asked.
+ * It decodes on another core while this process parses and hashes. Only for big blobs (spawning costs
+ * a few ms). IMGSIZE_DECODER=builtin turns it off, IMGSIZE_DECODER=external sends zstd and gzip to
+ * these commands (measured slower than the in-process decoders here, see bench/RESULTS.md). Bytes go
+ * through pipes only: nothing is written to disk.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';

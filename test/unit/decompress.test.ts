@@ -1,0 +1,99 @@
+/** The zstd decoders, one by one: libzstd in-process (zstd-napi), the zstd command, fzstd. */
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EXTERNAL_MIN_BYTES, createDecoder, zstdDecoderName } from '../../src/layer/decompress.js';
+import { zstdRaw } from '../fixtures/builder.js';
+
+const hasZstdCommand = spawnSync('sh', ['-c', 'command -v zstd'], { stdio: 'ignore' }).status === 0;
+const napiBuilt = existsSync(fileURLToPath(new URL('../../node_modules/zstd-napi/build/Release/binding.node', import.meta.url)));
+
+/** Deterministic bytes that compress like code does: repeats with variation. */
+function sample(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  let x = 12345;
+  for (let i = 0; i < n; i++) {
+    if (i % 64 === 0) x = (x * 1103515245 + 12345) >>> 0;
+    b[i] = (x >>> (i % 24)) & 0x3f;
+  }
+  return b;
+}
+
+/** Real compressed frames from the zstd command (two, concatenated, as `cat a.zst b.zst` gives). */
+function zstdFrames(...parts: Buffer[]): Buffer {
+  return Buffer.concat(parts.map((p) => spawnSync('zstd', ['-q', '-c', '-3'], { input: p, maxBuffer: 1 << 30 }).stdout));
+}
+
+/** Feeds `input` in odd-sized chunks; every third output chunk is taken asynchronously. */
+async function decode(input: Buffer): Promise<Buffer> {
+  const out: Buffer[] = [];
+  let n = 0;
+  const d = createDecoder('zstd', (c) => {
+    out.push(Buffer.from(c)); // chunks may be reused by the decoder once this returns
+    if (++n % 3 === 0) return new Promise((r) => setTimeout(r, 1));
+  }, EXTERNAL_MIN_BYTES);
+  for (let at = 0; at < input.length; ) {
+    const len = Math.min(input.length - at, 50_000 + (at % 7) * 33_333);
+    const w = d.write(input.subarray(at, at + len));
+    if (w) await w;
+    at += len;
+  }
+  await d.end();
+  return Buffer.concat(out);
+}
+
+const decoders = [
+  { name: 'zstd-napi', env: undefined, runs: napiBuilt },
+  { name: 'the zstd command', env: 'external', runs: hasZstdCommand },
+  { name: 'fzstd', env: 'builtin', runs: true },
+];
+
+afterEach(() => {
+  delete process.env.IMGSIZE_DECODER;
+});
+
+describe('choosing the zstd decoder', () => {
+  it('takes libzstd in-process when zstd-napi was built, else the zstd command for big blobs, else fzstd', () => {
+    const big = EXTERNAL_MIN_BYTES;
+    expect(zstdDecoderName(big, {})).toBe(napiBuilt ? 'zstd-napi' : hasZstdCommand ? 'zstd command' : 'fzstd');
+    expect(zstdDecoderName(1000, {})).toBe(napiBuilt ? 'zstd-napi' : 'fzstd');
+    expect(zstdDecoderName(big, { IMGSIZE_DECODER: 'external' })).toBe(hasZstdCommand ? 'zstd command' : 'fzstd');
+    expect(zstdDecoderName(big, { IMGSIZE_DECODER: 'builtin' })).toBe('fzstd');
+  });
+});
+
+for (const dec of decoders) {
+  describe.skipIf(!dec.runs)(`zstd via ${dec.name}`, () => {
+    const use = (): void => {
+      if (dec.env) process.env.IMGSIZE_DECODER = dec.env;
+    };
+
+    it('decodes raw-block frames byte for byte', async () => {
+      use();
+      const data = sample(700_000);
+      expect((await decode(zstdRaw(data))).equals(data)).toBe(true);
+    });
+
+    it.skipIf(!hasZstdCommand)('decodes concatenated compressed frames byte for byte', async () => {
+      use();
+      const a = sample(3_000_000);
+      const b = sample(1_234_567).reverse();
+      const got = await decode(zstdFrames(a, b));
+      expect(got.length).toBe(a.length + b.length);
+      expect(got.equals(Buffer.concat([a, b]))).toBe(true);
+    });
+
+    it('reports a stream cut inside a frame as invalid zstd data', async () => {
+      use();
+      const whole = zstdRaw(sample(400_000));
+      await expect(decode(whole.subarray(0, whole.length - 1000))).rejects.toThrow(/invalid zstd data/);
+    });
+
+    it('reports garbage after the magic as invalid zstd data', async () => {
+      use();
+      const bad = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(5000, 0xff)]);
+      await expect(decode(bad)).rejects.toThrow(/invalid zstd data/);
+    });
+  });
+}
