@@ -106,6 +106,12 @@ for (const size of sizes) {
       baseCmds['igzip -dc | tar -t'] = has('igzip') ? `for f in ${blobs}; do igzip -dc "$f" | tar -t; done` : undefined;
       baseCmds['gzip -dc | tar -t'] = `for f in ${blobs}; do gzip -dc "$f" | tar -t; done`;
     }
+    if (kind === 'none') {
+      // not targets, context for --no-verify: listing the same layers in C (GNU tar seeks past file
+      // contents in a regular file), and starting Node itself
+      baseCmds['tar -t (lists, seeks past contents)'] = `for f in ${blobs}; do tar -tf "$f"; done`;
+      baseCmds['node -e 0 (Node startup)'] = `node -e 0`;
+    }
     if (kind === 'zstd') baseCmds['zstd -dc | tar -t'] = has('zstd') ? `for f in ${blobs}; do zstd -dcq "$f" | tar -t; done` : undefined;
     const meCmds = {
       'imgsize FILE': `node '${bin}' '${archive}' --json`,
@@ -126,7 +132,8 @@ for (const size of sizes) {
       const ratio = m && b ? m.wall / b.wall : undefined;
       summary.push(`| ${name} | ${cell(t.me)} ÷ ${cell(t.base)} | ≤ ${t.max}× | ${ratio === undefined ? 'baseline missing' : `${ratio.toFixed(2)}×`} | ${ratio === undefined ? '—' : ratio <= t.max ? 'met' : 'not met'} |`);
     }
-    const rss = Math.max(...Object.entries(me).filter(([k, m]) => m && !k.includes('pure-JS')).map(([, m]) => m.rss));
+    // the default decoders: the three plain commands, not the variants that force another decoder
+    const rss = Math.max(...Object.entries(me).filter(([k, m]) => m && !k.includes(',')).map(([, m]) => m.rss));
     summary.push(`| ${name} | peak RSS, default decoders | ≤ 200 MB | ${rss.toFixed(0)} MB | ${rss <= 200 ? 'met' : 'not met'} |`);
     lines.push(`## ${name} (${size} of content, ${kind === 'none' ? 'uncompressed' : kind} layers)`, '', '| command | wall | CPU | peak RSS |', '|---|---:|---:|---:|');
     for (const [k, m] of Object.entries(base)) lines.push(m ? `| ${cell(k)} | ${fmt(m)} |` : `| ${cell(k)} | tool missing on this machine | | |`);

@@ -1,5 +1,6 @@
 /** The borderless cli-table3 style every table uses. */
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
+import type Table from 'cli-table3';
 
 const PLAIN = {
   chars: {
@@ -10,6 +11,11 @@ const PLAIN = {
   style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
 };
 
+let TableClass: typeof Table | undefined;
+
 export function plainTable(head: string[], aligns: ('left' | 'right')[]): Table.Table {
-  return new Table({ ...PLAIN, head, colAligns: aligns });
+  // loaded on first use: cli-table3 and its string-width take ~35 ms to load, which --json,
+  // Markdown and `check` output never need
+  TableClass ??= createRequire(import.meta.url)('cli-table3') as typeof Table;
+  return new TableClass({ ...PLAIN, head, colAligns: aligns });
 }
