@@ -26,6 +26,8 @@ export function sniffCompression(head: Buffer): Compression {
  * (or the promise it returns settles): decoders may reuse the buffer, so consumers copy what they keep.
  */
 export interface Decoder {
+  /** True when the decoder works off this thread and wants big writes (see LayerScanner.feed). */
+  readonly batches: boolean;
   write(chunk: Buffer): void | Promise<void>;
   end(): Promise<void>;
 }
@@ -90,6 +92,7 @@ export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData
 }
 
 class ZlibDecoder implements Decoder {
+  readonly batches = true;
   private error: Error | undefined;
   private readonly done: Promise<void>;
 
@@ -167,6 +170,7 @@ const NAPI_OUT_BYTES = 128 << 10;
 
 /** libzstd in-process through zstd-napi, synchronous, into one reused output buffer. */
 class NapiZstdDecoder implements Decoder {
+  readonly batches = false;
   private readonly ctx: NapiDCtx;
   private readonly out = Buffer.allocUnsafe(NAPI_OUT_BYTES);
   private error: Error | undefined;
@@ -228,6 +232,7 @@ class NapiZstdDecoder implements Decoder {
 const FZSTD_SLICE = 64 * 1024;
 
 class FzstdDecoder implements Decoder {
+  readonly batches = false;
   private readonly d: FzstdDecompress;
   private error: Error | undefined;
   private pending: Promise<void> | undefined;

@@ -38,6 +38,7 @@ export function externalDecoderFor(kind: Exclude<Compression, 'none'>, nativeZst
 }
 
 export class ExternalDecoder implements Decoder {
+  readonly batches = true;
   private readonly child: ChildProcessByStdio<Writable, Readable, Readable>;
   private error: Error | undefined;
   private stderr = '';

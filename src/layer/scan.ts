@@ -152,8 +152,14 @@ export class LayerScanner implements EntrySink {
   private feed(chunk: Buffer): void | Promise<void> {
     try {
       if (this.decoder) {
-        // pipes deliver 64 KiB: gather ~512 KiB per decoder call, so each inflate job is long
-        // enough to overlap with parsing the previous output
+        // pipes deliver 64 KiB: gather ~512 KiB per call to a decoder that works elsewhere (a
+        // thread-pool job, a child's pipe), so each job is long enough to overlap with parsing
+        // the previous output; an in-thread decoder takes chunks as they come (no copy)
+        if (!this.decoder.batches) {
+          const r = this.decoder.write(chunk);
+          if (r) return r.catch((e: unknown) => this.fail(e));
+          return;
+        }
         this.pending.push(chunk);
         this.pendingBytes += chunk.length;
         if (this.pendingBytes < DECODER_INPUT_BYTES) return;
