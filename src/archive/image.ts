@@ -161,7 +161,7 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
     const want = diffIds?.[index];
     let diffId = blob.scan.diffId ?? blob.digest;
     if (diffId === undefined) {
-      // a plain layer whose contents were skipped (--no-verify on a file): its names stand in, unchecked
+      // a big layer not hashed (--no-verify on a file or folder): its names stand in, unchecked
       unhashed.push(index + 1);
       diffId = want ?? l.digest ?? digestInName(l.member) ?? 'sha256:unknown';
     } else if (want !== undefined && want !== diffId) {
@@ -185,7 +185,7 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
   if (unhashed.length > 0) {
     warnings.push({
       code: 'not-verified',
-      message: `layer${unhashed.length > 1 ? 's' : ''} ${unhashed.join(', ')} not hashed (--no-verify): uncompressed, so their file contents were skipped, not read; digests are the manifest's`,
+      message: `layer${unhashed.length > 1 ? 's' : ''} ${unhashed.join(', ')} not hashed (--no-verify): digests and diff_ids are the manifest's and config's, unchecked`,
     });
   }
   const created = typeof config.created === 'string' ? config.created : null;

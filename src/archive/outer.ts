@@ -59,20 +59,21 @@ export interface OuterContents {
 export interface ReadOptions {
   readonly scan?: ScanOptions;
   /**
-   * False: when reading from a file, big uncompressed layers are not hashed, so that their file
-   * contents can be skipped instead of read (digests are then not checked). Default true.
+   * False: when reading from a file or folder, big layers are not hashed (digests are then not
+   * checked): a plain one's file contents are skipped instead of read, a compressed one is only
+   * inflated and parsed. Default true.
    */
   readonly verify?: boolean;
   /** Called with the count of input bytes read so far (for progress). */
   readonly onProgress?: (bytesRead: number) => void;
 }
 
-/** Uncompressed layers smaller than this are hashed even when skipping is allowed: it costs nothing. */
+/** Layers smaller than this are hashed even under --no-verify: it costs next to nothing. */
 const SKIP_HASH_BYTES = 16 << 20;
 
 class BlobSink implements EntrySink {
   private hash: StreamHash | undefined = new StreamHash();
-  /** May drop the hash once the blob shows it is a plain tar (see ReadOptions.verify). */
+  /** May drop the hash once the blob shows it is a layer, not JSON (see ReadOptions.verify). */
   private mayDropHash: boolean;
   private size = 0;
   private decided = false;
@@ -88,8 +89,8 @@ class BlobSink implements EntrySink {
     size?: number,
     skipContents = false,
   ) {
-    this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size });
     this.mayDropHash = skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
+    this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size, unhashed: this.mayDropHash });
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -111,7 +112,7 @@ class BlobSink implements EntrySink {
     const scanWait = this.scanner.write(chunk);
     if (this.mayDropHash && this.size >= 4) {
       this.mayDropHash = false;
-      if (this.scanner.uncompressed && !this.jsonParts) this.hash = undefined;
+      if (!this.jsonParts) this.hash = undefined;
     }
     if (hashWait && scanWait) return Promise.all([hashWait, scanWait]).then(() => undefined);
     return hashWait ?? scanWait;

@@ -55,6 +55,8 @@ export interface ScanOptions {
 export interface ScanHints {
   /** The blob's size when known (from the outer tar header): big ones may use an external decoder. */
   readonly size?: number;
+  /** The caller does not verify this blob (--no-verify): a compressed layer's tar is not hashed either. */
+  readonly unhashed?: boolean;
 }
 
 /** Real layers end with at most a few KiB of zero padding; far more is a decompression bomb. */
@@ -143,7 +145,7 @@ export class LayerScanner implements EntrySink {
   private start(head: Buffer): void | Promise<void> {
     this.compression = sniffCompression(head);
     if (this.compression !== 'none') {
-      this.hash = new StreamHash();
+      if (!this.hints.unhashed) this.hash = new StreamHash();
       this.decoder = createDecoder(this.compression, (out) => this.onTar(out), this.hints.size ?? 0);
     }
     return this.feed(head);

@@ -132,4 +132,38 @@ describe('--no-verify on a file', () => {
     // layer 2 is small: still hashed, so its mismatch is still reported
     expect(m.warnings.map((w) => w.code).sort()).toEqual(['digest-mismatch', 'not-verified']);
   });
+
+  /** Bytes that do not compress (xorshift32), so that a gzip layer of them passes 16 MiB. */
+  function noise(n: number): Buffer {
+    const w = new Uint32Array(Math.ceil(n / 4));
+    let x = 2463534242;
+    for (let i = 0; i < w.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      w[i] = x >>> 0;
+    }
+    return Buffer.from(w.buffer, 0, n);
+  }
+
+  it('does not hash a big compressed layer either: same numbers, and a wrong diff_id goes unnoticed but said', async () => {
+    const img = await buildImage({
+      layers: [
+        { entries: [{ path: 'opt/model.bin', content: noise(17 * MiB) }, { path: 'etc/hostname', content: 'box\n' }], compression: 'gzip' },
+        { entries: [{ path: 'app/main.py', content: 'main\n' }], compression: 'gzip' },
+      ],
+      diffIds: [sha256('x'), sha256('y')],
+    });
+    expect(img.layers[0]!.blob.length).toBeGreaterThan(16 * MiB);
+    const file = await toFile(await outerTar(ociMembers([img], { dockerManifest: true })));
+    await failsWith(fromFile(file), /layer 1 .*diff_id mismatch/);
+    const { m } = await fromFile(file, { verify: false });
+    expect(m.layers[0]).toMatchObject({ compression: 'gzip', diffId: sha256('x'), scan: { contentBytes: 17 * MiB + 4 } });
+    expect(m.layers[0]!.scan.files.map((f) => [f.path, f.size])).toEqual([['opt/model.bin', 17 * MiB], ['etc/hostname', 4]]);
+    // layer 2 is small: still hashed, so its mismatch is still reported
+    expect(m.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['digest-mismatch', expect.stringMatching(/^layer 2 .*diff_id mismatch/)],
+      ['not-verified', expect.stringMatching(/^layer 1 not hashed \(--no-verify\)/)],
+    ]);
+  });
 });
