@@ -200,6 +200,7 @@ class NapiZstdDecoder implements Decoder {
         // a call that moved nothing says nothing about the frame (after a frame's end, libzstd
         // answers an empty call with the next frame's header size)
         if (out > 0 || used > 0) this.remaining = remaining;
+        else if (at < src.length) throw new Error('no progress'); // libzstd errors first; never spin
         produced = out;
         at += used;
       } catch (e) {
