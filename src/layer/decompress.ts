@@ -3,7 +3,7 @@
  * gzip: node:zlib (inflates on libuv's thread pool, so it overlaps with hashing and tar parsing
  * on the main thread). zstd, the first that this machine has: node:zlib's own decoder (Node ≥ 22.15),
  * libzstd in-process through the optional zstd-napi addon (built from source at install time), the
- * `zstd` command (external.ts), fzstd (pure JS, ~4× slower). IMGSIZE_DECODER=builtin: fzstd only;
+ * `zstd` command (external.ts), fzstd (pure JS, ~3× slower). IMGSIZE_DECODER=builtin: fzstd only;
  * IMGSIZE_DECODER=external: the commands.
  */
 import zlib from 'node:zlib';
