@@ -22,8 +22,9 @@ export function sniffCompression(head: Buffer): Compression {
 }
 
 /**
- * A decoder hands its output to `onData` in order. A chunk is valid only until `onData` returns
- * (or the promise it returns settles): decoders may reuse the buffer, so consumers copy what they keep.
+ * A decoder hands its output to `onData` in order. Each chunk is the consumer's to keep, unless it
+ * asked for `reuseOutput`: then a chunk is valid only until `onData` returns (or the promise it
+ * returns settles), and the consumer copies what it keeps.
  */
 export interface Decoder {
   /** True when the decoder works off this thread and wants big writes (see LayerScanner.feed). */
@@ -69,7 +70,14 @@ export function zstdDecoderName(size: number, env: NodeJS.ProcessEnv = process.e
 /** Blobs at least this big go to an external decoder when the machine has one. */
 export const EXTERNAL_MIN_BYTES = 16 << 20;
 
-export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, sizeHint = 0): Decoder {
+export interface DecoderOptions {
+  /** The blob's size when known: big ones may go to an external decoder. */
+  readonly sizeHint?: number;
+  /** The consumer copies what it keeps: the decoder may hand out one buffer again and again. */
+  readonly reuseOutput?: boolean;
+}
+
+export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, { sizeHint = 0, reuseOutput = false }: DecoderOptions = {}): Decoder {
   // Transform options zlib passes on: room for a few output chunks ahead, and for 2 MiB of input
   // (pipes deliver 64 KiB chunks; waiting for 'drain' after each one costs a round trip)
   const opts = { chunkSize: 1 << 20, readableHighWaterMark: 4 << 20, writableHighWaterMark: 2 << 20 } as zlib.ZlibOptions;
@@ -83,7 +91,7 @@ export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData
       return new ZlibDecoder(create(opts), onData, 'zstd');
     }
     case 'zstd-napi':
-      return new NapiZstdDecoder(napiZstd()!, onData);
+      return new NapiZstdDecoder(napiZstd()!, onData, reuseOutput);
     case 'zstd command':
       return new ExternalDecoder(kind, onData);
     case 'fzstd':
@@ -168,11 +176,11 @@ class ZlibDecoder implements Decoder {
 /** Output slice per call: small enough to stay in the CPU cache (measured: 128 KiB decodes 2× faster than 1 MiB). */
 const NAPI_OUT_BYTES = 128 << 10;
 
-/** libzstd in-process through zstd-napi, synchronous, into one reused output buffer. */
+/** libzstd in-process through zstd-napi, synchronous; into one reused output buffer when allowed. */
 class NapiZstdDecoder implements Decoder {
   readonly batches = false;
   private readonly ctx: NapiDCtx;
-  private readonly out = Buffer.allocUnsafe(NAPI_OUT_BYTES);
+  private out = Buffer.allocUnsafe(NAPI_OUT_BYTES);
   private error: Error | undefined;
   /** libzstd's hint after the last call: 0 when a frame has just been completed. */
   private remaining = 0;
@@ -181,6 +189,7 @@ class NapiZstdDecoder implements Decoder {
   constructor(
     binding: NapiBinding,
     private readonly onData: OnData,
+    private readonly reuseOutput: boolean,
   ) {
     this.ctx = new binding.DCtx();
   }
@@ -207,7 +216,9 @@ class NapiZstdDecoder implements Decoder {
         throw (this.error = wrapZstd(e));
       }
       if (produced > 0) {
-        const r = this.onData(this.out.subarray(0, produced));
+        const chunk = this.out.subarray(0, produced);
+        if (!this.reuseOutput) this.out = Buffer.allocUnsafe(NAPI_OUT_BYTES);
+        const r = this.onData(chunk);
         if (r) {
           return r.then(
             () => this.decode(src, at),

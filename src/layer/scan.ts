@@ -146,7 +146,8 @@ export class LayerScanner implements EntrySink {
     this.compression = sniffCompression(head);
     if (this.compression !== 'none') {
       if (!this.hints.unhashed) this.hash = new StreamHash();
-      this.decoder = createDecoder(this.compression, (out) => this.onTar(out), this.hints.size ?? 0);
+      // onTar copies what it keeps (into the hash ring, the tar header block, captured files)
+      this.decoder = createDecoder(this.compression, (out) => this.onTar(out), { sizeHint: this.hints.size ?? 0, reuseOutput: true });
     }
     return this.feed(head);
   }

@@ -80,6 +80,25 @@ describe('outer archive formats', () => {
     expect((await inspect(zstdRaw(tar))).totals.finalBytes).toBe(13);
   });
 
+  it('reads a zstd-compressed outer archive of gzip and zstd layers exactly as the plain one', async () => {
+    // layers of ~1 MB span many decoder output chunks: members must not keep a chunk the outer
+    // decoder reuses (the gzip layer's inflater holds its input until the thread pool gets to it)
+    const text = (seed: number): string => Array.from({ length: 40_000 }, (_, i) => `line ${(i * seed) % 9973} of ${seed}\n`).join('');
+    const img = await buildImage({
+      layers: [
+        { entries: [{ path: 'a.txt', content: text(7) }, { path: 'b.bin', size: 300_000 }], compression: 'gzip' },
+        { entries: [{ path: 'c.txt', content: text(13) }], compression: 'zstd' },
+        { entries: [{ path: 'd.txt', content: text(17) }], compression: 'gzip' },
+      ],
+    });
+    const tar = await outerTar(ociMembers([img]));
+    const plain = await inspect(tar);
+    const outerZstd = await inspect(zstdRaw(tar));
+    expect(outerZstd.source.outerCompression).toBe('zstd');
+    expect({ ...outerZstd, source: plain.source }).toEqual(plain);
+    expect(plain.layers.map((l) => l.diffId)).toEqual(img.layers.map((l) => l.diffId));
+  });
+
   it('counts a hardlink as an entry of 0 bytes, not as a file', async () => {
     const img = await buildImage({ layers: [{ entries: [{ path: 'bin/tool', size: 700 }, { path: 'bin/alias', type: 'hardlink', target: 'bin/tool' }] }] });
     const r = await inspect(await outerTar(dockerLegacyMembers([img])));

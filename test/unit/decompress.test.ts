@@ -25,14 +25,17 @@ function zstdFrames(...parts: Buffer[]): Buffer {
   return Buffer.concat(parts.map((p) => spawnSync('zstd', ['-q', '-c', '-3'], { input: p, maxBuffer: 1 << 30 }).stdout));
 }
 
-/** Feeds `input` in odd-sized chunks; every third output chunk is taken asynchronously. */
-async function decode(input: Buffer): Promise<Buffer> {
+/**
+ * Feeds `input` in odd-sized chunks; every third output chunk is taken asynchronously. With
+ * `reuseOutput` the chunks are copied (the decoder may reuse them), else kept as they come.
+ */
+async function decode(input: Buffer, reuseOutput = true): Promise<Buffer> {
   const out: Buffer[] = [];
   let n = 0;
   const d = createDecoder('zstd', (c) => {
-    out.push(Buffer.from(c)); // chunks may be reused by the decoder once this returns
+    out.push(reuseOutput ? Buffer.from(c) : c);
     if (++n % 3 === 0) return new Promise((r) => setTimeout(r, 1));
-  }, EXTERNAL_MIN_BYTES);
+  }, { sizeHint: EXTERNAL_MIN_BYTES, reuseOutput });
   for (let at = 0; at < input.length; ) {
     const len = Math.min(input.length - at, 50_000 + (at % 7) * 33_333);
     const w = d.write(input.subarray(at, at + len));
@@ -82,6 +85,12 @@ for (const dec of decoders) {
       const got = await decode(zstdFrames(a, b));
       expect(got.length).toBe(a.length + b.length);
       expect(got.equals(Buffer.concat([a, b]))).toBe(true);
+    });
+
+    it.skipIf(!hasZstdCommand)('hands out chunks the consumer may keep, unless it allows reuse', async () => {
+      use();
+      const a = sample(2_500_000);
+      expect((await decode(zstdFrames(a), false)).equals(a)).toBe(true);
     });
 
     it('reports a stream cut inside a frame as invalid zstd data', async () => {
