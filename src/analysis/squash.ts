@@ -112,9 +112,12 @@ export function squash(layers: readonly LayerInput[]): Squashed {
         f.parent.children!.delete(f.name);
       }
     }
-    // members come grouped by folder: the last folder's node is kept (until a drop may detach it)
+    // members come grouped by folder, a folder's own entry just before its contents: the last
+    // folder's node and the previous entry's node are kept (until a drop may detach them)
     let lastDir: string | undefined;
     let lastDirNode = root;
+    let prevPath: string | undefined;
+    let prevNode = root;
     for (const e of layer.files) {
       const slash = e.path.lastIndexOf('/');
       let node: FsNode;
@@ -122,11 +125,13 @@ export function squash(layers: readonly LayerInput[]): Squashed {
       else {
         const dir = e.path.slice(0, slash);
         if (dir !== lastDir) {
-          lastDirNode = ensure(dir);
+          lastDirNode = dir === prevPath ? prevNode : ensure(dir);
           lastDir = dir;
         }
         node = child(lastDirNode, e.path.slice(slash + 1));
       }
+      prevPath = e.path;
+      prevNode = node;
       const prev = node.entry;
       if (prev) {
         if (prev.kind === 'dir' && e.kind !== 'dir') {
