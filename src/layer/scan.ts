@@ -158,14 +158,9 @@ export class LayerScanner implements EntrySink {
         // pipes deliver 64 KiB: gather ~512 KiB per call to a decoder that works elsewhere (a
         // thread-pool job, a child's pipe), so each job is long enough to overlap with parsing
         // the previous output; an in-thread decoder takes chunks as they come (no copy)
-        if (!this.decoder.batches) {
-          const r = this.decoder.write(chunk);
-          if (r) return r.catch((e: unknown) => this.fail(e));
-          return;
-        }
         this.pending.push(chunk);
         this.pendingBytes += chunk.length;
-        if (this.pendingBytes < DECODER_INPUT_BYTES) return;
+        if (this.decoder.batches && this.pendingBytes < DECODER_INPUT_BYTES) return;
         return this.flushPending();
       } else {
         const r = this.onTar(chunk);
