@@ -103,6 +103,8 @@ class ZlibDecoder implements Decoder {
   readonly batches = true;
   private error: Error | undefined;
   private readonly done: Promise<void>;
+  /** The consumer's work on the last chunk, while it is asynchronous: end() waits for it too. */
+  private consuming: Promise<void> | undefined;
 
   constructor(
     private readonly stream: zlib.Gunzip,
@@ -122,13 +124,15 @@ class ZlibDecoder implements Decoder {
           if (r) {
             // an asynchronous consumer: stop reading until it is done (backpressure)
             waiting = true;
-            r.then(
+            this.consuming = r.then(
               () => {
                 waiting = false;
+                this.consuming = undefined;
                 drainReadable();
               },
               (e: unknown) => {
                 this.error ??= e as Error;
+                this.consuming = undefined;
                 stream.destroy();
               },
             );
@@ -164,6 +168,8 @@ class ZlibDecoder implements Decoder {
   async end(): Promise<void> {
     if (!this.error) this.stream.end();
     await this.done;
+    // 'end' comes once zlib's last chunk is read, maybe before the consumer is done with it
+    while (this.consuming) await this.consuming;
     if (this.error) throw this.wrap(this.error);
   }
 

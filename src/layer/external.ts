@@ -43,6 +43,8 @@ export class ExternalDecoder implements Decoder {
   private error: Error | undefined;
   private stderr = '';
   private readonly done: Promise<void>;
+  /** The consumer's work on the last chunk, while it is asynchronous: end() waits for it too. */
+  private consuming: Promise<void> | undefined;
 
   constructor(kind: Exclude<Compression, 'none'>, onData: (chunk: Buffer) => void | Promise<void>) {
     const c = COMMANDS[kind];
@@ -57,9 +59,15 @@ export class ExternalDecoder implements Decoder {
         const r = onData(chunk);
         if (r) {
           this.child.stdout.pause();
-          r.then(
-            () => this.child.stdout.resume(),
-            (e: unknown) => this.fail(e as Error),
+          this.consuming = r.then(
+            () => {
+              this.consuming = undefined;
+              this.child.stdout.resume();
+            },
+            (e: unknown) => {
+              this.consuming = undefined;
+              this.fail(e as Error);
+            },
           );
         }
       } catch (e) {
@@ -98,6 +106,8 @@ export class ExternalDecoder implements Decoder {
   async end(): Promise<void> {
     if (!this.error) this.child.stdin.end();
     await this.done;
+    // the child may exit before the consumer is done with its last chunk
+    while (this.consuming) await this.consuming;
     if (this.error) throw this.error;
   }
 }

@@ -106,3 +106,38 @@ for (const dec of decoders) {
     });
   });
 }
+
+describe('end() waits for the consumer', () => {
+  // `docker save | gzip`: the tar reader was still busy with the last inflated chunk when the
+  // gzip stream ended, and the archive read as truncated
+  it('gzip: end() resolves only after the consumer is done with the last chunk', async () => {
+    const { gzipSync } = await import('node:zlib');
+    const input = sample(3 << 20);
+    let consumed = 0;
+    let finished = false;
+    const d = createDecoder('gzip', (c) => {
+      return new Promise<void>((r) =>
+        setTimeout(() => {
+          consumed += c.length;
+          r();
+        }, 5),
+      );
+    });
+    const w = d.write(gzipSync(input));
+    if (w) await w;
+    await d.end().then(() => (finished = true));
+    expect(finished).toBe(true);
+    expect(consumed).toBe(input.length);
+  });
+
+  it.runIf(hasZstdCommand)('an external decoder (the zstd command) too', async () => {
+    process.env.IMGSIZE_DECODER = 'external';
+    const input = sample(3 << 20);
+    let consumed = 0;
+    const d = createDecoder('zstd', (c) => new Promise<void>((r) => setTimeout(() => ((consumed += c.length), r()), 5)), { sizeHint: EXTERNAL_MIN_BYTES });
+    const w = d.write(zstdFrames(input));
+    if (w) await w;
+    await d.end();
+    expect(consumed).toBe(input.length);
+  });
+});
