@@ -2,10 +2,10 @@
 import { appendFileSync, fstatSync } from 'node:fs';
 import { main } from '../dist/cli/main.js';
 
-// `imgsize app.tar | head`: a reader that went away is not an error
+// A write error on stdout (a full disk, a closed pipe) is kept for main(), which says it in one line
+let writeError;
 process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
+  writeError ??= e;
 });
 
 // `imgsize < app.tar`: stdin is the file itself, which can be read with random access
@@ -25,5 +25,10 @@ const code = await main({
   env: process.env,
   cwd: process.cwd(),
   appendFile: (path, text) => appendFileSync(path, text),
+  flush: () =>
+    new Promise((resolve) => {
+      if (writeError || process.stdout.destroyed) return resolve(writeError ?? Object.assign(new Error('stdout is closed'), { code: 'EBADF' }));
+      process.stdout.write('', (e) => resolve(e ?? writeError));
+    }),
 });
 process.exitCode = code;

@@ -16,7 +16,8 @@ import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/diff.js';
-import { renderAnnotations, renderVerdictMarkdown, renderVerdictText } from '../render/verdict.js';
+import { renderVerdictMarkdown, renderVerdictText } from '../render/verdict.js';
+import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import { DETECTORS, captureFor } from '../detectors/index.js';
 import { findConfig, loadConfig } from './config.js';
@@ -31,8 +32,10 @@ export interface Io {
   readonly cwd: string;
   /** A path that opens stdin, when stdin is a regular file (`imgsize < app.tar`): read with random access. */
   readonly stdinFile?: string;
-  /** Appends to a file (the GitHub step summary); injected so tests can see it. */
+  /** Appends to a file (the GitHub step summary and outputs); injected so tests can see it. */
   readonly appendFile?: (path: string, text: string) => void;
+  /** Waits until stdout has taken everything written; resolves with the write error, if any. */
+  readonly flush?: () => Promise<NodeJS.ErrnoException | undefined>;
 }
 
 /** The package's version, from package.json beside src/ or dist/. */
@@ -133,11 +136,12 @@ export async function main(io: Io): Promise<number> {
       .addHelpText('after', EXAMPLES),
   ).action(async (image: string | undefined, o: CommonOptions) => {
     debug = Boolean(o.debug);
-    const { report } = await loadSide(io, image, o);
+    const { report, verdict } = await loadSide(io, image, o);
     const format = outputFormat(o);
-    if (format === 'json') out(renderJson(report));
-    else if (format === 'markdown') out(renderMarkdown(report, { top: Number(o.top) }));
-    else out(renderTable(report, { top: Number(o.top), width: io.stdout.columns }));
+    // a saved `check --json` report carries its verdict: shown again, never evaluated again
+    if (format === 'json') out(renderJson(verdict ? ({ ...report, verdict } as Report) : report));
+    else if (format === 'markdown') out(verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: Number(o.top) }));
+    else out(renderTable(report, { top: Number(o.top), width: io.stdout.columns }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
     exitCode = EXIT_OK;
   });
 
@@ -191,7 +195,7 @@ export async function main(io: Io): Promise<number> {
 
   try {
     await program.parseAsync(['node', 'imgsize', ...io.argv]);
-    return exitCode;
+    return await flushed(io, exitCode, formatOf(io.argv));
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
@@ -211,6 +215,27 @@ export async function main(io: Io): Promise<number> {
   }
 }
 
+/**
+ * The report must have reached stdout: a write error (a full disk, a closed stdout) is one line and
+ * exit 2, never a stack trace or exit 1. A reader that closed the pipe early (`imgsize | head`)
+ * is not an error for text, but is for JSON: a machine would read a cut report.
+ */
+async function flushed(io: Io, code: number, format: 'table' | 'json' | 'markdown'): Promise<number> {
+  const e = io.flush ? await io.flush() : undefined;
+  if (!e) return code;
+  if (e.code === 'EPIPE' && format !== 'json') return code;
+  io.stderr.write(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})\n`);
+  return EXIT_ERROR;
+}
+
+/** The output format named on the command line (for decisions made after commander is done). */
+function formatOf(argv: readonly string[]): 'table' | 'json' | 'markdown' {
+  if (argv.includes('--json')) return 'json';
+  const i = argv.findIndex((a) => a === '--format' || a.startsWith('--format='));
+  const v = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  return v === 'json' || v === 'markdown' ? v : 'table';
+}
+
 function outputFormat(o: CommonOptions): 'table' | 'json' | 'markdown' {
   return o.json ? 'json' : (o.format ?? 'table');
 }
@@ -224,11 +249,16 @@ function wholeNumber(v: string, flag: string): number {
 interface Side {
   readonly report: Report;
   readonly model?: ImageModel;
+  /** The verdict a saved `check --json` report carries. */
+  readonly verdict?: Verdict;
 }
 
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
 async function loadSide(io: Io, arg: string | undefined, o: CommonOptions): Promise<Side> {
-  if (arg !== undefined && arg !== '-' && isJsonFile(arg)) return { report: readSavedReport(arg) };
+  if (arg !== undefined && arg !== '-' && isJsonFile(arg)) {
+    const { verdict, ...report } = readSavedReport(arg) as Report & { verdict?: Verdict };
+    return verdict ? { report: report as Report, verdict } : { report: report as Report };
+  }
   return analyse(io, arg, o);
 }
 
@@ -360,11 +390,25 @@ function runGate(side: Side, rules: Rules): Verdict {
   return evaluate(side.report, rules, paths);
 }
 
+/**
+ * Under GitHub Actions: annotations on stderr (stdout holds only the report), the verdict's
+ * Markdown appended to the step summary and the outputs to $GITHUB_OUTPUT, once per run. A file
+ * that cannot be written is a warning: the verdict's exit code stands.
+ */
 function finishGate(io: Io, verdict: Verdict, report: Report): number {
   if (io.env.GITHUB_ACTIONS === 'true') {
-    io.stdout.write(renderAnnotations(verdict));
-    const summary = io.env.GITHUB_STEP_SUMMARY;
-    if (summary && io.appendFile) io.appendFile(summary, renderVerdictMarkdown(verdict, report));
+    io.stderr.write(renderAnnotations(verdict));
+    const append = (variable: string, text: string): void => {
+      const file = io.env[variable];
+      if (!file || !io.appendFile) return;
+      try {
+        io.appendFile(file, text);
+      } catch (e) {
+        io.stderr.write(`imgsize: warning: cannot write $${variable} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict stands\n`);
+      }
+    };
+    append('GITHUB_STEP_SUMMARY', renderVerdictMarkdown(verdict, report));
+    append('GITHUB_OUTPUT', renderOutputs(verdict));
   }
   return verdictExitCode(verdict);
 }

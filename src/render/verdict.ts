@@ -60,12 +60,3 @@ export function renderVerdictMarkdown(v: Verdict, report: Report): string {
     '',
   ].join('\n');
 }
-
-/** GitHub Actions workflow commands for failed and warned rules. */
-export function renderAnnotations(v: Verdict): string {
-  const esc = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return v.results
-    .filter((r) => r.status !== 'pass')
-    .map((r) => `::${r.status === 'fail' ? 'error' : 'warning'} title=imgsize ${r.kind}::${esc(describeRule(r))}\n`)
-    .join('');
-}

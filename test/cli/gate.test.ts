@@ -87,22 +87,25 @@ describe('imgsize check', () => {
     expect(j.verdict.results[0]).toMatchObject({ kind: 'budget', measured: CONTENT, limit: 1_000_000, status: 'fail' });
   });
 
-  it('under GitHub Actions prints ::error:: lines and appends the summary', async () => {
+  it('under GitHub Actions prints ::error:: lines on stderr (stdout keeps only the report) and appends the summary and outputs', async () => {
     let stdout = '';
+    let stderr = '';
     const appended: [string, string][] = [];
     const code = await main({
       argv: ['check', SAMPLE, '--budget', '1MB'],
       stdin: Object.assign((async function* () {})(), { isTTY: false }),
       stdout: { write: (s: string) => ((stdout += s), true) },
-      stderr: { write: () => true },
-      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/summary.md' },
+      stderr: { write: (s: string) => ((stderr += s), true) },
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/summary.md', GITHUB_OUTPUT: '/output' },
       cwd: process.cwd(),
       appendFile: (p, t) => void appended.push([p, t]),
     });
     expect(code).toBe(1);
-    expect(stdout).toMatch(/^::error title=imgsize budget::content size 4\.8 MB/m);
-    expect(appended[0]![0]).toBe('/summary.md');
+    expect(stderr).toMatch(/^::error title=imgsize budget::content size 4\.8 MB/m);
+    expect(stdout).not.toMatch(/::error/);
+    expect(appended.map(([p]) => p)).toEqual(['/summary.md', '/output']);
     expect(appended[0]![1]).toMatch(/^<!-- imgsize -->/);
+    expect(appended[1]![1]).toBe(`verdict=fail\nfailed=1\nwarned=0\nmetric=content\nbytes=${CONTENT}\nlimit=1000000\n`);
   });
 
   it('measures growth against a saved baseline report', async () => {
