@@ -13,7 +13,8 @@ export function metricBytes(r: Pick<Report, 'totals'>, m: Metric): number {
     case 'content':
       return r.totals.contentBytes;
     case 'compressed':
-      return r.totals.compressedBytes;
+      // what a push uploads; a report saved before imgsize estimated it has the stored size only
+      return r.totals.pushBytes ?? r.totals.compressedBytes;
     case 'uncompressed':
       return r.totals.uncompressedBytes;
     case 'final':
@@ -174,7 +175,7 @@ export function diffReports(before: Report, after: Report): DiffResult {
     after: { source: after.source.path, tags: after.image.repoTags },
     totals: {
       content: delta(before.totals.contentBytes, after.totals.contentBytes),
-      compressed: delta(before.totals.compressedBytes, after.totals.compressedBytes),
+      compressed: delta(metricBytes(before, 'compressed'), metricBytes(after, 'compressed')),
       uncompressed: delta(before.totals.uncompressedBytes, after.totals.uncompressedBytes),
       final: delta(before.totals.finalBytes, after.totals.finalBytes),
       wasted: delta(before.totals.wastedBytes, after.totals.wastedBytes),

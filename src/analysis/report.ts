@@ -12,11 +12,19 @@ import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } 
 import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Finding, type Thresholds, type TorchBuild } from './findings.js';
 import type { Detector } from '../detectors/types.js';
 import type { Ownership } from './packages.js';
+import type { PushSize } from '../layer/push-size.js';
 
 export const SCHEMA_VERSION = 1;
 
 /** A layer of the report: the model's layer (metrics defined in model.ts) with its scan's counts. */
 export interface ReportLayer extends Omit<ModelLayer, 'scan'>, Pick<LayerScan, 'contentBytes' | 'entries' | 'whiteouts'> {
+  /**
+   * What pushing the layer uploads: compressedBytes when the blob is stored compressed, else the
+   * size of the layer tar gzipped at the default level (how `pushSize` says it was found).
+   */
+  readonly pushBytes: number;
+  /** For a layer stored uncompressed: how pushBytes was found (an estimate unless method is exact). */
+  readonly pushSize?: { readonly method: PushSize['method']; readonly by: PushSize['by']; readonly sampledBytes: number; readonly estimated: boolean };
   /** contentBytes of this layer that later layers delete or overwrite. */
   readonly wastedBytes: number;
 }
@@ -44,7 +52,12 @@ export interface Report {
     readonly created: string | null;
   };
   readonly totals: {
+    /** The layer blobs as stored in the archive. */
     readonly compressedBytes: number;
+    /** What a push uploads (and a pull downloads): Σ layers' pushBytes; see pushEstimatedLayers. */
+    readonly pushBytes?: number;
+    /** Indexes of the layers whose pushBytes is an estimate (stored uncompressed, gzip size sampled). */
+    readonly pushEstimatedLayers?: readonly number[];
     readonly uncompressedBytes: number;
     readonly contentBytes: number;
     readonly finalBytes: number;
@@ -90,6 +103,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     mediaType: l.mediaType,
     compression: l.compression,
     compressedBytes: l.compressedBytes,
+    ...pushOf(l),
     uncompressedBytes: l.uncompressedBytes,
     contentBytes: l.scan.contentBytes,
     entries: l.scan.entries,
@@ -121,6 +135,8 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     image: model.image,
     totals: {
       compressedBytes: sum((l) => l.compressedBytes),
+      pushBytes: sum((l) => l.pushBytes),
+      pushEstimatedLayers: layers.filter((l) => l.pushSize?.estimated).map((l) => l.index),
       uncompressedBytes: sum((l) => l.uncompressedBytes),
       contentBytes,
       finalBytes: fs.finalBytes,
@@ -139,6 +155,13 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     findings: found,
     warnings: model.warnings,
   };
+}
+
+/** A layer's push figure: the blob when it is compressed, else the gzip size the scan found. */
+function pushOf(l: ModelLayer): Pick<ReportLayer, 'pushBytes' | 'pushSize'> {
+  const p = l.scan.pushSize;
+  if (l.compression !== 'none' || !p) return { pushBytes: l.compressedBytes };
+  return { pushBytes: p.bytes, pushSize: { method: p.method, by: p.by, sampledBytes: p.sampledBytes, estimated: p.method !== 'exact' } };
 }
 
 function cmp(a: string, b: string): number {

@@ -17,6 +17,8 @@ export interface AssembleOptions {
   readonly verify: boolean;
   /** Path as the user gave it ('-' for stdin). */
   readonly sourcePath: string;
+  /** Refuse to pick the first of several images silently (a CI gate must not gate one of many). */
+  readonly requireOne?: boolean;
 }
 
 export const DEFAULT_PLATFORM = 'linux/amd64';
@@ -424,6 +426,12 @@ function choose(candidates: Candidate[], absent: Absent[], opts: AssembleOptions
   const matches = pool.filter((c) => platformMatches(c.platform, want));
   if (matches.length > 0) {
     const chosen = matches[0]!;
+    if (matches.length > 1 && opts.requireOne && opts.image === undefined) {
+      const names = matches.map((c) => c.names[0] ?? c.manifestDigest ?? c.configMember);
+      throw new ImgsizeError('usage', 'check', `the archive holds ${matches.length} ${want} images (${names.join(', ')}); a gate checks one image: choose it with --image`, {
+        hint: `e.g. imgsize check ARCHIVE --image ${names[0]} …, once per image`,
+      });
+    }
     if (matches.length > 1) {
       notices.push(
         `the archive holds ${matches.length} ${want} images; using the first (${chosen.names[0] ?? chosen.manifestDigest ?? chosen.configMember}); choose another with --image`,

@@ -50,7 +50,9 @@ type Issue = { code: string; path: PropertyKey[]; message: string; keys?: string
 function mostSpecific(issue: Issue): Issue & { keys: string[] } {
   let cur = issue;
   while (cur.code === 'invalid_union' && cur.errors && cur.errors.length > 0) {
-    const branch = cur.errors.flat().find((i) => i.code === 'custom') ?? cur.errors.flat()[0];
+    // the branch that got furthest into the value (the longest path), a custom message first
+    const all = cur.errors.flat();
+    const branch = [...all].sort((a, b) => b.path.length - a.path.length || Number(b.code === 'custom') - Number(a.code === 'custom'))[0];
     if (!branch) break;
     cur = { ...branch, path: [...cur.path, ...branch.path] };
   }

@@ -63,6 +63,7 @@ interface CommonOptions {
   quiet?: boolean;
   progress: boolean;
   debug?: boolean;
+  exactPushSize?: boolean;
 }
 
 interface GateOptions {
@@ -115,6 +116,7 @@ export async function main(io: Io): Promise<number> {
       .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
+      .option('--exact-push-size', 'gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')
       .option('--debug', 'print stack traces of internal errors');
@@ -136,6 +138,7 @@ export async function main(io: Io): Promise<number> {
       .addHelpText('after', EXAMPLES),
   ).action(async (image: string | undefined, o: CommonOptions) => {
     debug = Boolean(o.debug);
+    checkCommon(io, o);
     const { report, verdict } = await loadSide(io, image, o);
     const format = outputFormat(o);
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
@@ -155,6 +158,7 @@ export async function main(io: Io): Promise<number> {
     ),
   ).action(async (before: string, after: string, o: CommonOptions & GateOptions) => {
     debug = Boolean(o.debug);
+    checkCommon(io, o);
     if (before === '-' && after === '-') throw new ImgsizeError('usage', 'diff', 'only one side can be read from stdin');
     const b = await loadSide(io, before, o);
     const a = await loadSide(io, after, o);
@@ -177,13 +181,14 @@ export async function main(io: Io): Promise<number> {
     ),
   ).action(async (image: string | undefined, o: CommonOptions & GateOptions) => {
     debug = Boolean(o.debug);
+    checkCommon(io, o);
     const rules = await gateRules(io, o);
     if (ruleCount(rules) === 0) {
       throw new ImgsizeError('usage', 'check', 'no rules: give --budget, --max-layers, --baseline with --max-growth, or an imgsize.config.json', {
         hint: 'e.g. imgsize check app.tar --budget 424MB',
       });
     }
-    const side = await loadSide(io, image, o);
+    const side = await loadSide(io, image, o, { requireOne: true });
     const verdict = runGate(side, rules);
     const format = outputFormat(o);
     if (format === 'json') out(renderJson({ ...side.report, verdict } as Report));
@@ -240,6 +245,17 @@ function outputFormat(o: CommonOptions): 'table' | 'json' | 'markdown' {
   return o.json ? 'json' : (o.format ?? 'table');
 }
 
+/** Options every command checks before reading anything, whatever the input (archive or saved report). */
+function checkCommon(io: Io, o: CommonOptions): void {
+  wholeNumber(o.top, '--top');
+  wholeNumber(o.depth, '--depth');
+  wholeNumber(o.maxRatio, '--max-ratio');
+  const decoder = io.env.IMGSIZE_DECODER;
+  if (decoder !== undefined && decoder !== '' && decoder !== 'builtin' && decoder !== 'external') {
+    throw new ImgsizeError('usage', 'IMGSIZE_DECODER', `unknown decoder choice "${decoder}"; expected builtin or external (or unset)`);
+  }
+}
+
 function wholeNumber(v: string, flag: string): number {
   const n = Number(v);
   if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new ImgsizeError('usage', flag, `expected a whole number, got "${v}"`);
@@ -254,12 +270,12 @@ interface Side {
 }
 
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
-async function loadSide(io: Io, arg: string | undefined, o: CommonOptions): Promise<Side> {
+async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
   if (arg !== undefined && arg !== '-' && isJsonFile(arg)) {
     const { verdict, ...report } = readSavedReport(arg) as Report & { verdict?: Verdict };
     return verdict ? { report: report as Report, verdict } : { report: report as Report };
   }
-  return analyse(io, arg, o);
+  return analyse(io, arg, o, pick);
 }
 
 function isJsonFile(p: string): boolean {
@@ -276,20 +292,30 @@ function isJsonFile(p: string): boolean {
 }
 
 function readSavedReport(p: string): Report {
+  let text: string;
+  try {
+    text = readFileSync(p, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code === 'ENOENT' ? new ImgsizeError('input', p, 'no such file') : new ImgsizeError('input', p, `cannot read (${code ?? (e as Error).message})`);
+  }
   let r: unknown;
   try {
-    r = JSON.parse(readFileSync(p, 'utf8'));
+    r = JSON.parse(text);
   } catch (e) {
     throw new ImgsizeError('input', p, `not a valid JSON report (${(e as Error).message})`);
   }
   const o = r as Partial<Report> | null;
+  if (o && typeof o.schemaVersion === 'number' && o.schemaVersion > SCHEMA_VERSION) {
+    throw new ImgsizeError('input', p, `written by a newer imgsize (schemaVersion ${o.schemaVersion}; this one reads ${SCHEMA_VERSION})`, { hint: 'upgrade imgsize, or save the report again with this version' });
+  }
   if (!o || o.schemaVersion !== SCHEMA_VERSION || typeof o.totals !== 'object' || !Array.isArray(o.layers) || !Array.isArray(o.packages)) {
     throw new ImgsizeError('input', p, `not an imgsize report (schemaVersion ${SCHEMA_VERSION}, saved with --json)`);
   }
   return { directories: [], findings: [], warnings: [], ...o } as Report;
 }
 
-async function analyse(io: Io, image: string | undefined, o: CommonOptions): Promise<{ report: Report; model: ImageModel }> {
+async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<{ report: Report; model: ImageModel }> {
   const top = wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
@@ -328,9 +354,10 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions): Pro
     : undefined;
   const model = await readImage(src, {
     verify: o.verify,
-    scan: { capture: captureFor(DETECTORS), maxRatio: wholeNumber(o.maxRatio, '--max-ratio') },
+    scan: { capture: captureFor(DETECTORS), maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled' },
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
+    ...(pick.requireOne ? { requireOne: true } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');

@@ -8,6 +8,7 @@ import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry, printable } from '../tar/reader.js';
 import { createDecoder, sniffCompression, type Compression, type Decoder } from './decompress.js';
 import { normalizePath, whiteoutOf } from './paths.js';
+import { createPushSizer, type PushSize, type PushSizeMode, type PushSizer } from './push-size.js';
 
 export type EntryKind = 'file' | 'symlink' | 'hardlink' | 'dir' | 'other';
 
@@ -41,6 +42,8 @@ export interface LayerScan {
   readonly deletions: readonly string[];
   /** Small files captured for the detectors, keyed by normalised path (last one wins). */
   readonly captured: ReadonlyMap<string, Buffer>;
+  /** For an uncompressed layer: what gzipping it for a push would upload (see push-size.ts). */
+  readonly pushSize?: PushSize;
 }
 
 export interface ScanOptions {
@@ -50,6 +53,8 @@ export interface ScanOptions {
   readonly maxTrailingBytes?: number;
   /** Output/input ratio above which a stream (once past 1 GiB) is refused as a bomb. */
   readonly maxRatio?: number;
+  /** How an uncompressed layer's push size is found: sampled (default) or exact; off: not at all. */
+  readonly pushSize?: PushSizeMode | 'off';
 }
 
 export interface ScanHints {
@@ -96,6 +101,7 @@ export class LayerScanner implements EntrySink {
   private readonly hints: ScanHints;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private sizer: PushSizer | undefined;
 
   constructor(opts: ScanOptions = {}, hints: ScanHints = {}) {
     this.opts = opts;
@@ -132,7 +138,8 @@ export class LayerScanner implements EntrySink {
 
   /** Bytes of an uncompressed layer's current file content that nobody needs (see `skip`). */
   get skippable(): number {
-    return this.uncompressed ? this.tar.skippable : 0;
+    if (!this.uncompressed) return 0;
+    return this.sizer ? Math.min(this.tar.skippable, this.sizer.untilNeeded) : this.tar.skippable;
   }
 
   /** Accounts for `n` (≤ `skippable`) bytes of file content as read, without their bytes. */
@@ -140,6 +147,7 @@ export class LayerScanner implements EntrySink {
     this.inBytes += n;
     this.outBytes += n;
     this.tar.skip(n);
+    this.sizer?.skip(n);
   }
 
   private start(head: Buffer): void | Promise<void> {
@@ -148,6 +156,8 @@ export class LayerScanner implements EntrySink {
       if (!this.hints.unhashed) this.hash = new StreamHash();
       // onTar copies what it keeps (into the hash ring, the tar header block, captured files)
       this.decoder = createDecoder(this.compression, (out) => this.onTar(out), { sizeHint: this.hints.size ?? 0, reuseOutput: true });
+    } else if (this.opts.pushSize !== 'off' && looksLikeTar(head)) {
+      this.sizer = createPushSizer(this.opts.pushSize ?? 'sampled', this.hints.size);
     }
     return this.feed(head);
   }
@@ -164,7 +174,12 @@ export class LayerScanner implements EntrySink {
         return this.flushPending();
       } else {
         const r = this.onTar(chunk);
-        if (r) return r.catch((e: unknown) => this.fail(e));
+        const s = this.sizer?.write(chunk);
+        const both = r && s ? Promise.all([r, s]) : (r ?? s);
+        if (both) return both.then(
+          () => undefined,
+          (e: unknown) => this.fail(e),
+        );
       }
     } catch (e) {
       this.fail(e);
@@ -220,6 +235,7 @@ export class LayerScanner implements EntrySink {
     this.failure = e instanceof Error ? e : new Error(String(e));
     this.decoder = undefined;
     this.hash = undefined;
+    this.sizer = undefined;
   }
 
   private onEntry(e: TarEntry): EntrySink | undefined {
@@ -295,8 +311,17 @@ export class LayerScanner implements EntrySink {
     if (this.failure instanceof ImgsizeError && this.tar.entries === 0 && /truncated/.test(this.failure.message) && this.outBytes < 512) {
       this.failure = new ImgsizeError('corrupt', 'layer', `not a tar archive (${this.outBytes} bytes)`);
     }
+    let pushSize: PushSize | undefined;
+    if (!this.failure && this.sizer) {
+      try {
+        pushSize = await this.sizer.finish();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
     if (this.failure) throw this.failure;
     return {
+      ...(pushSize ? { pushSize } : {}),
       compression: this.compression ?? 'none',
       uncompressedBytes: this.outBytes,
       diffId: this.hash ? await this.hash.digest() : undefined,
@@ -309,6 +334,12 @@ export class LayerScanner implements EntrySink {
       captured: this.captured,
     };
   }
+}
+
+/** A tar header's magic or a plausible first header (not JSON, not text): worth sizing for a push. */
+function looksLikeTar(head: Buffer): boolean {
+  const c = head[0];
+  return c !== undefined && c !== 0x7b && c !== 0x5b && c !== 0x20 && c !== 0x0a;
 }
 
 export { printable };
