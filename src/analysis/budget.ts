@@ -4,20 +4,41 @@
  */
 import type { Report } from './report.js';
 import { metricBytes, type Metric } from './diff.js';
-import { globToRegExp } from './glob.js';
+import { compileNameGlob } from './glob.js';
 import type { Growth } from '../config/size.js';
+import type { ForbiddenHit } from './forbidden.js';
+import type { FindingItem } from './findings.js';
 
 export type Level = 'fail' | 'warn';
 
+/** Where a rule came from: a command-line flag (`--budget`) or the config file's path. */
+export type RuleOrigin = string;
+
 export interface Rules {
-  readonly budgets?: readonly { readonly metric: Metric; readonly limit: number; readonly level: Level }[];
-  readonly maxLayers?: { readonly limit: number; readonly level: Level };
-  readonly packages?: readonly { readonly glob: string; readonly limit: number; readonly level: Level }[];
-  readonly forbiddenPaths?: { readonly globs: readonly string[]; readonly level: Level };
-  readonly wasted?: { readonly maxBytes?: number; readonly maxPercent?: number; readonly level: Level };
-  readonly growth?: { readonly baseline: Pick<Report, 'totals'>; readonly baselineLabel: string; readonly max: Growth; readonly metric: Metric; readonly level: Level };
-  readonly findings?: readonly { readonly code: string; readonly level: Level }[];
+  readonly budgets?: readonly { readonly metric: Metric; readonly limit: number; readonly level: Level; readonly from?: RuleOrigin }[];
+  readonly maxLayers?: { readonly limit: number; readonly level: Level; readonly from?: RuleOrigin };
+  readonly packages?: readonly { readonly glob: string; readonly limit: number; readonly level: Level; readonly from?: RuleOrigin }[];
+  readonly forbiddenPaths?: { readonly globs: readonly string[]; readonly level: Level; readonly from?: RuleOrigin };
+  readonly wasted?: { readonly maxBytes?: number; readonly maxPercent?: number; readonly level: Level; readonly from?: RuleOrigin };
+  readonly growth?: { readonly baseline: Pick<Report, 'totals'>; readonly baselineLabel: string; readonly max: Growth; readonly metric: Metric; readonly level: Level; readonly from?: RuleOrigin };
+  readonly findings?: readonly { readonly code: string; readonly level: Level; readonly from?: RuleOrigin }[];
 }
+
+/** What stands behind a rule's result: packages, paths in layers, a finding's items. */
+export type RuleItem = ForbiddenHit | FindingItem;
+
+/** The margin of an estimated figure (push sizes of layers stored uncompressed). */
+export interface Estimate {
+  /** Relative margin, e.g. 0.03 for ±3 %. */
+  readonly margin: number;
+  /** Layers whose figure is estimated. */
+  readonly layers: number;
+  /** Whether the verdict would be the same anywhere within the margin. */
+  readonly decided: boolean;
+}
+
+/** The push-size estimate's margin: measured within ±3 % of gzip -6 (README, Integrity). */
+export const PUSH_ESTIMATE_MARGIN = 0.03;
 
 export type RuleKind = 'budget' | 'layers' | 'package' | 'forbidden-paths' | 'wasted-bytes' | 'wasted-percent' | 'growth' | 'finding';
 
@@ -30,8 +51,14 @@ export interface RuleResult {
   readonly unit: 'bytes' | 'count' | 'percent';
   readonly measured: number;
   readonly limit: number;
-  /** Paths, packages or findings behind a failure. */
-  readonly details?: readonly string[];
+  /** Where the rule came from (a flag, or the config file). */
+  readonly from?: RuleOrigin;
+  /** Packages, paths or a finding's items behind a failure (all of them). */
+  readonly items?: readonly RuleItem[];
+  /** Set when the measured figure is an estimate. */
+  readonly estimate?: Estimate;
+  /** A sentence about what was found (a finding's title). */
+  readonly note?: string;
 }
 
 export interface Verdict {
@@ -52,45 +79,71 @@ export function ruleCount(r: Rules): number {
   );
 }
 
-/** `finalPaths` is needed only for forbiddenPaths (a saved report has no file list). */
-export function evaluate(report: Report, rules: Rules, finalPaths?: readonly string[]): Verdict {
+/** Layers whose push size is estimated, for a metric (only `compressed` uses push sizes). */
+function estimatedLayers(r: Pick<Report, 'totals'>, m: Metric): number {
+  return m === 'compressed' ? (r.totals.pushEstimatedLayers?.length ?? 0) : 0;
+}
+
+/** `forbidden` (the hits of forbiddenPaths over every layer) is needed only for that rule: a saved report has no file list. */
+export function evaluate(report: Report, rules: Rules, forbidden?: readonly ForbiddenHit[]): Verdict {
   const results: RuleResult[] = [];
-  const push = (kind: RuleKind, subject: string, level: Level, unit: RuleResult['unit'], measured: number, limit: number, details?: string[]): void => {
+  type Extra = { items?: readonly RuleItem[]; estimate?: { layers: number; low: number; high: number }; note?: string };
+  const push = (kind: RuleKind, subject: string, rule: { level: Level; from?: RuleOrigin }, unit: RuleResult['unit'], measured: number, limit: number, extra: Extra = {}): void => {
     const ok = measured <= limit;
-    results.push({ kind, subject, level, unit, measured, limit, status: ok ? 'pass' : level, ...(details && !ok ? { details } : {}) });
+    const e = extra.estimate;
+    results.push({
+      kind,
+      subject,
+      level: rule.level,
+      unit,
+      measured,
+      limit,
+      status: ok ? 'pass' : rule.level,
+      ...(rule.from !== undefined ? { from: rule.from } : {}),
+      ...(extra.items && !ok ? { items: extra.items } : {}),
+      ...(extra.note && !ok ? { note: extra.note } : {}),
+      ...(e && e.layers > 0 ? { estimate: { margin: PUSH_ESTIMATE_MARGIN, layers: e.layers, decided: e.low <= limit === e.high <= limit } } : {}),
+    });
   };
-  for (const b of rules.budgets ?? []) push('budget', b.metric, b.level, 'bytes', metricBytes(report, b.metric), b.limit);
-  if (rules.maxLayers) push('layers', 'layers', rules.maxLayers.level, 'count', report.layers.length, rules.maxLayers.limit);
+  const range = (bytes: number): { low: number; high: number } => ({ low: Math.floor(bytes * (1 - PUSH_ESTIMATE_MARGIN)), high: Math.ceil(bytes * (1 + PUSH_ESTIMATE_MARGIN)) });
+  for (const b of rules.budgets ?? []) {
+    const bytes = metricBytes(report, b.metric);
+    push('budget', b.metric, b, 'bytes', bytes, b.limit, { estimate: { layers: estimatedLayers(report, b.metric), ...range(bytes) } });
+  }
+  if (rules.maxLayers) push('layers', 'layers', rules.maxLayers, 'count', report.layers.length, rules.maxLayers.limit);
   for (const p of rules.packages ?? []) {
-    const re = globToRegExp(p.glob, { path: false });
-    const hits = report.packages.filter((x) => re.test(x.name));
+    const matches = compileNameGlob(p.glob);
+    const hits = report.packages.filter((x) => matches(x.name));
     const bytes = hits.reduce((a, x) => a + x.bytes, 0);
-    push('package', p.glob, p.level, 'bytes', bytes, p.limit, hits.map((x) => `${x.name} ${x.version ?? ''}`.trim()));
+    push('package', p.glob, p, 'bytes', bytes, p.limit, { items: hits.map((x) => ({ package: x.name, version: x.version, bytes: x.bytes })) });
   }
   if (rules.forbiddenPaths) {
-    if (!finalPaths) throw new Error('forbiddenPaths needs the image itself, not a saved report');
-    const res = rules.forbiddenPaths.globs.map((g) => globToRegExp(g, { path: true }));
-    const hits = finalPaths.filter((p) => res.some((re) => re.test(p)));
-    push('forbidden-paths', rules.forbiddenPaths.globs.join(', '), rules.forbiddenPaths.level, 'count', hits.length, 0, hits.slice(0, 10));
+    if (!forbidden) throw new Error('forbiddenPaths needs the image itself, not a saved report');
+    push('forbidden-paths', rules.forbiddenPaths.globs.join(', '), rules.forbiddenPaths, 'count', forbidden.length, 0, { items: forbidden });
   }
   if (rules.wasted) {
     const w = rules.wasted;
-    if (w.maxBytes !== undefined) push('wasted-bytes', 'wasted', w.level, 'bytes', report.totals.wastedBytes, w.maxBytes);
+    if (w.maxBytes !== undefined) push('wasted-bytes', 'wasted', w, 'bytes', report.totals.wastedBytes, w.maxBytes);
     if (w.maxPercent !== undefined) {
       const pct = report.totals.contentBytes === 0 ? 0 : (100 * report.totals.wastedBytes) / report.totals.contentBytes;
-      push('wasted-percent', 'wasted', w.level, 'percent', pct, w.maxPercent);
+      push('wasted-percent', 'wasted', w, 'percent', pct, w.maxPercent);
     }
   }
   if (rules.growth) {
     const g = rules.growth;
     const before = metricBytes(g.baseline, g.metric);
-    const growth = metricBytes(report, g.metric) - before;
+    const after = metricBytes(report, g.metric);
+    const growth = after - before;
     const limit = g.max.kind === 'bytes' ? g.max.value : Math.floor((before * g.max.value) / 100);
-    push('growth', `${g.metric} vs ${g.baselineLabel}`, g.level, 'bytes', growth, limit);
+    const layers = estimatedLayers(report, g.metric) + estimatedLayers(g.baseline, g.metric);
+    // the growth's range: each side's estimate may be off by the margin
+    const low = Math.floor(after * (1 - PUSH_ESTIMATE_MARGIN)) - Math.ceil(before * (1 + PUSH_ESTIMATE_MARGIN));
+    const high = Math.ceil(after * (1 + PUSH_ESTIMATE_MARGIN)) - Math.floor(before * (1 - PUSH_ESTIMATE_MARGIN));
+    push('growth', `${g.metric} vs ${g.baselineLabel}`, g, 'bytes', growth, limit, { estimate: { layers, low, high } });
   }
   for (const f of rules.findings ?? []) {
     const hit = report.findings.filter((x) => x.code === f.code);
-    push('finding', f.code, f.level, 'count', hit.length, 0, hit.map((x) => x.title));
+    push('finding', f.code, f, 'count', hit.length, 0, { items: hit.flatMap((x) => x.items), note: hit.map((x) => x.title).join('; ') });
   }
   return { results, failed: results.filter((r) => r.status === 'fail').length, warned: results.filter((r) => r.status === 'warn').length };
 }

@@ -35,8 +35,14 @@ export function delta(before: number, after: number): Delta {
 }
 
 export interface LayerChange {
-  readonly status: 'shared' | 'removed' | 'added';
+  /**
+   * shared: the same blob (digest) on both sides, which a pull of AFTER reuses; recompressed: the
+   * same content (diffId) stored as another blob (another compression), which a pull downloads again.
+   */
+  readonly status: 'shared' | 'recompressed' | 'removed' | 'added';
   readonly diffId: string;
+  /** The blob's digest (AFTER's, for a shared or recompressed layer). */
+  readonly digest: string;
   readonly contentBytes: number;
   readonly compressedBytes: number;
   readonly createdBy: string | null;
@@ -72,11 +78,13 @@ export interface FindingChange {
 }
 
 export interface DiffResult {
-  readonly before: { readonly source: string; readonly tags: readonly string[] };
-  readonly after: { readonly source: string; readonly tags: readonly string[] };
+  readonly before: { readonly source: string; readonly tags: readonly string[]; readonly platform: string };
+  readonly after: { readonly source: string; readonly tags: readonly string[]; readonly platform: string };
+  /** Things to know before reading the numbers (e.g. the two sides are different platforms). */
+  readonly warnings: readonly string[];
   readonly totals: Readonly<Record<Metric | 'wasted', Delta>>;
   readonly layers: readonly LayerChange[];
-  /** Compressed bytes of AFTER's layers already in BEFORE: a pull of AFTER reuses them. */
+  /** Compressed bytes of AFTER's layers whose blobs BEFORE has: a pull of AFTER reuses them. */
   readonly sharedCompressedBytes: number;
   readonly packages: readonly PackageChange[];
   readonly directories: readonly DirectoryChange[];
@@ -93,11 +101,14 @@ export function diffReports(before: Report, after: Report): DiffResult {
   const usedBefore = new Set<number>();
   after.layers.forEach((l, i) => {
     const candidates = pool.get(l.diffId);
-    const bi = candidates?.shift();
+    // the same blob first; else the same content under another compression
+    const at = candidates ? Math.max(0, candidates.findIndex((c) => before.layers[c]!.digest === l.digest)) : -1;
+    const bi = candidates && candidates.length > 0 ? candidates.splice(at, 1)[0] : undefined;
     if (bi !== undefined) usedBefore.add(bi);
     layers.push({
-      status: bi !== undefined ? 'shared' : 'added',
+      status: bi === undefined ? 'added' : before.layers[bi]!.digest === l.digest ? 'shared' : 'recompressed',
       diffId: l.diffId,
+      digest: l.digest,
       contentBytes: l.contentBytes,
       compressedBytes: l.compressedBytes,
       createdBy: l.createdBy,
@@ -107,7 +118,7 @@ export function diffReports(before: Report, after: Report): DiffResult {
   });
   before.layers.forEach((l, i) => {
     if (!usedBefore.has(i)) {
-      layers.push({ status: 'removed', diffId: l.diffId, contentBytes: l.contentBytes, compressedBytes: l.compressedBytes, createdBy: l.createdBy, beforeIndex: i, afterIndex: null });
+      layers.push({ status: 'removed', diffId: l.diffId, digest: l.digest, contentBytes: l.contentBytes, compressedBytes: l.compressedBytes, createdBy: l.createdBy, beforeIndex: i, afterIndex: null });
     }
   });
 
@@ -170,9 +181,16 @@ export function diffReports(before: Report, after: Report): DiffResult {
     findings.push({ status: !b ? 'introduced' : !a ? 'resolved' : 'changed', code, title: (a ?? b)!.title, bytesBefore: b?.bytes ?? 0, bytesAfter: a?.bytes ?? 0 });
   }
 
+  const warnings: string[] = [];
+  if (before.image.platform !== after.image.platform) {
+    warnings.push(`the two sides are different platforms (${before.image.platform} → ${after.image.platform}): layers and packages are not comparable one to one`);
+  }
+  const recompressed = layers.filter((l) => l.status === 'recompressed').length;
+  if (recompressed > 0) warnings.push(`${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again`);
   return {
-    before: { source: before.source.path, tags: before.image.repoTags },
-    after: { source: after.source.path, tags: after.image.repoTags },
+    before: { source: before.source.path, tags: before.image.repoTags, platform: before.image.platform },
+    after: { source: after.source.path, tags: after.image.repoTags, platform: after.image.platform },
+    warnings,
     totals: {
       content: delta(before.totals.contentBytes, after.totals.contentBytes),
       compressed: delta(metricBytes(before, 'compressed'), metricBytes(after, 'compressed')),

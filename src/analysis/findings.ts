@@ -8,6 +8,20 @@ import { basename, displayPath, joinPath } from '../layer/paths.js';
 import { lookup, walkNamed, type FsNode } from './squash.js';
 import type { PackageUsage } from './packages.js';
 
+/**
+ * One thing behind a finding: a path (a file or a folder, as the image shows it: leading `/`) or a
+ * package, with its bytes and, for a path, the layer that holds it (index) and the layer that
+ * removed it later, if one did.
+ */
+export interface FindingItem {
+  readonly path?: string;
+  readonly package?: string;
+  readonly version?: string | null;
+  readonly bytes: number;
+  readonly layer?: number;
+  readonly removedBy?: number;
+}
+
 export interface Finding {
   readonly code: 'cuda-libraries' | 'model-files' | 'build-toolchain' | 'package-cache' | 'vcs-metadata' | 'secrets' | 'wasted-bytes' | 'duplicate-packages';
   readonly severity: 'info' | 'warning' | 'error';
@@ -15,8 +29,8 @@ export interface Finding {
   readonly bytes: number;
   readonly title: string;
   readonly fix: string;
-  /** Largest paths concerned, or package names for package-level findings. */
-  readonly paths: readonly string[];
+  /** Every path or package concerned, largest first (renderers show the first few). */
+  readonly items: readonly FindingItem[];
 }
 
 /** A model file smaller than this is a test fixture, not worth a finding. */
@@ -51,7 +65,6 @@ export interface FindingsInput {
   readonly contentBytes: number;
   readonly wastedBytes: number;
   readonly wasted: readonly { path: string; bytes: number; layer: number; by: number }[];
-  readonly top?: number;
 }
 
 const MODEL_EXT = /\.(pt|pth|pkl|pickle|npy|npz|h5|hdf5|onnx|safetensors|ckpt|joblib|bin\.gz)$/i;
@@ -118,7 +131,6 @@ export function torchBuild(packages: readonly PackageUsage[], cudaLibs: readonly
 }
 
 export function findings(input: FindingsInput): Finding[] {
-  const top = input.top ?? 5;
   const th = { ...DEFAULT_THRESHOLDS, ...input.thresholds };
   const out: Finding[] = [];
   const byBytes = <T extends { bytes: number }>(xs: T[]): T[] => xs.sort((a, b) => b.bytes - a.bytes);
@@ -153,9 +165,7 @@ export function findings(input: FindingsInput): Finding[] {
         .filter(Boolean)
         .join(', ')}${variant}`,
       fix: 'if the app runs without a GPU, install CPU-only wheels: pip install torch --index-url https://download.pytorch.org/whl/cpu',
-      paths: [...byBytes(cudaPkgs.map((p) => ({ path: `${p.name} ${p.version ?? ''}`.trim(), bytes: p.bytes }))), ...byBytes(torchCuda.map((f) => ({ path: `/${displayPath(f.path)}`, bytes: f.bytes })))]
-        .slice(0, top)
-        .map((x) => x.path),
+      items: [...byBytes(cudaPkgs.map((p) => pkgItem(p))), ...byBytes(torchCuda.map(fileItem))],
     });
   }
 
@@ -168,7 +178,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: models.reduce((a, f) => a + f.bytes, 0),
       title: `${models.length} model/data file(s) of ≥ ${th.modelFileMinBytes.toLocaleString('en-US')} bytes copied into the image (*.pt, *.pth, *.pkl, *.npy, *.h5, *.onnx, *.safetensors, *.ckpt)`,
       fix: 'add them to .dockerignore; mount them or download them at runtime',
-      paths: models.slice(0, top).map((f) => `/${displayPath(f.path)}`),
+      items: models.map(fileItem),
     });
   }
 
@@ -184,7 +194,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes,
       title: `build toolchain in the final image (${tcPkgs.length > 0 ? `${tcPkgs.length} packages: compilers, headers, *-dev` : 'gcc, cc1, headers'})`,
       fix: 'use a multi-stage build: compile in a builder stage, COPY only the results into a slim final stage',
-      paths: tcPkgs.length > 0 ? byBytes(tcPkgs.map((p) => ({ path: p.name, bytes: p.bytes }))).slice(0, top).map((x) => x.path) : byBytes(tcFiles).slice(0, top).map((f) => `/${displayPath(f.path)}`),
+      items: tcPkgs.length > 0 ? byBytes(tcPkgs.map(pkgItem)) : byBytes(tcFiles).map(fileItem),
     });
   }
 
@@ -198,7 +208,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: cacheBytes,
       title: `package manager caches in the image (pip/npm/yarn caches, apt lists, .deb archives)`,
       fix: 'pip install --no-cache-dir; npm ci && npm cache clean --force; apt-get install … && rm -rf /var/lib/apt/lists/* in the same RUN',
-      paths: topFolders(caches, top),
+      items: topFolders(caches),
     });
   }
 
@@ -206,14 +216,18 @@ export function findings(input: FindingsInput): Finding[] {
   const vcs = finals.filter((f) => VCS_DIR.test(f.path));
   const vcsBytes = vcs.reduce((a, f) => a + f.bytes, 0);
   if (vcs.length > 0) {
-    const roots = [...new Set(vcs.map((f) => /^(.*?(?:^|\/)\.(?:git|hg|svn))(?:\/|$)/.exec(f.path)?.[1] ?? f.path))];
+    const roots = new Map<string, number>();
+    for (const f of vcs) {
+      const r = /^(.*?(?:^|\/)\.(?:git|hg|svn))(?:\/|$)/.exec(f.path)?.[1] ?? f.path;
+      roots.set(r, (roots.get(r) ?? 0) + f.bytes);
+    }
     out.push({
       code: 'vcs-metadata',
       severity: vcsBytes >= th.cacheMinBytes ? 'warning' : 'info',
       bytes: vcsBytes,
-      title: `version-control metadata in the image (${roots.length} folder(s))`,
+      title: `version-control metadata in the image (${roots.size} folder(s))`,
       fix: 'add .git (and .hg, .svn) to .dockerignore',
-      paths: roots.slice(0, top).map((r) => `/${displayPath(r)}`),
+      items: byBytes([...roots].map(([r, bytes]) => ({ path: `/${displayPath(r)}`, bytes }))),
     });
   }
 
@@ -228,6 +242,7 @@ export function findings(input: FindingsInput): Finding[] {
       }
     }
   });
+  const removedIn = new Map(input.wasted.map((w) => [`${w.layer}\0${w.path}`, w.by]));
   if (secrets.length > 0) {
     const deleted = secrets.filter((s) => s.deleted).length;
     out.push({
@@ -236,7 +251,10 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: secrets.reduce((a, s) => a + s.bytes, 0),
       title: `${secrets.length} secret-looking file(s) in the layers${deleted ? ` (${deleted} deleted by a later layer but still shipped in the lower one)` : ''}`,
       fix: 'never COPY secrets into an image: use build secrets (RUN --mount=type=secret) or runtime environment; deleting them later does not remove them from the lower layer; rotate any that shipped',
-      paths: secrets.slice(0, top).map((s) => `/${displayPath(s.path)} (layer ${s.layer + 1}${s.deleted ? ', deleted later' : ''})`),
+      items: secrets.map((s) => {
+        const by = s.deleted ? removedIn.get(`${s.layer}\0${s.path}`) : undefined;
+        return { path: `/${displayPath(s.path)}`, bytes: s.bytes, layer: s.layer, ...(by !== undefined ? { removedBy: by } : {}) };
+      }),
     });
   }
 
@@ -248,7 +266,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: input.wastedBytes,
       title: `bytes shipped in one layer and deleted or overwritten by a later one (${((100 * input.wastedBytes) / Math.max(1, input.contentBytes)).toFixed(1)}% of the content)`,
       fix: 'create and delete in the same RUN, or build in a separate stage and COPY only what the final image needs',
-      paths: input.wasted.slice(0, top).map((w) => `/${displayPath(w.path)} (layer ${w.layer + 1}, removed in layer ${w.by + 1})`),
+      items: input.wasted.map((w) => ({ path: `/${displayPath(w.path)}`, bytes: w.bytes, layer: w.layer, removedBy: w.by })),
     });
   }
 
@@ -269,19 +287,28 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: extra,
       title: `${dups.length} Python distribution(s) installed more than once`,
       fix: 'install into one environment (one venv or one site-packages), pin one version',
-      paths: dups.slice(0, top).map((ps) => `${ps[0]!.name}: ${ps.map((p) => `${p.version ?? '?'} in /${p.location ?? '?'}`).join(', ')}`),
+      items: dups.flatMap((ps) => ps.map((p) => ({ ...pkgItem(p), path: `/${p.location ?? ''}` }))),
     });
   }
 
   return out.sort((a, b) => b.bytes - a.bytes);
 }
 
-function topFolders(files: readonly { path: string; bytes: number }[], top: number): string[] {
+/** The folders (up to 4 levels deep) holding the files, with their bytes, largest first. */
+function topFolders(files: readonly { path: string; bytes: number }[]): FindingItem[] {
   const dirs = new Map<string, number>();
   for (const f of files) {
     const parts = f.path.split('/');
     const key = parts.slice(0, Math.min(parts.length - 1, 4)).join('/');
     dirs.set(key, (dirs.get(key) ?? 0) + f.bytes);
   }
-  return [...dirs.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([p]) => `/${displayPath(p)}`);
+  return [...dirs.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([p, bytes]) => ({ path: `/${displayPath(p)}`, bytes }));
+}
+
+function pkgItem(p: PackageUsage): FindingItem {
+  return { package: p.name, version: p.version, bytes: p.bytes };
+}
+
+function fileItem(f: { path: string; bytes: number; layer: number }): FindingItem {
+  return { path: `/${displayPath(f.path)}`, bytes: f.bytes, layer: f.layer };
 }

@@ -7,11 +7,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { ImgsizeError } from '../errors.js';
 import { readImage, type ImageSource } from '../archive/read.js';
 import { buildReport, SCHEMA_VERSION, type Report } from '../analysis/report.js';
-import { squash, walk } from '../analysis/squash.js';
+import { squash } from '../analysis/squash.js';
+import { forbiddenHits, type ForbiddenHit } from '../analysis/forbidden.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { evaluate, ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
-import { displayPath } from '../layer/paths.js';
 import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -21,6 +21,8 @@ import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import { DETECTORS, captureFor } from '../detectors/index.js';
 import { findConfig, loadConfig } from './config.js';
+import { mergeRules, type FlagRules } from '../config/rules.js';
+import path from 'node:path';
 import type { ImageModel } from '../model.js';
 
 export interface Io {
@@ -68,7 +70,7 @@ interface CommonOptions {
 
 interface GateOptions {
   budget?: string;
-  metric: string;
+  metric?: string;
   maxLayers?: string;
   baseline?: string;
   maxGrowth?: string;
@@ -124,7 +126,7 @@ export async function main(io: Io): Promise<number> {
   const addGate = (c: Command): Command =>
     c
       .option('--budget <size>', `size budget for the image, ${SIZE_EXAMPLE}`)
-      .addOption(new Option('--metric <metric>', 'which size the budget and growth limit apply to').choices([...METRICS]).default('content'))
+      .addOption(new Option('--metric <metric>', 'which size the budget and growth limit apply to (default: content)').choices([...METRICS]))
       .option('--max-layers <n>', 'most layers allowed')
       .option('--baseline <report.json>', 'a saved --json report to measure growth against')
       .option('--max-growth <limit>', 'most growth allowed against the baseline: "5%" or a size like "10MB"')
@@ -165,6 +167,7 @@ export async function main(io: Io): Promise<number> {
     const d = diffReports(b.report, a.report);
     const format = outputFormat(o);
     const gate = hasGateFlags(o) ? await gateRules(io, o, { report: b.report, label: before }) : undefined;
+    if (gate && ruleCount(gate) === 0) throw new ImgsizeError('usage', 'diff', 'no rules to gate AFTER on');
     const verdict = gate ? runGate(a, gate) : undefined;
     if (format === 'json') out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff: d, ...(verdict ? { verdict } : {}) }, null, 2)}\n`);
     else if (format === 'markdown') out(renderDiffMarkdown(d, { top: Number(o.top) }) + (verdict ? `\n${renderVerdictMarkdown(verdict, a.report).replace(/^<!-- imgsize -->\n/, '')}` : ''));
@@ -375,46 +378,30 @@ function size(v: string, flag: string): number {
   return n;
 }
 
-/** Rules from the config file (found or given) and the flags; flags add to the file's rules. */
-async function gateRules(io: Io, o: GateOptions, baseline?: { report: Report; label: string }): Promise<Rules> {
-  const metric = o.metric as Metric;
-  const file = o.config ?? (o.budget === undefined && o.maxLayers === undefined && o.maxGrowth === undefined ? findConfig(io.cwd) : undefined);
-  const cfg = file ? await loadConfig(file) : undefined;
-  const budgets = Object.entries(cfg?.budget ?? {}).map(([m, r]) => ({ metric: m as Metric, limit: r!.limit, level: r!.level }));
-  if (o.budget !== undefined) budgets.push({ metric, limit: size(o.budget, '--budget'), level: 'fail' });
-  const rules: {
-    -readonly [K in keyof Rules]: Rules[K];
-  } = { budgets };
-  if (o.maxLayers !== undefined) rules.maxLayers = { limit: wholeNumber(o.maxLayers, '--max-layers'), level: 'fail' };
-  else if (cfg?.maxLayers) rules.maxLayers = cfg.maxLayers;
-  if (cfg?.packages) rules.packages = Object.entries(cfg.packages).map(([glob, r]) => ({ glob, limit: r.limit, level: r.level }));
-  if (cfg?.forbiddenPaths) rules.forbiddenPaths = { globs: cfg.forbiddenPaths.limit, level: cfg.forbiddenPaths.level };
-  if (cfg?.wasted) rules.wasted = cfg.wasted;
-  if (cfg?.findings) rules.findings = Object.entries(cfg.findings).map(([code, level]) => ({ code, level: level! }));
-  const growthLimit = o.maxGrowth !== undefined ? parseGrowth(o.maxGrowth) : cfg?.growth?.max;
-  if (o.maxGrowth !== undefined && growthLimit === undefined) throw new ImgsizeError('usage', '--max-growth', `"${o.maxGrowth}" is not a growth limit; e.g. "5%" or "10MB"`);
-  const baselinePath = o.baseline ?? cfg?.growth?.baseline;
-  if (growthLimit) {
-    const base = baselinePath ? { report: readSavedReport(baselinePath), label: baselinePath } : baseline;
-    if (!base) throw new ImgsizeError('usage', '--max-growth', 'needs a baseline: --baseline REPORT.json (a report saved with --json)');
-    rules.growth = { baseline: base.report, baselineLabel: base.label, max: growthLimit, metric: o.maxGrowth !== undefined ? metric : (cfg?.growth?.metric ?? metric), level: cfg?.growth?.level ?? 'fail' };
-  } else if (o.baseline !== undefined) {
-    throw new ImgsizeError('usage', '--baseline', 'needs --max-growth (e.g. 5% or 10MB)');
-  }
-  return rules;
+/** Rules from the config file (given, or found from the working directory up) merged with the flags (config/rules.ts). */
+async function gateRules(io: Io, o: GateOptions, before?: { report: Report; label: string }): Promise<Rules> {
+  const file = o.config ?? findConfig(io.cwd);
+  const config = file ? { rules: await loadConfig(file), label: path.relative(io.cwd, file) || file } : undefined;
+  const maxGrowth = o.maxGrowth !== undefined ? parseGrowth(o.maxGrowth) : undefined;
+  if (o.maxGrowth !== undefined && maxGrowth === undefined) throw new ImgsizeError('usage', '--max-growth', `"${o.maxGrowth}" is not a growth limit; e.g. "5%" or "10MB"`);
+  const flags: FlagRules = {
+    ...(o.budget !== undefined ? { budget: size(o.budget, '--budget') } : {}),
+    ...(o.metric !== undefined ? { metric: o.metric as Metric } : {}),
+    ...(o.maxLayers !== undefined ? { maxLayers: wholeNumber(o.maxLayers, '--max-layers') } : {}),
+    ...(maxGrowth ? { maxGrowth } : {}),
+    ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
+  };
+  return mergeRules(config, flags, (p) => ({ report: readSavedReport(p), label: p }), before);
 }
 
 function runGate(side: Side, rules: Rules): Verdict {
-  let paths: string[] | undefined;
+  let hits: ForbiddenHit[] | undefined;
   if (rules.forbiddenPaths) {
     if (!side.model) throw new ImgsizeError('usage', 'forbiddenPaths', 'needs the image itself, not a saved report (a report has no file list)');
-    const fs = squash(side.model.layers.map((l) => l.scan));
-    paths = [];
-    walk(fs.root, '', (p, e) => {
-      if (e.kind !== 'dir') paths!.push(displayPath(p));
-    });
+    const scans = side.model.layers.map((l) => l.scan);
+    hits = forbiddenHits(rules.forbiddenPaths.globs, scans, squash(scans).root);
   }
-  return evaluate(side.report, rules, paths);
+  return evaluate(side.report, rules, hits);
 }
 
 /**

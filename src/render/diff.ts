@@ -18,7 +18,9 @@ export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): str
   const top = opts.top ?? 10;
   const out: string[] = [];
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
-  out.push(`Before  ${name(d.before)}`, `After   ${name(d.after)}`, '');
+  out.push(`Before  ${name(d.before)} (${d.before.platform})`, `After   ${name(d.after)} (${d.after.platform})`, '');
+  for (const w of d.warnings) out.push(`warning: ${w}`);
+  if (d.warnings.length > 0) out.push('');
   const t = plainTable(['', 'before', 'after', 'change', ''], ['left', 'right', 'right', 'right', 'right']);
   for (const [label, k] of [
     ['Content', 'content'],
@@ -31,13 +33,7 @@ export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): str
   }
   out.push(t.toString(), '');
 
-  const shared = d.layers.filter((l) => l.status === 'shared');
-  const added = d.layers.filter((l) => l.status === 'added');
-  const removed = d.layers.filter((l) => l.status === 'removed');
-  out.push(
-    `Layers: ${shared.length} shared (${human(d.sharedCompressedBytes)} compressed, reused by a pull), ${added.length} added (${human(added.reduce((a, l) => a + l.contentBytes, 0))}), ${removed.length} removed (${human(removed.reduce((a, l) => a + l.contentBytes, 0))})`,
-    '',
-  );
+  out.push(layersLine(d), '');
 
   if (d.packages.length > 0) {
     const p = plainTable(['package', 'ecosystem', 'before', 'after', 'change'], ['left', 'left', 'right', 'right', 'right']);
@@ -56,6 +52,19 @@ export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): str
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
+/** Shared blobs (a pull reuses them), same content under another compression, added, removed. */
+function layersLine(d: DiffResult): string {
+  const of = (status: string): DiffResult['layers'] => d.layers.filter((l) => l.status === status);
+  const bytes = (ls: DiffResult['layers']): string => human(ls.reduce((a, l) => a + l.contentBytes, 0));
+  const recompressed = of('recompressed');
+  return [
+    `Layers: ${of('shared').length} shared (${human(d.sharedCompressedBytes)} compressed, reused by a pull)`,
+    ...(recompressed.length > 0 ? [`${recompressed.length} same content as another blob (${bytes(recompressed)}, downloaded again)`] : []),
+    `${of('added').length} added (${bytes(of('added'))})`,
+    `${of('removed').length} removed (${bytes(of('removed'))})`,
+  ].join(', ');
+}
+
 export function renderDiffMarkdown(d: DiffResult, opts: { top?: number } = {}): string {
   const top = opts.top ?? 10;
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
@@ -67,9 +76,13 @@ export function renderDiffMarkdown(d: DiffResult, opts: { top?: number } = {}): 
     COMMENT_MARKER,
     `### imgsize: \`${name(d.before)}\` → \`${name(d.after)}\``,
     '',
+    ...d.warnings.map((w) => `> ⚠ ${w}`),
+    ...(d.warnings.length > 0 ? [''] : []),
     '| | before | after | change | |',
     '|---|---:|---:|---:|---:|',
     ...rows,
+    '',
+    layersLine(d),
     '',
   ];
   if (d.packages.length > 0) {

@@ -2,6 +2,7 @@
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
 import { COMMENT_MARKER } from './verdict.js';
+import { describeItem } from './items.js';
 
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
@@ -25,6 +26,10 @@ export function renderMarkdown(r: Report, opts: { top?: number } = {}): string {
     for (const p of r.packages.slice(0, top)) out.push(`| ${esc(p.name)} | ${esc(p.version ?? '')} | ${p.ecosystem} | ${human(p.bytes)} |`);
     out.push('', '</details>', '');
   }
-  for (const f of r.findings) out.push(`- **${f.code}** (${human(f.bytes)}): ${esc(f.title)} — _${esc(f.fix)}_`);
+  for (const f of r.findings) {
+    out.push(`- **${f.code}** (${human(f.bytes)}): ${esc(f.title)} — _${esc(f.fix)}_`);
+    for (const i of f.items.slice(0, 3)) out.push(`  - \`${esc(describeItem(i))}\``);
+    if (f.items.length > 3) out.push(`  - … and ${f.items.length - 3} more`);
+  }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

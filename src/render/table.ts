@@ -2,6 +2,7 @@
 import { plainTable as table } from './style.js';
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
+import { describeItem } from './items.js';
 
 export interface TableOptions {
   readonly top?: number;
@@ -85,7 +86,8 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
 
   for (const f of r.findings) {
     out.push(`! ${f.title} (${human(f.bytes)})`, `  fix: ${f.fix}`);
-    for (const p of f.paths.slice(0, 3)) out.push(`  ${p}`);
+    for (const i of f.items.slice(0, 3)) out.push(`  ${describeItem(i)}`);
+    if (f.items.length > 3) out.push(`  … and ${(f.items.length - 3).toLocaleString('en-US')} more (--json lists all)`);
     out.push('');
   }
 

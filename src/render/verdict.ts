@@ -2,6 +2,25 @@
 import type { RuleResult, Verdict } from '../analysis/budget.js';
 import type { Report } from '../analysis/report.js';
 import { human, humanExact } from './units.js';
+import { describeItem } from './items.js';
+
+/** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
+const SHOWN_ITEMS = 5;
+
+function itemsOf(r: RuleResult): string {
+  const items = r.items ?? [];
+  if (items.length === 0) return '';
+  const more = items.length > SHOWN_ITEMS ? `, and ${items.length - SHOWN_ITEMS} more` : '';
+  return `: ${items.slice(0, SHOWN_ITEMS).map(describeItem).join('; ')}${more}`;
+}
+
+/** "(estimated ±3 %: …)" after a figure that is an estimate, and whether the verdict holds within it. */
+function estimateNote(r: RuleResult): string {
+  const e = r.estimate;
+  if (!e) return '';
+  const margin = `±${Math.round(e.margin * 100)} %`;
+  return ` (estimated ${margin}: ${e.layers} layer(s) stored uncompressed, their gzip size sampled; ${e.decided ? 'the verdict holds across the margin' : 'within the margin the verdict could flip: run with --exact-push-size'})`;
+}
 
 export const COMMENT_MARKER = '<!-- imgsize -->';
 
@@ -15,23 +34,24 @@ function value(r: RuleResult, v: number): string {
 export function describeRule(r: RuleResult): string {
   const m = value(r, r.measured);
   const l = value(r, r.limit);
+  const from = r.from ? ` [${r.from}]` : '';
   switch (r.kind) {
     case 'budget':
-      return `${r.subject} size ${m} ${r.measured <= r.limit ? 'is within' : 'exceeds'} the budget ${l}${r.measured > r.limit && r.unit === 'bytes' ? ` by ${human(r.measured - r.limit)}` : ''}`;
+      return `${r.subject} size ${r.estimate ? '~' : ''}${m} ${r.measured <= r.limit ? 'is within' : 'exceeds'} the budget ${l}${r.measured > r.limit && r.unit === 'bytes' ? ` by ${human(r.measured - r.limit)}` : ''}${estimateNote(r)}${from}`;
     case 'layers':
-      return `${m} layers, limit ${l}`;
+      return `${m} layers, limit ${l}${from}`;
     case 'package':
-      return `packages matching "${r.subject}": ${m}, limit ${l}${r.details?.length ? ` (${r.details.join(', ')})` : ''}`;
+      return `packages matching "${r.subject}": ${m}, limit ${l}${itemsOf(r)}${from}`;
     case 'forbidden-paths':
-      return `forbidden paths (${r.subject}): ${m} found${r.details?.length ? `: ${r.details.map((p) => `/${p}`).join(', ')}` : ''}`;
+      return `forbidden paths (${r.subject}): ${m} found in the layers${itemsOf(r)}${from}`;
     case 'wasted-bytes':
-      return `wasted bytes ${m}, limit ${l}`;
+      return `wasted bytes ${m}, limit ${l}${from}`;
     case 'wasted-percent':
-      return `wasted share ${m} of the content, limit ${l}`;
+      return `wasted share ${m} of the content, limit ${l}${from}`;
     case 'growth':
-      return `growth of ${r.subject}: ${r.measured >= 0 ? '+' : '−'}${r.unit === 'bytes' ? humanExact(Math.abs(r.measured)) : Math.abs(r.measured)}, limit ${l}`;
+      return `growth of ${r.subject}: ${r.measured >= 0 ? '+' : '−'}${r.estimate ? '~' : ''}${r.unit === 'bytes' ? humanExact(Math.abs(r.measured)) : Math.abs(r.measured)}, limit ${l}${estimateNote(r)}${from}`;
     case 'finding':
-      return `finding ${r.subject}: ${r.measured === 0 ? 'none' : r.details?.join('; ') ?? r.measured}`;
+      return `finding ${r.subject}: ${r.measured === 0 ? 'none' : `${r.note ?? r.measured}${itemsOf(r)}`}${from}`;
   }
 }
 

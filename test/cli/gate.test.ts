@@ -62,7 +62,41 @@ describe('imgsize check', () => {
     writeFileSync(cfg, JSON.stringify({ forbiddenPaths: ['/app/*'] }));
     const r = await run(['check', SAMPLE, '--config', cfg]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/forbidden paths \(\/app\/\*\): 1 found: \/app\/server/);
+    expect(r.stdout).toMatch(/forbidden paths \(\/app\/\*\): 1 found in the layers: \/app\/server \(layer 2\): 2\.4 MB \[.*c\.json\]/);
+  });
+
+  it('fails a forbidden path that a later layer deleted, and says where each rule came from', async () => {
+    const img = await buildImage({
+      tags: ['app:1'],
+      layers: [
+        { entries: [{ path: 'app/main.py', content: 'print(1)\n' }, { path: 'app/.env', content: 'TOKEN=1\n' }], createdBy: 'COPY . /app' },
+        { entries: [{ path: 'app/.wh..env', content: '' }], createdBy: 'RUN rm /app/.env' },
+      ],
+    });
+    const dir = tmp();
+    const archive = path.join(dir, 'app.tar');
+    writeFileSync(archive, await outerTar(dockerLegacyMembers([img])));
+    writeFileSync(path.join(dir, 'imgsize.config.json'), JSON.stringify({ forbiddenPaths: ['/app/.env', '.git', '**/.env'] }));
+    mkdirSync(path.join(dir, '.git'));
+    // a flag does not discard the config that is found: both apply
+    const r = await run(['check', archive, '--max-layers', '100', '--json'], { cwd: dir });
+    expect(r.code).toBe(1);
+    const v = JSON.parse(r.stdout).verdict;
+    expect(v.results.map((x: { kind: string; status: string; from: string }) => [x.kind, x.status, x.from])).toEqual([
+      ['layers', 'pass', '--max-layers'],
+      ['forbidden-paths', 'fail', 'imgsize.config.json'],
+    ]);
+    expect(v.results[1].items).toEqual([{ path: '/app/.env', layer: 0, entries: 1, bytes: 8, removedBy: 1 }]);
+    const text = await run(['check', archive, '--max-layers', '100'], { cwd: dir });
+    expect(text.stdout).toMatch(/\/app\/\.env \(layer 1, deleted in layer 2 but still shipped\): 8 B \[imgsize\.config\.json\]/);
+  });
+
+  it('refuses a brace set it cannot read, before reading the image', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'c.json'), JSON.stringify({ forbiddenPaths: ['*.{pt,pth'] }));
+    const r = await run(['check', '-', '--config', path.join(dir, 'c.json')], { stdinIsTTY: true });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: glob "\*\.\{pt,pth": a "\{" without its "\}"/);
   });
 
   it('exits 2 with the key and value of a bad config', async () => {

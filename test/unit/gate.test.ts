@@ -8,7 +8,11 @@ import { loadConfig } from '../../src/cli/config.js';
 import { evaluate, verdictExitCode } from '../../src/analysis/budget.js';
 import { diffReports } from '../../src/analysis/diff.js';
 import type { Report } from '../../src/analysis/report.js';
-import { globToRegExp } from '../../src/analysis/glob.js';
+import { compileNameGlob, compilePathGlobs } from '../../src/analysis/glob.js';
+import { forbiddenHits } from '../../src/analysis/forbidden.js';
+import { squash } from '../../src/analysis/squash.js';
+import { mergeRules } from '../../src/config/rules.js';
+import type { LayerEntry } from '../../src/layer/scan.js';
 
 describe('sizes', () => {
   it.each([
@@ -74,7 +78,7 @@ const report = (o: { content?: number; compressed?: number; packages?: [string, 
     directories: [],
     largestFiles: [],
     wasted: [],
-    findings: (o.findings ?? []).map((code) => ({ code, severity: 'warning', bytes: 1, title: code, fix: '', paths: [] })),
+    findings: (o.findings ?? []).map((code) => ({ code, severity: 'warning', bytes: 1, title: code, fix: '', items: [{ path: `/${code}.txt`, bytes: 1, layer: 0 }] })),
     warnings: [],
   }) as unknown as Report;
 
@@ -92,7 +96,7 @@ describe('budget verdict', () => {
 
   it('forbids packages by glob', () => {
     const v = evaluate(report({ packages: [['nvidia-cudnn-cu12', 5], ['torch', 9]] }), { packages: [{ glob: 'nvidia-*', limit: 0, level: 'fail' }] });
-    expect(v.results[0]).toMatchObject({ status: 'fail', measured: 5, details: ['nvidia-cudnn-cu12 1'] });
+    expect(v.results[0]).toMatchObject({ status: 'fail', measured: 5, items: [{ package: 'nvidia-cudnn-cu12', version: '1', bytes: 5 }] });
   });
 
   it('measures growth against a baseline, in percent at the boundary', () => {
@@ -105,22 +109,119 @@ describe('budget verdict', () => {
   it('fails on a finding the config names', () => {
     const v = evaluate(report({ findings: ['secrets'] }), { findings: [{ code: 'secrets', level: 'fail' }, { code: 'model-files', level: 'fail' }] });
     expect(v.results.map((r) => r.status)).toEqual(['fail', 'pass']);
+    // the paths behind the failed finding come with the result
+    expect(v.results[0]!.items).toEqual([{ path: '/secrets.txt', bytes: 1, layer: 0 }]);
   });
 
-  it('matches forbidden paths by glob against the final file list', () => {
-    const v = evaluate(report({}), { forbiddenPaths: { globs: ['*.pt', '/app/.env'], level: 'fail' } }, ['app/m.pt', 'app/.env', 'srv/app/.env', 'x.ptx']);
-    expect(v.results[0]).toMatchObject({ measured: 2, details: ['app/m.pt', 'app/.env'] });
+  it('says when a compressed budget is decided on an estimate, and whether the margin could flip it', () => {
+    const r = { ...report({ compressed: 1000 }), totals: { ...report({}).totals, compressedBytes: 5000, pushBytes: 1000, pushEstimatedLayers: [0] } } as Report;
+    const far = evaluate(r, { budgets: [{ metric: 'compressed', limit: 2000, level: 'fail' }] }).results[0]!;
+    expect(far).toMatchObject({ measured: 1000, status: 'pass', estimate: { margin: 0.03, layers: 1, decided: true } });
+    const near = evaluate(r, { budgets: [{ metric: 'compressed', limit: 1010, level: 'fail' }] }).results[0]!;
+    expect(near.estimate).toMatchObject({ decided: false });
+    expect(evaluate(r, { budgets: [{ metric: 'content', limit: 1010, level: 'fail' }] }).results[0]!.estimate).toBeUndefined();
   });
 });
 
 describe('globs', () => {
   it.each([
-    ['*.pt', 'a/b/c.pt', true],
-    ['/app/*.pt', 'app/x.pt', true],
-    ['/app/*.pt', 'app/sub/x.pt', false],
-    ['app/**/*.pt', 'app/sub/deep/x.pt', true],
-    ['app/**/*.pt', 'app/x.pt', true],
-  ])('%s matches %s: %s', (g, p, want) => expect(globToRegExp(g, { path: true }).test(p)).toBe(want));
+    ['*.pt', 'a/b/c.pt', 3],
+    ['/app/*.pt', 'app/x.pt', 2],
+    ['/app/*.pt', 'app/sub/x.pt', 0],
+    ['app/**/*.pt', 'app/sub/deep/x.pt', 4],
+    ['app/**/*.pt', 'app/x.pt', 2],
+    ['*.pt', 'x.ptx', 0],
+    // a glob that names a folder matches everything below it
+    ['.git', 'app/.git/objects/ab/cdef', 2],
+    ['/app/.git', 'app/.git/config', 2],
+    ['/app/.git', 'srv/app/.git/config', 0],
+    ['**/.env', 'app/.env', 2],
+    ['**/node_modules/**/*.md', 'a/node_modules/b/c/README.md', 5],
+    ['*.{pt,pth}', 'models/m.pth', 2],
+    ['/data/{a,b{1,2}}/*', 'data/b2/x', 3],
+    ['/data/{a,b{1,2}}/*', 'data/b3/x', 0],
+    ['?.py', 'a/b.py', 2],
+    ['?.py', 'a/bb.py', 0],
+  ])('%s on %s: the first %d segments', (g, p, n) => expect(compilePathGlobs([g]).matchPrefix(p)).toBe(n));
+
+  it('matches a brace set as alternatives, never as literal text', () => {
+    const m = compilePathGlobs(['*.{pt,pth}']);
+    expect([m.matchPrefix('a.pt'), m.matchPrefix('a.pth'), m.matchPrefix('a.{pt,pth}')]).toEqual([1, 1, 0]);
+  });
+
+  it('refuses unbalanced braces and too many alternatives with a clear error', () => {
+    expect(() => compilePathGlobs(['*.{pt'])).toThrow(/a "\{" without its "\}"/);
+    expect(() => compilePathGlobs(['a}'])).toThrow(/a "\}" without its "\{"/);
+    expect(() => compilePathGlobs(['{a,b}{c,d}{e,f}{g,h}{i,j}{k,l}{m,n}{o,p}{q,r}'])).toThrow(/more than 256 alternatives/);
+  });
+
+  it('is linear in the path: many ** against a deep path that almost matches', () => {
+    const deep = `${'a/'.repeat(3000)}b.txt`;
+    const m = compilePathGlobs(['**/a/**/a/**/a/**/a/**/*.md']);
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) expect(m.matchPrefix(deep)).toBe(0);
+    expect(performance.now() - t0).toBeLessThan(2000); // a backtracking matcher takes minutes
+  });
+
+  it('matches package names case-insensitively over the whole name', () => {
+    const m = compileNameGlob('nvidia-*');
+    expect([m('nvidia-cudnn-cu12'), m('NVIDIA-cublas'), m('not-nvidia-x')]).toEqual([true, true, false]);
+    expect(compileNameGlob('{torch,triton}')('Triton')).toBe(true);
+  });
+});
+
+describe('forbidden paths in any layer', () => {
+  const layer = (files: [string, number, LayerEntry['kind']?][], deletions: string[] = []) => ({
+    files: files.map(([p, size, kind]) => ({ path: p, size, kind: kind ?? 'file' })) as LayerEntry[],
+    deletions,
+    opaqueDirs: [] as string[],
+  });
+
+  it('finds a secret that a later layer deleted, and says which layer deleted it', () => {
+    const layers = [layer([['app', 0, 'dir'], ['app/.env', 12], ['app/main.py', 100]]), layer([], ['app/.env'])];
+    const hits = forbiddenHits(['/app/.env'], layers, squash(layers).root);
+    expect(hits).toEqual([{ path: '/app/.env', layer: 0, entries: 1, bytes: 12, removedBy: 1 }]);
+  });
+
+  it('groups a folder and everything below it in one hit per layer', () => {
+    const layers = [layer([['app/.git', 0, 'dir'], ['app/.git/config', 30], ['app/.git/objects/ab', 500]])];
+    expect(forbiddenHits(['.git'], layers, squash(layers).root)).toEqual([{ path: '/app/.git', layer: 0, entries: 3, bytes: 530, removedBy: null }]);
+  });
+
+  it('counts each layer that ships the path, present or not', () => {
+    const layers = [layer([['x.pt', 5]]), layer([['x.pt', 7]])];
+    const hits = forbiddenHits(['*.pt'], layers, squash(layers).root);
+    expect(hits.map((h) => [h.layer, h.bytes, h.removedBy])).toEqual([
+      [0, 5, 1],
+      [1, 7, null],
+    ]);
+  });
+});
+
+describe('rules from the config and the flags', () => {
+  const cfg = { budget: { compressed: { limit: 424_000_000, level: 'fail' as const }, content: { limit: 2e9, level: 'warn' as const } }, maxLayers: { limit: 30, level: 'fail' as const }, findings: { secrets: 'fail' as const } };
+  const none = (): never => {
+    throw new Error('no baseline here');
+  };
+
+  it('merges them: a flag replaces the file rule of the same kind, the rest of the file stands, each rule says where it came from', () => {
+    const rules = mergeRules({ rules: cfg, label: 'imgsize.config.json' }, { maxLayers: 100, budget: 400_000_000, metric: 'compressed' }, none);
+    expect(rules.budgets).toEqual([
+      { metric: 'content', limit: 2e9, level: 'warn', from: 'imgsize.config.json' },
+      { metric: 'compressed', limit: 400_000_000, level: 'fail', from: '--budget' },
+    ]);
+    expect(rules.maxLayers).toEqual({ limit: 100, level: 'fail', from: '--max-layers' });
+    expect(rules.findings).toEqual([{ code: 'secrets', level: 'fail', from: 'imgsize.config.json' }]);
+  });
+
+  it('takes the file alone without flags, and the flags alone without a file', () => {
+    expect(mergeRules({ rules: cfg, label: 'c.json' }, {}, none).maxLayers).toEqual({ limit: 30, level: 'fail', from: 'c.json' });
+    expect(mergeRules(undefined, { budget: 5 }, none)).toEqual({ budgets: [{ metric: 'content', limit: 5, level: 'fail', from: '--budget' }] });
+  });
+
+  it('refuses a bad glob in the file before any image is read', () => {
+    expect(() => mergeRules({ rules: { forbiddenPaths: { limit: ['*.{pt'], level: 'fail' } }, label: 'c.json' }, {}, none)).toThrow(/without its/);
+  });
 });
 
 describe('diff', () => {
@@ -132,6 +233,24 @@ describe('diff', () => {
       ['removed', 'b'],
     ]);
     expect(d.sharedCompressedBytes).toBe(10);
+    expect(d.warnings).toEqual([]);
+  });
+
+  it('reuse means the same blob: the same content under another compression is reported apart', () => {
+    const before = report({ layers: [['a', 10]] });
+    const after = report({ layers: [['a', 10]] });
+    const recompressed = { ...after, layers: [{ ...after.layers[0]!, digest: 'sha256:zstd-blob', compression: 'zstd' }] } as Report;
+    const d = diffReports(before, recompressed);
+    expect(d.layers.map((l) => l.status)).toEqual(['recompressed']);
+    expect(d.sharedCompressedBytes).toBe(0);
+    expect(d.warnings).toEqual([expect.stringMatching(/1 layer\(s\) hold the same content .* a pull downloads them again/)]);
+  });
+
+  it('names both platforms and warns when they differ', () => {
+    const arm = { ...report({}), image: { ...report({}).image, platform: 'linux/arm64' } } as Report;
+    const d = diffReports(report({}), arm);
+    expect([d.before.platform, d.after.platform]).toEqual(['linux/amd64', 'linux/arm64']);
+    expect(d.warnings[0]).toMatch(/different platforms \(linux\/amd64 → linux\/arm64\)/);
   });
 
   it('pairs packages by name whatever their version, largest change first', () => {

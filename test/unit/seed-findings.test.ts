@@ -48,12 +48,15 @@ describe('seed-like before image', () => {
     const planted = files(spec).filter((f) => /\.(pt|pth|pkl|npy)$/.test(f.path) && sizeOf(f) >= thresholds.modelFileMinBytes);
     expect(planted).toHaveLength(4);
     expect(finding('model-files')?.bytes).toBe(sum(planted));
-    expect(finding('model-files')?.paths.join(' ')).not.toMatch(/tiny\.pt/);
+    // every model file in JSON, each with its bytes and layer
+    expect(finding('model-files')?.items).toHaveLength(4);
+    expect(finding('model-files')?.items.map((i) => i.path).join(' ')).not.toMatch(/tiny\.pt/);
+    expect(finding('model-files')?.items.every((i) => i.path!.startsWith('/') && i.bytes >= thresholds.modelFileMinBytes && i.layer !== undefined)).toBe(true);
   });
 
   it('reports gcc left in the final image as build-toolchain, with the packages\' bytes', () => {
     const f = finding('build-toolchain');
-    expect(f?.paths).toEqual(expect.arrayContaining(['gcc-12', 'cpp-12', 'libc6-dev']));
+    expect(f?.items.map((i) => i.package)).toEqual(expect.arrayContaining(['gcc-12', 'cpp-12', 'libc6-dev']));
     const toolchain = ['gcc-12', 'cpp-12', 'binutils-x86-64-linux-gnu', 'libgcc-12-dev', 'libc6-dev', 'linux-libc-dev', 'gcc'];
     const pkgs = r.packages.filter((p) => p.ecosystem === 'dpkg' && toolchain.includes(p.name));
     expect(pkgs).toHaveLength(7);
@@ -67,7 +70,7 @@ describe('seed-like before image', () => {
   it('reports the apt lists as package-cache, .git as vcs-metadata and .env as a secret', () => {
     expect(finding('package-cache')?.bytes).toBe(sum(files(spec).filter((f) => f.path.startsWith('var/lib/apt/lists/'))));
     expect(finding('vcs-metadata')?.bytes).toBe(sum(files(spec).filter((f) => f.path.startsWith('app/.git/'))));
-    expect(finding('secrets')?.paths).toEqual(['/app/.env (layer 7)']);
+    expect(finding('secrets')?.items).toEqual([{ path: '/app/.env', bytes: expect.any(Number), layer: 6 }]);
   });
 
   it('attributes merged-/usr dpkg files through the bin symlink', () => {
