@@ -82,6 +82,8 @@ export interface DiffResult {
   readonly after: { readonly source: string; readonly tags: readonly string[]; readonly platform: string };
   /** Things to know before reading the numbers (e.g. the two sides are different platforms). */
   readonly warnings: readonly string[];
+  /** Whether each side's compressed total holds estimated push sizes (layers stored uncompressed). */
+  readonly compressedEstimated: { readonly before: boolean; readonly after: boolean };
   readonly totals: Readonly<Record<Metric | 'wasted', Delta>>;
   readonly layers: readonly LayerChange[];
   /** Compressed bytes of AFTER's layers whose blobs BEFORE has: a pull of AFTER reuses them. */
@@ -191,6 +193,7 @@ export function diffReports(before: Report, after: Report): DiffResult {
     before: { source: before.source.path, tags: before.image.repoTags, platform: before.image.platform },
     after: { source: after.source.path, tags: after.image.repoTags, platform: after.image.platform },
     warnings,
+    compressedEstimated: { before: (before.totals.pushEstimatedLayers?.length ?? 0) > 0, after: (after.totals.pushEstimatedLayers?.length ?? 0) > 0 },
     totals: {
       content: delta(before.totals.contentBytes, after.totals.contentBytes),
       compressed: delta(metricBytes(before, 'compressed'), metricBytes(after, 'compressed')),

@@ -15,24 +15,28 @@ import zlib from 'node:zlib';
 import { ImgsizeError } from '../errors.js';
 
 /** Bytes deflated per sample. */
-export const SAMPLE_BYTES = 32 << 10;
+export const SAMPLE_BYTES = 16 << 10;
 /** The history a gzip stream has at any point: its 32 KiB window. */
 const WINDOW_BYTES = 32 << 10;
 /** Layers up to this size are deflated whole. */
-export const WHOLE_BYTES = 4 << 20;
-/** At least this many samples per layer (fewer make a poor estimate of a mixed layer). */
+export const WHOLE_BYTES = 2 << 20;
+/**
+ * One sample per SAMPLE_EVERY bytes, but at least MIN_SAMPLES and at most MAX_SAMPLES a layer: the
+ * error of the estimate depends on the number of samples (measured: ±3 % at 256 on a node_modules
+ * layer, ±1 % at 1,000–2,000), its cost on the bytes deflated (~0.3 ms a sample here).
+ */
+export const SAMPLE_EVERY = 512 << 10;
 export const MIN_SAMPLES = 256;
-/** Beyond MIN_SAMPLES, one byte in SAMPLE_SHARE is sampled. */
-export const SAMPLE_SHARE = 64;
+export const MAX_SAMPLES = 1024;
 /** gzip's header (10 bytes) and trailer (CRC-32 and length, 8 bytes). */
 const GZIP_FRAMING = 18;
 /** Samples queued or deflating, per layer: more wait (bounded memory). */
-const MAX_PENDING = 16;
+const MAX_PENDING = 64;
 /**
  * Deflate jobs on libuv's thread pool at once, for all layers: one core's worth. The pool also
  * serves file reads; a pool full of deflate jobs would make the reader wait behind them.
  */
-const POOL_JOBS = 1;
+const POOL_JOBS = 2;
 let running = 0;
 const queued: (() => void)[] = [];
 
@@ -66,8 +70,9 @@ export interface PushSize {
 /** Where the samples of a stream of `size` bytes start (evenly spaced; none when deflated whole). */
 export function samplePlan(size: number): { stride: number; first: number } | undefined {
   if (size <= WHOLE_BYTES) return undefined;
-  const samples = Math.max(MIN_SAMPLES, Math.ceil(size / (SAMPLE_BYTES * SAMPLE_SHARE)));
-  const stride = Math.max(SAMPLE_BYTES + WINDOW_BYTES, Math.floor(size / samples));
+  // (a small layer is sampled at most every other block: half of it is deflated, not all)
+  const samples = Math.min(MAX_SAMPLES, Math.max(MIN_SAMPLES, Math.ceil(size / SAMPLE_EVERY)), Math.floor(size / (2 * SAMPLE_BYTES)));
+  const stride = Math.max(2 * SAMPLE_BYTES, Math.floor(size / samples));
   // each sample in the middle of its stride: not biased to the tar headers at stride starts
   return { stride, first: Math.floor((stride - SAMPLE_BYTES) / 2) };
 }
@@ -177,8 +182,9 @@ class SampledSizer implements PushSizer {
       }
     }
     this.pos += chunk.length;
-    // keep the window before the next sample, if it may start in the next chunk
-    if (!this.dict && this.next - this.pos < WINDOW_BYTES + (1 << 20)) this.tail = windowBefore(this.tail, chunk, chunk.length);
+    // keep the window before the next sample, if it may start in the next chunk (also while inside
+    // a sample: with samples closer than a window, the next one's window holds this one's bytes)
+    if (this.dict || this.next - this.pos < WINDOW_BYTES + (1 << 20)) this.tail = windowBefore(this.tail, chunk, chunk.length);
     else this.tail = Buffer.alloc(0);
     if (this.error) throw this.error;
     if (this.pending >= MAX_PENDING) return new Promise((r) => (this.waiting = r));

@@ -29,9 +29,12 @@ export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): str
     ['Wasted', 'wasted'],
   ] as const) {
     const x = d.totals[k];
-    t.push([label, human(x.before), human(x.after), signedHuman(x.delta), pct(x)]);
+    const est = (side: boolean): string => (k === 'compressed' && side ? '~' : '');
+    t.push([label, est(d.compressedEstimated.before) + human(x.before), est(d.compressedEstimated.after) + human(x.after), signedHuman(x.delta), pct(x)]);
   }
-  out.push(t.toString(), '');
+  out.push(t.toString());
+  if (d.compressedEstimated.before || d.compressedEstimated.after) out.push('~ estimated (±3 %): layers stored uncompressed, their gzip -6 size estimated');
+  out.push('');
 
   out.push(layersLine(d), '');
 
@@ -70,7 +73,8 @@ export function renderDiffMarkdown(d: DiffResult, opts: { top?: number } = {}): 
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
   const rows = (['content', 'compressed', 'final', 'wasted'] as const).map((k) => {
     const x = d.totals[k];
-    return `| ${k} | ${human(x.before)} | ${human(x.after)} | ${signedHuman(x.delta)} | ${pct(x)} |`;
+    const est = (side: boolean): string => (k === 'compressed' && side ? '~' : '');
+    return `| ${k} | ${est(d.compressedEstimated.before)}${human(x.before)} | ${est(d.compressedEstimated.after)}${human(x.after)} | ${signedHuman(x.delta)} | ${pct(x)} |`;
   });
   const lines = [
     COMMENT_MARKER,

@@ -7,6 +7,19 @@ import { describeItem } from './items.js';
 const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** The compressed (push) total, `~` when it is an estimate. */
+export function compressedFigure(r: Report): string {
+  const t = r.totals;
+  return `${t.pushEstimatedLayers?.length ? '~' : ''}${human(t.pushBytes ?? t.compressedBytes)}`;
+}
+
+/** A line saying which layers' compressed size is estimated, and how, when any is. */
+export function estimateLine(r: Report): string[] {
+  const est = r.totals.pushEstimatedLayers ?? [];
+  if (est.length === 0) return [];
+  return ['', `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.map((i) => i + 1).join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
+}
+
 export function renderMarkdown(r: Report, opts: { top?: number } = {}): string {
   const top = opts.top ?? 10;
   const t = r.totals;
@@ -14,11 +27,12 @@ export function renderMarkdown(r: Report, opts: { top?: number } = {}): string {
     COMMENT_MARKER,
     `### imgsize: \`${r.image.repoTags[0] ?? r.source.path}\` (${r.image.platform})`,
     '',
-    `content **${human(t.contentBytes)}** · compressed **${human(t.compressedBytes)}** · final ${human(t.finalBytes)} · wasted ${human(t.wastedBytes)} · ${r.layers.length} layers · ${t.files.toLocaleString('en-US')} files`,
+    `content **${human(t.contentBytes)}** · compressed **${compressedFigure(r)}** · final ${human(t.finalBytes)} · wasted ${human(t.wastedBytes)} · ${r.layers.length} layers · ${t.files.toLocaleString('en-US')} files`,
+    ...estimateLine(r),
     '',
     '| # | content | compressed | created by |',
     '|---:|---:|---:|---|',
-    ...r.layers.map((l) => `| ${l.index + 1} | ${human(l.contentBytes)} | ${human(l.compressedBytes)} | \`${esc(clip(l.createdBy ?? '', 80))}\` |`),
+    ...r.layers.map((l) => `| ${l.index + 1} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes ?? l.compressedBytes)} | \`${esc(clip(l.createdBy ?? '', 80))}\` |`),
     '',
   ];
   if (r.packages.length > 0) {

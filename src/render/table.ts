@@ -28,7 +28,15 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
   const t = r.totals;
   const totals = table(['', 'size', 'bytes', ''], ['left', 'right', 'right', 'left']);
   totals.push(['Content', human(t.contentBytes), t.contentBytes.toLocaleString('en-US'), 'what docker images shows (classic store)']);
-  totals.push(['Compressed', human(t.compressedBytes), t.compressedBytes.toLocaleString('en-US'), 'what a pull downloads']);
+  const push = t.pushBytes ?? t.compressedBytes;
+  const estimated = t.pushEstimatedLayers?.length ?? 0;
+  totals.push([
+    'Compressed',
+    `${estimated ? '~' : ''}${human(push)}`,
+    push.toLocaleString('en-US'),
+    estimated ? `what a push uploads, a pull downloads (~ estimated: ${estimated} layer(s) stored uncompressed, gzip -6 size estimated, ±3 %)` : 'what a push uploads, a pull downloads',
+  ]);
+  if (push !== t.compressedBytes) totals.push(['Stored', human(t.compressedBytes), t.compressedBytes.toLocaleString('en-US'), 'the layer blobs as this archive stores them']);
   totals.push(['Uncompressed', human(t.uncompressedBytes), t.uncompressedBytes.toLocaleString('en-US'), 'layer tars, headers included']);
   totals.push(['Final', human(t.finalBytes), t.finalBytes.toLocaleString('en-US'), 'the merged filesystem']);
   const pct = t.contentBytes > 0 ? ` (${((100 * t.wastedBytes) / t.contentBytes).toFixed(1)}%)` : '';
@@ -41,7 +49,7 @@ export function renderTable(r: Report, opts: TableOptions = {}): string {
     layers.push([
       String(l.index + 1),
       human(l.contentBytes),
-      l.compression === 'none' ? human(l.compressedBytes) : `${human(l.compressedBytes)} ${l.compression}`,
+      l.compression !== 'none' ? `${human(l.compressedBytes)} ${l.compression}` : l.pushSize ? `${l.pushSize.estimated ? '~' : ''}${human(l.pushBytes)} gzip` : human(l.compressedBytes),
       l.entries.toLocaleString('en-US'),
       l.wastedBytes > 0 ? human(l.wastedBytes) : '-',
       clip(l.createdBy ?? '(no history)', stepWidth),

@@ -3,6 +3,7 @@ import type { RuleResult, Verdict } from '../analysis/budget.js';
 import type { Report } from '../analysis/report.js';
 import { human, humanExact } from './units.js';
 import { describeItem } from './items.js';
+import { compressedFigure, estimateLine } from './markdown.js';
 
 /** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
 const SHOWN_ITEMS = 5;
@@ -19,7 +20,7 @@ function estimateNote(r: RuleResult): string {
   const e = r.estimate;
   if (!e) return '';
   const margin = `±${Math.round(e.margin * 100)} %`;
-  return ` (estimated ${margin}: ${e.layers} layer(s) stored uncompressed, their gzip size sampled; ${e.decided ? 'the verdict holds across the margin' : 'within the margin the verdict could flip: run with --exact-push-size'})`;
+  return ` (estimated ${margin}: ${e.layers} layer(s) stored uncompressed, their gzip -6 size estimated with zlib; ${e.decided ? 'the verdict holds across the margin' : 'within the margin the verdict could flip: run with --exact-push-size'})`;
 }
 
 export const COMMENT_MARKER = '<!-- imgsize -->';
@@ -72,7 +73,8 @@ export function renderVerdictMarkdown(v: Verdict, report: Report): string {
     COMMENT_MARKER,
     head,
     '',
-    `\`${tags}\` (${report.image.platform}): content **${human(t.contentBytes)}**, compressed **${human(t.compressedBytes)}**, final ${human(t.finalBytes)}, wasted ${human(t.wastedBytes)}, ${report.layers.length} layers`,
+    `\`${tags}\` (${report.image.platform}): content **${human(t.contentBytes)}**, compressed **${compressedFigure(report)}**, final ${human(t.finalBytes)}, wasted ${human(t.wastedBytes)}, ${report.layers.length} layers`,
+    ...estimateLine(report),
     '',
     '| | rule | result |',
     '|---|---|---|',
