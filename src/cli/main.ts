@@ -88,6 +88,14 @@ Examples:
   imgsize diff main.json - < pr.tar         against a saved report (CI keeps main's --json)
   imgsize check app.tar --budget 424MB      CI gate: exit 0 within budget, 1 over, 2 on error
   imgsize check app.tar --budget 424MB --metric compressed --format markdown
+  imgsize check app.tar --budget 424MB --metric compressed --exact-push-size
+  imgsize check - --json > r.json; imgsize r.json --format markdown   the verdict, shown again
+
+Compressed is what a push uploads: for layers stored uncompressed (classic docker save) their gzip
+size, estimated from samples (~, ±3 %) unless --exact-push-size. Rules from imgsize.config.json and
+flags merge (a flag wins for its rule); forbiddenPaths match in every layer, not only the final one.
+Under GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr, the verdict to
+$GITHUB_STEP_SUMMARY and verdict/bytes/limit to $GITHUB_OUTPUT; stdout holds only the report.
 
 Sizes are SI units like docker images (1 MB = 1,000,000 bytes); --json has exact bytes.
 Exit codes: 0 ok, 1 a budget or gate failed, 2 could not run (usage, unreadable or invalid archive).`;
