@@ -1,0 +1,83 @@
+/** Options and inputs that are refused with one clear line and exit 2, for archives and saved reports alike. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.js';
+import { run } from '../helpers/run.js';
+
+const SAMPLE = path.resolve(__dirname, '../../samples/hello.oci.tar');
+const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'imgsize-opts-'));
+
+async function savedReport(): Promise<string> {
+  const f = path.join(tmp(), 'r.json');
+  writeFileSync(f, (await run([SAMPLE, '--json'])).stdout);
+  return f;
+}
+
+describe('usage errors, whatever the input', () => {
+  for (const [flag, value] of [
+    ['--top', 'abc'],
+    ['--top', '-1'],
+    ['--depth', 'x'],
+  ] as const) {
+    it(`${flag} ${value}: exit 2 for an archive and for a saved report`, async () => {
+      for (const input of [SAMPLE, await savedReport()]) {
+        const r = await run([input, flag, value]);
+        expect(r.code).toBe(2);
+        expect(r.stderr).toMatch(new RegExp(`^imgsize: ${flag}: expected a whole number, got "${value}"`));
+      }
+    });
+  }
+
+  it('an unknown IMGSIZE_DECODER is a usage error', async () => {
+    for (const input of [SAMPLE, await savedReport()]) {
+      const r = await run([input], { env: { IMGSIZE_DECODER: 'fast' } });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^imgsize: IMGSIZE_DECODER: unknown decoder choice "fast"; expected builtin or external/);
+    }
+  });
+});
+
+describe('saved reports and config files', () => {
+  it('a report written by a newer imgsize says so', async () => {
+    const f = path.join(tmp(), 'new.json');
+    writeFileSync(f, JSON.stringify({ schemaVersion: 99, totals: {}, layers: [], packages: [] }));
+    const r = await run([f]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: .*new\.json: written by a newer imgsize \(schemaVersion 99; this one reads 1\)/);
+  });
+
+  it('a missing baseline says "no such file"', async () => {
+    const r = await run(['check', SAMPLE, '--baseline', '/nonexistent/main.json', '--max-growth', '5%']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: \/nonexistent\/main\.json: no such file$/m);
+  });
+
+  it('an unknown level names the allowed values, in the short and the long rule form', async () => {
+    const dir = tmp();
+    for (const cfg of [{ findings: { secrets: 'error' } }, { maxLayers: { limit: 3, level: 'x' } }]) {
+      const f = path.join(dir, 'c.json');
+      writeFileSync(f, JSON.stringify(cfg));
+      const r = await run(['check', SAMPLE, '--config', f]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/(findings\.secrets|maxLayers\.level): Invalid option: expected one of "fail"\|"warn"/);
+    }
+  });
+});
+
+describe('an archive with several images', () => {
+  it('check refuses to gate one of them silently; inspect picks the first and says so', async () => {
+    const a = await buildImage({ tags: ['app:1'], layers: [{ entries: [{ path: 'a', size: 10 }] }] });
+    const b = await buildImage({ tags: ['worker:1'], layers: [{ entries: [{ path: 'b', size: 20 }] }] });
+    const file = path.join(tmp(), 'two.tar');
+    writeFileSync(file, await outerTar(dockerLegacyMembers([a, b])));
+    const gate = await run(['check', file, '--budget', '1GB']);
+    expect(gate.code).toBe(2);
+    expect(gate.stderr).toMatch(/^imgsize: check: the archive holds 2 linux\/amd64 images \(app:1, worker:1\); a gate checks one image: choose it with --image/);
+    expect((await run(['check', file, '--budget', '1GB', '--image', 'worker:1'])).code).toBe(0);
+    const look = await run([file]);
+    expect(look.code).toBe(0);
+    expect(look.stderr).toMatch(/holds 2 linux\/amd64 images; using the first \(app:1\)/);
+  });
+});
