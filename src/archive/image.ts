@@ -80,7 +80,8 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
     if (index.manifests !== null && index.manifests !== undefined && !Array.isArray(index.manifests)) {
       throw new ImgsizeError('format', 'index.json', '"manifests" is not a list');
     }
-    candidates = walkIndex(outer, index, 0, new Set(), [], absent, warnings);
+    const fail = failer(opts, warnings);
+    candidates = walkIndex(outer, index, 0, { visited: new Set(), walked: new Map(), fail }, [], absent, warnings);
     format = manifestBlob ? 'docker+oci' : 'oci';
     if (candidates.length === 0 && !manifestBlob) {
       const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${absent.map((a) => short(a.digest)).join(', ')})` : 'it lists no image manifests';
@@ -124,13 +125,19 @@ export function layerMembers(outer: OuterContents, opts: AssembleOptions): Set<s
   }
 }
 
+type Fail = (code: 'digest-mismatch' | 'format', what: string, why: string) => void;
+
+/** A check that failed: an error, or with --no-verify a warning in the report. */
+function failer(opts: AssembleOptions, warnings: Warning[]): Fail {
+  return (code, what, why) => {
+    if (opts.verify) throw new ImgsizeError(code, what, why, { hint: 'use --no-verify to report anyway, with a warning' });
+    if (!warnings.some((w) => w.message === `${what}: ${why}`)) warnings.push({ code, message: `${what}: ${why}` });
+  };
+}
+
 export function assembleImage(given: OuterContents, opts: AssembleOptions): ImageModel {
   const { outer, format, chosen, warnings, notices } = resolve(given, opts);
-
-  const fail = (code: 'digest-mismatch' | 'format', what: string, why: string): void => {
-    if (opts.verify) throw new ImgsizeError(code, what, why, { hint: 'use --no-verify to report anyway, with a warning' });
-    warnings.push({ code, message: `${what}: ${why}` });
-  };
+  const fail = failer(opts, warnings);
 
   if (!chosen.config) {
     throw new ImgsizeError('missing-blob', chosen.configMember, `the image config is not in the archive`);
@@ -236,8 +243,12 @@ function verifyBlob(
   label: string,
   fail: (code: 'digest-mismatch' | 'format', what: string, why: string) => void,
 ): void {
-  if (digest.startsWith('sha256:') && blob.digest !== undefined) {
-    if (blob.digest !== digest) fail('digest-mismatch', label, `digest mismatch: expected ${digest}, the blob hashes to ${blob.digest}`);
+  const algorithm = digest.slice(0, digest.indexOf(':'));
+  const actual = algorithm === 'sha256' ? blob.digest : algorithm === 'sha512' ? blob.sha512 : undefined;
+  if (algorithm !== 'sha256' && algorithm !== 'sha512') {
+    fail('format', label, `digest ${digest.length > 80 ? `${digest.slice(0, 79)}…` : digest} uses the algorithm "${algorithm}", which imgsize cannot verify (it verifies sha256 and sha512)`);
+  } else if (actual !== undefined && actual !== digest) {
+    fail('digest-mismatch', label, `digest mismatch: expected ${digest}, the blob hashes to ${actual}`);
   }
   if (size !== undefined && size !== blob.size) fail('digest-mismatch', label, `size mismatch: the descriptor says ${size} bytes, the blob has ${blob.size}`);
 }
@@ -266,18 +277,19 @@ function mapHistory(history: Json[], layerCount: number): { createdBy: string | 
   return out.slice(0, layerCount);
 }
 
-function walkIndex(
-  outer: OuterContents,
-  index: Json,
-  depth: number,
-  visited: Set<string>,
-  names: string[],
-  absent: Absent[],
-  warnings: Warning[],
-): Candidate[] {
+interface Walk {
+  /** Indexes on the path from the top (a loop comes back to one of them). */
+  readonly visited: Set<string>;
+  /** Indexes already walked, with what they held: each distinct index is read once. */
+  readonly walked: Map<string, Candidate[]>;
+  readonly fail: Fail;
+}
+
+function walkIndex(outer: OuterContents, index: Json, depth: number, walk: Walk, names: string[], absent: Absent[], warnings: Warning[]): Candidate[] {
   if (depth > MAX_INDEX_DEPTH) throw new ImgsizeError('format', 'index', `image indexes nested deeper than ${MAX_INDEX_DEPTH} levels`);
   const out: Candidate[] = [];
   const manifests = Array.isArray(index.manifests) ? index.manifests : [];
+  const seenHere = new Set<string>();
   for (const d of manifests) {
     if (!isObject(d) || typeof d.digest !== 'string') continue;
     const descDigest: string = d.digest;
@@ -286,12 +298,19 @@ function walkIndex(
     if (annotations['vnd.docker.reference.type'] === 'attestation-manifest' || platform === 'unknown/unknown') continue;
     const m = DIGEST_RE.exec(d.digest);
     if (!m) continue;
+    // the same descriptor listed again in one index adds nothing
+    const descKey = `${d.digest}|${platform ?? ''}|${JSON.stringify(annotations)}`;
+    if (seenHere.has(descKey)) continue;
+    seenHere.add(descKey);
     const member = `blobs/${m[1]}/${m[2]}`;
     const blob = resolveMember(outer.entries, member);
     if (!blob) {
       absent.push({ platform, digest: d.digest });
       continue;
     }
+    // every index and manifest is checked against its descriptor before it is believed: a
+    // tampered one is an error (a warning with --no-verify), never skipped for another
+    verifyBlob(blob, d.digest, typeof d.size === 'number' ? d.size : undefined, `manifest ${short(d.digest)}`, walk.fail);
     const myNames = [...names];
     for (const k of ['io.containerd.image.name', 'org.opencontainers.image.ref.name']) {
       const v = annotations[k];
@@ -310,13 +329,19 @@ function walkIndex(
     const mt = typeof body.mediaType === 'string' ? body.mediaType : typeof d.mediaType === 'string' ? d.mediaType : '';
     const isIndex = mt.includes('index') || mt.includes('manifest.list') || (Array.isArray(body.manifests) && !('layers' in body));
     if (isIndex) {
-      if (visited.has(d.digest)) {
+      if (walk.visited.has(d.digest)) {
         warnings.push({ code: 'index-loop', message: `index ${short(d.digest)} refers to itself; loop skipped` });
         continue;
       }
-      visited.add(d.digest);
-      out.push(...walkIndex(outer, body, depth + 1, visited, myNames, absent, warnings));
-      visited.delete(d.digest);
+      let inner = walk.walked.get(d.digest);
+      if (!inner) {
+        walk.visited.add(d.digest);
+        inner = walkIndex(outer, body, depth + 1, walk, [], absent, warnings);
+        walk.visited.delete(d.digest);
+        walk.walked.set(d.digest, inner);
+      }
+      // the names on the way down belong to every image below
+      for (const c of inner) out.push({ ...c, names: unique([...myNames, ...c.names]) });
       continue;
     }
     if (!isObject(body.config) || !Array.isArray(body.layers)) continue;

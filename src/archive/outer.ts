@@ -5,6 +5,7 @@
  * not a tar), since the manifests that say which members are layers usually arrive after the
  * layers themselves. Nothing is written to disk.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { StreamHash } from '../layer/hasher.js';
 import { readSync } from 'node:fs';
 import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
@@ -32,6 +33,8 @@ export interface BlobRecord {
    * layer read from a file with `verify: false`: its file contents are skipped, not read).
    */
   readonly digest: string | undefined;
+  /** `sha512:<hex>` of the member's bytes, for members named `blobs/sha512/…` (descriptors may use sha512). */
+  readonly sha512?: string;
   /** The member's bytes when it looked like JSON and was small enough. */
   readonly json?: Buffer;
   /** Looked like JSON but was larger than MAX_JSON_BYTES. */
@@ -73,6 +76,8 @@ const SKIP_HASH_BYTES = 16 << 20;
 
 class BlobSink implements EntrySink {
   private hash: StreamHash | undefined = new StreamHash();
+  /** sha512 as well, for a member stored under blobs/sha512/ (rare: hashed on this thread). */
+  private readonly sha512: Hash | undefined;
   /** May drop the hash once the blob shows it is a layer, not JSON (see ReadOptions.verify). */
   private mayDropHash: boolean;
   private size = 0;
@@ -90,11 +95,16 @@ class BlobSink implements EntrySink {
     skipContents = false,
   ) {
     this.mayDropHash = skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
+    if (/(^|\/)blobs\/sha512\/[0-9a-f]{128}$/.test(name)) {
+      this.sha512 = createHash('sha512');
+      this.mayDropHash = false;
+    }
     this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size, unhashed: this.mayDropHash });
   }
 
   write(chunk: Buffer): void | Promise<void> {
     const hashWait = this.hash?.update(chunk);
+    this.sha512?.update(chunk);
     this.size += chunk.length;
     if (!this.decided) {
       this.decided = true;
@@ -147,6 +157,7 @@ class BlobSink implements EntrySink {
       name: this.name,
       size: this.size,
       digest,
+      ...(this.sha512 ? { sha512: `sha512:${this.sha512.digest('hex')}` } : {}),
       ...(this.jsonParts ? { json: Buffer.concat(this.jsonParts) } : {}),
       ...(this.jsonTooLarge ? { jsonTooLarge: true } : {}),
       ...(scan ? { scan: scan.diffId ? scan : { ...scan, diffId: digest } } : {}),
