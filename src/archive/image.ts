@@ -318,11 +318,18 @@ function walkIndex(outer: OuterContents, index: Json, depth: number, walk: Walk,
     }
     if (blob.jsonTooLarge) throw new ImgsizeError('limit', member, 'manifest larger than 16 MiB');
     if (blob.size === 0) throw new ImgsizeError('corrupt', `manifest ${short(d.digest)}`, 'the blob is empty (0 bytes)');
-    if (!blob.json) continue; // not JSON: not a manifest (an artifact blob)
+    // a blob its descriptor calls a manifest or an index must read as one: never skipped for another image
+    const claimed = typeof d.mediaType === 'string' && /manifest|index/.test(d.mediaType);
+    const unreadable = (why: string): ImgsizeError => new ImgsizeError('corrupt', `manifest ${short(d.digest)}${platform ? ` (${platform})` : ''}`, why);
+    if (!blob.json) {
+      if (claimed) throw unreadable('is not JSON');
+      continue; // not JSON: not a manifest (an artifact blob)
+    }
     let body: unknown;
     try {
       body = JSON.parse(blob.json.toString('utf8'));
-    } catch {
+    } catch (e) {
+      if (claimed) throw unreadable(`is not valid JSON (${(e as Error).message})`);
       continue;
     }
     if (!isObject(body)) continue;

@@ -1,0 +1,103 @@
+/**
+ * Hostile images: inputs built to make the work explode, skip a check or fall back to another
+ * image. Each is small and built here; each runs from a stream and from a file.
+ */
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { failsWith } from '../helpers/errors.js';
+import { buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
+import { inspector } from '../helpers/image.js';
+
+const MT_INDEX = 'application/vnd.oci.image.index.v1+json';
+const MT_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const hex = (d: string): string => d.slice(d.indexOf(':') + 1);
+
+/** An OCI archive from blobs (digest → bytes) and a top index. */
+function layout(blobs: Map<string, Buffer>, index: object): Promise<Buffer> {
+  const members: OuterMember[] = [...blobs].map(([d, data]) => ({ name: `blobs/${d.slice(0, d.indexOf(':'))}/${hex(d)}`, data }));
+  members.push({ name: 'index.json', data: Buffer.from(JSON.stringify(index)) }, { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') });
+  return outerTar(members);
+}
+
+/** The blobs of one image (config, layer, manifest) and its manifest's descriptor. */
+async function imageBlobs(arch = 'amd64'): Promise<{ blobs: Map<string, Buffer>; desc: { mediaType: string; digest: string; size: number; platform: object } }> {
+  const img = await buildImage({ architecture: arch, layers: [{ entries: [{ path: `bin/${arch}`, size: 3000 }], compression: 'gzip' }] });
+  const blobs = new Map<string, Buffer>();
+  for (const m of ociMembers([img])) {
+    const mm = /^blobs\/sha256\/([0-9a-f]{64})$/.exec(m.name);
+    if (mm && m.data) blobs.set(`sha256:${mm[1]}`, m.data);
+  }
+  const manifest = [...blobs.values()].find((b) => b.toString().includes(MT_MANIFEST))!;
+  return { blobs, desc: { mediaType: MT_MANIFEST, digest: sha256(manifest), size: manifest.length, platform: { os: 'linux', architecture: arch } } };
+}
+
+describe.each(['stream', 'file'] as const)('hostile images, read from a %s', (via) => {
+  const inspect = inspector(via);
+
+  it('nested indexes listing the same child many times are walked once per distinct index', async () => {
+    const { blobs, desc } = await imageBlobs();
+    // 12 levels, each index lists the one below 8 times: 8^12 paths as a tree, 12 indexes as a graph
+    let child: object = desc;
+    for (let level = 0; level < 8; level++) {
+      const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT_INDEX, manifests: Array.from({ length: 8 }, () => child) }));
+      const d = sha256(body);
+      blobs.set(d, body);
+      child = { mediaType: MT_INDEX, digest: d, size: body.length };
+    }
+    const t0 = Date.now();
+    const r = await inspect(await layout(blobs, { schemaVersion: 2, mediaType: MT_INDEX, manifests: [child, child, child] }));
+    expect(r.image.platform).toBe('linux/amd64');
+    expect(Date.now() - t0).toBeLessThan(5000);
+  });
+
+  it('a nested index whose bytes do not match its digest is an error', async () => {
+    const { blobs, desc } = await imageBlobs();
+    const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: MT_INDEX, manifests: [desc] }));
+    const d = sha256(body);
+    blobs.set(d, Buffer.from(body.toString().replace('"schemaVersion":2', '"schemaVersion":3')));
+    await failsWith(inspect(await layout(blobs, { schemaVersion: 2, manifests: [{ mediaType: MT_INDEX, digest: d, size: body.length }] })), /manifest .*(digest|size) mismatch/);
+  });
+
+  it('a tampered amd64 manifest is an error, never a fallback to the arm64 image', async () => {
+    const amd = await imageBlobs('amd64');
+    const arm = await imageBlobs('arm64');
+    const blobs = new Map([...amd.blobs, ...arm.blobs]);
+    // make the amd64 manifest unreadable: same length, not JSON any more
+    const orig = blobs.get(amd.desc.digest)!;
+    blobs.set(amd.desc.digest, Buffer.alloc(orig.length, 0x20));
+    const archive = await layout(blobs, { schemaVersion: 2, mediaType: MT_INDEX, manifests: [amd.desc, arm.desc] });
+    await failsWith(inspect(archive), /manifest .*digest mismatch/);
+    // with --no-verify the mismatch is a warning, but an unreadable amd64 manifest is still no reason to show arm64
+    await failsWith(inspect(archive, { verify: false }), /manifest .* \(linux\/amd64\): is not (valid )?JSON/);
+  });
+
+  it('verifies sha512 descriptors, and refuses an algorithm it cannot verify', async () => {
+    const img = await buildImage({ layers: [{ entries: [{ path: 'f', size: 2000 }], compression: 'gzip' }] });
+    const layer = img.layers[0]!.blob;
+    const d512 = `sha512:${createHash('sha512').update(layer).digest('hex')}`;
+    const manifest = (layerDigest: string) =>
+      Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MT_MANIFEST,
+          config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: img.configDigest, size: img.config.length },
+          layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: layerDigest, size: layer.length }],
+        }),
+      );
+    const archive = async (layerDigest: string, stored: Buffer) => {
+      const m = manifest(layerDigest);
+      const blobs = new Map<string, Buffer>([
+        [img.configDigest, img.config],
+        [layerDigest, stored],
+        [sha256(m), m],
+      ]);
+      return layout(blobs, { schemaVersion: 2, manifests: [{ mediaType: MT_MANIFEST, digest: sha256(m), size: m.length, platform: { os: 'linux', architecture: 'amd64' } }] });
+    };
+    const ok = await inspect(await archive(d512, layer));
+    expect(ok.layers[0]!.digest).toBe(d512);
+    const tampered = gzipSync(img.layers[0]!.tar, { level: 1 }); // the same tar, another blob
+    await failsWith(inspect(await archive(d512, tampered)), /layer 1 .*digest mismatch: expected sha512:/);
+    await failsWith(inspect(await archive(`md5:${'0'.repeat(32)}`, layer)), /uses the algorithm "md5", which imgsize cannot verify/);
+  });
+});
