@@ -51,17 +51,23 @@ export function squash(layers: readonly LayerInput[]): Squashed {
   const wasted = layers.map(() => 0);
   const wastedPaths: WastedPath[] = [];
 
-  const drop = (node: FsNode, path: string, by: number, withSelf: boolean): void => {
-    if (withSelf && node.entry) {
-      if (node.entry.size > 0) {
-        wasted[node.entry.layer]! += node.entry.size;
-        wastedPaths.push({ path, bytes: node.entry.size, layer: node.entry.layer, by });
+  // iterative: a path of thousands of components must not overflow the stack
+  const drop = (top: FsNode, topPath: string, by: number, withSelf: boolean): void => {
+    const todo: [FsNode, string, boolean][] = [[top, topPath, withSelf]];
+    for (let item = todo.pop(); item; item = todo.pop()) {
+      const [node, path, self] = item;
+      if (self && node.entry) {
+        if (node.entry.size > 0) {
+          wasted[node.entry.layer]! += node.entry.size;
+          wastedPaths.push({ path, bytes: node.entry.size, layer: node.entry.layer, by });
+        }
+        node.entry = undefined;
       }
-      node.entry = undefined;
-    }
-    if (node.children) {
-      for (const [name, child] of node.children) drop(child, path === '' ? name : `${path}/${name}`, by, true);
-      node.children = undefined;
+      if (node.children) {
+        const kids = [...node.children];
+        node.children = undefined;
+        for (let i = kids.length - 1; i >= 0; i--) todo.push([kids[i]![1], path === '' ? kids[i]![0] : `${path}/${kids[i]![0]}`, true]);
+      }
     }
   };
 
@@ -156,18 +162,47 @@ export function squash(layers: readonly LayerInput[]): Squashed {
   return { root, finalBytes, finalFiles, wastedBytesByLayer: wasted, wastedPaths };
 }
 
+/**
+ * Depth-first over the tree, children in insertion order, with an explicit stack (no recursion on
+ * the depth of paths, which the image controls): `enter` sees each child with its folder's path.
+ */
+function depthFirst(root: FsNode, rootPath: string, enter: (child: FsNode, dir: string, name: string) => void): void {
+  const stack: { dir: string; it: Iterator<[string, FsNode]> }[] = [];
+  if (root.children) stack.push({ dir: rootPath, it: root.children.entries() });
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    const next = top.it.next();
+    if (next.done) {
+      stack.pop();
+      continue;
+    }
+    const [name, child] = next.value;
+    enter(child, top.dir, name);
+    if (child.children) stack.push({ dir: joinPath(top.dir, name), it: child.children.entries() });
+  }
+}
+
 /** Visits every entry of the merged tree without building paths (cheaper than walk). */
 export function eachEntry(node: FsNode, visit: (e: FinalEntry) => void): void {
   if (node.entry) visit(node.entry);
-  if (node.children) for (const child of node.children.values()) eachEntry(child, visit);
+  const stack: Iterator<FsNode>[] = node.children ? [node.children.values()] : [];
+  while (stack.length > 0) {
+    const next = stack[stack.length - 1]!.next();
+    if (next.done) {
+      stack.pop();
+      continue;
+    }
+    if (next.value.entry) visit(next.value.entry);
+    if (next.value.children) stack.push(next.value.children.values());
+  }
 }
 
 /** Visits every entry of the merged tree, depth first, children in insertion order. */
 export function walk(node: FsNode, path: string, visit: (path: string, e: FinalEntry) => void): void {
   if (node.entry) visit(path, node.entry);
-  if (node.children) {
-    for (const [name, child] of node.children) walk(child, joinPath(path, name), visit);
-  }
+  depthFirst(node, path, (child, dir, name) => {
+    if (child.entry) visit(joinPath(dir, name), child.entry);
+  });
 }
 
 /**
@@ -175,11 +210,9 @@ export function walk(node: FsNode, path: string, visit: (path: string, e: FinalE
  * full path only when it needs it (most analyses look at a few files of thousands).
  */
 export function walkNamed(node: FsNode, dir: string, visit: (e: FinalEntry, dir: string, name: string) => void): void {
-  if (!node.children) return;
-  for (const [name, child] of node.children) {
-    if (child.entry) visit(child.entry, dir, name);
-    if (child.children) walkNamed(child, joinPath(dir, name), visit);
-  }
+  depthFirst(node, dir, (child, d, name) => {
+    if (child.entry) visit(child.entry, d, name);
+  });
 }
 
 /** The entry at a normalised path, or undefined. */
@@ -209,26 +242,33 @@ export interface FolderTotal {
  */
 export function folderTotals(root: FsNode, depth: number, include: (e: FinalEntry) => boolean = () => true): Map<string, FolderTotal> {
   const out = new Map<string, FolderTotal>();
-  const visit = (node: FsNode, path: string, level: number): { bytes: number; files: number; count: number } => {
-    const t = { bytes: 0, files: 0, count: 0 };
-    if (!node.children) return t;
-    for (const [name, child] of node.children) {
-      const e = child.entry;
-      if (e && (e.kind === 'file' || e.kind === 'symlink') && include(e)) {
-        t.bytes += e.size;
-        if (e.kind === 'file') t.files++;
-        t.count++;
+  type Frame = { path: string; level: number; it: Iterator<[string, FsNode]>; bytes: number; files: number; count: number };
+  const frame = (node: FsNode, path: string, level: number): Frame => ({ path, level, it: node.children!.entries(), bytes: 0, files: 0, count: 0 });
+  if (!root.children) return out;
+  // iterative post-order: a folder's sums are complete when its frame is popped
+  const stack: Frame[] = [frame(root, '', 0)];
+  while (stack.length > 0) {
+    const f = stack[stack.length - 1]!;
+    const next = f.it.next();
+    if (next.done) {
+      stack.pop();
+      if (f.level >= 1 && f.level <= depth && f.count > 0) out.set(f.path, { bytes: f.bytes, files: f.files });
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        parent.bytes += f.bytes;
+        parent.files += f.files;
+        parent.count += f.count;
       }
-      if (child.children) {
-        const sub = visit(child, level < depth ? joinPath(path, name) : '', level + 1);
-        t.bytes += sub.bytes;
-        t.files += sub.files;
-        t.count += sub.count;
-      }
+      continue;
     }
-    if (level >= 1 && level <= depth && t.count > 0) out.set(path, { bytes: t.bytes, files: t.files });
-    return t;
-  };
-  visit(root, '', 0);
+    const [name, child] = next.value;
+    const e = child.entry;
+    if (e && (e.kind === 'file' || e.kind === 'symlink') && include(e)) {
+      f.bytes += e.size;
+      if (e.kind === 'file') f.files++;
+      f.count++;
+    }
+    if (child.children) stack.push(frame(child, f.level < depth ? joinPath(f.path, name) : '', f.level + 1));
+  }
   return out;
 }

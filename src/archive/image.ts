@@ -320,7 +320,7 @@ function walkIndex(outer: OuterContents, index: Json, depth: number, walk: Walk,
     if (blob.size === 0) throw new ImgsizeError('corrupt', `manifest ${short(d.digest)}`, 'the blob is empty (0 bytes)');
     // a blob its descriptor calls a manifest or an index must read as one: never skipped for another image
     const claimed = typeof d.mediaType === 'string' && /manifest|index/.test(d.mediaType);
-    const unreadable = (why: string): ImgsizeError => new ImgsizeError('corrupt', `manifest ${short(d.digest)}${platform ? ` (${platform})` : ''}`, why);
+    const unreadable = (why: string): ImgsizeError => new ImgsizeError('corrupt', `manifest ${short(descDigest)}${platform ? ` (${platform})` : ''}`, why);
     if (!blob.json) {
       if (claimed) throw unreadable('is not JSON');
       continue; // not JSON: not a manifest (an artifact blob)

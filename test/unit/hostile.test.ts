@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { failsWith } from '../helpers/errors.js';
 import { buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
 import { inspector } from '../helpers/image.js';
+import { forbiddenHits } from '../../src/analysis/forbidden.js';
+import { squash } from '../../src/analysis/squash.js';
 
 const MT_INDEX = 'application/vnd.oci.image.index.v1+json';
 const MT_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -99,5 +101,15 @@ describe.each(['stream', 'file'] as const)('hostile images, read from a %s', (vi
     const tampered = gzipSync(img.layers[0]!.tar, { level: 1 }); // the same tar, another blob
     await failsWith(inspect(await archive(d512, tampered)), /layer 1 .*digest mismatch: expected sha512:/);
     await failsWith(inspect(await archive(`md5:${'0'.repeat(32)}`, layer)), /uses the algorithm "md5", which imgsize cannot verify/);
+  });
+
+  it('a path of thousands of components does not overflow the stack anywhere', async () => {
+    const deep = `${Array.from({ length: 3500 }, () => 'a').join('/')}/f.pt`;
+    const img = await buildImage({ layers: [{ entries: [{ path: deep, size: 2_000_000 }, { path: 'x', size: 1 }] }, { entries: [{ path: 'a/.wh.a', content: '' }] }] });
+    const r = await inspect(await outerTar(ociMembers([img])));
+    expect(r.totals.finalBytes).toBe(1);
+    expect(r.totals.wastedBytes).toBe(2_000_000);
+    const layers = [{ files: [{ path: deep, kind: 'file' as const, size: 5 }], deletions: [], opaqueDirs: [] }];
+    expect(forbiddenHits(['**/a/**/*.pt'], layers, squash(layers).root)).toHaveLength(1);
   });
 });
