@@ -3,6 +3,7 @@ import { plainTable } from './style.js';
 import type { DiffResult, Delta } from '../analysis/diff.js';
 import { human, signedHuman } from './units.js';
 import { COMMENT_MARKER } from './verdict.js';
+import { escapeDiff, mdText, visible } from './escape.js';
 
 
 const pct = (d: Delta): string => (d.percent === null ? '' : `${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(1)}%`);
@@ -14,7 +15,8 @@ function packageLine(p: DiffResult['packages'][number]): string {
   return p.versionBefore === p.versionAfter ? `${p.name} ${version(p.versionAfter)}` : `${p.name} ${version(p.versionBefore)} → ${version(p.versionAfter)}`;
 }
 
-export function renderDiffTable(d: DiffResult, opts: { top?: number } = {}): string {
+export function renderDiffTable(raw: DiffResult, opts: { top?: number } = {}): string {
+  const d = escapeDiff(raw, visible);
   const top = opts.top ?? 10;
   const out: string[] = [];
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
@@ -68,7 +70,8 @@ function layersLine(d: DiffResult): string {
   ].join(', ');
 }
 
-export function renderDiffMarkdown(d: DiffResult, opts: { top?: number } = {}): string {
+export function renderDiffMarkdown(raw: DiffResult, opts: { top?: number } = {}): string {
+  const d = escapeDiff(raw, mdText);
   const top = opts.top ?? 10;
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
   const rows = (['content', 'compressed', 'final', 'wasted'] as const).map((k) => {
@@ -78,7 +81,7 @@ export function renderDiffMarkdown(d: DiffResult, opts: { top?: number } = {}): 
   });
   const lines = [
     COMMENT_MARKER,
-    `### imgsize: \`${name(d.before)}\` → \`${name(d.after)}\``,
+    `### imgsize: ${name(d.before)} → ${name(d.after)}`,
     '',
     ...d.warnings.map((w) => `> ⚠ ${w}`),
     ...(d.warnings.length > 0 ? [''] : []),

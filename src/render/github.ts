@@ -4,6 +4,7 @@
  */
 import type { Verdict } from '../analysis/budget.js';
 import { describeRule } from './verdict.js';
+import { escapeVerdict, visible } from './escape.js';
 
 /** A workflow command's message: `%`, CR and LF escaped as the runner expects. */
 export function escapeData(s: string): string {
@@ -15,7 +16,8 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function renderAnnotations(v: Verdict): string {
+export function renderAnnotations(raw: Verdict): string {
+  const v = escapeVerdict(raw, visible);
   return v.results
     .filter((r) => r.status !== 'pass')
     .map((r) => `::${r.status === 'fail' ? 'error' : 'warning'} title=${escapeProperty(`imgsize ${r.kind}`)}::${escapeData(describeRule(r))}\n`)

@@ -3,8 +3,8 @@ import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
 import { COMMENT_MARKER } from './verdict.js';
 import { describeItem } from './items.js';
+import { escapeReport, mdText } from './escape.js';
 
-const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The compressed (push) total, `~` when it is an estimate. */
@@ -20,29 +20,31 @@ export function estimateLine(r: Report): string[] {
   return ['', `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.map((i) => i + 1).join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
 }
 
-export function renderMarkdown(r: Report, opts: { top?: number } = {}): string {
+export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string {
   const top = opts.top ?? 10;
+  // steps are cut before they are escaped (a cut escape could run into the table's next cell)
+  const r = escapeReport({ ...raw, layers: raw.layers.map((l) => ({ ...l, createdBy: l.createdBy === null ? null : clip(l.createdBy.replace(/\s+/g, ' ').trim(), 80) })) }, mdText);
   const t = r.totals;
   const out = [
     COMMENT_MARKER,
-    `### imgsize: \`${r.image.repoTags[0] ?? r.source.path}\` (${r.image.platform})`,
+    `### imgsize: ${r.image.repoTags[0] ?? r.source.path} (${r.image.platform})`,
     '',
     `content **${human(t.contentBytes)}** · compressed **${compressedFigure(r)}** · final ${human(t.finalBytes)} · wasted ${human(t.wastedBytes)} · ${r.layers.length} layers · ${t.files.toLocaleString('en-US')} files`,
     ...estimateLine(r),
     '',
     '| # | content | compressed | created by |',
     '|---:|---:|---:|---|',
-    ...r.layers.map((l) => `| ${l.index + 1} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes ?? l.compressedBytes)} | \`${esc(clip(l.createdBy ?? '', 80))}\` |`),
+    ...r.layers.map((l) => `| ${l.index + 1} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes ?? l.compressedBytes)} | ${l.createdBy ?? ''} |`),
     '',
   ];
   if (r.packages.length > 0) {
     out.push('<details><summary>Largest packages</summary>', '', '| package | version | ecosystem | size |', '|---|---|---|---:|');
-    for (const p of r.packages.slice(0, top)) out.push(`| ${esc(p.name)} | ${esc(p.version ?? '')} | ${p.ecosystem} | ${human(p.bytes)} |`);
+    for (const p of r.packages.slice(0, top)) out.push(`| ${p.name} | ${p.version ?? ''} | ${p.ecosystem} | ${human(p.bytes)} |`);
     out.push('', '</details>', '');
   }
   for (const f of r.findings) {
-    out.push(`- **${f.code}** (${human(f.bytes)}): ${esc(f.title)} — _${esc(f.fix)}_`);
-    for (const i of f.items.slice(0, 3)) out.push(`  - \`${esc(describeItem(i))}\``);
+    out.push(`- **${f.code}** (${human(f.bytes)}): ${f.title} — _${f.fix}_`);
+    for (const i of f.items.slice(0, 3)) out.push(`  - ${describeItem(i)}`);
     if (f.items.length > 3) out.push(`  - … and ${f.items.length - 3} more`);
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;

@@ -3,6 +3,7 @@ import { plainTable as table } from './style.js';
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
 import { describeItem } from './items.js';
+import { escapeReport, visible } from './escape.js';
 
 export interface TableOptions {
   readonly top?: number;
@@ -17,7 +18,8 @@ function clip(s: string, n: number): string {
   return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
 }
 
-export function renderTable(r: Report, opts: TableOptions = {}): string {
+export function renderTable(raw: Report, opts: TableOptions = {}): string {
+  const r = escapeReport(raw, visible);
   const out: string[] = [];
   const width = opts.width ?? 100;
   const tags = r.image.repoTags.length > 0 ? r.image.repoTags.join(', ') : '(untagged)';

@@ -4,6 +4,7 @@ import type { Report } from '../analysis/report.js';
 import { human, humanExact } from './units.js';
 import { describeItem } from './items.js';
 import { compressedFigure, estimateLine } from './markdown.js';
+import { escapeReport, escapeVerdict, mdText, visible } from './escape.js';
 
 /** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
 const SHOWN_ITEMS = 5;
@@ -58,22 +59,25 @@ export function describeRule(r: RuleResult): string {
 
 const MARK = { pass: '✔', warn: '⚠', fail: '✖' } as const;
 
-export function renderVerdictText(v: Verdict): string {
+export function renderVerdictText(raw: Verdict): string {
+  const v = escapeVerdict(raw, visible);
   const lines = v.results.map((r) => `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}  ${describeRule(r)}`);
   lines.push('', v.failed > 0 ? `imgsize check: ${v.failed} rule(s) failed${v.warned ? `, ${v.warned} warning(s)` : ''}` : `imgsize check: all ${v.results.length} rule(s) passed${v.warned ? ` (${v.warned} warning(s))` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function renderVerdictMarkdown(v: Verdict, report: Report): string {
+export function renderVerdictMarkdown(rawVerdict: Verdict, rawReport: Report): string {
+  const v = escapeVerdict(rawVerdict, mdText);
+  const report = escapeReport(rawReport, mdText);
   const head = v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`;
   const tags = report.image.repoTags.join(', ') || report.source.path;
   const t = report.totals;
-  const rows = v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r).replace(/\|/g, '\\|')} |`);
+  const rows = v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r)} |`);
   return [
     COMMENT_MARKER,
     head,
     '',
-    `\`${tags}\` (${report.image.platform}): content **${human(t.contentBytes)}**, compressed **${compressedFigure(report)}**, final ${human(t.finalBytes)}, wasted ${human(t.wastedBytes)}, ${report.layers.length} layers`,
+    `${tags} (${report.image.platform}): content **${human(t.contentBytes)}**, compressed **${compressedFigure(report)}**, final ${human(t.finalBytes)}, wasted ${human(t.wastedBytes)}, ${report.layers.length} layers`,
     ...estimateLine(report),
     '',
     '| | rule | result |',

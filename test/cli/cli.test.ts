@@ -32,7 +32,7 @@ describe('imgsize inspect', () => {
     const r = await run([SAMPLE, '--format', 'markdown']);
     expect(r.stdout.split('\n').slice(0, 4)).toEqual([
       '<!-- imgsize -->',
-      '### imgsize: `hello:latest` (linux/amd64)',
+      '### imgsize: hello\\:latest (linux/amd64)',
       '',
       'content **4.8 MB** · compressed **83.6 kB** · final 3.3 MB · wasted 1.5 MB · 3 layers · 3 files',
     ]);
