@@ -119,7 +119,8 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
 export function layerMembers(outer: OuterContents, opts: AssembleOptions): Set<string> | undefined {
   try {
     const r = resolve(outer, opts);
-    return new Set(r.chosen.layers.map((l) => r.root + l.member));
+    // the config too: one over the small-member size is read like a layer (same limits as a stream)
+    return new Set([...r.chosen.layers.map((l) => r.root + l.member), r.root + r.chosen.configMember]);
   } catch {
     return undefined;
   }

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry } from '../tar/reader.js';
-import { LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js';
+import { DEFAULT_MAX_RATIO, LayerScanner, RATIO_FLOOR, type LayerScan, type ScanOptions } from '../layer/scan.js';
 import { createDecoder, sniffCompression, type Compression } from '../layer/decompress.js';
 import { normalizePath, dirname, joinPath } from '../layer/paths.js';
 
@@ -237,8 +237,17 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
   const startWith = async (first: Buffer): Promise<void> => {
     outerCompression = sniffCompression(first);
     if (outerCompression !== 'none') {
-      // the decoder pauses while the tar reader waits on a member's sink (backpressure)
-      decoder = createDecoder(outerCompression, (out) => tar.write(out));
+      // the decoder pauses while the tar reader waits on a member's sink (backpressure); the same
+      // bomb rule as for layers: past 1 GiB, more than maxRatio:1 overall is refused
+      const maxRatio = opts.scan?.maxRatio ?? DEFAULT_MAX_RATIO;
+      let outBytes = 0;
+      decoder = createDecoder(outerCompression, (out) => {
+        outBytes += out.length;
+        if (outBytes > RATIO_FLOOR && outBytes / Math.max(1, inputBytes) > maxRatio) {
+          throw new ImgsizeError('limit', 'archive', `decompression bomb: the ${outerCompression} archive inflated to ${outBytes} bytes from ${inputBytes} (ratio over ${maxRatio}:1)`);
+        }
+        return tar.write(out);
+      });
     }
     await push(first);
   };

@@ -42,9 +42,13 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
   }
   const assemble = { ...opts, sourcePath: label };
   const planned = { ...opts, plan: (small: OuterContents) => layerMembers(small, assemble) };
+  // a FIFO, a character device, a socket: opened once and read as a stream (opening a FIFO a
+  // second time would wait for a writer that has gone)
   const outer = st.isDirectory()
     ? await readOuterDirectory(src.path, planned)
-    : ((await readOuterFile(src.path, st.size, planned)) ?? (await readOuterStream(openFile(src.path), opts)));
+    : !st.isFile()
+      ? await readOuterStream(openFile(src.path), opts)
+      : ((await readOuterFile(src.path, st.size, planned)) ?? (await readOuterStream(openFile(src.path), opts)));
   return assembleImage(outer, assemble);
 }
 

@@ -20,10 +20,11 @@ export const SIZE_EXAMPLE = 'e.g. "424MB" (SI, 10^6), "424MiB" (2^20), "1.5GB" o
 /** Parses a size; returns undefined when the text is not one. */
 export function parseSize(text: string | number): number | undefined {
   if (typeof text === 'number') return Number.isSafeInteger(text) && text >= 0 ? text : undefined;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  // more digits than a double holds exactly would be rounded silently: not a size
+  const m = /^\s*(\d{1,15}(?:\.\d{1,9})?)\s*([a-zA-Z]*)\s*$/.exec(text);
   if (!m) return undefined;
   const unit = m[2]!.toLowerCase();
-  if (unit === '') return /^\d+$/.test(m[1]!) ? Number(m[1]) : undefined;
+  if (unit === '') return /^\d+$/.test(m[1]!) && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : undefined;
   const mult = UNITS[unit];
   if (mult === undefined) return undefined;
   const v = Math.round(Number(m[1]) * mult);
@@ -34,7 +35,7 @@ export type Growth = { readonly kind: 'percent'; readonly value: number } | { re
 
 export function parseGrowth(text: string | number): Growth | undefined {
   if (typeof text === 'string') {
-    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+    const m = /^\s*(\d{1,6}(?:\.\d{1,6})?)\s*%\s*$/.exec(text);
     if (m) return { kind: 'percent', value: Number(m[1]) };
   }
   const b = parseSize(text);

@@ -72,7 +72,8 @@ export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
  * real layers, even with large zero-filled files among real ones, stay far below.
  */
 export const DEFAULT_MAX_RATIO = 1_000;
-const RATIO_FLOOR = 1 << 30;
+/** Output a stream must pass before the ratio rule applies. */
+export const RATIO_FLOOR = 1 << 30;
 const DECODER_INPUT_BYTES = 512 << 10;
 
 /**

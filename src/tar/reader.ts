@@ -249,8 +249,10 @@ export class TarReader {
     while (p < s.length) {
       const sp = s.indexOf(' ', p);
       if (sp < 0) break;
-      const recLen = Number.parseInt(s.slice(p, sp), 10);
-      if (!Number.isFinite(recLen) || recLen <= sp - p || p + recLen > s.length) {
+      // decimal digits only, as GNU tar, Go and Python read them ("0x200", " 3", "3.0" are refused)
+      const lenText = s.slice(p, sp);
+      const recLen = /^[0-9]{1,12}$/.test(lenText) ? Number(lenText) : Number.NaN;
+      if (!Number.isFinite(recLen) || recLen <= sp - p || p + recLen > s.length || s[p + recLen - 1] !== '\n') {
         throw new ImgsizeError('corrupt', 'tar', `malformed PAX header before offset ${this.position}`);
       }
       const rec = s.slice(sp + 1, p + recLen - 1); // drop trailing '\n'
@@ -261,8 +263,8 @@ export class TarReader {
         if (key === 'path') this.paxPath = value;
         else if (key === 'linkpath') this.paxLinkpath = value;
         else if (key === 'size') {
-          const n = Number(value);
-          if (!Number.isSafeInteger(n) || n < 0) {
+          const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : Number.NaN;
+          if (!Number.isSafeInteger(n)) {
             throw new ImgsizeError('corrupt', 'tar', `invalid PAX size "${value.slice(0, 40)}"`);
           }
           this.paxSize = n;

@@ -81,3 +81,22 @@ describe('an archive with several images', () => {
     expect(look.stderr).toMatch(/holds 2 linux\/amd64 images; using the first \(app:1\)/);
   });
 });
+
+describe('inputs that are not regular files', () => {
+  it.runIf(process.platform !== 'win32')('a named FIFO is read once, as a stream (no hang)', async () => {
+    const { spawn, spawnSync } = await import('node:child_process');
+    const fifo = path.join(tmp(), 'image.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const writer = spawn('sh', ['-c', `cat "${SAMPLE}" > "${fifo}"`]);
+    const r = await run([fifo, '--json']);
+    writer.kill();
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).totals.contentBytes).toBe(4_800_029);
+  });
+
+  it('a budget with more digits than can be exact is a usage error', async () => {
+    const r = await run(['check', SAMPLE, '--budget', '99999999999999999999']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^imgsize: --budget: "99999999999999999999" is not a size/);
+  });
+});

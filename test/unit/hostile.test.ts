@@ -112,4 +112,43 @@ describe.each(['stream', 'file'] as const)('hostile images, read from a %s', (vi
     const layers = [{ files: [{ path: deep, kind: 'file' as const, size: 5 }], deletions: [], opaqueDirs: [] }];
     expect(forbiddenHits(['**/a/**/*.pt'], layers, squash(layers).root)).toHaveLength(1);
   });
+
+  it('an image config over 1 MiB reads the same from a file or folder as from a pipe', async () => {
+    const img = await buildImage({ layers: [{ entries: [{ path: 'f', size: 100 }] }], emptySteps: Array.from({ length: 12_000 }, (_, i) => `ENV PADDING_${i}=${'x'.repeat(90)}`) });
+    expect(img.config.length).toBeGreaterThan(1 << 20);
+    const r = await inspect(await outerTar(ociMembers([img])));
+    expect(r.layers).toHaveLength(1);
+  });
+});
+
+describe('compressed outer archives', () => {
+  /** A zstd frame of RLE blocks: `blocks` × 128 KiB of zeros from 4 bytes each. */
+  function zstdZeros(blocks: number): Buffer {
+    const parts = [Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58])];
+    const size = 128 * 1024 - 1;
+    for (let i = 0; i < blocks; i++) {
+      const last = i === blocks - 1 ? 1 : 0;
+      const h = (size << 3) | (1 << 1) | last; // RLE block
+      parts.push(Buffer.from([h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff, 0]));
+    }
+    return Buffer.concat(parts);
+  }
+
+  it('a zstd archive that inflates over 1000:1 past 1 GiB is refused as a bomb, from a stream', async () => {
+    const bomb = zstdZeros(9000); // 36 KB → 1.1 GiB
+    const t0 = Date.now();
+    await failsWith(inspector('stream')(bomb, { chunk: 1 << 20 }), /decompression bomb: the zstd archive inflated/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+});
+
+describe('sizes that cannot be exact', () => {
+  it('are refused, never rounded', async () => {
+    const { parseSize, parseGrowth } = await import('../../src/config/size.js');
+    expect(parseSize('99999999999999999999')).toBeUndefined();
+    expect(parseSize('9'.repeat(400))).toBeUndefined();
+    expect(parseSize('1.00000000000000000001GB')).toBeUndefined();
+    expect(parseSize('424MB')).toBe(424_000_000);
+    expect(parseGrowth(`${'9'.repeat(400)}%`)).toBeUndefined();
+  });
 });

@@ -104,4 +104,22 @@ describe('TarReader', () => {
     const buf = header('pax', { type: 'x', size: MAX_META_HEADER_BYTES + 1 });
     expect(() => read(buf)).toThrow(/PAX header of 1048577 bytes .* exceeds/);
   });
+
+  it.each(['0x200', '3.0', ' 3', '+3', '-1', '1e3'])('refuses the PAX size %j, as GNU tar, Go and Python do', (value) => {
+    const rec = (k: string, v: string): string => {
+      let len = k.length + v.length + 3;
+      len += String(len).length;
+      if (String(len).length !== String(len - String(len).length).length) len++;
+      return `${len} ${k}=${v}\n`;
+    };
+    const pax = Buffer.from(rec('size', value));
+    const buf = Buffer.concat([member('p', pax, 'x'), member('f', Buffer.from('abc')), Buffer.alloc(1024)]);
+    expect(() => read(buf)).toThrow(/invalid PAX size|malformed PAX header/);
+  });
+
+  it('refuses a PAX record length that is not plain decimal', () => {
+    const pax = Buffer.from(' 12 size=3\n');
+    const buf = Buffer.concat([member('p', pax, 'x'), member('f', Buffer.from('abc')), Buffer.alloc(1024)]);
+    expect(() => read(buf)).toThrow(/malformed PAX header/);
+  });
 });
