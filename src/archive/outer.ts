@@ -22,6 +22,17 @@ const MAX_ZERO_TAIL = 1 << 20;
 
 /** Metadata members larger than this are not kept (a 1 GB blob that starts with `{` is not JSON we need). */
 export const MAX_JSON_BYTES = 16 << 20;
+/** JSON-looking members kept in all, per archive: real archives hold a few MiB of metadata. */
+export const MAX_JSON_TOTAL_BYTES = 64 << 20;
+
+/** What is left of the archive's budget for kept JSON members. */
+export interface JsonBudget {
+  left: number;
+}
+
+function jsonBudget(): JsonBudget {
+  return { left: MAX_JSON_TOTAL_BYTES };
+}
 
 export interface BlobRecord {
   /** Normalised member name. */
@@ -91,6 +102,7 @@ class BlobSink implements EntrySink {
     private readonly name: string,
     scanOpts: ScanOptions | undefined,
     private readonly done: (b: BlobRecord) => void,
+    private readonly budget: JsonBudget,
     size?: number,
     skipContents = false,
   ) {
@@ -115,6 +127,10 @@ class BlobSink implements EntrySink {
         this.jsonParts = undefined;
         this.jsonTooLarge = true;
       } else {
+        if (this.budget.left < chunk.length) {
+          throw new ImgsizeError('limit', 'archive', `more than ${MAX_JSON_TOTAL_BYTES >> 20} MiB of JSON-looking members: not what an image archive holds`);
+        }
+        this.budget.left -= chunk.length;
         this.jsonParts.push(Buffer.from(chunk));
         this.jsonBytes += chunk.length;
       }
@@ -177,8 +193,8 @@ function looksLikeJson(chunk: Buffer): boolean {
 }
 
 /** A sink for member `name` that records its blob in `entries` when it ends. */
-function memberSink(entries: Map<string, OuterEntry>, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false): BlobSink {
-  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), size, skipContents);
+function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false): BlobSink {
+  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents);
 }
 
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */
@@ -209,10 +225,11 @@ async function openForReading(file: string): Promise<FileHandle> {
 /** Reads an outer tar archive (plain, gzip or zstd) from a stream of chunks. */
 export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOptions = {}): Promise<OuterContents> {
   const entries = new Map<string, OuterEntry>();
+  const json = jsonBudget();
   const tar = new TarReader({
     entry: (e: TarEntry) => {
       const name = normalizePath(e.name);
-      if (e.type === 'file') return memberSink(entries, name, opts.scan, e.dataBytes);
+      if (e.type === 'file') return memberSink(entries, json, name, opts.scan, e.dataBytes);
       recordNonFile(entries, name, e);
       return undefined;
     },
@@ -374,7 +391,7 @@ async function readAt(fh: FileHandle, buf: Buffer, want: number, pos: number, wh
  * Reads the big members the plan asks for (all when it cannot tell), largest first, a few at once.
  * A needed member reached through a link is not known by name here: then all are read.
  */
-async function readBig(big: readonly BigMember[], entries: Map<string, OuterEntry>, contents: () => OuterContents, opts: PlanOptions, progress: Progress): Promise<void> {
+async function readBig(big: readonly BigMember[], entries: Map<string, OuterEntry>, json: JsonBudget, contents: () => OuterContents, opts: PlanOptions, progress: Progress): Promise<void> {
   if (big.length === 0) return;
   let needed = opts.plan?.(contents());
   if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== 'file')) needed = undefined;
@@ -383,7 +400,7 @@ async function readBig(big: readonly BigMember[], entries: Map<string, OuterEntr
   const one = async (b: BigMember): Promise<void> => {
     const { fh, start, close } = await b.open();
     try {
-      const sink = memberSink(entries, b.name, opts.scan, b.size, opts.verify === false);
+      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false);
       await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
     } finally {
       if (close) await fh.close();
@@ -416,6 +433,7 @@ function displayName(name: string): string {
  */
 export async function readOuterDirectory(root: string, opts: PlanOptions = {}): Promise<OuterContents> {
   const entries = new Map<string, OuterEntry>();
+  const json = jsonBudget();
   const files: { name: string; abs: string; size: number }[] = [];
   const progress = new Progress(opts.onProgress);
   const walk = async (rel: string, depth: number): Promise<void> => {
@@ -439,7 +457,7 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
     if (f.size > SMALL_FILE_BYTES) continue;
     const fh = await openForReading(f.abs);
     try {
-      const sink = memberSink(entries, f.name, opts.scan, f.size);
+      const sink = memberSink(entries, json, f.name, opts.scan, f.size);
       await pump(fh, 0, f.size, sink, progress, f.abs, { failed: false });
     } finally {
       await fh.close();
@@ -448,7 +466,7 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
   const big = files
     .filter((f) => f.size > SMALL_FILE_BYTES)
     .map((f): BigMember => ({ name: f.name, size: f.size, open: async () => ({ fh: await openForReading(f.abs), start: 0, close: true }) }));
-  await readBig(big, entries, contents, opts, progress);
+  await readBig(big, entries, json, contents, opts, progress);
   return contents();
 }
 
@@ -466,6 +484,7 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
     if (size < 512 || sniffCompression(head) !== 'none') return undefined;
     const progress = new Progress(opts.onProgress);
     const entries = new Map<string, OuterEntry>();
+    const json = jsonBudget();
     const big = new Map<string, BigMember>();
     let sparse = false;
     const tar: TarReader = new TarReader({
@@ -474,7 +493,7 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
         big.delete(name); // a later member of the same name wins, as when streaming
         if (e.type === 'file') {
           if (e.typeflag === 'S') sparse = true;
-          if (e.dataBytes <= SMALL_FILE_BYTES) return memberSink(entries, name, opts.scan, e.dataBytes);
+          if (e.dataBytes <= SMALL_FILE_BYTES) return memberSink(entries, json, name, opts.scan, e.dataBytes);
           entries.delete(name);
           const start = tar.position;
           big.set(name, { name, size: e.dataBytes, open: async () => ({ fh, start, close: false }) });
@@ -505,7 +524,7 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
     tar.end();
     if (tar.trailingData) throw concatenated();
     const contents = (): OuterContents => ({ entries, outerCompression: 'none', isDirectory: false, inputBytes: progress.total });
-    await readBig([...big.values()], entries, contents, opts, progress);
+    await readBig([...big.values()], entries, json, contents, opts, progress);
     return contents();
   } finally {
     await fh.close();

@@ -6,7 +6,7 @@ const DB = 'lib/apk/db/installed';
 
 export const apk: Detector = {
   ecosystem: 'apk',
-  maxBytes: 64 << 20,
+  maxBytes: 8 << 20, // 8× the largest real file measured (a 1 MB RECORD)
   wants: (p) => p === DB,
   detect(files: MetaFiles): DetectedPackage[] {
     const db = files.get(DB);

@@ -53,6 +53,8 @@ export interface ScanOptions {
   readonly maxTrailingBytes?: number;
   /** Output/input ratio above which a stream (once past 1 GiB) is refused as a bomb. */
   readonly maxRatio?: number;
+  /** What is left of the image's budget for captured metadata files (shared by all its layers). */
+  readonly captureBudget?: { left: number };
   /** How an uncompressed layer's push size is found: sampled (default) or exact; off: not at all. */
   readonly pushSize?: PushSizeMode | 'off';
 }
@@ -72,6 +74,8 @@ export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
  * real layers, even with large zero-filled files among real ones, stay far below.
  */
 export const DEFAULT_MAX_RATIO = 1_000;
+/** Package metadata captured in all, per image (the largest real files are about 1 MB each). */
+export const MAX_CAPTURE_TOTAL_BYTES = 256 << 20;
 /** Output a stream must pass before the ratio rule applies. */
 export const RATIO_FLOOR = 1 << 30;
 const DECODER_INPUT_BYTES = 512 << 10;
@@ -255,7 +259,16 @@ export class LayerScanner implements EntrySink {
     this.files.push(e.type === 'symlink' ? { path, kind: 'symlink', size, target: e.linkname } : { path, kind: e.type, size });
     if (e.type === 'file' && this.opts.capture && e.size > 0) {
       const cap = this.opts.capture(path, e.size);
-      if (cap > 0 && e.size <= cap) return this.captureSink(path, e.size);
+      if (cap > 0 && e.size <= cap) {
+        const budget = this.opts.captureBudget;
+        if (budget) {
+          if (budget.left < e.size) {
+            throw new ImgsizeError('limit', 'layer', `package metadata files pass ${MAX_CAPTURE_TOTAL_BYTES >> 20} MiB in all (at ${printable(path)}): far more than real images hold`);
+          }
+          budget.left -= e.size;
+        }
+        return this.captureSink(path, e.size);
+      }
     } else if (e.type === 'file' && e.size === 0 && this.opts.capture && this.opts.capture(path, 0) > 0) {
       this.captured.set(path, Buffer.alloc(0));
     }

@@ -152,3 +152,30 @@ describe('sizes that cannot be exact', () => {
     expect(parseGrowth(`${'9'.repeat(400)}%`)).toBeUndefined();
   });
 });
+
+describe('memory that would grow with bytes, not files', () => {
+  it.each(['stream', 'file'] as const)('JSON-looking junk members are kept only within a total budget (%s)', async (via) => {
+    const junk = Buffer.concat([Buffer.from('{"x":"'), Buffer.alloc((1 << 20) - 64, 0x61), Buffer.from('"}')]);
+    const members: OuterMember[] = Array.from({ length: 70 }, (_, i) => ({ name: `junk/${i}.json`, data: junk }));
+    await failsWith(inspector(via)(await outerTar(members)), /more than 64 MiB of JSON-looking members/);
+  });
+
+  it('package metadata captured from the layers has a total budget, built from concatenated gzip members', async () => {
+    const { ustarHeader } = await import('../fixtures/builder.js');
+    const body = gzipSync(Buffer.alloc(8 << 20)); // one 8 MiB RECORD of zeros, gzipped once, reused
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 33; i++) {
+      parts.push(gzipSync(ustarHeader(`usr/lib/python3/site-packages/p${i}-1.0.dist-info/RECORD`, { size: 8 << 20 })), body);
+    }
+    parts.push(gzipSync(Buffer.alloc(1024)));
+    const layerBlob = Buffer.concat(parts);
+    expect(layerBlob.length).toBeLessThan(2 << 20);
+    const img = await buildImage({ layers: [{ entries: [{ path: 'x', size: 1 }] }] });
+    // swap in the crafted layer (verification off: its digests are not the config's)
+    const members = ociMembers([img]).map((m) => (m.name === `blobs/sha256/${img.layers[0]!.digest.slice(7)}` ? { ...m, data: layerBlob } : m));
+    const { run } = await import('../helpers/run.js');
+    const r = await run(['-', '--no-verify'], { stdin: await outerTar(members) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/package metadata files pass 256 MiB in all/);
+  });
+});
