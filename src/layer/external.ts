@@ -81,7 +81,12 @@ export class ExternalDecoder implements Decoder {
         resolve(null);
       });
     });
-    this.done = exited.then((code) => {
+    // all of stdout handed to the consumer: 'end' comes after the last 'data' (never while paused)
+    const drained = new Promise<void>((resolve) => {
+      this.child.stdout.on('end', resolve);
+      this.child.stdout.on('close', resolve);
+    });
+    this.done = Promise.all([exited, drained]).then(([code]) => {
       if (!this.error && code !== 0) {
         this.error = new ImgsizeError('corrupt', `${kind} stream`, `invalid ${kind} data (${c.cmd}: ${this.stderr.trim().split('\n')[0] || `exit code ${code}`})`);
       }
