@@ -21,6 +21,11 @@ import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import { DETECTORS, captureFor } from '../detectors/index.js';
 import { findConfig, loadConfig } from './config.js';
+import type { parseSavedReport as ParseSaved } from '../analysis/saved.js';
+
+/** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
+const savedReports = (): Promise<{ parse: typeof ParseSaved; maxBytes: number }> =>
+  import('../analysis/saved.js').then((m) => ({ parse: m.parseSavedReport, maxBytes: m.MAX_SAVED_REPORT_BYTES }));
 import { mergeRules, type FlagRules } from '../config/rules.js';
 import path from 'node:path';
 import type { ImageModel } from '../model.js';
@@ -283,7 +288,7 @@ interface Side {
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
 async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
   if (arg !== undefined && arg !== '-' && isJsonFile(arg)) {
-    const { verdict, ...report } = readSavedReport(arg) as Report & { verdict?: Verdict };
+    const { verdict, ...report } = readSavedReport(arg, await savedReports()) as Report & { verdict?: Verdict };
     return verdict ? { report: report as Report, verdict } : { report: report as Report };
   }
   return analyse(io, arg, o, pick);
@@ -302,28 +307,21 @@ function isJsonFile(p: string): boolean {
   }
 }
 
-function readSavedReport(p: string): Report {
+/** A saved --json report: a regular file of a sane size, checked field by field (analysis/saved.ts). */
+function readSavedReport(p: string, saved: { parse: typeof ParseSaved; maxBytes: number }): Report {
+  const MAX_SAVED_REPORT_BYTES = saved.maxBytes;
   let text: string;
   try {
+    const st = statSync(p);
+    if (!st.isFile()) throw new ImgsizeError('input', p, 'a saved report must be a regular file');
+    if (st.size > MAX_SAVED_REPORT_BYTES) throw new ImgsizeError('limit', p, `${st.size} bytes: larger than a saved report can be (${MAX_SAVED_REPORT_BYTES >> 20} MiB)`);
     text = readFileSync(p, 'utf8');
   } catch (e) {
+    if (e instanceof ImgsizeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw code === 'ENOENT' ? new ImgsizeError('input', p, 'no such file') : new ImgsizeError('input', p, `cannot read (${code ?? (e as Error).message})`);
   }
-  let r: unknown;
-  try {
-    r = JSON.parse(text);
-  } catch (e) {
-    throw new ImgsizeError('input', p, `not a valid JSON report (${(e as Error).message})`);
-  }
-  const o = r as Partial<Report> | null;
-  if (o && typeof o.schemaVersion === 'number' && o.schemaVersion > SCHEMA_VERSION) {
-    throw new ImgsizeError('input', p, `written by a newer imgsize (schemaVersion ${o.schemaVersion}; this one reads ${SCHEMA_VERSION})`, { hint: 'upgrade imgsize, or save the report again with this version' });
-  }
-  if (!o || o.schemaVersion !== SCHEMA_VERSION || typeof o.totals !== 'object' || !Array.isArray(o.layers) || !Array.isArray(o.packages)) {
-    throw new ImgsizeError('input', p, `not an imgsize report (schemaVersion ${SCHEMA_VERSION}, saved with --json)`);
-  }
-  return { directories: [], findings: [], warnings: [], ...o } as Report;
+  return saved.parse(text, p);
 }
 
 async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<{ report: Report; model: ImageModel }> {
@@ -399,7 +397,8 @@ async function gateRules(io: Io, o: GateOptions, before?: { report: Report; labe
     ...(maxGrowth ? { maxGrowth } : {}),
     ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
   };
-  return mergeRules(config, flags, (p) => ({ report: readSavedReport(p), label: p }), before);
+  const saved = flags.baseline !== undefined || config?.rules.growth?.baseline !== undefined ? await savedReports() : undefined;
+  return mergeRules(config, flags, (p) => ({ report: readSavedReport(p, saved!), label: p }), before);
 }
 
 function runGate(side: Side, rules: Rules): Verdict {

@@ -100,3 +100,40 @@ describe('inputs that are not regular files', () => {
     expect(r.stderr).toMatch(/^imgsize: --budget: "99999999999999999999" is not a size/);
   });
 });
+
+describe('saved reports are read back strictly', () => {
+  const base = async (): Promise<Record<string, unknown>> => JSON.parse((await run([SAMPLE, '--json'])).stdout);
+  const cases: [string, (r: Record<string, any>) => void, RegExp][] = [
+    ['a string for a number', (r) => (r.totals.contentBytes = '5'), /totals\.contentBytes: /],
+    ['totals: null', (r) => (r.totals = null), /totals: /],
+    ['a negative size', (r) => (r.layers[0].compressedBytes = -1), /layers\.0\.compressedBytes: /],
+    ['no image', (r) => delete r.image, /image: /],
+  ];
+  for (const [what, edit, field] of cases) {
+    it(`${what}: refused, naming the field, for inspect, diff and check`, async () => {
+      const r = await base();
+      edit(r);
+      const f = path.join(tmp(), 'bad.json');
+      writeFileSync(f, JSON.stringify(r));
+      for (const argv of [[f], ['diff', f, SAMPLE], ['check', f, '--budget', '1GB'], ['check', SAMPLE, '--baseline', f, '--max-growth', '5%']]) {
+        const out = await run(argv);
+        expect(out.code, argv.join(' ')).toBe(2);
+        expect(out.stderr).toMatch(new RegExp(`^imgsize: .*bad\\.json: not a valid imgsize report: ${field.source}`));
+        expect(out.stderr).not.toMatch(/internal error/);
+      }
+    });
+  }
+
+  it('a baseline that is not a regular file, or too big, is refused before it is read', async () => {
+    const zero = await run(['check', SAMPLE, '--baseline', '/dev/zero', '--max-growth', '5%']);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toMatch(/^imgsize: \/dev\/zero: a saved report must be a regular file/);
+    const big = path.join(tmp(), 'big.json');
+    const { truncateSync } = await import('node:fs');
+    writeFileSync(big, '{');
+    truncateSync(big, 65 << 20); // sparse: nothing written
+    const r = await run(['check', SAMPLE, '--baseline', big, '--max-growth', '5%']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/larger than a saved report can be \(64 MiB\)/);
+  });
+});
