@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ImgsizeError } from '../errors.js';
 import { SCHEMA_VERSION, type Report } from './report.js';
+import { parseBoundedJson } from '../config/json.js';
 
 /** Saved reports larger than this are refused before they are read (a real one is a few hundred kB). */
 export const MAX_SAVED_REPORT_BYTES = 64 << 20;
@@ -35,12 +36,7 @@ const SavedReport = z.looseObject({
 });
 
 export function parseSavedReport(json: string, label: string): Report {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch (e) {
-    throw new ImgsizeError('input', label, `not a valid JSON report (${(e as Error).message})`);
-  }
+  const raw = parseBoundedJson(json, label, (e) => `not a valid JSON report (${e.message})`);
   const o = raw as { schemaVersion?: unknown } | null;
   if (o && typeof o === 'object' && typeof o.schemaVersion === 'number' && o.schemaVersion > SCHEMA_VERSION) {
     throw new ImgsizeError('input', label, `written by a newer imgsize (schemaVersion ${o.schemaVersion}; this one reads ${SCHEMA_VERSION})`, {

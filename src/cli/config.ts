@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import type { Config } from '../config/schema.js';
+import { parseBoundedJson, preview } from '../config/json.js';
 
 export const CONFIG_NAME = 'imgsize.config.json';
 
@@ -30,9 +31,9 @@ export async function loadConfig(file: string): Promise<Config> {
   }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseBoundedJson(text, file, (e) => `not valid JSON (${e.message})`);
   } catch (e) {
-    throw new ImgsizeError('config', file, `not valid JSON (${(e as Error).message})`, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
+    throw new ImgsizeError('config', file, (e as Error).message, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
   }
   const r = ConfigSchema.safeParse(raw);
   if (r.success) return r.data;
@@ -40,7 +41,7 @@ export async function loadConfig(file: string): Promise<Config> {
   const key = issue.path.map(String).join('.') || '(top level)';
   let value: unknown = raw;
   for (const k of issue.path) value = (value as Record<string, unknown> | undefined)?.[k as string];
-  const got = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k: string) => JSON.stringify(k)).join(', ')}` : `${issue.message}${value !== undefined && !issue.message.includes(JSON.stringify(value)) ? ` (got ${JSON.stringify(value)})` : ''}`;
+  const got = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k: string) => JSON.stringify(k)).join(', ')}` : `${issue.message}${value !== undefined && !issue.message.includes(preview(value)) ? ` (got ${preview(value)})` : ''}`;
   throw new ImgsizeError('config', file, `${key}: ${got}`, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
 }
 

@@ -137,3 +137,19 @@ describe('saved reports are read back strictly', () => {
     expect(r.stderr).toMatch(/larger than a saved report can be \(64 MiB\)/);
   });
 });
+
+describe('JSON nesting that a person or tool controls', () => {
+  it('a config or a saved report nested 200,000 deep is refused in one line, no stack overflow', async () => {
+    const dir = tmp();
+    const cfg = path.join(dir, 'c.json');
+    writeFileSync(cfg, `{"forbiddenPaths":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+    const a = await run(['check', SAMPLE, '--config', cfg]);
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/^imgsize: .*c\.json: JSON nested deeper than 64 levels/);
+    const rep = path.join(dir, 'r.json');
+    writeFileSync(rep, `{"schemaVersion":1,"x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+    const b = await run([rep]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/^imgsize: .*r\.json: JSON nested deeper than 64 levels/);
+  });
+});
