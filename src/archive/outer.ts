@@ -52,8 +52,8 @@ export interface BlobRecord {
   readonly jsonTooLarge?: boolean;
   /** The layer scan, when the member read as a (compressed) tar. */
   readonly scan?: LayerScan;
-  /** Why the member did not read as a layer. */
-  readonly scanError?: Error;
+  /** Why the member did not read as a layer (the message only: most members are not layers, and an Error keeps its stack). */
+  readonly scanError?: { readonly message: string };
 }
 
 export type OuterEntry =
@@ -162,11 +162,11 @@ class BlobSink implements EntrySink {
 
   async end(): Promise<void> {
     let scan: LayerScan | undefined;
-    let scanError: Error | undefined;
+    let scanError: { message: string } | undefined;
     try {
       scan = await this.scanner.finish();
     } catch (e) {
-      scanError = e as Error;
+      scanError = { message: (e as Error).message };
     }
     const digest = this.hash ? await this.hash.digest() : undefined;
     this.done({
@@ -192,9 +192,23 @@ function looksLikeJson(chunk: Buffer): boolean {
   return chunk.toString('latin1', i, i + 4) === 'null';
 }
 
+const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const EMPTY_SCAN_ERROR = { message: 'empty blob (0 bytes) is not a layer' };
+
 /** A sink for member `name` that records its blob in `entries` when it ends. */
 function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false): BlobSink {
   return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents);
+}
+
+/**
+ * The sink for a member of the outer tar: an empty one needs no hash and no scanner, its record is
+ * known (a few bytes, not the kilobytes of a hash and a scanner each).
+ */
+function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size: number): EntrySink {
+  if (size === 0 && !/(^|\/)blobs\/sha512\//.test(name)) {
+    return { write: () => undefined, end: () => void entries.set(name, { kind: 'file', blob: { name, size: 0, digest: EMPTY_SHA256, scanError: EMPTY_SCAN_ERROR } }) };
+  }
+  return memberSink(entries, json, name, scan, size);
 }
 
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */
@@ -229,7 +243,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
   const tar = new TarReader({
     entry: (e: TarEntry) => {
       const name = normalizePath(e.name);
-      if (e.type === 'file') return memberSink(entries, json, name, opts.scan, e.dataBytes);
+      if (e.type === 'file') return tarMemberSink(entries, json, name, opts.scan, e.dataBytes);
       recordNonFile(entries, name, e);
       return undefined;
     },
@@ -493,7 +507,7 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
         big.delete(name); // a later member of the same name wins, as when streaming
         if (e.type === 'file') {
           if (e.typeflag === 'S') sparse = true;
-          if (e.dataBytes <= SMALL_FILE_BYTES) return memberSink(entries, json, name, opts.scan, e.dataBytes);
+          if (e.dataBytes <= SMALL_FILE_BYTES) return tarMemberSink(entries, json, name, opts.scan, e.dataBytes);
           entries.delete(name);
           const start = tar.position;
           big.set(name, { name, size: e.dataBytes, open: async () => ({ fh, start, close: false }) });

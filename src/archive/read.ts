@@ -7,7 +7,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { ImgsizeError } from '../errors.js';
 import { releaseHashing } from '../layer/hasher.js';
-import { MAX_CAPTURE_TOTAL_BYTES } from '../layer/scan.js';
+import { MAX_CAPTURE_TOTAL_BYTES, MAX_SIZED_LAYERS } from '../layer/scan.js';
 import type { ImageModel } from '../model.js';
 import { cannotRead, readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
@@ -20,7 +20,7 @@ export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath'> & ReadOptions
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
   try {
     // one budget for the metadata captured from all the image's layers
-    return await readAndAssemble(src, { ...opts, scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES } } });
+    return await readAndAssemble(src, { ...opts, scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } } });
   } finally {
     await releaseHashing();
   }

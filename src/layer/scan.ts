@@ -53,6 +53,8 @@ export interface ScanOptions {
   readonly maxTrailingBytes?: number;
   /** Output/input ratio above which a stream (once past 1 GiB) is refused as a bomb. */
   readonly maxRatio?: number;
+  /** How many more plain layers may be sized for a push (shared by the archive's members). */
+  readonly pushBudget?: { left: number };
   /** What is left of the image's budget for captured metadata files (shared by all its layers). */
   readonly captureBudget?: { left: number };
   /** How an uncompressed layer's push size is found: sampled (default) or exact; off: not at all. */
@@ -74,6 +76,8 @@ export const DEFAULT_MAX_TRAILING_BYTES = 16 << 20;
  * real layers, even with large zero-filled files among real ones, stay far below.
  */
 export const DEFAULT_MAX_RATIO = 1_000;
+/** Plain layers sized for a push, per archive (Docker allows 127 layers an image). */
+export const MAX_SIZED_LAYERS = 1024;
 /** Package metadata captured in all, per image (the largest real files are about 1 MB each). */
 export const MAX_CAPTURE_TOTAL_BYTES = 256 << 20;
 /** Output a stream must pass before the ratio rule applies. */
@@ -107,6 +111,8 @@ export class LayerScanner implements EntrySink {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private sizer: PushSizer | undefined;
+  /** Bytes of a plain blob kept until it shows a tar entry (then its push sizer starts). */
+  private sizerWaiting: Buffer[] | undefined;
 
   constructor(opts: ScanOptions = {}, hints: ScanHints = {}) {
     this.opts = opts;
@@ -162,7 +168,8 @@ export class LayerScanner implements EntrySink {
       // onTar copies what it keeps (into the hash ring, the tar header block, captured files)
       this.decoder = createDecoder(this.compression, (out) => this.onTar(out), { sizeHint: this.hints.size ?? 0, reuseOutput: true });
     } else if (this.opts.pushSize !== 'off' && looksLikeTar(head)) {
-      this.sizer = createPushSizer(this.opts.pushSize ?? 'sampled', this.hints.size);
+      // sized only once it shows a tar entry: junk and JSON members never cost a compressor
+      this.sizerWaiting = [];
     }
     return this.feed(head);
   }
@@ -179,6 +186,7 @@ export class LayerScanner implements EntrySink {
         return this.flushPending();
       } else {
         const r = this.onTar(chunk);
+        if (this.sizerWaiting) this.startSizer(chunk);
         const s = this.sizer?.write(chunk);
         const both = r && s ? Promise.all([r, s]) : (r ?? s);
         if (both) return both.then(
@@ -189,6 +197,29 @@ export class LayerScanner implements EntrySink {
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  /**
+   * Starts the push sizer once the plain blob shows a tar entry (within its budget: an archive of
+   * thousands of tiny tars gets at most MAX_SIZED_LAYERS sizers), handing it what came before
+   * `chunk`; gives up waiting after 2 MiB without an entry.
+   */
+  private startSizer(chunk: Buffer): void {
+    const waiting = this.sizerWaiting!;
+    if (this.tar.entries === 0 && !this.tar.ended) {
+      if (this.outBytes > 2 << 20 || this.failure) this.sizerWaiting = undefined;
+      else waiting.push(Buffer.from(chunk));
+      return;
+    }
+    this.sizerWaiting = undefined;
+    const budget = this.opts.pushBudget;
+    if (budget) {
+      if (budget.left <= 0) return;
+      budget.left--;
+    }
+    const sizer = createPushSizer(this.opts.pushSize === 'exact' ? 'exact' : 'sampled', this.hints.size);
+    for (const c of waiting) void sizer.write(c); // (at most 2 MiB: the sizer takes it without waiting)
+    this.sizer = sizer;
   }
 
   private flushPending(): void | Promise<void> {

@@ -178,4 +178,18 @@ describe('memory that would grow with bytes, not files', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/package metadata files pass 256 MiB in all/);
   });
+
+  it('an outer member costs bytes, not kilobytes: 100,000 empty members read in well under 100 MB', async () => {
+    const { tarHeader } = (await import('../../scripts/tar-header.mjs')) as { tarHeader: (name: string, size: number) => Buffer };
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 100_000; i++) parts.push(tarHeader(`junk/${i}`, 0));
+    parts.push(Buffer.alloc(1024));
+    const archive = Buffer.concat(parts);
+    const { readOuterStream } = await import('../../src/archive/outer.js');
+    const before = process.memoryUsage().heapUsed;
+    const outer = await readOuterStream((async function* () { for (let i = 0; i < archive.length; i += 1 << 20) yield archive.subarray(i, i + (1 << 20)); })());
+    const grown = process.memoryUsage().heapUsed - before;
+    expect(outer.entries.size).toBe(100_000);
+    expect(grown).toBeLessThan(100 << 20);
+  });
 });
