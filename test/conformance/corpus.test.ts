@@ -3,25 +3,12 @@
  * file and from stdin), every `error` case must exit 2 with one clean line. In CI
  * (CI=true) a missing corpus fails loudly; elsewhere the suite is skipped with a printed reason.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { run, type RunResult } from '../helpers/run.js';
 
-const CORPUS = path.resolve(__dirname, '../../../shared/corpus');
-const present = existsSync(path.join(CORPUS, 'corpus.json'));
-
-interface Case {
-  file: string;
-  expect: 'ok' | 'error' | 'error-or-warn' | 'error-or-ok';
-  args: string[];
-  truth?: string;
-  notes: string;
-}
+import { CORPUS, corpusCases, present } from '../helpers/corpus.js';
 
 interface Truth {
   platform: string;
@@ -42,7 +29,7 @@ if (!present) {
     describe.skip('corpus', () => it('needs ../shared/corpus', () => undefined));
   }
 } else {
-  const cases = JSON.parse(readFileSync(path.join(CORPUS, 'corpus.json'), 'utf8')) as Case[];
+  const cases = corpusCases();
 
   const expectClean = (r: RunResult): void => {
     expect(r.code).toBe(2);
@@ -135,53 +122,4 @@ if (!present) {
       }
     }
   });
-
-  // `docker save app | gzip > app.tar.gz` (and zstd): an archive compressed as a whole reads the
-  // same as the plain one, from a path and from stdin
-  const compressors: Record<string, ((b: Buffer) => Buffer) | undefined> = {
-    gzip: (b) => gzipSync(b, { level: 1 }),
-    zstd: zstdCompressor(),
-  };
-  const tmp = mkdtempSync(path.join(tmpdir(), 'imgsize-corpus-'));
-  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-  const comparable = (stdout: string): unknown => {
-    const rep = JSON.parse(stdout) as { source: Record<string, unknown> };
-    return { ...rep, source: { ...rep.source, path: null, outerCompression: null } };
-  };
-  describe('corpus compressed as a whole', () => {
-    // (an archive that is already compressed as a whole is not compressed again)
-    const plainTar = (f: string): boolean => !statSync(f).isDirectory() && ![0x1f, 0x28].includes(readFileSync(f).subarray(0, 1)[0]!);
-    for (const c of cases.filter((c) => c.expect === 'ok' && plainTar(path.join(CORPUS, c.file)))) {
-      for (const [kind, compress] of Object.entries(compressors)) {
-        it.skipIf(!compress)(`${c.file} | ${kind}: same report from a path and from stdin`, async () => {
-          const file = path.join(CORPUS, c.file);
-          const plain = await run([file, '--json', ...c.args]);
-          expect(plain.code, plain.stderr).toBe(0);
-          const packed = path.join(tmp, `${path.basename(c.file)}.${kind}`);
-          writeFileSync(packed, compress!(readFileSync(file)));
-          const fromPath = await run([packed, '--json', ...c.args]);
-          expect(fromPath.code, fromPath.stderr).toBe(0);
-          expect(JSON.parse(fromPath.stdout).source.outerCompression).toBe(kind);
-          expect(comparable(fromPath.stdout)).toEqual(comparable(plain.stdout));
-          const fromStdin = await run(['-', '--json', ...c.args], { stdin: { file: packed } });
-          expect(fromStdin.code, fromStdin.stderr).toBe(0);
-          expect(comparable(fromStdin.stdout)).toEqual(comparable(plain.stdout));
-        });
-      }
-    }
-  });
-}
-
-/** zstd for the tests: the zstd-napi addon when built, else the zstd command, else none (skipped). */
-function zstdCompressor(): ((b: Buffer) => Buffer) | undefined {
-  try {
-    const z = createRequire(import.meta.url)('zstd-napi') as { compress: (b: Buffer) => Buffer };
-    return (b) => z.compress(b);
-  } catch {
-    if (spawnSync('sh', ['-c', 'command -v zstd'], { stdio: 'ignore' }).status !== 0) {
-      console.warn('outer-zstd conformance skipped: neither the zstd-napi addon nor the zstd command is here');
-      return undefined;
-    }
-    return (b) => spawnSync('zstd', ['-q', '-c', '-3'], { input: b, maxBuffer: 1 << 30 }).stdout;
-  }
 }
