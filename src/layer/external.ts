@@ -43,8 +43,8 @@ export class ExternalDecoder implements Decoder {
   private error: Error | undefined;
   private stderr = '';
   private readonly done: Promise<void>;
-  /** The consumer's work on the last chunk, while it is asynchronous: end() waits for it too. */
-  private consuming: Promise<void> | undefined;
+  /** The consumer's work on chunks, while it is asynchronous: end() waits for it too. */
+  private readonly consuming = new Set<Promise<void>>();
 
   constructor(kind: Exclude<Compression, 'none'>, onData: (chunk: Buffer) => void | Promise<void>) {
     const c = COMMANDS[kind];
@@ -58,17 +58,20 @@ export class ExternalDecoder implements Decoder {
       try {
         const r = onData(chunk);
         if (r) {
+          // pause() may not stop a 'data' already on its way: several chunks can be in the
+          // consumer's hands at once, and end() waits for all of them
           this.child.stdout.pause();
-          this.consuming = r.then(
+          const p: Promise<void> = r.then(
             () => {
-              this.consuming = undefined;
-              this.child.stdout.resume();
+              this.consuming.delete(p);
+              if (this.consuming.size === 0) this.child.stdout.resume();
             },
             (e: unknown) => {
-              this.consuming = undefined;
+              this.consuming.delete(p);
               this.fail(e as Error);
             },
           );
+          this.consuming.add(p);
         }
       } catch (e) {
         this.fail(e as Error);
@@ -111,8 +114,8 @@ export class ExternalDecoder implements Decoder {
   async end(): Promise<void> {
     if (!this.error) this.child.stdin.end();
     await this.done;
-    // the child may exit before the consumer is done with its last chunk
-    while (this.consuming) await this.consuming;
+    // the child may exit before the consumer is done with its last chunks
+    while (this.consuming.size > 0) await Promise.all([...this.consuming]);
     if (this.error) throw this.error;
   }
 }
