@@ -110,6 +110,8 @@ export async function main(io: Io): Promise<number> {
   const out = (s: string): void => void io.stdout.write(s);
   const err = (s: string): void => void io.stderr.write(s);
   let exitCode = EXIT_OK;
+  /** The format the command wrote in (a write error's meaning depends on it). */
+  let written: 'table' | 'json' | 'markdown' = 'table';
 
   const program = new Command();
   program
@@ -155,7 +157,7 @@ export async function main(io: Io): Promise<number> {
     debug = Boolean(o.debug);
     checkCommon(io, o);
     const { report, verdict } = await loadSide(io, image, o);
-    const format = outputFormat(o);
+    const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (format === 'json') out(renderJson(verdict ? ({ ...report, verdict } as Report) : report));
     else if (format === 'markdown') out(verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: Number(o.top) }));
@@ -178,7 +180,7 @@ export async function main(io: Io): Promise<number> {
     const b = await loadSide(io, before, o);
     const a = await loadSide(io, after, o);
     const d = diffReports(b.report, a.report);
-    const format = outputFormat(o);
+    const format = (written = outputFormat(o));
     const gate = hasGateFlags(o) ? await gateRules(io, o, { report: b.report, label: before }) : undefined;
     if (gate && ruleCount(gate) === 0) throw new ImgsizeError('usage', 'diff', 'no rules to gate AFTER on');
     const verdict = gate ? runGate(a, gate) : undefined;
@@ -206,7 +208,7 @@ export async function main(io: Io): Promise<number> {
     }
     const side = await loadSide(io, image, o, { requireOne: true });
     const verdict = runGate(side, rules);
-    const format = outputFormat(o);
+    const format = (written = outputFormat(o));
     if (format === 'json') out(renderJson({ ...side.report, verdict } as Report));
     else if (format === 'markdown') out(renderVerdictMarkdown(verdict, side.report));
     else out(renderVerdictText(verdict));
@@ -216,7 +218,7 @@ export async function main(io: Io): Promise<number> {
 
   try {
     await program.parseAsync(['node', 'imgsize', ...io.argv]);
-    return await flushed(io, exitCode, formatOf(io.argv));
+    return await flushed(io, exitCode, written);
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
@@ -247,14 +249,6 @@ async function flushed(io: Io, code: number, format: 'table' | 'json' | 'markdow
   if (e.code === 'EPIPE' && format !== 'json') return code;
   io.stderr.write(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})\n`);
   return EXIT_ERROR;
-}
-
-/** The output format named on the command line (for decisions made after commander is done). */
-function formatOf(argv: readonly string[]): 'table' | 'json' | 'markdown' {
-  if (argv.includes('--json')) return 'json';
-  const i = argv.findIndex((a) => a === '--format' || a.startsWith('--format='));
-  const v = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
-  return v === 'json' || v === 'markdown' ? v : 'table';
 }
 
 function outputFormat(o: CommonOptions): 'table' | 'json' | 'markdown' {

@@ -2,7 +2,7 @@
 import { plainTable } from './style.js';
 import type { DiffResult, Delta } from '../analysis/diff.js';
 import { human, signedHuman } from './units.js';
-import { COMMENT_MARKER } from './verdict.js';
+import { COMMENT_MARKER } from './markdown.js';
 import { escapeDiff, mdText, visible } from './escape.js';
 
 

@@ -1,9 +1,11 @@
 /** The inspect report as Markdown (for a PR comment or a job summary). */
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
-import { COMMENT_MARKER } from './verdict.js';
 import { describeItem } from './items.js';
 import { escapeReport, mdText } from './escape.js';
+
+/** First line of every PR comment imgsize writes, so a bot can find and update its own. */
+export const COMMENT_MARKER = '<!-- imgsize -->';
 
 const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 

@@ -3,7 +3,7 @@ import type { RuleResult, Verdict } from '../analysis/budget.js';
 import type { Report } from '../analysis/report.js';
 import { human, humanExact } from './units.js';
 import { describeItem } from './items.js';
-import { compressedFigure, estimateLine } from './markdown.js';
+import { COMMENT_MARKER, compressedFigure, estimateLine } from './markdown.js';
 import { escapeReport, escapeVerdict, mdText, visible } from './escape.js';
 
 /** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
@@ -24,7 +24,6 @@ function estimateNote(r: RuleResult): string {
   return ` (estimated ${margin}: ${e.layers} layer(s) stored uncompressed, their gzip -6 size estimated with zlib; ${e.decided ? 'the verdict holds across the margin' : 'within the margin the verdict could flip: run with --exact-push-size'})`;
 }
 
-export const COMMENT_MARKER = '<!-- imgsize -->';
 
 function value(r: RuleResult, v: number): string {
   if (r.unit === 'bytes') return humanExact(v);
