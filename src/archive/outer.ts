@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry } from '../tar/reader.js';
-import { DEFAULT_MAX_RATIO, LayerScanner, RATIO_FLOOR, type LayerScan, type ScanOptions } from '../layer/scan.js';
+import { checkInflation, LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js';
 import { createDecoder, sniffCompression, type Compression } from '../layer/decompress.js';
 import { normalizePath, dirname, joinPath } from '../layer/paths.js';
 
@@ -107,7 +107,7 @@ class BlobSink implements EntrySink {
     skipContents = false,
   ) {
     this.mayDropHash = skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
-    if (/(^|\/)blobs\/sha512\/[0-9a-f]{128}$/.test(name)) {
+    if (isSha512Member(name)) {
       this.sha512 = createHash('sha512');
       this.mayDropHash = false;
     }
@@ -192,6 +192,11 @@ function looksLikeJson(chunk: Buffer): boolean {
   return chunk.toString('latin1', i, i + 4) === 'null';
 }
 
+/** A member stored under its sha512 name: hashed with sha512 too (descriptors may name it so). */
+function isSha512Member(name: string): boolean {
+  return /(^|\/)blobs\/sha512\/[0-9a-f]{128}$/.test(name);
+}
+
 const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 const EMPTY_SCAN_ERROR = { message: 'empty blob (0 bytes) is not a layer' };
 
@@ -205,7 +210,7 @@ function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: st
  * known (a few bytes, not the kilobytes of a hash and a scanner each).
  */
 function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size: number): EntrySink {
-  if (size === 0 && !/(^|\/)blobs\/sha512\//.test(name)) {
+  if (size === 0 && !isSha512Member(name)) {
     return { write: () => undefined, end: () => void entries.set(name, { kind: 'file', blob: { name, size: 0, digest: EMPTY_SHA256, scanError: EMPTY_SCAN_ERROR } }) };
   }
   return memberSink(entries, json, name, scan, size);
@@ -270,13 +275,11 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
     if (outerCompression !== 'none') {
       // the decoder pauses while the tar reader waits on a member's sink (backpressure); the same
       // bomb rule as for layers: past 1 GiB, more than maxRatio:1 overall is refused
-      const maxRatio = opts.scan?.maxRatio ?? DEFAULT_MAX_RATIO;
+      const subject = `the ${outerCompression} archive`;
       let outBytes = 0;
       decoder = createDecoder(outerCompression, (out) => {
         outBytes += out.length;
-        if (outBytes > RATIO_FLOOR && outBytes / Math.max(1, inputBytes) > maxRatio) {
-          throw new ImgsizeError('limit', 'archive', `decompression bomb: the ${outerCompression} archive inflated to ${outBytes} bytes from ${inputBytes} (ratio over ${maxRatio}:1)`);
-        }
+        checkInflation(outBytes, inputBytes, opts.scan?.maxRatio, 'archive', subject);
         return tar.write(out);
       });
     }

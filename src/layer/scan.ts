@@ -84,6 +84,15 @@ export const MAX_CAPTURE_TOTAL_BYTES = 256 << 20;
 export const RATIO_FLOOR = 1 << 30;
 const DECODER_INPUT_BYTES = 512 << 10;
 
+/** The bomb rule, for a layer and for an archive compressed as a whole: past RATIO_FLOOR of output, more than maxRatio:1 overall is refused. */
+export function checkInflation(outBytes: number, inBytes: number, maxRatio: number = DEFAULT_MAX_RATIO, what: 'layer' | 'archive', subject: string): void {
+  if (outBytes <= RATIO_FLOOR) return;
+  const ratio = outBytes / Math.max(1, inBytes);
+  if (ratio > maxRatio) {
+    throw new ImgsizeError('limit', what, `decompression bomb: ${subject} inflated to ${outBytes} bytes from ${inBytes} (ratio over ${Math.floor(ratio)}:1)`);
+  }
+}
+
 /**
  * An EntrySink for a layer blob. Feed the raw blob bytes; `finish()` returns the scan.
  * It never throws from write(): a failure is recorded and the rest is drained, so that the
@@ -243,12 +252,7 @@ export class LayerScanner implements EntrySink {
       this.checkTail();
       return wait;
     }
-    if (this.outBytes > RATIO_FLOOR && this.compression !== 'none') {
-      const ratio = this.outBytes / Math.max(1, this.inBytes);
-      if (ratio > (this.opts.maxRatio ?? DEFAULT_MAX_RATIO)) {
-        throw new ImgsizeError('limit', 'layer', `decompression bomb: ${this.outBytes} bytes inflated from ${this.inBytes} (ratio over ${Math.floor(ratio)}:1)`);
-      }
-    }
+    if (this.compression !== 'none') checkInflation(this.outBytes, this.inBytes, this.opts.maxRatio, 'layer', 'the layer');
     const r = this.tar.write(out);
     if (r) throw new ImgsizeError('internal', 'layer', 'layer sinks must be synchronous');
     if (this.tar.ended) this.checkTail();
