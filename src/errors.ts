@@ -28,8 +28,5 @@ export class ImgsizeError extends Error {
   }
 }
 
-/** Warnings that do not stop the run; they land in the report's `warnings[]`. */
-export interface Warning {
-  readonly code: string;
-  readonly message: string;
-}
+/** Warnings that do not stop the run; they land in the report's `warnings[]` (codes: report/schema.ts). */
+export type { Warning, WarningCode } from './report/schema.js';

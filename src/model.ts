@@ -2,15 +2,11 @@
  * The image model: plain, readonly data handed from the archive reader to the analyses.
  * Every metric is defined once here, with its unit in its name.
  */
-import type { Warning } from './errors.js';
+import type { ArchiveFormat, Warning } from './report/schema.js';
 import type { LayerScan } from './layer/scan.js';
 import type { Compression } from './layer/decompress.js';
 
-export type ArchiveFormat =
-  | 'docker' // docker save ≤ 24 and docker-archive writers (manifest.json, no index.json)
-  | 'docker+oci' // Docker ≥ 25 save and containerd export (OCI layout + manifest.json)
-  | 'oci' // oci-archive or an OCI layout (index.json only)
-  | 'docker-v1'; // pre-1.10 docker save (repositories + <id>/json only)
+export type { ArchiveFormat };
 
 export interface ModelLayer {
   readonly index: number;

@@ -2,14 +2,12 @@
  * The CI gate: evaluates rules against a report (and, for path rules, the final file list) into
  * a verdict of plain data. One pure function decides the exit code. Formatting lives in render/.
  */
-import type { Report } from './report.js';
-import { metricBytes, type Metric } from './diff.js';
+import type { Estimate, FindingCode, ForbiddenHit, Level, Metric, Report, RuleItem, RuleKind, RuleResult, Verdict } from '../report/schema.js';
+import { metricBytes } from './diff.js';
 import { compileNameGlob } from './glob.js';
 import type { Growth } from '../config/size.js';
-import type { ForbiddenHit } from './forbidden.js';
-import type { FindingItem } from './findings.js';
 
-export type Level = 'fail' | 'warn';
+export type { Estimate, Level, RuleItem, RuleKind, RuleResult, Verdict };
 
 /** Where a rule came from: a command-line flag (`--budget`) or the config file's path. */
 export type RuleOrigin = string;
@@ -21,51 +19,11 @@ export interface Rules {
   readonly forbiddenPaths?: { readonly globs: readonly string[]; readonly level: Level; readonly from?: RuleOrigin };
   readonly wasted?: { readonly maxBytes?: number; readonly maxPercent?: number; readonly level: Level; readonly from?: RuleOrigin };
   readonly growth?: { readonly baseline: Pick<Report, 'totals'>; readonly baselineLabel: string; readonly max: Growth; readonly metric: Metric; readonly level: Level; readonly from?: RuleOrigin };
-  readonly findings?: readonly { readonly code: string; readonly level: Level; readonly from?: RuleOrigin }[];
-}
-
-/** What stands behind a rule's result: packages, paths in layers, a finding's items. */
-export type RuleItem = ForbiddenHit | FindingItem;
-
-/** The margin of an estimated figure (push sizes of layers stored uncompressed). */
-export interface Estimate {
-  /** Relative margin, e.g. 0.03 for ±3 %. */
-  readonly margin: number;
-  /** Layers whose figure is estimated. */
-  readonly layers: number;
-  /** Whether the verdict would be the same anywhere within the margin. */
-  readonly decided: boolean;
+  readonly findings?: readonly { readonly code: FindingCode; readonly level: Level; readonly from?: RuleOrigin }[];
 }
 
 /** The push-size estimate's margin: measured within ±3 % of gzip -6 (README, Integrity). */
 export const PUSH_ESTIMATE_MARGIN = 0.03;
-
-export type RuleKind = 'budget' | 'layers' | 'package' | 'forbidden-paths' | 'wasted-bytes' | 'wasted-percent' | 'growth' | 'finding';
-
-export interface RuleResult {
-  readonly kind: RuleKind;
-  /** What was measured: a metric, a package glob, a finding code. */
-  readonly subject: string;
-  readonly status: 'pass' | 'fail' | 'warn';
-  readonly level: Level;
-  readonly unit: 'bytes' | 'count' | 'percent';
-  readonly measured: number;
-  readonly limit: number;
-  /** Where the rule came from (a flag, or the config file). */
-  readonly from?: RuleOrigin;
-  /** Packages, paths or a finding's items behind a failure (all of them). */
-  readonly items?: readonly RuleItem[];
-  /** Set when the measured figure is an estimate. */
-  readonly estimate?: Estimate;
-  /** A sentence about what was found (a finding's title). */
-  readonly note?: string;
-}
-
-export interface Verdict {
-  readonly results: readonly RuleResult[];
-  readonly failed: number;
-  readonly warned: number;
-}
 
 export function ruleCount(r: Rules): number {
   return (

@@ -3,9 +3,8 @@
  * Layers are matched by diffId (a multiset: the same layer twice counts twice); packages by
  * ecosystem and normalised name, whatever folder they moved to (site-packages → a venv).
  */
-import type { Report } from './report.js';
+import type { Delta, DiffResult, DiffWarning, DirectoryChange, FindingChange, LayerChange, Metric, PackageChange, Report } from '../report/schema.js';
 
-export type Metric = 'content' | 'compressed' | 'uncompressed' | 'final';
 export const METRICS: readonly Metric[] = ['content', 'compressed', 'uncompressed', 'final'];
 
 export function metricBytes(r: Pick<Report, 'totals'>, m: Metric): number {
@@ -13,8 +12,8 @@ export function metricBytes(r: Pick<Report, 'totals'>, m: Metric): number {
     case 'content':
       return r.totals.contentBytes;
     case 'compressed':
-      // what a push uploads; a report saved before imgsize estimated it has the stored size only
-      return r.totals.pushBytes ?? r.totals.compressedBytes;
+      // what a push uploads (a v1 report, upgraded, has the stored size: report/upgrade.ts)
+      return r.totals.pushBytes;
     case 'uncompressed':
       return r.totals.uncompressedBytes;
     case 'final':
@@ -22,76 +21,11 @@ export function metricBytes(r: Pick<Report, 'totals'>, m: Metric): number {
   }
 }
 
-export interface Delta {
-  readonly before: number;
-  readonly after: number;
-  readonly delta: number;
-  /** delta / before × 100; null when before is 0. */
-  readonly percent: number | null;
-}
-
 export function delta(before: number, after: number): Delta {
   return { before, after, delta: after - before, percent: before === 0 ? null : ((after - before) / before) * 100 };
 }
 
-export interface LayerChange {
-  /**
-   * shared: the same blob (digest) on both sides, which a pull of AFTER reuses; recompressed: the
-   * same content (diffId) stored as another blob (another compression), which a pull downloads again.
-   */
-  readonly status: 'shared' | 'recompressed' | 'removed' | 'added';
-  readonly diffId: string;
-  /** The blob's digest (AFTER's, for a shared or recompressed layer). */
-  readonly digest: string;
-  readonly contentBytes: number;
-  readonly compressedBytes: number;
-  readonly createdBy: string | null;
-  /** Position in BEFORE (removed, shared) or AFTER (added, shared), 0-based. */
-  readonly beforeIndex: number | null;
-  readonly afterIndex: number | null;
-}
-
-export interface PackageChange {
-  readonly status: 'added' | 'removed' | 'changed';
-  readonly ecosystem: string;
-  readonly name: string;
-  readonly versionBefore: string | null;
-  readonly versionAfter: string | null;
-  readonly bytesBefore: number;
-  readonly bytesAfter: number;
-  readonly delta: number;
-}
-
-export interface DirectoryChange {
-  readonly path: string;
-  readonly bytesBefore: number;
-  readonly bytesAfter: number;
-  readonly delta: number;
-}
-
-export interface FindingChange {
-  readonly status: 'introduced' | 'resolved' | 'changed';
-  readonly code: string;
-  readonly title: string;
-  readonly bytesBefore: number;
-  readonly bytesAfter: number;
-}
-
-export interface DiffResult {
-  readonly before: { readonly source: string; readonly tags: readonly string[]; readonly platform: string };
-  readonly after: { readonly source: string; readonly tags: readonly string[]; readonly platform: string };
-  /** Things to know before reading the numbers (e.g. the two sides are different platforms). */
-  readonly warnings: readonly string[];
-  /** Whether each side's compressed total holds estimated push sizes (layers stored uncompressed). */
-  readonly compressedEstimated: { readonly before: boolean; readonly after: boolean };
-  readonly totals: Readonly<Record<Metric | 'wasted', Delta>>;
-  readonly layers: readonly LayerChange[];
-  /** Compressed bytes of AFTER's layers whose blobs BEFORE has: a pull of AFTER reuses them. */
-  readonly sharedCompressedBytes: number;
-  readonly packages: readonly PackageChange[];
-  readonly directories: readonly DirectoryChange[];
-  readonly findings: readonly FindingChange[];
-}
+export type { Delta, DiffResult, DirectoryChange, FindingChange, LayerChange, Metric, PackageChange };
 
 const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
 
@@ -114,18 +48,18 @@ export function diffReports(before: Report, after: Report): DiffResult {
       contentBytes: l.contentBytes,
       compressedBytes: l.compressedBytes,
       createdBy: l.createdBy,
-      beforeIndex: bi ?? null,
-      afterIndex: i,
+      beforeLayer: bi === undefined ? null : bi + 1,
+      afterLayer: i + 1,
     });
   });
   before.layers.forEach((l, i) => {
     if (!usedBefore.has(i)) {
-      layers.push({ status: 'removed', diffId: l.diffId, digest: l.digest, contentBytes: l.contentBytes, compressedBytes: l.compressedBytes, createdBy: l.createdBy, beforeIndex: i, afterIndex: null });
+      layers.push({ status: 'removed', diffId: l.diffId, digest: l.digest, contentBytes: l.contentBytes, compressedBytes: l.compressedBytes, createdBy: l.createdBy, beforeLayer: i + 1, afterLayer: null });
     }
   });
 
   // packages: aggregate per ecosystem + folded name
-  type Agg = { ecosystem: string; name: string; versions: string[]; bytes: number };
+  type Agg = { ecosystem: Report['packages'][number]['ecosystem']; name: string; versions: string[]; bytes: number };
   const agg = (r: Report): Map<string, Agg> => {
     const m = new Map<string, Agg>();
     for (const p of r.packages) {
@@ -183,17 +117,22 @@ export function diffReports(before: Report, after: Report): DiffResult {
     findings.push({ status: !b ? 'introduced' : !a ? 'resolved' : 'changed', code, title: (a ?? b)!.title, bytesBefore: b?.bytes ?? 0, bytesAfter: a?.bytes ?? 0 });
   }
 
-  const warnings: string[] = [];
+  const warnings: DiffWarning[] = [];
   if (before.image.platform !== after.image.platform) {
-    warnings.push(`the two sides are different platforms (${before.image.platform} → ${after.image.platform}): layers and packages are not comparable one to one`);
+    warnings.push({
+      code: 'platform-mismatch',
+      message: `the two sides are different platforms (${before.image.platform} → ${after.image.platform}): layers and packages are not comparable one to one`,
+    });
   }
   const recompressed = layers.filter((l) => l.status === 'recompressed').length;
-  if (recompressed > 0) warnings.push(`${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again`);
+  if (recompressed > 0) {
+    warnings.push({ code: 'recompressed-layers', message: `${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again` });
+  }
   return {
     before: { source: before.source.path, tags: before.image.repoTags, platform: before.image.platform },
     after: { source: after.source.path, tags: after.image.repoTags, platform: after.image.platform },
     warnings,
-    compressedEstimated: { before: (before.totals.pushEstimatedLayers?.length ?? 0) > 0, after: (after.totals.pushEstimatedLayers?.length ?? 0) > 0 },
+    compressedEstimated: { before: before.totals.pushEstimatedLayers.length > 0, after: after.totals.pushEstimatedLayers.length > 0 },
     totals: {
       content: delta(before.totals.contentBytes, after.totals.contentBytes),
       compressed: delta(metricBytes(before, 'compressed'), metricBytes(after, 'compressed')),

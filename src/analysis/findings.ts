@@ -6,32 +6,9 @@
 import type { LayerScan } from '../layer/scan.js';
 import { basename, displayPath, joinPath } from '../layer/paths.js';
 import { lookup, walkNamed, type FsNode } from './squash.js';
-import type { PackageUsage } from './packages.js';
+import type { Finding, FindingItem, ReportPackage as PackageUsage, TorchBuild } from '../report/schema.js';
 
-/**
- * One thing behind a finding: a path (a file or a folder, as the image shows it: leading `/`) or a
- * package, with its bytes and, for a path, the layer that holds it (index) and the layer that
- * removed it later, if one did.
- */
-export interface FindingItem {
-  readonly path?: string;
-  readonly package?: string;
-  readonly version?: string | null;
-  readonly bytes: number;
-  readonly layer?: number;
-  readonly removedBy?: number;
-}
-
-export interface Finding {
-  readonly code: 'cuda-libraries' | 'model-files' | 'build-toolchain' | 'package-cache' | 'vcs-metadata' | 'secrets' | 'wasted-bytes' | 'duplicate-packages';
-  readonly severity: 'info' | 'warning' | 'error';
-  /** Bytes at stake (what the fix would save). */
-  readonly bytes: number;
-  readonly title: string;
-  readonly fix: string;
-  /** Every path or package concerned, largest first (renderers show the first few). */
-  readonly items: readonly FindingItem[];
-}
+export type { Finding, FindingItem, TorchBuild };
 
 /** A model file smaller than this is a test fixture, not worth a finding. */
 export const MODEL_FILE_MIN_BYTES = 1_000_000;
@@ -64,6 +41,7 @@ export interface FindingsInput {
   readonly packages: readonly PackageUsage[];
   readonly contentBytes: number;
   readonly wastedBytes: number;
+  /** Wasted paths (layer indexes, 0-based, as squash() gives them). */
   readonly wasted: readonly { path: string; bytes: number; layer: number; by: number }[];
 }
 
@@ -88,14 +66,6 @@ export function isSecretPath(path: string): boolean {
   return false;
 }
 
-export interface TorchBuild {
-  readonly version: string | null;
-  /** From the version's local label (+cu124, +cpu, +rocm…) and from the libraries torch ships. */
-  readonly variant: 'cuda' | 'cpu' | 'rocm' | 'unknown';
-  /** CUDA libraries inside torch/lib (libtorch_cuda.so, libc10_cuda.so, …) and their bytes. */
-  readonly cudaLibraries: number;
-  readonly cudaBytes: number;
-}
 
 /** An nvidia-* CUDA wheel (pip). */
 export function isNvidiaWheel(p: Pick<PackageUsage, 'ecosystem' | 'name'>): boolean {
@@ -253,7 +223,7 @@ export function findings(input: FindingsInput): Finding[] {
       fix: 'never COPY secrets into an image: use build secrets (RUN --mount=type=secret) or runtime environment; deleting them later does not remove them from the lower layer; rotate any that shipped',
       items: secrets.map((s) => {
         const by = s.deleted ? removedIn.get(`${s.layer}\0${s.path}`) : undefined;
-        return { path: `/${displayPath(s.path)}`, bytes: s.bytes, layer: s.layer, ...(by !== undefined ? { removedBy: by } : {}) };
+        return { path: `/${displayPath(s.path)}`, bytes: s.bytes, layer: s.layer + 1, ...(by !== undefined ? { removedBy: by + 1 } : {}) };
       }),
     });
   }
@@ -266,7 +236,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: input.wastedBytes,
       title: `bytes shipped in one layer and deleted or overwritten by a later one (${((100 * input.wastedBytes) / Math.max(1, input.contentBytes)).toFixed(1)}% of the content)`,
       fix: 'create and delete in the same RUN, or build in a separate stage and COPY only what the final image needs',
-      items: input.wasted.map((w) => ({ path: `/${displayPath(w.path)}`, bytes: w.bytes, layer: w.layer, removedBy: w.by })),
+      items: input.wasted.map((w) => ({ path: `/${displayPath(w.path)}`, bytes: w.bytes, layer: w.layer + 1, removedBy: w.by + 1 })),
     });
   }
 
@@ -287,7 +257,7 @@ export function findings(input: FindingsInput): Finding[] {
       bytes: extra,
       title: `${dups.length} Python distribution(s) installed more than once`,
       fix: 'install into one environment (one venv or one site-packages), pin one version',
-      items: dups.flatMap((ps) => ps.map((p) => ({ ...pkgItem(p), path: `/${p.location ?? ''}` }))),
+      items: dups.flatMap((ps) => ps.map((p) => ({ ...pkgItem(p), path: p.location ?? '/' }))),
     });
   }
 
@@ -310,5 +280,5 @@ function pkgItem(p: PackageUsage): FindingItem {
 }
 
 function fileItem(f: { path: string; bytes: number; layer: number }): FindingItem {
-  return { path: `/${displayPath(f.path)}`, bytes: f.bytes, layer: f.layer };
+  return { path: `/${displayPath(f.path)}`, bytes: f.bytes, layer: f.layer + 1 };
 }

@@ -7,18 +7,9 @@ import type { LayerScan } from '../layer/scan.js';
 import { displayPath } from '../layer/paths.js';
 import { compilePathGlobs } from './glob.js';
 import { lookup, type FsNode } from './squash.js';
+import type { ForbiddenHit } from '../report/schema.js';
 
-export interface ForbiddenHit {
-  /** The path the glob names, as the image shows it (leading `/`). */
-  readonly path: string;
-  /** Index of the layer that holds it. */
-  readonly layer: number;
-  /** Entries at or below the path in that layer, and their content bytes. */
-  readonly entries: number;
-  readonly bytes: number;
-  /** Index of the later layer that deleted or replaced all of it; null when it is in the final filesystem. */
-  readonly removedBy: number | null;
-}
+export type { ForbiddenHit };
 
 type Layer = Pick<LayerScan, 'files' | 'deletions' | 'opaqueDirs'>;
 
@@ -50,13 +41,16 @@ export function forbiddenHits(globs: readonly string[], layers: readonly Layer[]
   return [...groups.values()]
     .map((g) => ({
       path: `/${displayPath(g.path)}`,
-      layer: g.layer,
+      layer: g.layer + 1,
       entries: g.entries,
       bytes: g.bytes,
-      removedBy: g.present ? null : removedBy(g.path, g.layer, layers, filesOf),
+      removedBy: g.present ? null : plusOne(removedBy(g.path, g.layer, layers, filesOf)),
     }))
     .sort((a, b) => a.layer - b.layer || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+/** Layer index (0-based, internal) → layer number (1-based, the report's). */
+const plusOne = (i: number | null): number | null => (i === null ? null : i + 1);
 
 function prefixOf(path: string, segments: number): string {
   let at = -1;

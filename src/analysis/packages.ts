@@ -8,26 +8,17 @@
 import type { LayerScan } from '../layer/scan.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
 import { displayPath, dirname, normalizePath } from '../layer/paths.js';
+import type { Folder, ReportPackage } from '../report/schema.js';
 import { eachEntry, folderTotals, lookup, walk, type FinalEntry, type FsNode } from './squash.js';
 
-export interface PackageUsage {
-  readonly ecosystem: DetectedPackage['ecosystem'];
-  readonly name: string;
-  readonly version: string | null;
-  /** Σ final contentBytes of the package's listed files (hardlinks 0). */
-  readonly bytes: number;
-  /** Listed files present in the final filesystem (regular files, symlinks, hardlinks). */
-  readonly files: number;
-  /** Layers its present files came from. */
-  readonly layers: readonly number[];
-  readonly location?: string;
-  readonly attribution?: string;
-}
+/** A package as the report carries it (report/schema.ts): layer numbers and paths as the image shows them. */
+export type PackageUsage = ReportPackage;
+
 
 export interface Ownership {
   readonly packages: readonly PackageUsage[];
   /** Final contentBytes no package lists, and the largest folders holding them. */
-  readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly { path: string; bytes: number; files: number }[] };
+  readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly Folder[] };
   /** Final paths listed by two or more packages. */
   readonly claimedTwice: number;
 }
@@ -86,7 +77,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
       if (!claim(e, mine)) return;
       files++;
       if (e.kind !== 'hardlink') bytes += e.size;
-      layers.add(e.layer);
+      layers.add(e.layer + 1);
     };
     if (d.folder !== undefined) {
       const node = findNode(root, d.folder);
@@ -109,7 +100,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
       bytes,
       files,
       layers: [...layers].sort((a, b) => a - b),
-      ...(d.location !== undefined ? { location: d.location } : {}),
+      ...(d.location !== undefined ? { location: `/${d.location}` } : {}),
       ...(d.attribution !== undefined ? { attribution: d.attribution } : {}),
     };
   });
@@ -132,7 +123,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
       bytes: unownedBytes,
       files: unownedFiles,
       directories: [...dirs.entries()]
-        .map(([path, v]) => ({ path: displayPath(path), ...v }))
+        .map(([path, v]) => ({ path: `/${displayPath(path)}`, ...v }))
         .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
         .slice(0, opts.top ?? 10),
     },

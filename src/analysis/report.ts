@@ -1,88 +1,23 @@
 /**
- * Builds the versioned JSON report (schemaVersion 1, DESIGN §3) from the image model.
- * Pure: no I/O, no formatting of numbers.
+ * Builds the versioned report (report/schema.ts, the contract) from the image model.
+ * Pure: no I/O, no formatting of numbers. Keys are built in the schema's order.
  */
-import type { Warning } from '../errors.js';
-import type { ArchiveFormat, ImageModel, ModelLayer } from '../model.js';
-import type { LayerScan } from '../layer/scan.js';
-import type { Compression } from '../layer/decompress.js';
+import type { ImageModel, ModelLayer } from '../model.js';
 import { displayPath, joinPath } from '../layer/paths.js';
 import { folderTotals, squash, walkNamed, type Squashed } from './squash.js';
-import { attributePackages, detectPackages, finalMetaFiles, type PackageUsage } from './packages.js';
-import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Finding, type Thresholds, type TorchBuild } from './findings.js';
+import { attributePackages, detectPackages, finalMetaFiles } from './packages.js';
+import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings.js';
 import type { Detector } from '../detectors/types.js';
-import type { Ownership } from './packages.js';
-import type { PushSize } from '../layer/push-size.js';
+import { SCHEMA_VERSION, type Finding, type Folder, type PackageGroup, type Report, type ReportLayer, type ReportPackage } from '../report/schema.js';
 
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
+export type { Report, ReportLayer, ReportPackage, PackageGroup, Finding };
 
-/** A layer of the report: the model's layer (metrics defined in model.ts) with its scan's counts. */
-export interface ReportLayer extends Omit<ModelLayer, 'scan'>, Pick<LayerScan, 'contentBytes' | 'entries' | 'whiteouts'> {
-  /**
-   * What pushing the layer uploads: compressedBytes when the blob is stored compressed, else the
-   * size of the layer tar gzipped at the default level (how `pushSize` says it was found).
-   */
-  readonly pushBytes: number;
-  /** For a layer stored uncompressed: how pushBytes was found (an estimate unless method is exact). */
-  readonly pushSize?: { readonly method: PushSize['method']; readonly by: PushSize['by']; readonly sampledBytes: number; readonly estimated: boolean };
-  /** contentBytes of this layer that later layers delete or overwrite. */
-  readonly wastedBytes: number;
-}
-
-export type ReportPackage = PackageUsage;
-export type { Finding };
-
-/** Packages summed as one line (e.g. the nvidia-* CUDA wheels). */
-export interface PackageGroup {
-  readonly name: string;
-  readonly count: number;
-  readonly bytes: number;
-  readonly files: number;
-  readonly packages: readonly string[];
-}
-
-export interface Report {
-  readonly schemaVersion: typeof SCHEMA_VERSION;
-  readonly source: { readonly path: string; readonly format: ArchiveFormat; readonly outerCompression: Compression };
-  readonly image: {
-    readonly platform: string;
-    readonly repoTags: readonly string[];
-    readonly configDigest: string;
-    readonly manifestDigest: string | null;
-    readonly created: string | null;
-  };
-  readonly totals: {
-    /** The layer blobs as stored in the archive. */
-    readonly compressedBytes: number;
-    /** What a push uploads (and a pull downloads): Σ layers' pushBytes; see pushEstimatedLayers. */
-    readonly pushBytes?: number;
-    /** Indexes of the layers whose pushBytes is an estimate (stored uncompressed, gzip size sampled). */
-    readonly pushEstimatedLayers?: readonly number[];
-    readonly uncompressedBytes: number;
-    readonly contentBytes: number;
-    readonly finalBytes: number;
-    readonly wastedBytes: number;
-    /** Regular files in the final filesystem. */
-    readonly files: number;
-  };
-  readonly layers: readonly ReportLayer[];
-  readonly packages: readonly ReportPackage[];
-  readonly packageGroups: readonly PackageGroup[];
-  /** Final bytes no package's metadata lists, with the largest folders holding them. */
-  readonly unowned: Ownership['unowned'];
-  /** Final files listed by more than one package (then Σ package bytes + unowned > finalBytes). */
-  readonly packageOverlapFiles: number;
-  /** torch's build variant, when torch is installed. */
-  readonly torch?: TorchBuild;
-  readonly directories: readonly { readonly path: string; readonly bytes: number; readonly files: number }[];
-  readonly largestFiles: readonly { readonly path: string; readonly bytes: number; readonly layer: number }[];
-  readonly wasted: readonly { readonly path: string; readonly bytes: number; readonly layer: number; readonly by: number }[];
-  readonly findings: readonly Finding[];
-  readonly warnings: readonly Warning[];
-}
+/** Rows the report keeps in its "largest" lists unless asked for another number (text shows 10). */
+export const REPORT_TOP = 100;
 
 export interface ReportOptions {
-  /** How many rows of largest files / directories / wasted paths to keep. */
+  /** How many rows of largest files, wasted paths and unowned folders to keep (default REPORT_TOP). */
   readonly top?: number;
   /** Folder depth for the directory table. */
   readonly depth?: number;
@@ -93,11 +28,11 @@ export interface ReportOptions {
 }
 
 export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report {
-  const top = opts.top ?? 10;
+  const top = opts.top ?? REPORT_TOP;
   const depth = opts.depth ?? 3;
   const fs = squash(model.layers.map((l) => l.scan));
   const layers: ReportLayer[] = model.layers.map((l) => ({
-    index: l.index,
+    number: l.index + 1,
     digest: l.digest,
     diffId: l.diffId,
     mediaType: l.mediaType,
@@ -136,7 +71,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     totals: {
       compressedBytes: sum((l) => l.compressedBytes),
       pushBytes: sum((l) => l.pushBytes),
-      pushEstimatedLayers: layers.filter((l) => l.pushSize?.estimated).map((l) => l.index),
+      pushEstimatedLayers: layers.filter((l) => l.pushSize?.estimated).map((l) => l.number),
       uncompressedBytes: sum((l) => l.uncompressedBytes),
       contentBytes,
       finalBytes: fs.finalBytes,
@@ -151,9 +86,10 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     ...(torch ? { torch } : {}),
     directories: largestDirectories(fs, depth),
     largestFiles: largestFiles(fs, top),
-    wasted: wasted.slice(0, top).map((w) => ({ ...w, path: displayPath(w.path) })),
+    wasted: wasted.slice(0, top).map((w) => ({ path: `/${displayPath(w.path)}`, bytes: w.bytes, layer: w.layer + 1, by: w.by + 1 })),
     findings: found,
     warnings: model.warnings,
+    limits: { top, depth },
   };
 }
 
@@ -169,7 +105,7 @@ function cmp(a: string, b: string): number {
 }
 
 /** The `top` largest files, kept in a small sorted list while walking (not all files at once). */
-function largestFiles(fs: Squashed, top: number): { path: string; bytes: number; layer: number }[] {
+function largestFiles(fs: Squashed, top: number): Report['largestFiles'] {
   const rows: { path: string; bytes: number; layer: number }[] = [];
   const order = (a: { path: string; bytes: number }, b: { path: string; bytes: number }): number => b.bytes - a.bytes || cmp(a.path, b.path);
   walkNamed(fs.root, '', (e, dir, name) => {
@@ -184,17 +120,17 @@ function largestFiles(fs: Squashed, top: number): { path: string; bytes: number;
     rows.splice(i, 0, row);
     if (rows.length > top) rows.pop();
   });
-  return rows.map((r) => ({ ...r, path: displayPath(r.path) }));
+  return rows.map((r) => ({ path: `/${displayPath(r.path)}`, bytes: r.bytes, layer: r.layer + 1 }));
 }
 
 /** Every folder at depth ≤ `depth`, largest first, each with the bytes and files below it. */
-function largestDirectories(fs: Squashed, depth: number): { path: string; bytes: number; files: number }[] {
+function largestDirectories(fs: Squashed, depth: number): Folder[] {
   return [...folderTotals(fs.root, depth).entries()]
-    .map(([path, v]) => ({ path: displayPath(path), ...v }))
+    .map(([path, v]) => ({ path: `/${displayPath(path)}`, bytes: v.bytes, files: v.files }))
     .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
 }
 
-function groups(packages: readonly PackageUsage[]): PackageGroup[] {
+function groups(packages: readonly ReportPackage[]): PackageGroup[] {
   const nvidia = packages.filter(isNvidiaWheel);
   if (nvidia.length === 0) return [];
   return [

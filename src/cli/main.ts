@@ -2,7 +2,7 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
-import { readFileSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { ImgsizeError } from '../errors.js';
 import { readImage, type ImageSource } from '../archive/read.js';
@@ -21,11 +21,11 @@ import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import { DETECTORS, captureFor } from '../detectors/index.js';
 import { findConfig, loadConfig } from './config.js';
-import type { parseSavedReport as ParseSaved } from '../analysis/saved.js';
+import type { readSavedReport as ReadSaved } from '../report/read.js';
+import { looksLikeSavedReport } from '../report/sniff.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
-const savedReports = (): Promise<{ parse: typeof ParseSaved; maxBytes: number }> =>
-  import('../analysis/saved.js').then((m) => ({ parse: m.parseSavedReport, maxBytes: m.MAX_SAVED_REPORT_BYTES }));
+const savedReports = (): Promise<typeof ReadSaved> => import('../report/read.js').then((m) => m.readSavedReport);
 import { mergeRules, type FlagRules } from '../config/rules.js';
 import path from 'node:path';
 import type { ImageModel } from '../model.js';
@@ -63,7 +63,7 @@ interface CommonOptions {
   image?: string;
   json?: boolean;
   format?: 'table' | 'json' | 'markdown';
-  top: string;
+  top?: string;
   depth: string;
   verify: boolean;
   maxRatio: string;
@@ -129,7 +129,7 @@ export async function main(io: Io): Promise<number> {
       .option('--image <tag>', 'image to analyse in an archive that holds several')
       .option('--json', 'print JSON (same as --format json)')
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']))
-      .option('--top <n>', 'rows per table', '10')
+      .option('--top <n>', 'rows per table (default 10); --json carries 100 rows per list unless given')
       .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
@@ -160,8 +160,8 @@ export async function main(io: Io): Promise<number> {
     const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (format === 'json') out(renderJson(verdict ? ({ ...report, verdict } as Report) : report));
-    else if (format === 'markdown') out(verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: Number(o.top) }));
-    else out(renderTable(report, { top: Number(o.top), width: io.stdout.columns }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
+    else if (format === 'markdown') out(verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: textTop(o) }));
+    else out(renderTable(report, { top: textTop(o), width: io.stdout.columns }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
     exitCode = EXIT_OK;
   });
 
@@ -185,8 +185,8 @@ export async function main(io: Io): Promise<number> {
     if (gate && ruleCount(gate) === 0) throw new ImgsizeError('usage', 'diff', 'no rules to gate AFTER on');
     const verdict = gate ? runGate(a, gate) : undefined;
     if (format === 'json') out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff: d, ...(verdict ? { verdict } : {}) }, null, 2)}\n`);
-    else if (format === 'markdown') out(renderDiffMarkdown(d, { top: Number(o.top) }) + (verdict ? `\n${renderVerdictMarkdown(verdict, a.report).replace(/^<!-- imgsize -->\n/, '')}` : ''));
-    else out(renderDiffTable(d, { top: Number(o.top) }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
+    else if (format === 'markdown') out(renderDiffMarkdown(d, { top: textTop(o) }) + (verdict ? `\n${renderVerdictMarkdown(verdict, a.report).replace(/^<!-- imgsize -->\n/, '')}` : ''));
+    else out(renderDiffTable(d, { top: textTop(o) }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
     exitCode = verdict ? finishGate(io, verdict, a.report) : EXIT_OK;
   });
 
@@ -255,9 +255,14 @@ function outputFormat(o: CommonOptions): 'table' | 'json' | 'markdown' {
   return o.json ? 'json' : (o.format ?? 'table');
 }
 
+/** Rows per table in text and Markdown: --top, else 10. */
+function textTop(o: CommonOptions): number {
+  return o.top === undefined ? 10 : Number(o.top);
+}
+
 /** Options every command checks before reading anything, whatever the input (archive or saved report). */
 function checkCommon(io: Io, o: CommonOptions): void {
-  wholeNumber(o.top, '--top');
+  if (o.top !== undefined) wholeNumber(o.top, '--top');
   wholeNumber(o.depth, '--depth');
   wholeNumber(o.maxRatio, '--max-ratio');
   const decoder = io.env.IMGSIZE_DECODER;
@@ -281,45 +286,15 @@ interface Side {
 
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
 async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
-  if (arg !== undefined && arg !== '-' && isJsonFile(arg)) {
-    const { verdict, ...report } = readSavedReport(arg, await savedReports()) as Report & { verdict?: Verdict };
-    return verdict ? { report: report as Report, verdict } : { report: report as Report };
+  if (arg !== undefined && arg !== '-' && looksLikeSavedReport(arg)) {
+    const { verdict, ...report } = (await savedReports())(arg);
+    return verdict ? { report, verdict } : { report };
   }
   return analyse(io, arg, o, pick);
 }
 
-function isJsonFile(p: string): boolean {
-  try {
-    if (!statSync(p).isFile()) return false;
-    const fd = openSync(p, 'r');
-    const buf = Buffer.alloc(64);
-    const n = readSync(fd, buf, 0, 64, 0);
-    closeSync(fd);
-    return /^\s*\{/.test(buf.toString('latin1', 0, n));
-  } catch {
-    return false;
-  }
-}
-
-/** A saved --json report: a regular file of a sane size, checked field by field (analysis/saved.ts). */
-function readSavedReport(p: string, saved: { parse: typeof ParseSaved; maxBytes: number }): Report {
-  const MAX_SAVED_REPORT_BYTES = saved.maxBytes;
-  let text: string;
-  try {
-    const st = statSync(p);
-    if (!st.isFile()) throw new ImgsizeError('input', p, 'a saved report must be a regular file');
-    if (st.size > MAX_SAVED_REPORT_BYTES) throw new ImgsizeError('limit', p, `${st.size} bytes: larger than a saved report can be (${MAX_SAVED_REPORT_BYTES >> 20} MiB)`);
-    text = readFileSync(p, 'utf8');
-  } catch (e) {
-    if (e instanceof ImgsizeError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? new ImgsizeError('input', p, 'no such file') : new ImgsizeError('input', p, `cannot read (${code ?? (e as Error).message})`);
-  }
-  return saved.parse(text, p);
-}
-
 async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<{ report: Report; model: ImageModel }> {
-  const top = wholeNumber(o.top, '--top');
+  const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
     throw new ImgsizeError('usage', '--platform', `expected os/arch[/variant], e.g. linux/amd64, got "${o.platform}"`);
@@ -365,7 +340,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
   if (!o.quiet) for (const n of model.notices) io.stderr.write(`imgsize: ${n}\n`);
-  return { report: buildReport(model, { top, depth, detectors: DETECTORS }), model };
+  return { report: buildReport(model, { ...(top !== undefined ? { top } : {}), depth, detectors: DETECTORS }), model };
 }
 
 function hasGateFlags(o: GateOptions): boolean {
@@ -392,7 +367,7 @@ async function gateRules(io: Io, o: GateOptions, before?: { report: Report; labe
     ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
   };
   const saved = flags.baseline !== undefined || config?.rules.growth?.baseline !== undefined ? await savedReports() : undefined;
-  return mergeRules(config, flags, (p) => ({ report: readSavedReport(p, saved!), label: p }), before);
+  return mergeRules(config, flags, (p) => ({ report: saved!(p), label: p }), before);
 }
 
 function runGate(side: Side, rules: Rules): Verdict {

@@ -7,6 +7,7 @@
 import type { Metric } from '../analysis/diff.js';
 import type { Report } from '../analysis/report.js';
 import type { Rules } from '../analysis/budget.js';
+import type { FindingCode, Level } from '../report/schema.js';
 import type { Growth } from './size.js';
 import type { Config } from './schema.js';
 import { compileNameGlob, compilePathGlobs } from '../analysis/glob.js';
@@ -55,7 +56,7 @@ export function mergeRules(
     rules.forbiddenPaths = { globs: cfg.forbiddenPaths.limit, level: cfg.forbiddenPaths.level, from };
   }
   if (cfg?.wasted) rules.wasted = { ...cfg.wasted, from };
-  if (cfg?.findings) rules.findings = Object.entries(cfg.findings).map(([code, level]) => ({ code, level: level!, from }));
+  if (cfg?.findings) rules.findings = (Object.entries(cfg.findings) as [FindingCode, Level][]).map(([code, level]) => ({ code, level, from }));
   const growth = flags.maxGrowth ?? cfg?.growth?.max;
   if (growth) {
     const path = flags.baseline ?? cfg?.growth?.baseline;

@@ -3,11 +3,12 @@
  * or `{ "limit": value, "level": "warn" }` to warn instead of fail.
  */
 import { z } from 'zod';
+import { FindingCodeSchema, MetricSchema } from '../report/schema.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from './size.js';
 
 const Level = z.enum(['fail', 'warn']);
-const Metric = z.enum(['content', 'compressed', 'uncompressed', 'final']);
-const FindingCode = z.enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages']);
+const Metric = MetricSchema;
+const FindingCode = FindingCodeSchema;
 
 const Size = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = parseSize(v);

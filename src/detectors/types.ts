@@ -2,7 +2,8 @@
  * Package detectors are declarative: which small files they need captured while a layer streams
  * by (`wants`), and a pure parser from those files to packages and the paths each one lists.
  */
-export type Ecosystem = 'pip' | 'dpkg' | 'apk' | 'npm';
+export type { Ecosystem } from '../report/schema.js';
+import type { Ecosystem } from '../report/schema.js';
 
 /** The metadata files of the final filesystem, keyed by normalised path (raw bytes as latin1). */
 export type MetaFiles = ReadonlyMap<string, Buffer>;

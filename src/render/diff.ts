@@ -21,7 +21,7 @@ export function renderDiffTable(raw: DiffResult, opts: { top?: number } = {}): s
   const out: string[] = [];
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
   out.push(`Before  ${name(d.before)} (${d.before.platform})`, `After   ${name(d.after)} (${d.after.platform})`, '');
-  for (const w of d.warnings) out.push(`warning: ${w}`);
+  for (const w of d.warnings) out.push(`warning: ${w.message}`);
   if (d.warnings.length > 0) out.push('');
   const t = plainTable(['', 'before', 'after', 'change', ''], ['left', 'right', 'right', 'right', 'right']);
   for (const [label, k] of [
@@ -47,7 +47,7 @@ export function renderDiffTable(raw: DiffResult, opts: { top?: number } = {}): s
   }
   if (d.directories.length > 0) {
     const f = plainTable(['folder', 'before', 'after', 'change'], ['left', 'right', 'right', 'right']);
-    for (const x of d.directories.slice(0, top)) f.push([`/${x.path}`, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.bytesAfter - x.bytesBefore)]);
+    for (const x of d.directories.slice(0, top)) f.push([x.path, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.bytesAfter - x.bytesBefore)]);
     out.push('Folders that changed most', f.toString(), '');
   }
   for (const f of d.findings) {
@@ -83,7 +83,7 @@ export function renderDiffMarkdown(raw: DiffResult, opts: { top?: number } = {})
     COMMENT_MARKER,
     `### imgsize: ${name(d.before)} → ${name(d.after)}`,
     '',
-    ...d.warnings.map((w) => `> ⚠ ${w}`),
+    ...d.warnings.map((w) => `> ⚠ ${w.message}`),
     ...(d.warnings.length > 0 ? [''] : []),
     '| | before | after | change | |',
     '|---|---:|---:|---:|---:|',

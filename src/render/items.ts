@@ -4,11 +4,11 @@ import { human } from './units.js';
 
 export function describeItem(i: RuleItem): string {
   if ('entries' in i) {
-    const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy + 1} but still shipped` : '';
+    const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy} but still shipped` : '';
     const what = i.entries > 1 ? `: ${i.entries.toLocaleString('en-US')} entries, ${human(i.bytes)}` : i.bytes > 0 ? `: ${human(i.bytes)}` : '';
-    return `${i.path} (layer ${i.layer + 1}${gone})${what}`;
+    return `${i.path} (layer ${i.layer}${gone})${what}`;
   }
   if (i.package !== undefined) return `${i.package}${i.version ? ` ${i.version}` : ''}${i.path ? ` in ${i.path}` : ''} (${human(i.bytes)})`;
-  const at = [i.layer !== undefined ? `layer ${i.layer + 1}` : '', i.removedBy !== undefined ? `removed in layer ${i.removedBy + 1}` : ''].filter(Boolean).join(', ');
+  const at = [i.layer !== undefined ? `layer ${i.layer}` : '', i.removedBy !== undefined ? `removed in layer ${i.removedBy}` : ''].filter(Boolean).join(', ');
   return `${i.path ?? ''} (${human(i.bytes)}${at ? `, ${at}` : ''})`;
 }

@@ -19,7 +19,7 @@ export function compressedFigure(r: Report): string {
 export function estimateLine(r: Report): string[] {
   const est = r.totals.pushEstimatedLayers ?? [];
   if (est.length === 0) return [];
-  return ['', `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.map((i) => i + 1).join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
+  return ['', `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
 }
 
 export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string {
@@ -36,7 +36,7 @@ export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string
     '',
     '| # | content | compressed | created by |',
     '|---:|---:|---:|---|',
-    ...r.layers.map((l) => `| ${l.index + 1} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes ?? l.compressedBytes)} | ${l.createdBy ?? ''} |`),
+    ...r.layers.map((l) => `| ${l.number} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes ?? l.compressedBytes)} | ${l.createdBy ?? ''} |`),
     '',
   ];
   if (r.packages.length > 0) {

@@ -49,7 +49,7 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
   const stepWidth = Math.max(20, width - 52);
   for (const l of r.layers) {
     layers.push([
-      String(l.index + 1),
+      String(l.number),
       human(l.contentBytes),
       l.compression !== 'none' ? `${human(l.compressedBytes)} ${l.compression}` : l.pushSize ? `${l.pushSize.estimated ? '~' : ''}${human(l.pushBytes)} gzip` : human(l.compressedBytes),
       l.entries.toLocaleString('en-US'),
@@ -71,26 +71,26 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
     }
     const u = r.unowned;
     out.push(
-      `Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString('en-US')} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `/${d.path} ${human(d.bytes)}`).join(', ')}` : ''}`,
+      `Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString('en-US')} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `${d.path} ${human(d.bytes)}`).join(', ')}` : ''}`,
       '',
     );
   }
 
   if (r.directories.length > 0) {
     const dirs = table(['folder', 'size', 'files'], ['left', 'right', 'right']);
-    for (const d of r.directories.slice(0, opts.top ?? 10)) dirs.push([`/${d.path}`, human(d.bytes), d.files.toLocaleString('en-US')]);
+    for (const d of r.directories.slice(0, opts.top ?? 10)) dirs.push([d.path, human(d.bytes), d.files.toLocaleString('en-US')]);
     out.push('Largest folders', dirs.toString(), '');
   }
 
   if (r.largestFiles.length > 0) {
     const files = table(['file', 'size', 'layer'], ['left', 'right', 'right']);
-    for (const f of r.largestFiles) files.push([`/${f.path}`, human(f.bytes), String(f.layer + 1)]);
+    for (const f of r.largestFiles.slice(0, opts.top ?? 10)) files.push([f.path, human(f.bytes), String(f.layer)]);
     out.push('Largest files', files.toString(), '');
   }
 
   if (r.wasted.length > 0) {
     const w = table(['wasted path', 'size', 'from', 'removed by'], ['left', 'right', 'right', 'right']);
-    for (const x of r.wasted) w.push([`/${x.path}`, human(x.bytes), `layer ${x.layer + 1}`, `layer ${x.by + 1}`]);
+    for (const x of r.wasted.slice(0, opts.top ?? 10)) w.push([x.path, human(x.bytes), `layer ${x.layer}`, `layer ${x.by}`]);
     out.push('Wasted bytes', w.toString(), '');
   }
 

@@ -86,7 +86,7 @@ describe('imgsize check', () => {
       ['layers', 'pass', '--max-layers'],
       ['forbidden-paths', 'fail', 'imgsize.config.json'],
     ]);
-    expect(v.results[1].items).toEqual([{ path: '/app/.env', layer: 0, entries: 1, bytes: 8, removedBy: 1 }]);
+    expect(v.results[1].items).toEqual([{ path: '/app/.env', layer: 1, entries: 1, bytes: 8, removedBy: 2 }]);
     const text = await run(['check', archive, '--max-layers', '100'], { cwd: dir });
     expect(text.stdout).toMatch(/\/app\/\.env \(layer 1, deleted in layer 2 but still shipped\): 8 B \[imgsize\.config\.json\]/);
   });
@@ -116,7 +116,7 @@ describe('imgsize check', () => {
   it('carries the verdict with the report in --json', async () => {
     const r = await run(['check', SAMPLE, '--budget', '1MB', '--json']);
     const j = JSON.parse(r.stdout);
-    expect(j.schemaVersion).toBe(1);
+    expect(j.schemaVersion).toBe(2);
     expect(j.verdict.failed).toBe(1);
     expect(j.verdict.results[0]).toMatchObject({ kind: 'budget', measured: CONTENT, limit: 1_000_000, status: 'fail' });
   });

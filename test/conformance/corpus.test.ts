@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { run, type RunResult } from '../helpers/run.js';
+import { ReportSchema } from '../../src/report/schema.js';
 
 import { CORPUS, corpusCases, present } from '../helpers/corpus.js';
 
@@ -42,7 +43,10 @@ if (!present) {
 
   const compare = (r: RunResult, truth: Truth): void => {
     const rep = JSON.parse(r.stdout);
-    expect(rep.schemaVersion).toBe(1);
+    // the published contract holds for every report the corpus produces
+    const checked = ReportSchema.safeParse(rep);
+    expect(checked.success, checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBe(true);
+    expect(rep.schemaVersion).toBe(2);
     expect(rep.image.platform).toBe(truth.platform);
     expect(rep.layers.map((l: Record<string, unknown>) => ({
       digest: l.digest,
@@ -70,7 +74,7 @@ if (!present) {
     // packages: every truth package, matched by ecosystem, folded name and location
     const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
     const key = (p: { ecosystem: string; name: string; location?: string; version?: string | null }): string =>
-      `${p.ecosystem}|${fold(p.name)}|${p.location ?? ''}|${p.version ?? ''}`;
+      `${p.ecosystem}|${fold(p.name)}|${p.location === undefined ? '' : `/${p.location.replace(/^\//, '')}`}|${p.version ?? ''}`; // truth paths have no leading /
     const ours = new Map<string, { bytes: number; files: number }>();
     for (const p of rep.packages) ours.set(key(p), { bytes: p.bytes, files: p.files });
     for (const p of truth.packages) {

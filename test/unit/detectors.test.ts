@@ -112,7 +112,7 @@ describe('attribution', () => {
     const root = fsOf(link('bin', 'usr/bin'), f('usr/bin/bash', 1000), f('usr/bin/other', 5));
     const own = attributePackages([{ ecosystem: 'dpkg', name: 'bash', version: '5', paths: ['bin', 'bin/bash', 'usr/bin/bash', 'gone'] }], root);
     // bin/bash and usr/bin/bash are one file; the listed `bin` symlink counts too (7 bytes)
-    expect(own.packages[0]).toMatchObject({ bytes: 1007, files: 2, layers: [0] });
+    expect(own.packages[0]).toMatchObject({ bytes: 1007, files: 2, layers: [1] });
     expect(own.unowned.bytes).toBe(5);
   });
 

@@ -66,19 +66,19 @@ describe('config file', () => {
 
 const report = (o: { content?: number; compressed?: number; packages?: [string, number, string?][]; layers?: [string, number][]; findings?: string[] }): Report =>
   ({
-    schemaVersion: 1,
+    schemaVersion: 2,
     source: { path: 'x', format: 'docker', outerCompression: 'none' },
     image: { platform: 'linux/amd64', repoTags: [], configDigest: 'sha256:0', manifestDigest: null, created: null },
-    totals: { compressedBytes: o.compressed ?? 0, uncompressedBytes: 0, contentBytes: o.content ?? 0, finalBytes: o.content ?? 0, wastedBytes: 0, files: 0 },
-    layers: (o.layers ?? []).map(([diffId, bytes], index) => ({ index, digest: diffId, diffId, mediaType: null, compression: 'none', compressedBytes: bytes, uncompressedBytes: bytes, contentBytes: bytes, entries: 1, whiteouts: 0, wastedBytes: 0, createdBy: null })),
-    packages: (o.packages ?? []).map(([name, bytes, version]) => ({ ecosystem: 'pip', name, version: version ?? '1', bytes, files: 1, layers: [0] })),
+    totals: { compressedBytes: o.compressed ?? 0, pushBytes: o.compressed ?? 0, pushEstimatedLayers: [], uncompressedBytes: 0, contentBytes: o.content ?? 0, finalBytes: o.content ?? 0, wastedBytes: 0, files: 0 },
+    layers: (o.layers ?? []).map(([diffId, bytes], index) => ({ number: index + 1, digest: diffId, diffId, mediaType: null, compression: 'none', compressedBytes: bytes, pushBytes: bytes, uncompressedBytes: bytes, contentBytes: bytes, entries: 1, whiteouts: 0, wastedBytes: 0, createdBy: null })),
+    packages: (o.packages ?? []).map(([name, bytes, version]) => ({ ecosystem: 'pip', name, version: version ?? '1', bytes, files: 1, layers: [1] })),
     packageGroups: [],
     unowned: { bytes: 0, files: 0, directories: [] },
     packageOverlapFiles: 0,
     directories: [],
     largestFiles: [],
     wasted: [],
-    findings: (o.findings ?? []).map((code) => ({ code, severity: 'warning', bytes: 1, title: code, fix: '', items: [{ path: `/${code}.txt`, bytes: 1, layer: 0 }] })),
+    findings: (o.findings ?? []).map((code) => ({ code, severity: 'warning', bytes: 1, title: code, fix: '', items: [{ path: `/${code}.txt`, bytes: 1, layer: 1 }] })),
     warnings: [],
   }) as unknown as Report;
 
@@ -110,11 +110,11 @@ describe('budget verdict', () => {
     const v = evaluate(report({ findings: ['secrets'] }), { findings: [{ code: 'secrets', level: 'fail' }, { code: 'model-files', level: 'fail' }] });
     expect(v.results.map((r) => r.status)).toEqual(['fail', 'pass']);
     // the paths behind the failed finding come with the result
-    expect(v.results[0]!.items).toEqual([{ path: '/secrets.txt', bytes: 1, layer: 0 }]);
+    expect(v.results[0]!.items).toEqual([{ path: '/secrets.txt', bytes: 1, layer: 1 }]);
   });
 
   it('says when a compressed budget is decided on an estimate, and whether the margin could flip it', () => {
-    const r = { ...report({ compressed: 1000 }), totals: { ...report({}).totals, compressedBytes: 5000, pushBytes: 1000, pushEstimatedLayers: [0] } } as Report;
+    const r = { ...report({ compressed: 1000 }), totals: { ...report({}).totals, compressedBytes: 5000, pushBytes: 1000, pushEstimatedLayers: [1] } } as Report;
     const far = evaluate(r, { budgets: [{ metric: 'compressed', limit: 2000, level: 'fail' }] }).results[0]!;
     expect(far).toMatchObject({ measured: 1000, status: 'pass', estimate: { margin: 0.03, layers: 1, decided: true } });
     const near = evaluate(r, { budgets: [{ metric: 'compressed', limit: 1010, level: 'fail' }] }).results[0]!;
@@ -180,20 +180,20 @@ describe('forbidden paths in any layer', () => {
   it('finds a secret that a later layer deleted, and says which layer deleted it', () => {
     const layers = [layer([['app', 0, 'dir'], ['app/.env', 12], ['app/main.py', 100]]), layer([], ['app/.env'])];
     const hits = forbiddenHits(['/app/.env'], layers, squash(layers).root);
-    expect(hits).toEqual([{ path: '/app/.env', layer: 0, entries: 1, bytes: 12, removedBy: 1 }]);
+    expect(hits).toEqual([{ path: '/app/.env', layer: 1, entries: 1, bytes: 12, removedBy: 2 }]);
   });
 
   it('groups a folder and everything below it in one hit per layer', () => {
     const layers = [layer([['app/.git', 0, 'dir'], ['app/.git/config', 30], ['app/.git/objects/ab', 500]])];
-    expect(forbiddenHits(['.git'], layers, squash(layers).root)).toEqual([{ path: '/app/.git', layer: 0, entries: 3, bytes: 530, removedBy: null }]);
+    expect(forbiddenHits(['.git'], layers, squash(layers).root)).toEqual([{ path: '/app/.git', layer: 1, entries: 3, bytes: 530, removedBy: null }]);
   });
 
   it('counts each layer that ships the path, present or not', () => {
     const layers = [layer([['x.pt', 5]]), layer([['x.pt', 7]])];
     const hits = forbiddenHits(['*.pt'], layers, squash(layers).root);
     expect(hits.map((h) => [h.layer, h.bytes, h.removedBy])).toEqual([
-      [0, 5, 1],
-      [1, 7, null],
+      [1, 5, 2],
+      [2, 7, null],
     ]);
   });
 });
@@ -243,14 +243,15 @@ describe('diff', () => {
     const d = diffReports(before, recompressed);
     expect(d.layers.map((l) => l.status)).toEqual(['recompressed']);
     expect(d.sharedCompressedBytes).toBe(0);
-    expect(d.warnings).toEqual([expect.stringMatching(/1 layer\(s\) hold the same content .* a pull downloads them again/)]);
+    expect(d.warnings).toEqual([{ code: 'recompressed-layers', message: expect.stringMatching(/1 layer\(s\) hold the same content .* a pull downloads them again/) }]);
   });
 
   it('names both platforms and warns when they differ', () => {
     const arm = { ...report({}), image: { ...report({}).image, platform: 'linux/arm64' } } as Report;
     const d = diffReports(report({}), arm);
     expect([d.before.platform, d.after.platform]).toEqual(['linux/amd64', 'linux/arm64']);
-    expect(d.warnings[0]).toMatch(/different platforms \(linux\/amd64 → linux\/arm64\)/);
+    expect(d.warnings[0]?.code).toBe('platform-mismatch');
+    expect(d.warnings[0]?.message).toMatch(/different platforms \(linux\/amd64 → linux\/arm64\)/);
   });
 
   it('pairs packages by name whatever their version, largest change first', () => {

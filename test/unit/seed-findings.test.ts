@@ -70,7 +70,7 @@ describe('seed-like before image', () => {
   it('reports the apt lists as package-cache, .git as vcs-metadata and .env as a secret', () => {
     expect(finding('package-cache')?.bytes).toBe(sum(files(spec).filter((f) => f.path.startsWith('var/lib/apt/lists/'))));
     expect(finding('vcs-metadata')?.bytes).toBe(sum(files(spec).filter((f) => f.path.startsWith('app/.git/'))));
-    expect(finding('secrets')?.items).toEqual([{ path: '/app/.env', bytes: expect.any(Number), layer: 6 }]);
+    expect(finding('secrets')?.items).toEqual([{ path: '/app/.env', bytes: expect.any(Number), layer: 7 }]);
   });
 
   it('attributes merged-/usr dpkg files through the bin symlink', () => {

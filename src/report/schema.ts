@@ -1,0 +1,346 @@
+/**
+ * The report contract: every document imgsize writes with --json (an image report, the same with a
+ * check's verdict, a diff) is defined here once, as zod schemas. The TypeScript types of the report
+ * are derived from them, saved reports are read back through them (report/read.ts), and
+ * schema/report.schema.json is generated from them (`npm run schema`; CI checks it is up to date).
+ *
+ * Conventions (README, "The JSON report"):
+ * - sizes are whole bytes; figures marked "estimated" are within the margin the verdict states;
+ * - paths are as the image shows them, with a leading `/`, in JSON as in text;
+ * - layers are numbered from 1 (the base layer) in JSON as in text; every field naming a layer
+ *   holds that number;
+ * - keys come in the order of these schemas, whichever command wrote the document;
+ * - lists of "largest" rows hold `limits.top` rows; `--top` sets it (text shows the same rows).
+ *
+ * Only types leave this module for the hot path (`import type`); the schemas themselves are loaded
+ * when a saved report is read or the JSON Schema is generated.
+ */
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 2;
+
+/** Longest string a saved report may carry in one field (a Dockerfile step is the longest real one). */
+const MAX_TEXT = 1 << 16;
+
+const bytes = (description: string) => z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).describe(description);
+const count = (description: string) => z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).describe(description);
+const signedBytes = (description: string) => z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe(description);
+const text = (description: string) => z.string().max(MAX_TEXT).describe(description);
+const layerNumber = (description: string) => z.number().int().positive().max(1 << 20).describe(description);
+const imagePath = (description: string) =>
+  z
+    .string()
+    .max(MAX_TEXT)
+    .regex(/^\//, 'a path starts with /')
+    .describe(`${description} As the image shows it: leading /.`);
+const digest = (description: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, 'not a digest (algorithm:hex)')
+    .max(256)
+    .describe(description);
+
+export const ArchiveFormatSchema = z
+  .enum(['docker', 'docker+oci', 'oci', 'docker-v1'])
+  .describe('docker: docker save ≤ 24 and docker-archive writers; docker+oci: Docker ≥ 25 save and containerd export; oci: oci-archive or OCI layout; docker-v1: pre-1.10 docker save.');
+export const CompressionSchema = z.enum(['gzip', 'zstd', 'none']);
+export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm']);
+export const FindingCodeSchema = z.enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages']);
+export const WarningCodeSchema = z
+  .enum(['digest-mismatch', 'format', 'no-diff-ids', 'not-verified', 'index-loop'])
+  .describe('digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself.');
+export const MetricSchema = z
+  .enum(['content', 'compressed', 'uncompressed', 'final'])
+  .describe('content: Σ layers file bytes; compressed: what a push uploads; uncompressed: layer tars; final: the merged filesystem.');
+
+export const WarningSchema = z.strictObject({
+  code: WarningCodeSchema,
+  message: text('What happened, for a person.'),
+});
+
+export const PushSizeSchema = z
+  .strictObject({
+    method: z.enum(['exact', 'sampled', 'whole']).describe('exact: the whole layer went through the compressor; sampled / whole: estimated from samples / from deflating the whole (small) layer at zlib level 6.'),
+    by: z.enum(['gzip -6', 'zlib level 6']).describe('What compressed the bytes.'),
+    sampledBytes: bytes('Bytes of the layer tar that were compressed to get the figure.'),
+    estimated: z.boolean().describe('True unless method is exact.'),
+  })
+  .describe('How pushBytes was found for a layer stored uncompressed.');
+
+export const LayerSchema = z.strictObject({
+  number: layerNumber('Position in the image, 1 = the base layer, as text output numbers it.'),
+  digest: digest('Digest of the layer blob as stored (the descriptor digest in OCI layouts); checked against the bytes.'),
+  diffId: digest('sha256 of the decompressed layer tar, computed from the bytes.'),
+  mediaType: z.string().max(256).nullable().describe('The descriptor media type; null where the format has none (docker save ≤ 24).'),
+  compression: CompressionSchema.describe('How the blob is stored, from its first bytes.'),
+  compressedBytes: bytes('Length of the blob as stored. Exact.'),
+  pushBytes: bytes('What pushing the layer uploads: compressedBytes when the blob is compressed, else its gzip -6 size (see pushSize; estimated unless pushSize.estimated is false).'),
+  pushSize: PushSizeSchema.optional(),
+  uncompressedBytes: bytes('Length of the decompressed layer tar, headers and padding included. Exact.'),
+  contentBytes: bytes('Σ sizes of the regular files in the layer tar (hardlinks 0). Exact.'),
+  entries: count('Tar entries in the layer (files, folders, links, whiteouts).'),
+  whiteouts: count('Whiteout entries (deletions and opaque folders).'),
+  wastedBytes: bytes('contentBytes of this layer that later layers delete or overwrite. Exact.'),
+  createdBy: z.string().max(MAX_TEXT).nullable().describe('The Dockerfile step that made the layer, from the config history; null when the history does not say.'),
+  emptyLayerHistory: z.array(text('A step.')).max(1 << 16).optional().describe('Steps that made no layer (ENV, CMD, …) between the previous layer and this one.'),
+});
+
+export const PackageSchema = z.strictObject({
+  ecosystem: EcosystemSchema,
+  name: text('Name as its metadata spells it.'),
+  version: z.string().max(MAX_TEXT).nullable(),
+  bytes: bytes('Σ final-filesystem bytes of the files its metadata lists. Exact.'),
+  files: count('Listed files present in the final filesystem (regular files, symlinks, hardlinks).'),
+  layers: z.array(layerNumber('A layer number.')).describe('Layers its present files came from.'),
+  location: imagePath('Where it is installed (site-packages, node_modules), when that says something.').optional(),
+  attribution: text('How bytes were attributed when the package has no file list of its own.').optional(),
+});
+
+export const FolderSchema = z.strictObject({
+  path: imagePath('A folder.'),
+  bytes: bytes('Σ final bytes below it. Exact.'),
+  files: count('Regular files below it.'),
+});
+
+export const PackageGroupSchema = z
+  .strictObject({
+    name: text('The group.'),
+    count: count('Packages in it.'),
+    bytes: bytes('Σ their bytes.'),
+    files: count('Σ their files.'),
+    packages: z.array(text('A package name.')),
+  })
+  .describe('Packages summed as one line (the nvidia-* CUDA wheels).');
+
+export const TorchSchema = z
+  .strictObject({
+    version: z.string().max(MAX_TEXT).nullable(),
+    variant: z.enum(['cuda', 'cpu', 'rocm', 'unknown']).describe("From the version's local label (+cu124, +cpu, +rocm…) and from the libraries torch ships."),
+    cudaLibraries: count('CUDA libraries inside torch/lib (libtorch_cuda.so, libc10_cuda.so, …).'),
+    cudaBytes: bytes('Their bytes.'),
+  })
+  .describe("torch's build, when torch is installed.");
+
+export const FindingItemSchema = z
+  .strictObject({
+    path: imagePath('A file or folder concerned.').optional(),
+    package: text('A package concerned.').optional(),
+    version: z.string().max(MAX_TEXT).nullable().optional(),
+    bytes: bytes('Its bytes.'),
+    layer: layerNumber('The layer holding the path.').optional(),
+    removedBy: layerNumber('The later layer that deleted it (it is still shipped in `layer`).').optional(),
+  })
+  .describe('One thing behind a finding: a path or a package.');
+
+export const FindingSchema = z.strictObject({
+  code: FindingCodeSchema,
+  severity: z.enum(['info', 'warning', 'error']),
+  bytes: bytes('Bytes at stake: what the fix would save.'),
+  title: text('One line saying what was found.'),
+  fix: text('What to change.'),
+  items: z.array(FindingItemSchema).describe('Every path or package concerned, largest first.'),
+});
+
+export const LimitsSchema = z
+  .strictObject({
+    top: count('Rows kept in largestFiles, wasted and unowned.directories.'),
+    depth: count('Folder depth of directories and unowned.directories.'),
+  })
+  .describe('How the lists were cut.');
+
+export const ForbiddenHitSchema = z
+  .strictObject({
+    path: imagePath('The path a forbidden glob names.'),
+    layer: layerNumber('The layer that holds it.'),
+    entries: count('Entries at or below the path in that layer.'),
+    bytes: bytes('Their content bytes.'),
+    removedBy: layerNumber('The later layer that deleted or replaced all of it.').nullable().describe('null when it is in the final filesystem.'),
+  })
+  .describe('A forbidden path found in a layer.');
+
+export const RuleItemSchema = z.union([ForbiddenHitSchema, FindingItemSchema]);
+
+export const RuleOriginSchema = z.string().max(4096).describe('Where the rule came from: a flag (--budget) or the config file path.');
+export const LevelSchema = z.enum(['fail', 'warn']);
+
+export const RuleResultSchema = z.strictObject({
+  kind: z.enum(['budget', 'layers', 'package', 'forbidden-paths', 'wasted-bytes', 'wasted-percent', 'growth', 'finding']),
+  subject: text('What was measured: a metric, a package glob, a finding code.'),
+  level: LevelSchema.describe('What the rule does when broken.'),
+  unit: z.enum(['bytes', 'count', 'percent']),
+  measured: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe('The figure measured, in unit.'),
+  limit: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe('The rule limit, in unit.'),
+  status: z.enum(['pass', 'fail', 'warn']),
+  from: RuleOriginSchema.optional(),
+  items: z.array(RuleItemSchema).optional().describe('Packages, paths or a finding items behind a failure (all of them).'),
+  estimate: z
+    .strictObject({
+      margin: z.number().min(0).max(1).describe('Relative margin of the estimate, 0.03 = ±3 %.'),
+      layers: count('Layers whose figure is estimated.'),
+      decided: z.boolean().describe('Whether the verdict is the same anywhere within the margin.'),
+    })
+    .optional()
+    .describe('Set when the measured figure is an estimate.'),
+  note: text('A sentence about what was found.').optional(),
+});
+
+export const VerdictSchema = z
+  .strictObject({
+    results: z.array(RuleResultSchema),
+    failed: count('Rules that failed: exit code 1 when > 0.'),
+    warned: count('Rules that warned.'),
+  })
+  .describe('What `imgsize check` decided.');
+
+const imageFields = {
+  source: z.strictObject({
+    path: text('The archive, folder or - (stdin) the report was made from.'),
+    format: ArchiveFormatSchema,
+    outerCompression: CompressionSchema.describe('How the archive as a whole was compressed (docker save | gzip).'),
+  }),
+  image: z.strictObject({
+    platform: text('os/architecture[/variant].'),
+    repoTags: z.array(text('A tag.')),
+    configDigest: digest('Digest of the image config.'),
+    manifestDigest: digest('Digest of the manifest.').nullable().describe('null for docker save ≤ 24 (no manifest blob).'),
+    created: z.string().max(256).nullable(),
+  }),
+  totals: z.strictObject({
+    compressedBytes: bytes('Σ layer blobs as stored. Exact.'),
+    pushBytes: bytes('What a push uploads (and a pull downloads): Σ layers pushBytes; estimated when pushEstimatedLayers is not empty.'),
+    pushEstimatedLayers: z.array(layerNumber('A layer number.')).describe('Layers whose pushBytes is an estimate (stored uncompressed, gzip size sampled).'),
+    uncompressedBytes: bytes('Σ layer tars. Exact.'),
+    contentBytes: bytes('Σ layers contentBytes: what docker images shows on the classic store. Exact.'),
+    finalBytes: bytes('Regular file bytes of the merged filesystem. Exact.'),
+    wastedBytes: bytes('contentBytes − finalBytes: deleted or overwritten by later layers. Exact.'),
+    files: count('Regular files in the final filesystem.'),
+  }),
+  layers: z.array(LayerSchema).describe('Base layer first.'),
+  packages: z.array(PackageSchema).describe('Largest first.'),
+  packageGroups: z.array(PackageGroupSchema),
+  unowned: z
+    .strictObject({ bytes: bytes('Final bytes no package lists.'), files: count('Their files.'), directories: z.array(FolderSchema).describe('The largest folders holding them.') })
+    .describe('Final bytes no package metadata lists.'),
+  packageOverlapFiles: count('Final files listed by more than one package (then Σ package bytes + unowned > finalBytes).'),
+  torch: TorchSchema.optional(),
+  directories: z.array(FolderSchema).describe('Every folder down to limits.depth, largest first.'),
+  largestFiles: z.array(z.strictObject({ path: imagePath('A file.'), bytes: bytes('Its size.'), layer: layerNumber('The layer it comes from.') })).describe('The limits.top largest final files.'),
+  wasted: z
+    .array(z.strictObject({ path: imagePath('A path shipped but not in the final filesystem.'), bytes: bytes('Its bytes.'), layer: layerNumber('The layer that ships it.'), by: layerNumber('The later layer that deleted or overwrote it.') }))
+    .describe('The limits.top largest wasted paths.'),
+  findings: z.array(FindingSchema),
+  warnings: z.array(WarningSchema),
+  limits: LimitsSchema.optional().describe('How the lists were cut; absent in a report upgraded from schemaVersion 1.'),
+};
+
+export const ReportSchema = z
+  .strictObject({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    ...imageFields,
+    verdict: VerdictSchema.optional().describe('Present in what `imgsize check --json` writes.'),
+  })
+  .describe('What `imgsize IMAGE --json` (and `imgsize check --json`, with verdict) writes.');
+
+const DeltaSchema = z.strictObject({
+  before: signedBytes('BEFORE.'),
+  after: signedBytes('AFTER.'),
+  delta: signedBytes('after − before.'),
+  percent: z.number().nullable().describe('delta / before × 100; null when before is 0.'),
+});
+
+const SideSchema = z.strictObject({ source: text('Where the side came from.'), tags: z.array(text('A tag.')), platform: text('os/architecture.') });
+
+export const DiffWarningSchema = z.strictObject({
+  code: z.enum(['platform-mismatch', 'recompressed-layers']),
+  message: text('What to know before reading the numbers.'),
+});
+
+export const DiffSchema = z.strictObject({
+  before: SideSchema,
+  after: SideSchema,
+  warnings: z.array(DiffWarningSchema),
+  compressedEstimated: z.strictObject({ before: z.boolean(), after: z.boolean() }).describe("Whether each side's compressed total holds estimated push sizes."),
+  totals: z.strictObject({ content: DeltaSchema, compressed: DeltaSchema, uncompressed: DeltaSchema, final: DeltaSchema, wasted: DeltaSchema }),
+  layers: z
+    .array(
+      z.strictObject({
+        status: z.enum(['shared', 'recompressed', 'removed', 'added']).describe('shared: the same blob on both sides; recompressed: the same content (diffId) stored as another blob.'),
+        diffId: digest('The layer content.'),
+        digest: digest("The blob (AFTER's, for a shared or recompressed layer)."),
+        contentBytes: bytes('Its content bytes.'),
+        compressedBytes: bytes('Its stored bytes.'),
+        createdBy: z.string().max(MAX_TEXT).nullable(),
+        beforeLayer: layerNumber('Its number in BEFORE.').nullable(),
+        afterLayer: layerNumber('Its number in AFTER.').nullable(),
+      }),
+    )
+    .describe('Matched by diffId (a multiset).'),
+  sharedCompressedBytes: bytes("Compressed bytes of AFTER's layers whose blobs BEFORE has: a pull of AFTER reuses them."),
+  packages: z.array(
+    z.strictObject({
+      status: z.enum(['added', 'removed', 'changed']),
+      ecosystem: EcosystemSchema,
+      name: text('Package name.'),
+      versionBefore: z.string().max(MAX_TEXT).nullable(),
+      versionAfter: z.string().max(MAX_TEXT).nullable(),
+      bytesBefore: bytes('Bytes in BEFORE.'),
+      bytesAfter: bytes('Bytes in AFTER.'),
+      delta: signedBytes('bytesAfter − bytesBefore.'),
+    }),
+  ),
+  directories: z.array(z.strictObject({ path: imagePath('A folder.'), bytesBefore: bytes('Bytes in BEFORE.'), bytesAfter: bytes('Bytes in AFTER.'), delta: signedBytes('bytesAfter − bytesBefore.') })),
+  findings: z.array(
+    z.strictObject({
+      status: z.enum(['introduced', 'resolved', 'changed']),
+      code: FindingCodeSchema,
+      title: text('The finding title (AFTER when both have it).'),
+      bytesBefore: bytes('Bytes at stake in BEFORE.'),
+      bytesAfter: bytes('Bytes at stake in AFTER.'),
+    }),
+  ),
+});
+
+export const DiffDocumentSchema = z
+  .strictObject({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    diff: DiffSchema,
+    verdict: VerdictSchema.optional(),
+  })
+  .describe('What `imgsize diff BEFORE AFTER --json` writes.');
+
+/** Every document imgsize writes with --json. */
+export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema]);
+
+/** Readonly all the way down: reports are plain data handed from one pure function to the next. */
+export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+type Out<S extends z.ZodType> = DeepReadonly<z.output<S>>;
+
+export type Report = Out<typeof ReportSchema>;
+export type ReportLayer = Out<typeof LayerSchema>;
+export type ReportPackage = Out<typeof PackageSchema>;
+export type PackageGroup = Out<typeof PackageGroupSchema>;
+export type Folder = Out<typeof FolderSchema>;
+export type TorchBuild = Out<typeof TorchSchema>;
+export type Finding = Out<typeof FindingSchema>;
+export type FindingCode = z.output<typeof FindingCodeSchema>;
+export type FindingItem = Out<typeof FindingItemSchema>;
+export type ForbiddenHit = Out<typeof ForbiddenHitSchema>;
+export type RuleItem = Out<typeof RuleItemSchema>;
+export type RuleResult = Out<typeof RuleResultSchema>;
+export type Estimate = NonNullable<RuleResult['estimate']>;
+export type RuleKind = RuleResult['kind'];
+export type Verdict = Out<typeof VerdictSchema>;
+export type Level = z.output<typeof LevelSchema>;
+export type Metric = z.output<typeof MetricSchema>;
+export type Warning = Out<typeof WarningSchema>;
+export type WarningCode = Warning['code'];
+export type ArchiveFormat = z.output<typeof ArchiveFormatSchema>;
+export type Ecosystem = z.output<typeof EcosystemSchema>;
+export type DiffResult = Out<typeof DiffSchema>;
+export type DiffDocument = Out<typeof DiffDocumentSchema>;
+export type LayerChange = DiffResult['layers'][number];
+export type PackageChange = DiffResult['packages'][number];
+export type DirectoryChange = DiffResult['directories'][number];
+export type FindingChange = DiffResult['findings'][number];
+export type DiffWarning = DiffResult['warnings'][number];
+export type Delta = DiffResult['totals']['content'];
