@@ -281,7 +281,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
         outBytes += out.length;
         checkInflation(outBytes, inputBytes, opts.scan?.maxRatio, 'archive', subject);
         return tar.write(out);
-      });
+      }, opts.scan?.decoder ? { choice: opts.scan.decoder } : {});
     }
     await push(first);
   };

@@ -13,6 +13,7 @@ import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { evaluate, ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
 import { renderJson } from '../render/json.js';
+import type { DecoderChoice } from '../layer/decompress.js';
 import { renderTable } from '../render/table.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/diff.js';
@@ -265,10 +266,17 @@ function checkCommon(io: Io, o: CommonOptions): void {
   if (o.top !== undefined) wholeNumber(o.top, '--top');
   wholeNumber(o.depth, '--depth');
   wholeNumber(o.maxRatio, '--max-ratio');
+  decoderChoice(io);
+}
+
+/** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */
+function decoderChoice(io: Io): DecoderChoice {
   const decoder = io.env.IMGSIZE_DECODER;
-  if (decoder !== undefined && decoder !== '' && decoder !== 'builtin' && decoder !== 'external') {
+  if (decoder === undefined || decoder === '') return 'auto';
+  if (decoder !== 'builtin' && decoder !== 'external') {
     throw new ImgsizeError('usage', 'IMGSIZE_DECODER', `unknown decoder choice "${decoder}"; expected builtin or external (or unset)`);
   }
+  return decoder;
 }
 
 function wholeNumber(v: string, flag: string): number {
@@ -332,7 +340,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     : undefined;
   const model = await readImage(src, {
     verify: o.verify,
-    scan: { capture: captureFor(DETECTORS), maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled' },
+    scan: { capture: captureFor(DETECTORS), maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(pick.requireOne ? { requireOne: true } : {}),

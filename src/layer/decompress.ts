@@ -3,8 +3,8 @@
  * gzip: node:zlib (inflates on libuv's thread pool, so it overlaps with hashing and tar parsing
  * on the main thread). zstd, the first that this machine has: node:zlib's own decoder (Node ≥ 22.15),
  * libzstd in-process through the optional zstd-napi addon (built from source at install time), the
- * `zstd` command (external.ts), fzstd (pure JS, ~3× slower). IMGSIZE_DECODER=builtin: fzstd only;
- * IMGSIZE_DECODER=external: the commands.
+ * `zstd` command (external.ts), fzstd (pure JS, ~3× slower). Choice `builtin`: fzstd only;
+ * `external`: the commands (DecoderChoice; the CLI reads IMGSIZE_DECODER).
  */
 import zlib from 'node:zlib';
 import { once } from 'node:events';
@@ -59,33 +59,40 @@ function napiZstd(): NapiBinding | null {
 export type ZstdDecoderName = 'node:zlib' | 'zstd-napi' | 'zstd command' | 'fzstd';
 
 /** Which decoder takes a zstd blob of `size` bytes here (see the module comment for the order). */
-export function zstdDecoderName(size: number, env: NodeJS.ProcessEnv = process.env): ZstdDecoderName {
-  const only = env.IMGSIZE_DECODER;
-  if (hasNativeZstd && only !== 'external') return 'node:zlib';
-  if (only !== 'builtin' && only !== 'external' && napiZstd()) return 'zstd-napi';
-  if (size >= EXTERNAL_MIN_BYTES && externalDecoderFor('zstd', hasNativeZstd, env)) return 'zstd command';
+export function zstdDecoderName(size: number, choice: DecoderChoice = 'auto'): ZstdDecoderName {
+  if (hasNativeZstd && choice !== 'external') return 'node:zlib';
+  if (choice === 'auto' && napiZstd()) return 'zstd-napi';
+  if (size >= EXTERNAL_MIN_BYTES && externalDecoderFor('zstd', hasNativeZstd, choice)) return 'zstd command';
   return 'fzstd';
 }
 
 /** Blobs at least this big go to an external decoder when the machine has one. */
 export const EXTERNAL_MIN_BYTES = 16 << 20;
 
+/**
+ * Which decoders may be used: `auto` (the fastest here), `builtin` (in-process only: node:zlib,
+ * fzstd), `external` (the gzip/zstd commands for big blobs). The CLI takes it from IMGSIZE_DECODER.
+ */
+export type DecoderChoice = 'auto' | 'builtin' | 'external';
+
 export interface DecoderOptions {
+  /** Which decoders may be used (default auto). */
+  readonly choice?: DecoderChoice;
   /** The blob's size when known: big ones may go to an external decoder. */
   readonly sizeHint?: number;
   /** The consumer copies what it keeps: the decoder may hand out one buffer again and again. */
   readonly reuseOutput?: boolean;
 }
 
-export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, { sizeHint = 0, reuseOutput = false }: DecoderOptions = {}): Decoder {
+export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData, { sizeHint = 0, reuseOutput = false, choice = 'auto' }: DecoderOptions = {}): Decoder {
   // Transform options zlib passes on: room for a few output chunks ahead, and for 2 MiB of input
   // (pipes deliver 64 KiB chunks; waiting for 'drain' after each one costs a round trip)
   const opts = { chunkSize: 1 << 20, readableHighWaterMark: 4 << 20, writableHighWaterMark: 2 << 20 } as zlib.ZlibOptions;
   if (kind === 'gzip') {
-    if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd)) return new ExternalDecoder(kind, onData);
+    if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd, choice)) return new ExternalDecoder(kind, onData);
     return new ZlibDecoder(zlib.createGunzip(opts), onData, 'gzip');
   }
-  switch (zstdDecoderName(sizeHint)) {
+  switch (zstdDecoderName(sizeHint, choice)) {
     case 'node:zlib': {
       const create = (zlib as unknown as { createZstdDecompress: (o?: object) => zlib.Gunzip }).createZstdDecompress;
       return new ZlibDecoder(create(opts), onData, 'zstd');

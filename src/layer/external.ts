@@ -2,7 +2,7 @@
  * A native decoder as a child process: `zstd -dcq` when neither Node (node:zlib's zstd, Node ≥ 22.15)
  * nor the optional zstd-napi addon can decode zstd in-process, and `igzip -dc` for gzip when asked.
  * It decodes on another core while this process parses and hashes. Only for big blobs (spawning costs
- * a few ms). IMGSIZE_DECODER=builtin turns it off, IMGSIZE_DECODER=external sends zstd and gzip to
+ * a few ms). The choice `builtin` (IMGSIZE_DECODER=builtin, passed in by the CLI) turns it off, `external` sends zstd and gzip to
  * these commands (measured slower than the in-process decoders here, see bench/RESULTS.md). Bytes go
  * through pipes only: nothing is written to disk.
  */
@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { ImgsizeError } from '../errors.js';
-import type { Compression, Decoder } from './decompress.js';
+import type { Compression, Decoder, DecoderChoice } from './decompress.js';
 
 const COMMANDS: Record<Exclude<Compression, 'none'>, { cmd: string; args: string[] }> = {
   gzip: { cmd: 'igzip', args: ['-dc'] },
@@ -29,10 +29,10 @@ function available(cmd: string): boolean {
 }
 
 /** The external command that would decode this compression here, if any. */
-export function externalDecoderFor(kind: Exclude<Compression, 'none'>, nativeZstd: boolean, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.IMGSIZE_DECODER === 'builtin') return undefined;
-  if (kind === 'gzip' && env.IMGSIZE_DECODER !== 'external') return undefined;
-  if (kind === 'zstd' && nativeZstd && env.IMGSIZE_DECODER !== 'external') return undefined;
+export function externalDecoderFor(kind: Exclude<Compression, 'none'>, nativeZstd: boolean, choice: DecoderChoice = 'auto'): string | undefined {
+  if (choice === 'builtin') return undefined;
+  if (kind === 'gzip' && choice !== 'external') return undefined;
+  if (kind === 'zstd' && nativeZstd && choice !== 'external') return undefined;
   const c = COMMANDS[kind];
   return available(c.cmd) ? c.cmd : undefined;
 }

@@ -6,7 +6,7 @@
 import { StreamHash } from './hasher.js';
 import { ImgsizeError } from '../errors.js';
 import { TarReader, type EntrySink, type TarEntry, printable } from '../tar/reader.js';
-import { createDecoder, sniffCompression, type Compression, type Decoder } from './decompress.js';
+import { createDecoder, sniffCompression, type Compression, type Decoder, type DecoderChoice } from './decompress.js';
 import { normalizePath, whiteoutOf } from './paths.js';
 import { createPushSizer, type PushSize, type PushSizeMode, type PushSizer } from './push-size.js';
 
@@ -59,6 +59,8 @@ export interface ScanOptions {
   readonly captureBudget?: { left: number };
   /** How an uncompressed layer's push size is found: sampled (default) or exact; off: not at all. */
   readonly pushSize?: PushSizeMode | 'off';
+  /** Which decoders may be used (default auto). */
+  readonly decoder?: DecoderChoice;
 }
 
 export interface ScanHints {
@@ -175,7 +177,7 @@ export class LayerScanner implements EntrySink {
     if (this.compression !== 'none') {
       if (!this.hints.unhashed) this.hash = new StreamHash();
       // onTar copies what it keeps (into the hash ring, the tar header block, captured files)
-      this.decoder = createDecoder(this.compression, (out) => this.onTar(out), { sizeHint: this.hints.size ?? 0, reuseOutput: true });
+      this.decoder = createDecoder(this.compression, (out) => this.onTar(out), { sizeHint: this.hints.size ?? 0, reuseOutput: true, ...(this.opts.decoder ? { choice: this.opts.decoder } : {}) });
     } else if (this.opts.pushSize !== 'off' && looksLikeTar(head)) {
       // sized only once it shows a tar entry: junk and JSON members never cost a compressor
       this.sizerWaiting = [];

@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readImage } from '../../src/archive/read.js';
+import { readImage, type ReadImageOptions } from '../../src/archive/read.js';
+import type { DecoderChoice } from '../../src/layer/decompress.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import type { ImageModel } from '../../src/model.js';
 
@@ -14,10 +15,12 @@ export interface InspectOpts {
   image?: string;
   verify?: boolean;
   chunk?: number;
+  /** Which decoders the layer module may use (as IMGSIZE_DECODER tells the CLI). */
+  decoder?: DecoderChoice;
 }
 
-function readOptions(o: InspectOpts): { verify: boolean; platform?: string; image?: string } {
-  return { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}) };
+function readOptions(o: InspectOpts): ReadImageOptions {
+  return { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}), ...(o.decoder ? { scan: { decoder: o.decoder } } : {}) };
 }
 
 export async function model(archive: Buffer, o: InspectOpts = {}): Promise<ImageModel> {

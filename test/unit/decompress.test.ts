@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXTERNAL_MIN_BYTES, createDecoder, zstdDecoderName } from '../../src/layer/decompress.js';
+import { EXTERNAL_MIN_BYTES, createDecoder, zstdDecoderName, type DecoderChoice } from '../../src/layer/decompress.js';
 import { zstdRaw } from '../fixtures/builder.js';
 
 const hasZstdCommand = spawnSync('sh', ['-c', 'command -v zstd'], { stdio: 'ignore' }).status === 0;
@@ -29,13 +29,16 @@ function zstdFrames(...parts: Buffer[]): Buffer {
  * Feeds `input` in odd-sized chunks; every third output chunk is taken asynchronously. With
  * `reuseOutput` the chunks are copied (the decoder may reuse them), else kept as they come.
  */
+/** The decoder choice the tests below pass in (as the CLI does from IMGSIZE_DECODER). */
+let choice: DecoderChoice = 'auto';
+
 async function decode(input: Buffer, reuseOutput = true): Promise<Buffer> {
   const out: Buffer[] = [];
   let n = 0;
   const d = createDecoder('zstd', (c) => {
     out.push(reuseOutput ? Buffer.from(c) : c);
     if (++n % 3 === 0) return new Promise((r) => setTimeout(r, 1));
-  }, { sizeHint: EXTERNAL_MIN_BYTES, reuseOutput });
+  }, { sizeHint: EXTERNAL_MIN_BYTES, reuseOutput, choice });
   for (let at = 0; at < input.length; ) {
     const len = Math.min(input.length - at, 50_000 + (at % 7) * 33_333);
     const w = d.write(input.subarray(at, at + len));
@@ -47,29 +50,29 @@ async function decode(input: Buffer, reuseOutput = true): Promise<Buffer> {
 }
 
 const decoders = [
-  { name: 'zstd-napi', env: undefined, runs: napiBuilt },
-  { name: 'the zstd command', env: 'external', runs: hasZstdCommand },
-  { name: 'fzstd', env: 'builtin', runs: true },
+  { name: 'zstd-napi', env: undefined as DecoderChoice | undefined, runs: napiBuilt },
+  { name: 'the zstd command', env: 'external' as const, runs: hasZstdCommand },
+  { name: 'fzstd', env: 'builtin' as const, runs: true },
 ];
 
 afterEach(() => {
-  delete process.env.IMGSIZE_DECODER;
+  choice = 'auto';
 });
 
 describe('choosing the zstd decoder', () => {
   it('takes libzstd in-process when zstd-napi was built, else the zstd command for big blobs, else fzstd', () => {
     const big = EXTERNAL_MIN_BYTES;
-    expect(zstdDecoderName(big, {})).toBe(napiBuilt ? 'zstd-napi' : hasZstdCommand ? 'zstd command' : 'fzstd');
-    expect(zstdDecoderName(1000, {})).toBe(napiBuilt ? 'zstd-napi' : 'fzstd');
-    expect(zstdDecoderName(big, { IMGSIZE_DECODER: 'external' })).toBe(hasZstdCommand ? 'zstd command' : 'fzstd');
-    expect(zstdDecoderName(big, { IMGSIZE_DECODER: 'builtin' })).toBe('fzstd');
+    expect(zstdDecoderName(big)).toBe(napiBuilt ? 'zstd-napi' : hasZstdCommand ? 'zstd command' : 'fzstd');
+    expect(zstdDecoderName(1000)).toBe(napiBuilt ? 'zstd-napi' : 'fzstd');
+    expect(zstdDecoderName(big, 'external')).toBe(hasZstdCommand ? 'zstd command' : 'fzstd');
+    expect(zstdDecoderName(big, 'builtin')).toBe('fzstd');
   });
 });
 
 for (const dec of decoders) {
   describe.skipIf(!dec.runs)(`zstd via ${dec.name}`, () => {
     const use = (): void => {
-      if (dec.env) process.env.IMGSIZE_DECODER = dec.env;
+      if (dec.env) choice = dec.env;
     };
 
     it('decodes raw-block frames byte for byte', async () => {
@@ -131,10 +134,9 @@ describe('end() waits for the consumer', () => {
   });
 
   it.runIf(hasZstdCommand)('an external decoder (the zstd command) too', async () => {
-    process.env.IMGSIZE_DECODER = 'external';
     const input = sample(3 << 20);
     let consumed = 0;
-    const d = createDecoder('zstd', (c) => new Promise<void>((r) => setTimeout(() => ((consumed += c.length), r()), 5)), { sizeHint: EXTERNAL_MIN_BYTES });
+    const d = createDecoder('zstd', (c) => new Promise<void>((r) => setTimeout(() => ((consumed += c.length), r()), 5)), { sizeHint: EXTERNAL_MIN_BYTES, choice: 'external' });
     const w = d.write(zstdFrames(input));
     if (w) await w;
     await d.end();
