@@ -17,7 +17,7 @@ export type ErrorCode =
 export class ImgsizeError extends Error {
   readonly code: ErrorCode;
   readonly what: string;
-  readonly hint?: string;
+  readonly hint: string | undefined;
 
   constructor(code: ErrorCode, what: string, why: string, opts: { hint?: string; cause?: unknown } = {}) {
     super(why, opts.cause === undefined ? undefined : { cause: opts.cause });

@@ -17,7 +17,7 @@ export interface Rules {
   readonly maxLayers?: { readonly limit: number; readonly level: Level; readonly from?: RuleOrigin };
   readonly packages?: readonly { readonly glob: string; readonly limit: number; readonly level: Level; readonly from?: RuleOrigin }[];
   readonly forbiddenPaths?: { readonly globs: readonly string[]; readonly level: Level; readonly from?: RuleOrigin };
-  readonly wasted?: { readonly maxBytes?: number; readonly maxPercent?: number; readonly level: Level; readonly from?: RuleOrigin };
+  readonly wasted?: { readonly maxBytes?: number | undefined; readonly maxPercent?: number | undefined; readonly level: Level; readonly from?: RuleOrigin };
   readonly growth?: { readonly baseline: Pick<Report, 'totals'>; readonly baselineLabel: string; readonly max: Growth; readonly metric: Metric; readonly level: Level; readonly from?: RuleOrigin };
   readonly findings?: readonly { readonly code: FindingCode; readonly level: Level; readonly from?: RuleOrigin }[];
 }

@@ -8,7 +8,8 @@ import { folderTotals, squash, walkNamed, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles } from './packages.js';
 import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings.js';
 import type { Detector } from '../detectors/types.js';
-import { SCHEMA_VERSION, type Finding, type Folder, type PackageGroup, type Report, type ReportLayer, type ReportPackage } from '../report/schema.js';
+import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
+import { SCHEMA_VERSION } from '../report/version.js';
 
 export { SCHEMA_VERSION };
 export type { Report, ReportLayer, ReportPackage, PackageGroup, Finding };
@@ -25,12 +26,14 @@ export interface ReportOptions {
   readonly detectors?: readonly Detector[];
   /** Finding thresholds (defaults in findings.ts). */
   readonly thresholds?: Partial<Thresholds>;
+  /** squash() of the model's layers, when the caller has it already (it is not made twice). */
+  readonly squashed?: Squashed;
 }
 
 export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report {
   const top = opts.top ?? REPORT_TOP;
   const depth = opts.depth ?? 3;
-  const fs = squash(model.layers.map((l) => l.scan));
+  const fs = opts.squashed ?? squash(model.layers.map((l) => l.scan));
   const layers: ReportLayer[] = model.layers.map((l) => ({
     number: l.index + 1,
     digest: l.digest,

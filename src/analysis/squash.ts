@@ -14,13 +14,13 @@ export interface FinalEntry {
   readonly size: number;
   /** Index of the layer that put it there. */
   readonly layer: number;
-  readonly target?: string;
+  readonly target?: string | undefined;
 }
 
 /** A node of the merged tree; an entry and children may coexist (as in a flat path map). */
 export interface FsNode {
-  entry?: FinalEntry;
-  children?: Map<string, FsNode>;
+  entry?: FinalEntry | undefined;
+  children?: Map<string, FsNode> | undefined;
 }
 
 export interface WastedPath {

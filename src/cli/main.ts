@@ -4,32 +4,30 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
-import { readImage, type ImageSource } from '../archive/read.js';
-import { buildReport, SCHEMA_VERSION, type Report } from '../analysis/report.js';
-import { squash } from '../analysis/squash.js';
-import { forbiddenHits, type ForbiddenHit } from '../analysis/forbidden.js';
+import type { ImageSource } from '../archive/read.js';
+import { inspectImage } from '../inspect.js';
+import { SCHEMA_VERSION, type Report } from '../analysis/report.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
-import { evaluate, ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
+import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
+import { gate, type ImageFiles } from '../analysis/gate.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
-import { renderJson } from '../render/json.js';
+import { mergeRules, type FlagRules } from '../config/rules.js';
 import type { DecoderChoice } from '../layer/decompress.js';
+import { renderJson } from '../render/json.js';
 import { renderTable } from '../render/table.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderDiffMarkdown, renderDiffTable } from '../render/diff.js';
 import { renderVerdictMarkdown, renderVerdictText } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
-import { DETECTORS, captureFor } from '../detectors/index.js';
-import { findConfig, loadConfig } from './config.js';
 import type { readSavedReport as ReadSaved } from '../report/read.js';
 import { looksLikeSavedReport } from '../report/sniff.js';
+import { findConfig, loadConfig } from './config.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
 const savedReports = (): Promise<typeof ReadSaved> => import('../report/read.js').then((m) => m.readSavedReport);
-import { mergeRules, type FlagRules } from '../config/rules.js';
-import path from 'node:path';
-import type { ImageModel } from '../model.js';
 
 export interface Io {
   readonly argv: readonly string[];
@@ -287,7 +285,8 @@ function wholeNumber(v: string, flag: string): number {
 
 interface Side {
   readonly report: Report;
-  readonly model?: ImageModel;
+  /** The image's files, when it was read (not a saved report): for path rules. */
+  readonly files?: ImageFiles;
   /** The verdict a saved `check --json` report carries. */
   readonly verdict?: Verdict;
 }
@@ -301,7 +300,7 @@ async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick:
   return analyse(io, arg, o, pick);
 }
 
-async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<{ report: Report; model: ImageModel }> {
+async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
@@ -338,9 +337,11 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
         io.stderr.write(`\rimgsize: read ${human(n)}${of}   `);
       }
     : undefined;
-  const model = await readImage(src, {
+  const { report, model, files } = await inspectImage(src, {
     verify: o.verify,
-    scan: { capture: captureFor(DETECTORS), maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
+    ...(top !== undefined ? { top } : {}),
+    depth,
+    scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(pick.requireOne ? { requireOne: true } : {}),
@@ -348,7 +349,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
   if (!o.quiet) for (const n of model.notices) io.stderr.write(`imgsize: ${n}\n`);
-  return { report: buildReport(model, { ...(top !== undefined ? { top } : {}), depth, detectors: DETECTORS }), model };
+  return { report, files };
 }
 
 function hasGateFlags(o: GateOptions): boolean {
@@ -379,13 +380,7 @@ async function gateRules(io: Io, o: GateOptions, before?: { report: Report; labe
 }
 
 function runGate(side: Side, rules: Rules): Verdict {
-  let hits: ForbiddenHit[] | undefined;
-  if (rules.forbiddenPaths) {
-    if (!side.model) throw new ImgsizeError('usage', 'forbiddenPaths', 'needs the image itself, not a saved report (a report has no file list)');
-    const scans = side.model.layers.map((l) => l.scan);
-    hits = forbiddenHits(rules.forbiddenPaths.globs, scans, squash(scans).root);
-  }
-  return evaluate(side.report, rules, hits);
+  return gate(side.report, rules, side.files);
 }
 
 /**

@@ -52,7 +52,7 @@ export function escapeReport(r: Report, esc: (s: string) => string): Report {
   };
 }
 
-function escapeItem<T extends { path?: string; package?: string; version?: string | null }>(i: T, esc: (s: string) => string): T {
+function escapeItem<T extends { readonly path?: string | undefined; readonly package?: string | undefined; readonly version?: string | null | undefined }>(i: T, esc: (s: string) => string): T {
   return {
     ...i,
     ...(i.path !== undefined ? { path: esc(i.path) } : {}),

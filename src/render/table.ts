@@ -8,7 +8,7 @@ import { escapeReport, visible } from './escape.js';
 export interface TableOptions {
   readonly top?: number;
   /** Terminal width, for truncating long Dockerfile steps. */
-  readonly width?: number;
+  readonly width?: number | undefined;
 }
 
 

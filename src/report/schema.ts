@@ -16,8 +16,9 @@
  * when a saved report is read or the JSON Schema is generated.
  */
 import { z } from 'zod';
+import { SCHEMA_VERSION } from './version.js';
 
-export const SCHEMA_VERSION = 2;
+export { SCHEMA_VERSION };
 
 /** Longest string a saved report may carry in one field (a Dockerfile step is the longest real one). */
 const MAX_TEXT = 1 << 16;

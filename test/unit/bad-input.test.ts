@@ -35,7 +35,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
 
   it('refuses a bad tar header checksum', async () => {
     const tar = Buffer.from(await outerTar(ociMembers([await simple()])));
-    tar[600] ^= 0xff; // inside the second header's name field
+    tar[600] = tar[600]! ^ 0xff; // inside the second header's name field
     await failsWith(inspect(tar), /bad tar header checksum at offset 512/);
   });
 

@@ -1,0 +1,40 @@
+/**
+ * imgsize as a library: `import { inspectImage, diffReports, evaluate } from 'imgsize'`.
+ * Everything here is what the CLI uses; the report types are the published contract
+ * (schema/report.schema.json, generated from ./report/schema.ts).
+ */
+export { inspectImage, type InspectOptions } from './inspect.js';
+export { readImage, type ImageSource, type ReadImageOptions } from './archive/read.js';
+export { buildReport, REPORT_TOP, type ReportOptions } from './analysis/report.js';
+export { diffReports, metricBytes, METRICS } from './analysis/diff.js';
+export { evaluate, verdictExitCode, PUSH_ESTIMATE_MARGIN, type Rules, type RuleOrigin } from './analysis/budget.js';
+export { forbiddenHits } from './analysis/forbidden.js';
+export { DETECTORS, captureFor, type Detector, type DetectedPackage } from './detectors/index.js';
+export { parseSavedReport, readSavedReport, MAX_SAVED_REPORT_BYTES } from './report/read.js';
+export { reportJsonSchema } from './report/json-schema.js';
+export { DiffDocumentSchema, DiffSchema, DocumentSchema, ReportSchema, VerdictSchema, SCHEMA_VERSION } from './report/schema.js';
+export type {
+  ArchiveFormat,
+  Delta,
+  DiffDocument,
+  DiffResult,
+  Ecosystem,
+  Estimate,
+  Finding,
+  FindingCode,
+  FindingItem,
+  ForbiddenHit,
+  Level,
+  Metric,
+  Report,
+  ReportLayer,
+  ReportPackage,
+  RuleItem,
+  RuleResult,
+  TorchBuild,
+  Verdict,
+  Warning,
+  WarningCode,
+} from './report/schema.js';
+export type { ImageModel, ModelLayer } from './model.js';
+export { ImgsizeError, type ErrorCode } from './errors.js';

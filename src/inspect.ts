@@ -1,0 +1,40 @@
+/**
+ * The main job as one call, for programs and for the CLI: read an image (a path or a stream),
+ * with the package detectors' metadata captured as it streams, and build its report.
+ */
+import { readImage, type ImageSource, type ReadImageOptions } from './archive/read.js';
+import { buildReport, type ReportOptions } from './analysis/report.js';
+import type { ImageFiles } from './analysis/gate.js';
+import { squash } from './analysis/squash.js';
+import { DETECTORS, captureFor } from './detectors/index.js';
+import type { ImageModel } from './model.js';
+import type { Report } from './report/schema.js';
+
+export interface InspectOptions extends Omit<ReadImageOptions, 'verify'>, Omit<ReportOptions, 'detectors' | 'squashed'> {
+  /** When false, digest and diff_id mismatches become warnings (default true). */
+  readonly verify?: boolean;
+}
+
+export interface Inspected {
+  readonly report: Report;
+  /** The model the report was built from. */
+  readonly model: ImageModel;
+  /** Each layer's entries and the final filesystem: what path rules of the gate look at. */
+  readonly files: ImageFiles;
+}
+
+/** Reads the image once and returns its report, the model it was built from and its files. */
+export async function inspectImage(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected> {
+  const { top, depth, thresholds, verify, scan, ...read } = opts;
+  const model = await readImage(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
+  const layers = model.layers.map((l) => l.scan);
+  const squashed = squash(layers);
+  const report = buildReport(model, {
+    detectors: DETECTORS,
+    squashed,
+    ...(top !== undefined ? { top } : {}),
+    ...(depth !== undefined ? { depth } : {}),
+    ...(thresholds ? { thresholds } : {}),
+  });
+  return { report, model, files: { layers, root: squashed.root } };
+}
