@@ -15,17 +15,26 @@ const files = Math.floor(total / (FILE + 512));
 function header(name, size, type = '0') {
   const h = Buffer.alloc(512);
   h.write(name, 0, 100);
-  h.write('0000644\0', 100); h.write('0000000\0', 108); h.write('0000000\0', 116);
+  h.write('0000644\0', 100);
+  h.write('0000000\0', 108);
+  h.write('0000000\0', 116);
   h.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  h.write('00000000000\0', 136); h.write(type, 156); h.write('ustar\0', 257); h.write('00', 263);
+  h.write('00000000000\0', 136);
+  h.write(type, 156);
+  h.write('ustar\0', 257);
+  h.write('00', 263);
   h.fill(0x20, 148, 156);
-  let s = 0; for (const b of h) s += b;
+  let s = 0;
+  for (const b of h) s += b;
   h.write(`${s.toString(8).padStart(6, '0')}\0 `, 148);
   return h;
 }
 const block = Buffer.alloc(FILE);
 let x = 12345;
-for (let i = 0; i < FILE; i++) { x = (x * 1103515245 + 12345) >>> 0; block[i] = x >>> 24; }
+for (let i = 0; i < FILE; i++) {
+  x = (x * 1103515245 + 12345) >>> 0;
+  block[i] = x >>> 24;
+}
 
 const out = process.stdout;
 const write = (b) => new Promise((r) => (out.write(b) ? r() : out.once('drain', r)));
@@ -36,15 +45,24 @@ await write(header(`${id}/`, 0, '5'));
 await write(header(`${id}/layer.tar`, layerSize));
 for (let i = 0; i < files; i++) {
   const hd = header(`data/f${i}`, FILE);
-  block[0] = i & 0xff; block[1] = (i >> 8) & 0xff;
-  h.update(hd); h.update(block);
-  await write(hd); await write(Buffer.from(block));
+  block[0] = i & 0xff;
+  block[1] = (i >> 8) & 0xff;
+  h.update(hd);
+  h.update(block);
+  await write(hd);
+  await write(Buffer.from(block));
 }
-const end = Buffer.alloc(1024); h.update(end); await write(end);
+const end = Buffer.alloc(1024);
+h.update(end);
+await write(end);
 const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [`sha256:${h.digest('hex')}`] }, history: [{ created_by: 'generated' }] }));
 const cfgName = `${createHash('sha256').update(config).digest('hex')}.json`;
 const pad = (n) => Buffer.alloc((512 - (n % 512)) % 512);
-await write(header(cfgName, config.length)); await write(config); await write(pad(config.length));
+await write(header(cfgName, config.length));
+await write(config);
+await write(pad(config.length));
 const manifest = Buffer.from(JSON.stringify([{ Config: cfgName, RepoTags: ['big:latest'], Layers: [`${id}/layer.tar`] }]));
-await write(header('manifest.json', manifest.length)); await write(manifest); await write(pad(manifest.length));
+await write(header('manifest.json', manifest.length));
+await write(manifest);
+await write(pad(manifest.length));
 await write(Buffer.alloc(1024));

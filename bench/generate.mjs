@@ -166,12 +166,28 @@ export async function generate(label) {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds }, history: specs.map((s) => ({ created_by: s.by })) }));
     const cd = `sha256:${createHash('sha256').update(config).digest('hex')}`;
     blobs.set(cd, config);
-    const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: config.length }, layers: descs }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: cd, size: config.length },
+        layers: descs,
+      }),
+    );
     const md = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
     blobs.set(md, manifest);
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length, annotations: { 'io.containerd.image.name': 'docker.io/library/bench:latest' } }] }));
-    const meta = [['index.json', index], ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')]];
-    if (compress === 'none') meta.push(['manifest.json', Buffer.from(JSON.stringify([{ Config: `blobs/sha256/${cd.slice(7)}`, RepoTags: ['bench:latest'], Layers: descs.map((d) => `blobs/sha256/${d.digest.slice(7)}`) }]))]);
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: md, size: manifest.length, annotations: { 'io.containerd.image.name': 'docker.io/library/bench:latest' } }],
+      }),
+    );
+    const meta = [
+      ['index.json', index],
+      ['oci-layout', Buffer.from('{"imageLayoutVersion":"1.0.0"}')],
+    ];
+    if (compress === 'none')
+      meta.push(['manifest.json', Buffer.from(JSON.stringify([{ Config: `blobs/sha256/${cd.slice(7)}`, RepoTags: ['bench:latest'], Layers: descs.map((d) => `blobs/sha256/${d.digest.slice(7)}`) }]))]);
     await outerArchive(file, blobs, meta);
   }
   return made;

@@ -29,13 +29,34 @@ for (const archive of process.argv.slice(2)) {
     est += l.pushBytes;
     ref += gz;
     const err = (100 * (l.pushBytes - gz)) / gz;
-    rows.push({ archive: path.basename(archive), layer: l.index + 1, tar: l.uncompressedBytes, gzip6: gz, estimate: l.pushBytes, error: err, method: l.pushSize?.method, sampled: l.pushSize?.sampledBytes });
+    rows.push({
+      archive: path.basename(archive),
+      layer: l.index + 1,
+      tar: l.uncompressedBytes,
+      gzip6: gz,
+      estimate: l.pushBytes,
+      error: err,
+      method: l.pushSize?.method,
+      sampled: l.pushSize?.sampledBytes,
+    });
   }
-  if (ref > 0) rows.push({ archive: path.basename(archive), layer: 'total', tar: rep.totals.uncompressedBytes, gzip6: ref, estimate: est, error: (100 * (est - ref)) / ref, method: `${secs.toFixed(2)} s`, sampled: '' });
+  if (ref > 0)
+    rows.push({
+      archive: path.basename(archive),
+      layer: 'total',
+      tar: rep.totals.uncompressedBytes,
+      gzip6: ref,
+      estimate: est,
+      error: (100 * (est - ref)) / ref,
+      method: `${secs.toFixed(2)} s`,
+      sampled: '',
+    });
 }
 console.log('| archive | layer | tar bytes | gzip -6 | estimate | error | how |');
 console.log('|---|---:|---:|---:|---:|---:|---|');
 for (const x of rows) {
   const flag = typeof x.layer === 'number' && x.tar < 1e6 ? ' (< 1 MB)' : '';
-  console.log(`| ${x.archive} | ${x.layer} | ${x.tar.toLocaleString('en-US')} | ${x.gzip6.toLocaleString('en-US')} | ${x.estimate.toLocaleString('en-US')} | ${x.error >= 0 ? '+' : ''}${x.error.toFixed(2)} %${flag} | ${x.method ?? ''}${x.sampled ? `, ${(x.sampled / 1e6).toFixed(1)} MB deflated` : ''} |`);
+  console.log(
+    `| ${x.archive} | ${x.layer} | ${x.tar.toLocaleString('en-US')} | ${x.gzip6.toLocaleString('en-US')} | ${x.estimate.toLocaleString('en-US')} | ${x.error >= 0 ? '+' : ''}${x.error.toFixed(2)} %${flag} | ${x.method ?? ''}${x.sampled ? `, ${(x.sampled / 1e6).toFixed(1)} MB deflated` : ''} |`,
+  );
 }

@@ -130,10 +130,16 @@ for (const size of sizes) {
       const m = me[t.me];
       const b = base[t.base];
       const ratio = m && b ? m.wall / b.wall : undefined;
-      summary.push(`| ${name} | ${cell(t.me)} ÷ ${cell(t.base)} | ≤ ${t.max}× | ${ratio === undefined ? 'baseline missing' : `${ratio.toFixed(2)}×`} | ${ratio === undefined ? '—' : ratio <= t.max ? 'met' : 'not met'} |`);
+      summary.push(
+        `| ${name} | ${cell(t.me)} ÷ ${cell(t.base)} | ≤ ${t.max}× | ${ratio === undefined ? 'baseline missing' : `${ratio.toFixed(2)}×`} | ${ratio === undefined ? '—' : ratio <= t.max ? 'met' : 'not met'} |`,
+      );
     }
     // the default decoders: the three plain commands, not the variants that force another decoder
-    const rss = Math.max(...Object.entries(me).filter(([k, m]) => m && !k.includes(',')).map(([, m]) => m.rss));
+    const rss = Math.max(
+      ...Object.entries(me)
+        .filter(([k, m]) => m && !k.includes(','))
+        .map(([, m]) => m.rss),
+    );
     summary.push(`| ${name} | peak RSS, default decoders | ≤ 200 MB | ${rss.toFixed(0)} MB | ${rss <= 200 ? 'met' : 'not met'} |`);
     lines.push(`## ${name} (${size} of content, ${kind === 'none' ? 'uncompressed' : kind} layers)`, '', '| command | wall | CPU | peak RSS |', '|---|---:|---:|---:|');
     for (const [k, m] of Object.entries(base)) lines.push(m ? `| ${cell(k)} | ${fmt(m)} |` : `| ${cell(k)} | tool missing on this machine | | |`);

@@ -135,12 +135,7 @@ const TORCH_CPU_LIBS = [
   ['lib/libgomp-a34b3233.so.1', 1_700_000],
 ];
 const TORCH_CPU = ['torch', '2.6.0+cpu', 699_298_109, 'torch', TORCH_CPU_LIBS];
-const TORCH_CUDA = ['torch', '2.6.0+cu124', 1_540 * MB, 'torch', [
-  ['lib/libtorch_cuda.so', 805_000_000],
-  ...TORCH_CPU_LIBS,
-  ['lib/libc10_cuda.so', 1_200_000],
-  ['lib/libcaffe2_nvrtc.so', 400_000],
-]];
+const TORCH_CUDA = ['torch', '2.6.0+cu124', 1_540 * MB, 'torch', [['lib/libtorch_cuda.so', 805_000_000], ...TORCH_CPU_LIBS, ['lib/libc10_cuda.so', 1_200_000], ['lib/libcaffe2_nvrtc.so', 400_000]]];
 const TRITON = ['triton', '3.2.0', 250 * MB, 'triton', ['backends/nvidia/bin/ptxas', 'backends/nvidia/bin/cuobjdump', '_C/libtriton.so']];
 const EVENTLET = [
   ['eventlet', '0.38.2', 1_300_000, 'eventlet', []],
@@ -202,7 +197,7 @@ function pipPackage([name, version, bytes, top, big], site, scale, extra = {}) {
   });
   const small = Math.min(extra.maxSmall ?? 400, Math.max(3, Math.floor(left / 40_000)));
   for (let i = 0; i < small; i++) {
-    const n = i === small - 1 ? Math.max(0, left) : Math.floor(left / (small - i) * (0.5 + ((i * 7919) % 100) / 100));
+    const n = i === small - 1 ? Math.max(0, left) : Math.floor((left / (small - i)) * (0.5 + ((i * 7919) % 100) / 100));
     files.push({ path: `${site}/${top}/${i % 5 === 0 ? '__pycache__/' : ''}m${i}.${i % 5 === 0 ? 'cpython-311.pyc' : 'py'}`, size: Math.max(0, n) });
     left -= Math.max(0, n);
   }
@@ -336,12 +331,7 @@ export function seedImage(which, { scale = 1 } = {}) {
   ];
   return {
     tags: ['flask-torch-app:after'],
-    layers: [
-      ...base.layers,
-      layer('WORKDIR /app', [{ path: 'app', dir: true }]),
-      layer('COPY /opt/venv /opt/venv # buildkit', venvFiles),
-      layer('COPY . . # buildkit', appCode(scale)),
-    ],
+    layers: [...base.layers, layer('WORKDIR /app', [{ path: 'app', dir: true }]), layer('COPY /opt/venv /opt/venv # buildkit', venvFiles), layer('COPY . . # buildkit', appCode(scale))],
     emptySteps: ['ENV PATH=/opt/venv/bin:/usr/local/bin:/usr/bin:/bin', 'CMD ["gunicorn", "-k", "eventlet", "-w", "1", "-b", "0.0.0.0:8000", "wsgi:app"]'],
   };
 }

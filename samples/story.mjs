@@ -15,7 +15,9 @@ const out = path.join(here, 'generated');
 const rel = (p) => path.relative(process.cwd(), p);
 mkdirSync(out, { recursive: true });
 // reports are reused while the samples and imgsize's own code (dist/) are unchanged
-const stampHash = createHash('sha256').update(readFileSync(path.join(here, 'seed.mjs'))).update(readFileSync(path.join(here, '..', 'package.json')));
+const stampHash = createHash('sha256')
+  .update(readFileSync(path.join(here, 'seed.mjs')))
+  .update(readFileSync(path.join(here, '..', 'package.json')));
 const addTree = (dir) => {
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const p = path.join(dir, e.name);

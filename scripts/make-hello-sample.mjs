@@ -55,7 +55,10 @@ const layers = [
   },
   {
     by: 'RUN rm -rf /tmp/build-cache.tar # buildkit',
-    entries: [{ name: 'tmp/', dir: true }, { name: 'tmp/.wh.build-cache.tar', data: Buffer.alloc(0) }],
+    entries: [
+      { name: 'tmp/', dir: true },
+      { name: 'tmp/.wh.build-cache.tar', data: Buffer.alloc(0) },
+    ],
   },
 ];
 
@@ -69,27 +72,33 @@ for (const l of layers) {
   blobs.set(sha(gz), gz);
   descs.push({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: sha(gz), size: gz.length });
 }
-const config = Buffer.from(JSON.stringify({
-  architecture: 'amd64', os: 'linux', created: '2024-01-01T00:00:00Z',
-  config: { Cmd: ['/app/server'] },
-  rootfs: { type: 'layers', diff_ids: diffIds },
-  history: [
-    ...layers.map((l) => ({ created: '2024-01-01T00:00:00Z', created_by: l.by })),
-    { created: '2024-01-01T00:00:00Z', created_by: 'CMD ["/app/server"]', empty_layer: true },
-  ],
-}));
+const config = Buffer.from(
+  JSON.stringify({
+    architecture: 'amd64',
+    os: 'linux',
+    created: '2024-01-01T00:00:00Z',
+    config: { Cmd: ['/app/server'] },
+    rootfs: { type: 'layers', diff_ids: diffIds },
+    history: [...layers.map((l) => ({ created: '2024-01-01T00:00:00Z', created_by: l.by })), { created: '2024-01-01T00:00:00Z', created_by: 'CMD ["/app/server"]', empty_layer: true }],
+  }),
+);
 blobs.set(sha(config), config);
-const manifest = Buffer.from(JSON.stringify({
-  schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
-  config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
-  layers: descs,
-}));
+const manifest = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: sha(config), size: config.length },
+    layers: descs,
+  }),
+);
 blobs.set(sha(manifest), manifest);
-const index = Buffer.from(JSON.stringify({
-  schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json',
-  manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length,
-    annotations: { 'org.opencontainers.image.ref.name': 'hello:latest' } }],
-}));
+const index = Buffer.from(
+  JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: sha(manifest), size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'hello:latest' } }],
+  }),
+);
 const outer = await tar([
   { name: 'blobs/', dir: true },
   { name: 'blobs/sha256/', dir: true },

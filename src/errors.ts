@@ -2,17 +2,7 @@
  * Typed errors. Library code throws `ImgsizeError`; only the CLI turns one into
  * `imgsize: <what>: <why>` on stderr and exit code 2.
  */
-export type ErrorCode =
-  | 'usage'
-  | 'input'
-  | 'format'
-  | 'corrupt'
-  | 'missing-blob'
-  | 'digest-mismatch'
-  | 'platform'
-  | 'limit'
-  | 'config'
-  | 'internal';
+export type ErrorCode = 'usage' | 'input' | 'format' | 'corrupt' | 'missing-blob' | 'digest-mismatch' | 'platform' | 'limit' | 'config' | 'internal';
 
 export class ImgsizeError extends Error {
   readonly code: ErrorCode;

@@ -26,15 +26,7 @@ export interface Rules {
 export const PUSH_ESTIMATE_MARGIN = 0.03;
 
 export function ruleCount(r: Rules): number {
-  return (
-    (r.budgets?.length ?? 0) +
-    (r.maxLayers ? 1 : 0) +
-    (r.packages?.length ?? 0) +
-    (r.forbiddenPaths ? 1 : 0) +
-    (r.wasted ? 1 : 0) +
-    (r.growth ? 1 : 0) +
-    (r.findings?.length ?? 0)
-  );
+  return (r.budgets?.length ?? 0) + (r.maxLayers ? 1 : 0) + (r.packages?.length ?? 0) + (r.forbiddenPaths ? 1 : 0) + (r.wasted ? 1 : 0) + (r.growth ? 1 : 0) + (r.findings?.length ?? 0);
 }
 
 /** Layers whose push size is estimated, for a metric (only `compressed` uses push sizes). */

@@ -32,13 +32,20 @@ const fold = (n: string): string => n.toLowerCase().replace(/[-_.]+/g, '-');
 export function diffReports(before: Report, after: Report): DiffResult {
   // layers: multiset match on diffId
   const pool = new Map<string, number[]>();
-  before.layers.forEach((l, i) => pool.set(l.diffId, [...(pool.get(l.diffId) ?? []), i]));
+  before.layers.forEach((l, i) => {
+    pool.set(l.diffId, [...(pool.get(l.diffId) ?? []), i]);
+  });
   const layers: LayerChange[] = [];
   const usedBefore = new Set<number>();
   after.layers.forEach((l, i) => {
     const candidates = pool.get(l.diffId);
     // the same blob first; else the same content under another compression
-    const at = candidates ? Math.max(0, candidates.findIndex((c) => before.layers[c]!.digest === l.digest)) : -1;
+    const at = candidates
+      ? Math.max(
+          0,
+          candidates.findIndex((c) => before.layers[c]!.digest === l.digest),
+        )
+      : -1;
     const bi = candidates && candidates.length > 0 ? candidates.splice(at, 1)[0] : undefined;
     if (bi !== undefined) usedBefore.add(bi);
     layers.push({
@@ -54,7 +61,16 @@ export function diffReports(before: Report, after: Report): DiffResult {
   });
   before.layers.forEach((l, i) => {
     if (!usedBefore.has(i)) {
-      layers.push({ status: 'removed', diffId: l.diffId, digest: l.digest, contentBytes: l.contentBytes, compressedBytes: l.compressedBytes, createdBy: l.createdBy, beforeLayer: i + 1, afterLayer: null });
+      layers.push({
+        status: 'removed',
+        diffId: l.diffId,
+        digest: l.digest,
+        contentBytes: l.contentBytes,
+        compressedBytes: l.compressedBytes,
+        createdBy: l.createdBy,
+        beforeLayer: i + 1,
+        afterLayer: null,
+      });
     }
   });
 
@@ -126,7 +142,10 @@ export function diffReports(before: Report, after: Report): DiffResult {
   }
   const recompressed = layers.filter((l) => l.status === 'recompressed').length;
   if (recompressed > 0) {
-    warnings.push({ code: 'recompressed-layers', message: `${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again` });
+    warnings.push({
+      code: 'recompressed-layers',
+      message: `${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again`,
+    });
   }
   return {
     before: { source: before.source.path, tags: before.image.repoTags, platform: before.image.platform },

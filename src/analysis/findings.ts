@@ -50,9 +50,11 @@ const PKG_DIR = /(^|\/)((site|dist)-packages|node_modules)\//;
 /** A folder at or below some `torch/lib`. */
 const TORCH_LIB_DIR = /(^|\/)torch\/lib(\/|$)/;
 const CUDA_LIB = /(^|\/)lib(cudart|cublas|cublasLt|cudnn[^/]*|cufft|curand|cusolver|cusparse|cusparseLt|nccl|nvrtc|nvJitLink|nvToolsExt|cupti|cufile|caffe2_nvrtc|torch_cuda[^/]*|c10_cuda)[^/]*\.so/;
-const TOOLCHAIN_PKG = /^(gcc(-\d+)?|g\+\+(-\d+)?|cpp(-\d+)?|build-essential|build-base|binutils|make|clang(-\d+)?|llvm(-\d+)?|musl-dev|libc6-dev|libc-dev|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|gfortran(-\d+)?|binutils(-[\w-]+)?|cmake|autoconf|automake|libtool|.*-dev)$/;
+const TOOLCHAIN_PKG =
+  /^(gcc(-\d+)?|g\+\+(-\d+)?|cpp(-\d+)?|build-essential|build-base|binutils|make|clang(-\d+)?|llvm(-\d+)?|musl-dev|libc6-dev|libc-dev|linux-libc-dev|libgcc-\d+-dev|libstdc\+\+-\d+-dev|gfortran(-\d+)?|binutils(-[\w-]+)?|cmake|autoconf|automake|libtool|.*-dev)$/;
 const TOOLCHAIN_PATH = /^usr\/(lib|libexec)\/gcc\/|^usr\/bin\/(gcc|g\+\+|cc|c\+\+|cpp|ld|as|make)(-[\d.]+)?$|^usr\/(local\/)?include\//;
-const CACHE_PATH = /(^|\/)\.cache\/(pip|pypoetry|uv)\/|(^|\/)\.npm\/_cacache\/|(^|\/)\.cache\/yarn\/|^usr\/local\/share\/\.cache\/yarn\/|^var\/lib\/apt\/lists\/[^/]+$|^var\/cache\/apt\/(archives\/[^/]+\.deb|[^/]+\.bin)$|^var\/cache\/apk\/[^/]+$/;
+const CACHE_PATH =
+  /(^|\/)\.cache\/(pip|pypoetry|uv)\/|(^|\/)\.npm\/_cacache\/|(^|\/)\.cache\/yarn\/|^usr\/local\/share\/\.cache\/yarn\/|^var\/lib\/apt\/lists\/[^/]+$|^var\/cache\/apt\/(archives\/[^/]+\.deb|[^/]+\.bin)$|^var\/cache\/apk\/[^/]+$/;
 const VCS_DIR = /(^|\/)\.(git|hg|svn)(\/|$)/;
 
 /** Secrets by path only, never content. */
@@ -65,7 +67,6 @@ export function isSecretPath(path: string): boolean {
   if (/\.(pem|key|p12|pfx)$/i.test(b) && !PKG_DIR.test(path) && !/^(usr\/(share|lib)|etc\/ssl\/certs|etc\/ca-certificates)\//.test(path) && !/(cert|chain|ca-bundle|cacert)/i.test(b)) return true;
   return false;
 }
-
 
 /** An nvidia-* CUDA wheel (pip). */
 export function isNvidiaWheel(p: Pick<PackageUsage, 'ecosystem' | 'name'>): boolean {
@@ -250,7 +251,14 @@ export function findings(input: FindingsInput): Finding[] {
   }
   const dups = [...byName.values()].filter((ps) => ps.length > 1);
   if (dups.length > 0) {
-    const extra = dups.reduce((a, ps) => a + byBytes([...ps]).slice(1).reduce((b, p) => b + p.bytes, 0), 0);
+    const extra = dups.reduce(
+      (a, ps) =>
+        a +
+        byBytes([...ps])
+          .slice(1)
+          .reduce((b, p) => b + p.bytes, 0),
+      0,
+    );
     out.push({
       code: 'duplicate-packages',
       severity: 'warning',

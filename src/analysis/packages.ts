@@ -14,7 +14,6 @@ import { eachEntry, folderTotals, lookup, walk, type FinalEntry, type FsNode } f
 /** A package as the report carries it (report/schema.ts): layer numbers and paths as the image shows them. */
 export type PackageUsage = ReportPackage;
 
-
 export interface Ownership {
   readonly packages: readonly PackageUsage[];
   /** Final contentBytes no package lists, and the largest folders holding them. */
@@ -104,7 +103,6 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
       ...(d.attribution !== undefined ? { attribution: d.attribution } : {}),
     };
   });
-
 
   const depth = opts.depth ?? 3;
   let unownedBytes = 0;

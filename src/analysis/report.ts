@@ -52,7 +52,10 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   }));
   const sum = (f: (l: ReportLayer) => number): number => layers.reduce((a, l) => a + f(l), 0);
   const contentBytes = sum((l) => l.contentBytes);
-  const meta = finalMetaFiles(model.layers.map((l) => l.scan), fs.root);
+  const meta = finalMetaFiles(
+    model.layers.map((l) => l.scan),
+    fs.root,
+  );
   const own = attributePackages(detectPackages(opts.detectors ?? [], meta), fs.root, { depth, top });
   const cudaLibs = torchCudaLibraries(fs.root);
   const torch = torchBuild(own.packages, cudaLibs);
@@ -128,9 +131,7 @@ function largestFiles(fs: Squashed, top: number): Report['largestFiles'] {
 
 /** Every folder at depth ≤ `depth`, largest first, each with the bytes and files below it. */
 function largestDirectories(fs: Squashed, depth: number): Folder[] {
-  return [...folderTotals(fs.root, depth).entries()]
-    .map(([path, v]) => ({ path: `/${displayPath(path)}`, bytes: v.bytes, files: v.files }))
-    .sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
+  return [...folderTotals(fs.root, depth).entries()].map(([path, v]) => ({ path: `/${displayPath(path)}`, bytes: v.bytes, files: v.files })).sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
 }
 
 function groups(packages: readonly ReportPackage[]): PackageGroup[] {

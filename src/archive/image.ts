@@ -237,13 +237,7 @@ function rootedAtLayout(outer: OuterContents, notices: string[]): { outer: Outer
   return { outer: { ...outer, entries }, root: `${top}/` };
 }
 
-function verifyBlob(
-  blob: BlobRecord,
-  digest: string,
-  size: number | undefined,
-  label: string,
-  fail: (code: 'digest-mismatch' | 'format', what: string, why: string) => void,
-): void {
+function verifyBlob(blob: BlobRecord, digest: string, size: number | undefined, label: string, fail: (code: 'digest-mismatch' | 'format', what: string, why: string) => void): void {
   const algorithm = digest.slice(0, digest.indexOf(':'));
   const actual = algorithm === 'sha256' ? blob.digest : algorithm === 'sha512' ? blob.sha512 : undefined;
   if (algorithm !== 'sha256' && algorithm !== 'sha512') {
@@ -466,9 +460,7 @@ function choose(candidates: Candidate[], absent: Absent[], opts: AssembleOptions
       });
     }
     if (matches.length > 1) {
-      notices.push(
-        `the archive holds ${matches.length} ${want} images; using the first (${chosen.names[0] ?? chosen.manifestDigest ?? chosen.configMember}); choose another with --image`,
-      );
+      notices.push(`the archive holds ${matches.length} ${want} images; using the first (${chosen.names[0] ?? chosen.manifestDigest ?? chosen.configMember}); choose another with --image`);
     }
     return chosen;
   }

@@ -277,11 +277,15 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
       // bomb rule as for layers: past 1 GiB, more than maxRatio:1 overall is refused
       const subject = `the ${outerCompression} archive`;
       let outBytes = 0;
-      decoder = createDecoder(outerCompression, (out) => {
-        outBytes += out.length;
-        checkInflation(outBytes, inputBytes, opts.scan?.maxRatio, 'archive', subject);
-        return tar.write(out);
-      }, opts.scan?.decoder ? { choice: opts.scan.decoder } : {});
+      decoder = createDecoder(
+        outerCompression,
+        (out) => {
+          outBytes += out.length;
+          checkInflation(outBytes, inputBytes, opts.scan?.maxRatio, 'archive', subject);
+          return tar.write(out);
+        },
+        opts.scan?.decoder ? { choice: opts.scan.decoder } : {},
+      );
     }
     await push(first);
   };
@@ -480,9 +484,7 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
       await fh.close();
     }
   }
-  const big = files
-    .filter((f) => f.size > SMALL_FILE_BYTES)
-    .map((f): BigMember => ({ name: f.name, size: f.size, open: async () => ({ fh: await openForReading(f.abs), start: 0, close: true }) }));
+  const big = files.filter((f) => f.size > SMALL_FILE_BYTES).map((f): BigMember => ({ name: f.name, size: f.size, open: async () => ({ fh: await openForReading(f.abs), start: 0, close: true }) }));
   await readBig(big, entries, json, contents, opts, progress);
   return contents();
 }

@@ -32,7 +32,7 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
     return assembleImage(outer, { ...opts, sourcePath: src.label });
   }
   const label = src.label ?? src.path;
-  let st;
+  let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(src.path);
   } catch (e) {

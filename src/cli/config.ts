@@ -41,7 +41,10 @@ export async function loadConfig(file: string): Promise<Config> {
   const key = issue.path.map(String).join('.') || '(top level)';
   let value: unknown = raw;
   for (const k of issue.path) value = (value as Record<string, unknown> | undefined)?.[k as string];
-  const got = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k: string) => JSON.stringify(k)).join(', ')}` : `${issue.message}${value !== undefined && !issue.message.includes(preview(value)) ? ` (got ${preview(value)})` : ''}`;
+  const got =
+    issue.code === 'unrecognized_keys'
+      ? `unknown key(s) ${issue.keys.map((k: string) => JSON.stringify(k)).join(', ')}`
+      : `${issue.message}${value !== undefined && !issue.message.includes(preview(value)) ? ` (got ${preview(value)})` : ''}`;
   throw new ImgsizeError('config', file, `${key}: ${got}`, { hint: `for example: ${CONFIG_EXAMPLE.replace(/\s+/g, ' ')}` });
 }
 

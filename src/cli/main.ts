@@ -190,12 +190,7 @@ export async function main(io: Io): Promise<number> {
   });
 
   addGate(
-    addCommon(
-      program
-        .command('check')
-        .description('CI gate: exit 0 within budget, 1 over, 2 on error')
-        .argument('[image]', 'archive, OCI folder, - (stdin) or a report saved with --json'),
-    ),
+    addCommon(program.command('check').description('CI gate: exit 0 within budget, 1 over, 2 on error').argument('[image]', 'archive, OCI folder, - (stdin) or a report saved with --json')),
   ).action(async (image: string | undefined, o: CommonOptions & GateOptions) => {
     debug = Boolean(o.debug);
     checkCommon(io, o);

@@ -29,10 +29,7 @@ const GrowthLimit = z.union([z.number(), z.string()]).transform((v, ctx) => {
 });
 
 function rule<T extends z.ZodType>(value: T) {
-  return z.union([
-    value.transform((limit) => ({ limit, level: 'fail' as const })),
-    z.strictObject({ limit: value, level: Level.default('fail') }),
-  ]);
+  return z.union([value.transform((limit) => ({ limit, level: 'fail' as const })), z.strictObject({ limit: value, level: Level.default('fail') })]);
 }
 
 export const ConfigSchema = z.strictObject({
@@ -44,12 +41,8 @@ export const ConfigSchema = z.strictObject({
   packages: z.record(z.string(), rule(Size)).optional(),
   /** Globs that must match no path of the final filesystem. */
   forbiddenPaths: rule(z.array(z.string())).optional(),
-  wasted: z
-    .strictObject({ maxBytes: Size.optional(), maxPercent: z.number().min(0).max(100).optional(), level: Level.default('fail') })
-    .optional(),
-  growth: z
-    .strictObject({ baseline: z.string().optional(), max: GrowthLimit, metric: Metric.default('content'), level: Level.default('fail') })
-    .optional(),
+  wasted: z.strictObject({ maxBytes: Size.optional(), maxPercent: z.number().min(0).max(100).optional(), level: Level.default('fail') }).optional(),
+  growth: z.strictObject({ baseline: z.string().optional(), max: GrowthLimit, metric: Metric.default('content'), level: Level.default('fail') }).optional(),
   /** Findings that fail (or warn) the gate: { "secrets": "fail" }. */
   findings: z.partialRecord(FindingCode, Level).optional(),
 });

@@ -13,7 +13,10 @@ const STATUS_D = /^var\/lib\/dpkg\/status\.d\/([^/]+)$/;
 const utf8 = (b: Buffer | string): string => (typeof b === 'string' ? Buffer.from(b, 'latin1') : b).toString('utf8');
 
 function stanzas(text: string): Map<string, string>[] {
-  return text.split(/\n\s*\n/).map(parseHeaders).filter((h) => h.has('Package'));
+  return text
+    .split(/\n\s*\n/)
+    .map(parseHeaders)
+    .filter((h) => h.has('Package'));
 }
 
 export const dpkg: Detector = {

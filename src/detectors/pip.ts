@@ -38,9 +38,7 @@ export const pip: Detector = {
           name,
           version,
           location: utf8(sp),
-          ...(record
-            ? { paths: csvFirstFields(text(record)).map((r) => normalizePath(joinListed(sp, r))) }
-            : { paths: [], attribution: 'no RECORD: its files are not attributed to it' }),
+          ...(record ? { paths: csvFirstFields(text(record)).map((r) => normalizePath(joinListed(sp, r))) } : { paths: [], attribution: 'no RECORD: its files are not attributed to it' }),
         });
         continue;
       }
@@ -52,7 +50,12 @@ export const pip: Detector = {
         seen.add(egg);
         const info = parseHeaders(utf8(text(files.get(`${egg}/PKG-INFO`) ?? files.get(egg))));
         const list = files.get(`${egg}/installed-files.txt`);
-        const lines = list ? text(list).split('\n').map((l) => l.trim()).filter(Boolean) : [];
+        const lines = list
+          ? text(list)
+              .split('\n')
+              .map((l) => l.trim())
+              .filter(Boolean)
+          : [];
         out.push({
           ecosystem: 'pip',
           name: info.get('Name') ?? utf8(dir.replace(/-py\d.*$/, '').replace(/-[^-]*$/, '')),

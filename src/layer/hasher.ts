@@ -265,7 +265,7 @@ export class StreamHash {
       this.inline = undefined;
       const parts = this.inlineParts;
       this.inlineParts = [];
-      let wait: void | Promise<void> = undefined;
+      let wait: Promise<void> | undefined;
       for (const p of parts) wait = ring.update(this.id, p) ?? wait;
       return wait;
     }

@@ -8,14 +8,7 @@
 
 export function normalizePath(raw: string): string {
   // fast path: already clean (the common case in real layers)
-  if (
-    raw.length > 0 &&
-    raw.charCodeAt(0) !== 0x2f &&
-    raw.charCodeAt(0) !== 0x2e &&
-    raw.indexOf('//') < 0 &&
-    raw.indexOf('/.') < 0 &&
-    raw.indexOf('\\') < 0
-  ) {
+  if (raw.length > 0 && raw.charCodeAt(0) !== 0x2f && raw.charCodeAt(0) !== 0x2e && raw.indexOf('//') < 0 && raw.indexOf('/.') < 0 && raw.indexOf('\\') < 0) {
     return raw.charCodeAt(raw.length - 1) === 0x2f ? raw.slice(0, -1) : raw;
   }
   const out: string[] = [];
@@ -47,9 +40,7 @@ export function joinPath(dir: string, name: string): string {
 export const WHITEOUT_PREFIX = '.wh.';
 export const OPAQUE_MARKER = '.wh..wh..opq';
 
-export type Whiteout =
-  | { readonly kind: 'opaque'; readonly dir: string }
-  | { readonly kind: 'delete'; readonly path: string };
+export type Whiteout = { readonly kind: 'opaque'; readonly dir: string } | { readonly kind: 'delete'; readonly path: string };
 
 /**
  * Classifies a normalised path as a whiteout. Only the exact name `.wh..wh..opq` is opaque

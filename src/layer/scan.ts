@@ -200,10 +200,11 @@ export class LayerScanner implements EntrySink {
         if (this.sizerWaiting) this.startSizer(chunk);
         const s = this.sizer?.write(chunk);
         const both = r && s ? Promise.all([r, s]) : (r ?? s);
-        if (both) return both.then(
-          () => undefined,
-          (e: unknown) => this.fail(e),
-        );
+        if (both)
+          return both.then(
+            () => undefined,
+            (e: unknown) => this.fail(e),
+          );
       }
     } catch (e) {
       this.fail(e);

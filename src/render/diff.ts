@@ -5,7 +5,6 @@ import { human, signedHuman } from './units.js';
 import { COMMENT_MARKER } from './markdown.js';
 import { escapeDiff, mdText, visible } from './escape.js';
 
-
 const pct = (d: Delta): string => (d.percent === null ? '' : `${d.percent >= 0 ? '+' : ''}${d.percent.toFixed(1)}%`);
 const version = (v: string | null): string => v ?? '?';
 

@@ -84,7 +84,12 @@ export function escapeDiff(d: DiffResult, esc: (s: string) => string): DiffResul
     after: side(d.after),
     warnings: d.warnings.map((w) => ({ ...w, message: esc(w.message) })),
     layers: d.layers.map((l) => ({ ...l, createdBy: l.createdBy === null ? null : esc(l.createdBy) })),
-    packages: d.packages.map((p) => ({ ...p, name: esc(p.name), versionBefore: p.versionBefore === null ? null : esc(p.versionBefore), versionAfter: p.versionAfter === null ? null : esc(p.versionAfter) })),
+    packages: d.packages.map((p) => ({
+      ...p,
+      name: esc(p.name),
+      versionBefore: p.versionBefore === null ? null : esc(p.versionBefore),
+      versionAfter: p.versionAfter === null ? null : esc(p.versionAfter),
+    })),
     directories: d.directories.map((x) => ({ ...x, path: esc(x.path) })),
     findings: d.findings.map((f) => ({ ...f, title: esc(f.title) })),
   };

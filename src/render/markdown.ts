@@ -19,7 +19,10 @@ export function compressedFigure(r: Report): string {
 export function estimateLine(r: Report): string[] {
   const est = r.totals.pushEstimatedLayers ?? [];
   if (est.length === 0) return [];
-  return ['', `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
+  return [
+    '',
+    `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`,
+  ];
 }
 
 export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string {

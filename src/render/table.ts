@@ -11,8 +11,6 @@ export interface TableOptions {
   readonly width?: number | undefined;
 }
 
-
-
 function clip(s: string, n: number): string {
   const one = s.replace(/\s+/g, ' ').trim();
   return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
@@ -24,7 +22,9 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
   const width = opts.width ?? 100;
   const tags = r.image.repoTags.length > 0 ? r.image.repoTags.join(', ') : '(untagged)';
   out.push(`Image     ${tags}`);
-  out.push(`Platform  ${r.image.platform}   Format ${r.source.format}${r.source.outerCompression !== 'none' ? ` (${r.source.outerCompression})` : ''}   Layers ${r.layers.length}   Files ${r.totals.files.toLocaleString('en-US')}`);
+  out.push(
+    `Platform  ${r.image.platform}   Format ${r.source.format}${r.source.outerCompression !== 'none' ? ` (${r.source.outerCompression})` : ''}   Layers ${r.layers.length}   Files ${r.totals.files.toLocaleString('en-US')}`,
+  );
   out.push('');
 
   const t = r.totals;
@@ -66,12 +66,26 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
     for (const g of r.packageGroups) out.push(`${g.name}: ${g.count} packages, ${human(g.bytes)}`);
     if (r.torch) {
       const t = r.torch;
-      const what = t.variant === 'cuda' ? `CUDA build${t.cudaLibraries ? `, ${t.cudaLibraries} CUDA libraries inside (${human(t.cudaBytes)})` : ''}` : t.variant === 'cpu' ? 'CPU-only build' : t.variant === 'rocm' ? 'ROCm build' : 'build variant unknown';
+      const what =
+        t.variant === 'cuda'
+          ? `CUDA build${t.cudaLibraries ? `, ${t.cudaLibraries} CUDA libraries inside (${human(t.cudaBytes)})` : ''}`
+          : t.variant === 'cpu'
+            ? 'CPU-only build'
+            : t.variant === 'rocm'
+              ? 'ROCm build'
+              : 'build variant unknown';
       out.push(`torch ${t.version ?? ''}: ${what}`);
     }
     const u = r.unowned;
     out.push(
-      `Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString('en-US')} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `${d.path} ${human(d.bytes)}`).join(', ')}` : ''}`,
+      `Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString('en-US')} files${
+        u.directories.length
+          ? `, mostly ${u.directories
+              .slice(0, 3)
+              .map((d) => `${d.path} ${human(d.bytes)}`)
+              .join(', ')}`
+          : ''
+      }`,
       '',
     );
   }

@@ -24,7 +24,6 @@ function estimateNote(r: RuleResult): string {
   return ` (estimated ${margin}: ${e.layers} layer(s) stored uncompressed, their gzip -6 size estimated with zlib; ${e.decided ? 'the verdict holds across the margin' : 'within the margin the verdict could flip: run with --exact-push-size'})`;
 }
 
-
 function value(r: RuleResult, v: number): string {
   if (r.unit === 'bytes') return humanExact(v);
   if (r.unit === 'percent') return `${v.toFixed(2)}%`;
@@ -61,7 +60,12 @@ const MARK = { pass: '✔', warn: '⚠', fail: '✖' } as const;
 export function renderVerdictText(raw: Verdict): string {
   const v = escapeVerdict(raw, visible);
   const lines = v.results.map((r) => `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}  ${describeRule(r)}`);
-  lines.push('', v.failed > 0 ? `imgsize check: ${v.failed} rule(s) failed${v.warned ? `, ${v.warned} warning(s)` : ''}` : `imgsize check: all ${v.results.length} rule(s) passed${v.warned ? ` (${v.warned} warning(s))` : ''}`);
+  lines.push(
+    '',
+    v.failed > 0
+      ? `imgsize check: ${v.failed} rule(s) failed${v.warned ? `, ${v.warned} warning(s)` : ''}`
+      : `imgsize check: all ${v.results.length} rule(s) passed${v.warned ? ` (${v.warned} warning(s))` : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

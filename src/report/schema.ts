@@ -27,13 +27,14 @@ const bytes = (description: string) => z.number().int().nonnegative().max(Number
 const count = (description: string) => z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).describe(description);
 const signedBytes = (description: string) => z.number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe(description);
 const text = (description: string) => z.string().max(MAX_TEXT).describe(description);
-const layerNumber = (description: string) => z.number().int().positive().max(1 << 20).describe(description);
-const imagePath = (description: string) =>
+const layerNumber = (description: string) =>
   z
-    .string()
-    .max(MAX_TEXT)
-    .regex(/^\//, 'a path starts with /')
-    .describe(`${description} As the image shows it: leading /.`);
+    .number()
+    .int()
+    .positive()
+    .max(1 << 20)
+    .describe(description);
+const imagePath = (description: string) => z.string().max(MAX_TEXT).regex(/^\//, 'a path starts with /').describe(`${description} As the image shows it: leading /.`);
 const digest = (description: string) =>
   z
     .string()
@@ -49,7 +50,9 @@ export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm']);
 export const FindingCodeSchema = z.enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages']);
 export const WarningCodeSchema = z
   .enum(['digest-mismatch', 'format', 'no-diff-ids', 'not-verified', 'index-loop'])
-  .describe('digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself.');
+  .describe(
+    'digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself.',
+  );
 export const MetricSchema = z
   .enum(['content', 'compressed', 'uncompressed', 'final'])
   .describe('content: Σ layers file bytes; compressed: what a push uploads; uncompressed: layer tars; final: the merged filesystem.');
@@ -61,7 +64,9 @@ export const WarningSchema = z.strictObject({
 
 export const PushSizeSchema = z
   .strictObject({
-    method: z.enum(['exact', 'sampled', 'whole']).describe('exact: the whole layer went through the compressor; sampled / whole: estimated from samples / from deflating the whole (small) layer at zlib level 6.'),
+    method: z
+      .enum(['exact', 'sampled', 'whole'])
+      .describe('exact: the whole layer went through the compressor; sampled / whole: estimated from samples / from deflating the whole (small) layer at zlib level 6.'),
     by: z.enum(['gzip -6', 'zlib level 6']).describe('What compressed the bytes.'),
     sampledBytes: bytes('Bytes of the layer tar that were compressed to get the figure.'),
     estimated: z.boolean().describe('True unless method is exact.'),
@@ -83,7 +88,11 @@ export const LayerSchema = z.strictObject({
   whiteouts: count('Whiteout entries (deletions and opaque folders).'),
   wastedBytes: bytes('contentBytes of this layer that later layers delete or overwrite. Exact.'),
   createdBy: z.string().max(MAX_TEXT).nullable().describe('The Dockerfile step that made the layer, from the config history; null when the history does not say.'),
-  emptyLayerHistory: z.array(text('A step.')).max(1 << 16).optional().describe('Steps that made no layer (ENV, CMD, …) between the previous layer and this one.'),
+  emptyLayerHistory: z
+    .array(text('A step.'))
+    .max(1 << 16)
+    .optional()
+    .describe('Steps that made no layer (ENV, CMD, …) between the previous layer and this one.'),
 });
 
 export const PackageSchema = z.strictObject({
@@ -227,7 +236,14 @@ const imageFields = {
   directories: z.array(FolderSchema).describe('Every folder down to limits.depth, largest first.'),
   largestFiles: z.array(z.strictObject({ path: imagePath('A file.'), bytes: bytes('Its size.'), layer: layerNumber('The layer it comes from.') })).describe('The limits.top largest final files.'),
   wasted: z
-    .array(z.strictObject({ path: imagePath('A path shipped but not in the final filesystem.'), bytes: bytes('Its bytes.'), layer: layerNumber('The layer that ships it.'), by: layerNumber('The later layer that deleted or overwrote it.') }))
+    .array(
+      z.strictObject({
+        path: imagePath('A path shipped but not in the final filesystem.'),
+        bytes: bytes('Its bytes.'),
+        layer: layerNumber('The layer that ships it.'),
+        by: layerNumber('The later layer that deleted or overwrote it.'),
+      }),
+    )
     .describe('The limits.top largest wasted paths.'),
   findings: z.array(FindingSchema),
   warnings: z.array(WarningSchema),

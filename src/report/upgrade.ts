@@ -10,9 +10,21 @@ import { WarningCodeSchema } from './schema.js';
 
 const bytes = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const text = z.string().max(1 << 16);
-const index = z.number().int().nonnegative().max(1 << 20);
+const index = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(1 << 20);
 
-const V1Item = z.looseObject({ path: text.optional(), package: text.optional(), version: text.nullable().optional(), bytes, layer: index.optional(), removedBy: index.nullable().optional(), entries: bytes.optional() });
+const V1Item = z.looseObject({
+  path: text.optional(),
+  package: text.optional(),
+  version: text.nullable().optional(),
+  bytes,
+  layer: index.optional(),
+  removedBy: index.nullable().optional(),
+  entries: bytes.optional(),
+});
 
 const V1Verdict = z.looseObject({
   results: z.array(z.looseObject({ items: z.array(V1Item).optional() })),

@@ -39,13 +39,14 @@ export interface EntrySink {
 
 export interface TarHandler {
   /** Called once per member; return a sink to receive its content, or nothing to skip it. */
-  entry(e: TarEntry): EntrySink | undefined | void;
+  entry(e: TarEntry): EntrySink | undefined;
 }
 
 /** Largest PAX or GNU long-name header accepted; real ones are a few hundred bytes. */
 export const MAX_META_HEADER_BYTES = 1 << 20;
 
 const BLOCK = 512;
+// biome-ignore lint/suspicious/noConstEnum: inlined in the per-block loop; never exported
 const enum State {
   Header,
   Data,
@@ -214,10 +215,7 @@ export class TarReader {
       // the last member's padding is missing: its content is complete, the archive is cut
       throw new ImgsizeError('corrupt', 'tar', `truncated archive: it ends in the padding after "${printable(this.currentName)}"`);
     }
-    const where =
-      this.state === State.Header
-        ? `inside a header at offset ${this.position - this.blockFill}`
-        : `inside "${printable(this.currentName)}" (${this.remaining} bytes missing)`;
+    const where = this.state === State.Header ? `inside a header at offset ${this.position - this.blockFill}` : `inside "${printable(this.currentName)}" (${this.remaining} bytes missing)`;
     throw new ImgsizeError('corrupt', 'tar', `truncated archive: it ends ${where}`);
   }
 
@@ -309,7 +307,7 @@ export class TarReader {
       name = cstr(buf, off, 100);
       if (!isGnu && typeflag !== 'S') {
         const prefix = cstr(buf, off + 345, 155);
-        if (prefix.length > 0) name = prefix + '/' + name;
+        if (prefix.length > 0) name = `${prefix}/${name}`;
       }
     }
     const metaLinkname = this.paxLinkpath ?? this.longLink;
@@ -390,10 +388,7 @@ export class TarReader {
 
 /** The old GNU magic `ustar  \0` (GNU headers have no prefix field). */
 function isGnuMagic(buf: Buffer, at: number): boolean {
-  return (
-    buf[at] === 0x75 && buf[at + 1] === 0x73 && buf[at + 2] === 0x74 && buf[at + 3] === 0x61 &&
-    buf[at + 4] === 0x72 && buf[at + 5] === 0x20 && buf[at + 6] === 0x20 && buf[at + 7] === 0x00
-  );
+  return buf[at] === 0x75 && buf[at + 1] === 0x73 && buf[at + 2] === 0x74 && buf[at + 3] === 0x61 && buf[at + 4] === 0x72 && buf[at + 5] === 0x20 && buf[at + 6] === 0x20 && buf[at + 7] === 0x00;
 }
 
 function pad(n: number): number {
@@ -429,13 +424,7 @@ function verifyChecksum(buf: Buffer, off: number, headerOffset: number): void {
   let high = 0;
   for (let i = 0; i < BLOCK; i++) if ((i < 148 || i >= 156) && buf[off + i]! > 127) high++;
   if (stored !== unsigned - 256 * high) {
-    throw new ImgsizeError(
-      'corrupt',
-      'tar',
-      headerOffset === 0
-        ? 'not a tar archive (bad header checksum in the first block)'
-        : `bad tar header checksum at offset ${headerOffset}`,
-    );
+    throw new ImgsizeError('corrupt', 'tar', headerOffset === 0 ? 'not a tar archive (bad header checksum in the first block)' : `bad tar header checksum at offset ${headerOffset}`);
   }
 }
 
@@ -473,5 +462,7 @@ export function parseNumeric(buf: Buffer, off: number, len: number, headerOffset
 /** A raw (latin1) name made readable for a message: UTF-8 decoded, control characters escaped. */
 export function printable(raw: string): string {
   // eslint-disable-next-line no-control-regex
-  return Buffer.from(raw, 'latin1').toString('utf8').replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return Buffer.from(raw, 'latin1')
+    .toString('utf8')
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -69,7 +69,13 @@ describe('imgsize check', () => {
     const img = await buildImage({
       tags: ['app:1'],
       layers: [
-        { entries: [{ path: 'app/main.py', content: 'print(1)\n' }, { path: 'app/.env', content: 'TOKEN=1\n' }], createdBy: 'COPY . /app' },
+        {
+          entries: [
+            { path: 'app/main.py', content: 'print(1)\n' },
+            { path: 'app/.env', content: 'TOKEN=1\n' },
+          ],
+          createdBy: 'COPY . /app',
+        },
         { entries: [{ path: 'app/.wh..env', content: '' }], createdBy: 'RUN rm /app/.env' },
       ],
     });
@@ -155,7 +161,19 @@ describe('imgsize diff', () => {
   const images = async () => {
     const dir = tmp();
     const a = await buildImage({ tags: ['app:1'], layers: [{ entries: [{ path: 'base', size: 1000 }] }, { entries: [{ path: 'app/x', size: 300 }], createdBy: 'COPY x' }] });
-    const b = await buildImage({ tags: ['app:2'], layers: [{ entries: [{ path: 'base', size: 1000 }] }, { entries: [{ path: 'app/x', size: 100 }, { path: 'app/y', size: 50 }], createdBy: 'COPY x y' }] });
+    const b = await buildImage({
+      tags: ['app:2'],
+      layers: [
+        { entries: [{ path: 'base', size: 1000 }] },
+        {
+          entries: [
+            { path: 'app/x', size: 100 },
+            { path: 'app/y', size: 50 },
+          ],
+          createdBy: 'COPY x y',
+        },
+      ],
+    });
     const before = path.join(dir, 'before.tar');
     const after = path.join(dir, 'after.tar');
     writeFileSync(before, await outerTar(dockerLegacyMembers([a])));

@@ -19,7 +19,9 @@ const WORKFLOW = parse(readFileSync(path.join(ROOT, 'samples/github-workflow.yml
 };
 const STEPS = Object.values(WORKFLOW.jobs)[0]!.steps;
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 interface StepRun {
   readonly name: string;
@@ -103,7 +105,15 @@ describe('samples/github-workflow.yml under a simulated GitHub Actions runner', 
   it('failing image: check exits 1 with annotations on stderr, its JSON still parses, the comment says why', async () => {
     const img = await buildImage({
       tags: ['app:pr'],
-      layers: [{ entries: [{ path: 'app/main.py', content: 'print(1)\n' }, { path: 'app/.env', content: 'TOKEN=x\n' }], createdBy: 'COPY . /app' }],
+      layers: [
+        {
+          entries: [
+            { path: 'app/main.py', content: 'print(1)\n' },
+            { path: 'app/.env', content: 'TOKEN=x\n' },
+          ],
+          createdBy: 'COPY . /app',
+        },
+      ],
     });
     const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-workflow-img-'));
     dirs.push(dir);

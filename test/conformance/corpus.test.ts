@@ -48,19 +48,23 @@ if (!present) {
     expect(checked.success, checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBe(true);
     expect(rep.schemaVersion).toBe(2);
     expect(rep.image.platform).toBe(truth.platform);
-    expect(rep.layers.map((l: Record<string, unknown>) => ({
-      digest: l.digest,
-      compressedBytes: l.compressedBytes,
-      uncompressedBytes: l.uncompressedBytes,
-      contentBytes: l.contentBytes,
-      entries: l.entries,
-    }))).toEqual(truth.layers.map((l) => ({
-      digest: l.digest,
-      compressedBytes: l.compressedBytes,
-      uncompressedBytes: l.uncompressedBytes,
-      contentBytes: l.contentBytes,
-      entries: l.entries,
-    })));
+    expect(
+      rep.layers.map((l: Record<string, unknown>) => ({
+        digest: l.digest,
+        compressedBytes: l.compressedBytes,
+        uncompressedBytes: l.uncompressedBytes,
+        contentBytes: l.contentBytes,
+        entries: l.entries,
+      })),
+    ).toEqual(
+      truth.layers.map((l) => ({
+        digest: l.digest,
+        compressedBytes: l.compressedBytes,
+        uncompressedBytes: l.uncompressedBytes,
+        contentBytes: l.contentBytes,
+        entries: l.entries,
+      })),
+    );
     const t = truth.totals;
     const { pushBytes: _push, pushEstimatedLayers: _estimated, ...totals } = rep.totals;
     expect(totals).toEqual({

@@ -4,11 +4,18 @@ import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, zstdRaw,
 import { inspect, model } from '../helpers/image.js';
 import { failsWith } from '../helpers/errors.js';
 
-
 const twoLayers = (compression: 'none' | 'gzip' | 'zstd' = 'none'): ImageSpec => ({
   tags: ['app:1'],
   layers: [
-    { entries: [{ path: 'etc/', type: 'dir' }, { path: 'etc/big', size: 3000 }, { path: 'etc/link', type: 'symlink', target: 'big' }], compression, createdBy: 'ADD base' },
+    {
+      entries: [
+        { path: 'etc/', type: 'dir' },
+        { path: 'etc/big', size: 3000 },
+        { path: 'etc/link', type: 'symlink', target: 'big' },
+      ],
+      compression,
+      createdBy: 'ADD base',
+    },
     { entries: [{ path: 'etc/', type: 'dir' }, { path: 'etc/.wh.big' }, { path: 'app', size: 10 }], compression, createdBy: 'RUN build' },
   ],
   emptySteps: ['CMD ["app"]'],
@@ -27,7 +34,7 @@ describe('outer archive formats', () => {
     expect(r.totals).toMatchObject({ contentBytes: 3013, finalBytes: 13, wastedBytes: 3000, files: 1 });
   });
 
-  it('reports a docker layer\'s digest as the sha256 of its file', async () => {
+  it("reports a docker layer's digest as the sha256 of its file", async () => {
     const img = await buildImage(twoLayers());
     const r = await inspect(await outerTar(dockerLegacyMembers([img])));
     expect(r.layers.map((l) => l.digest)).toEqual(img.layers.map((l) => l.digest));
@@ -44,9 +51,7 @@ describe('outer archive formats', () => {
 
   it('falls back to manifest.json when index.json says "manifests": null', async () => {
     const img = await buildImage(twoLayers());
-    const members = ociMembers([img], { dockerManifest: true }).map((m) =>
-      m.name === 'index.json' ? { ...m, data: Buffer.from('{"schemaVersion":2,"manifests":null}') } : m,
-    );
+    const members = ociMembers([img], { dockerManifest: true }).map((m) => (m.name === 'index.json' ? { ...m, data: Buffer.from('{"schemaVersion":2,"manifests":null}') } : m));
     const r = await inspect(await outerTar(members));
     expect(r.totals.contentBytes).toBe(3013);
     expect(r.image.manifestDigest).toBeNull();
@@ -70,7 +75,7 @@ describe('outer archive formats', () => {
     const members = ociMembers([img]).map((m) => ({ ...m, name: `myimage/${m.name}` }));
     const m = await model(await outerTar([{ name: 'myimage/', dir: true }, ...members]));
     expect(m.layers).toHaveLength(2);
-    expect(m.notices).toContain('reading the image from the archive\'s folder myimage/');
+    expect(m.notices).toContain("reading the image from the archive's folder myimage/");
   });
 
   it('reads an outer archive that is itself gzipped or zstd compressed', async () => {
@@ -86,7 +91,13 @@ describe('outer archive formats', () => {
     const text = (seed: number): string => Array.from({ length: 40_000 }, (_, i) => `line ${(i * seed) % 9973} of ${seed}\n`).join('');
     const img = await buildImage({
       layers: [
-        { entries: [{ path: 'a.txt', content: text(7) }, { path: 'b.bin', size: 300_000 }], compression: 'gzip' },
+        {
+          entries: [
+            { path: 'a.txt', content: text(7) },
+            { path: 'b.bin', size: 300_000 },
+          ],
+          compression: 'gzip',
+        },
         { entries: [{ path: 'c.txt', content: text(13) }], compression: 'zstd' },
         { entries: [{ path: 'd.txt', content: text(17) }], compression: 'gzip' },
       ],
@@ -100,7 +111,16 @@ describe('outer archive formats', () => {
   });
 
   it('counts a hardlink as an entry of 0 bytes, not as a file', async () => {
-    const img = await buildImage({ layers: [{ entries: [{ path: 'bin/tool', size: 700 }, { path: 'bin/alias', type: 'hardlink', target: 'bin/tool' }] }] });
+    const img = await buildImage({
+      layers: [
+        {
+          entries: [
+            { path: 'bin/tool', size: 700 },
+            { path: 'bin/alias', type: 'hardlink', target: 'bin/tool' },
+          ],
+        },
+      ],
+    });
     const r = await inspect(await outerTar(dockerLegacyMembers([img])));
     expect(r.layers[0]).toMatchObject({ entries: 2, contentBytes: 700 });
     expect(r.totals).toMatchObject({ finalBytes: 700, files: 1 });

@@ -5,7 +5,6 @@ import { failsWith } from '../helpers/errors.js';
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, ustarHeader, withChecksum, zstdRaw, type OuterMember } from '../fixtures/builder.js';
 import { inspect, inspector } from '../helpers/image.js';
 
-
 const simple = () => buildImage({ layers: [{ entries: [{ path: 'f', size: 5000 }], compression: 'gzip' }] });
 const replace = (members: OuterMember[], name: string, data: Buffer): OuterMember[] => members.map((m) => (m.name === name ? { ...m, data } : m));
 
@@ -86,7 +85,13 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
     let child = Buffer.from('{"schemaVersion":2,"manifests":[]}');
     for (let i = 0; i < 12; i++) {
       members.push({ name: `blobs/sha256/${sha256(child).slice(7)}`, data: child });
-      child = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(child), size: child.length }] }));
+      child = Buffer.from(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: 'application/vnd.oci.image.index.v1+json',
+          manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(child), size: child.length }],
+        }),
+      );
     }
     members.push({ name: 'index.json', data: child });
     await failsWith(inspect(await outerTar(members)), /nested deeper than 8 levels/);
@@ -122,7 +127,15 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
 
   it('keeps hostile member names inside the image root', async () => {
     const img = await buildImage({
-      layers: [{ entries: [{ path: '../../../etc/passwd', size: 10 }, { path: '/abs/file', size: 3 }, { path: './a/../../b', size: 1 }] }],
+      layers: [
+        {
+          entries: [
+            { path: '../../../etc/passwd', size: 10 },
+            { path: '/abs/file', size: 3 },
+            { path: './a/../../b', size: 1 },
+          ],
+        },
+      ],
     });
     const r = await inspect(await outerTar(dockerLegacyMembers([img])));
     expect(r.largestFiles.map((f) => f.path).sort()).toEqual(['/abs/file', '/b', '/etc/passwd']);

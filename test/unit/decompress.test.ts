@@ -35,10 +35,14 @@ let choice: DecoderChoice = 'auto';
 async function decode(input: Buffer, reuseOutput = true): Promise<Buffer> {
   const out: Buffer[] = [];
   let n = 0;
-  const d = createDecoder('zstd', (c) => {
-    out.push(reuseOutput ? Buffer.from(c) : c);
-    if (++n % 3 === 0) return new Promise((r) => setTimeout(r, 1));
-  }, { sizeHint: EXTERNAL_MIN_BYTES, reuseOutput, choice });
+  const d = createDecoder(
+    'zstd',
+    (c) => {
+      out.push(reuseOutput ? Buffer.from(c) : c);
+      if (++n % 3 === 0) return new Promise((r) => setTimeout(r, 1));
+    },
+    { sizeHint: EXTERNAL_MIN_BYTES, reuseOutput, choice },
+  );
   for (let at = 0; at < input.length; ) {
     const len = Math.min(input.length - at, 50_000 + (at % 7) * 33_333);
     const w = d.write(input.subarray(at, at + len));

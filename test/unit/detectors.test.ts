@@ -82,7 +82,9 @@ describe('dpkg', () => {
 
 describe('apk', () => {
   it('reads P/V/F/R blocks', () => {
-    const ps = apk.detect(files({ 'lib/apk/db/installed': 'C:Q1x\nP:musl\nV:1.2.4-r2\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox\nV:1.36.1-r5\nF:bin\nR:busybox\nF:etc\nR:securetty\n' }));
+    const ps = apk.detect(
+      files({ 'lib/apk/db/installed': 'C:Q1x\nP:musl\nV:1.2.4-r2\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox\nV:1.36.1-r5\nF:bin\nR:busybox\nF:etc\nR:securetty\n' }),
+    );
     expect(ps.map((p) => [p.name, p.version, p.paths])).toEqual([
       ['musl', '1.2.4-r2', ['lib/ld-musl-x86_64.so.1', 'lib/libc.musl-x86_64.so.1']],
       ['busybox', '1.36.1-r5', ['bin/busybox', 'etc/securetty']],
@@ -117,7 +119,12 @@ describe('attribution', () => {
   });
 
   it('gives npm packages their folder minus nested node_modules', () => {
-    const root = fsOf(f('a/node_modules/x/index.js', 100), f('a/node_modules/x/node_modules/y/index.js', 10), f('a/node_modules/x/node_modules/y/package.json', 2), f('a/node_modules/x/package.json', 3));
+    const root = fsOf(
+      f('a/node_modules/x/index.js', 100),
+      f('a/node_modules/x/node_modules/y/index.js', 10),
+      f('a/node_modules/x/node_modules/y/package.json', 2),
+      f('a/node_modules/x/package.json', 3),
+    );
     const own = attributePackages(
       [
         { ecosystem: 'npm', name: 'x', version: '1', folder: 'a/node_modules/x', excludeUnder: 'a/node_modules/x/node_modules' },

@@ -57,7 +57,12 @@ describe('hostile names through every renderer', () => {
 
   it('Markdown: one marker, one heading, tables keep their columns, no HTML, links, code spans or mentions', async () => {
     const r = await hostileReport();
-    const v = evaluate(r, { findings: [{ code: 'secrets', level: 'fail' }, { code: 'model-files', level: 'fail' }] });
+    const v = evaluate(r, {
+      findings: [
+        { code: 'secrets', level: 'fail' },
+        { code: 'model-files', level: 'fail' },
+      ],
+    });
     const d = diffReports(r, r);
     for (const md of [renderMarkdown(r), renderVerdictMarkdown(v, r), renderDiffMarkdown(d)]) {
       expect(md.split('<!-- imgsize -->').length - 1).toBe(1);
@@ -81,7 +86,12 @@ describe('hostile names through every renderer', () => {
 
   it('GitHub workflow commands: one line each, %, CR and LF escaped, no control characters', async () => {
     const r = await hostileReport();
-    const v = evaluate(r, { findings: [{ code: 'secrets', level: 'fail' }, { code: 'model-files', level: 'warn' }] });
+    const v = evaluate(r, {
+      findings: [
+        { code: 'secrets', level: 'fail' },
+        { code: 'model-files', level: 'warn' },
+      ],
+    });
     const out = renderAnnotations(v);
     const lines = out.split('\n').filter(Boolean);
     expect(lines).toHaveLength(2);

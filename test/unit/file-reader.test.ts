@@ -45,7 +45,13 @@ async function twoPlatforms(): Promise<Buffer> {
   const amd = await buildImage({
     architecture: 'amd64',
     layers: [
-      { entries: [{ path: 'usr/lib/big.so', size: 3 * MiB }, { path: 'etc/a', content: 'a\n' }], compression: 'gzip' },
+      {
+        entries: [
+          { path: 'usr/lib/big.so', size: 3 * MiB },
+          { path: 'etc/a', content: 'a\n' },
+        ],
+        compression: 'gzip',
+      },
       { entries: [{ path: 'opt/model.bin', size: 2 * MiB }] },
     ],
   });
@@ -54,7 +60,7 @@ async function twoPlatforms(): Promise<Buffer> {
 }
 
 describe('archive file with random access', () => {
-  it('reads the same layers as the stream, without the other platform\'s big blob', async () => {
+  it("reads the same layers as the stream, without the other platform's big blob", async () => {
     const archive = await twoPlatforms();
     const file = await toFile(archive);
     const { m, read } = await fromFile(file);
@@ -150,7 +156,13 @@ describe('--no-verify on a file', () => {
   it('does not hash a big compressed layer either: same numbers, and a wrong diff_id goes unnoticed but said', async () => {
     const img = await buildImage({
       layers: [
-        { entries: [{ path: 'opt/model.bin', content: noise(17 * MiB) }, { path: 'etc/hostname', content: 'box\n' }], compression: 'gzip' },
+        {
+          entries: [
+            { path: 'opt/model.bin', content: noise(17 * MiB) },
+            { path: 'etc/hostname', content: 'box\n' },
+          ],
+          compression: 'gzip',
+        },
         { entries: [{ path: 'app/main.py', content: 'main\n' }], compression: 'gzip' },
       ],
       diffIds: [sha256('x'), sha256('y')],
@@ -160,7 +172,10 @@ describe('--no-verify on a file', () => {
     await failsWith(fromFile(file), /layer 1 .*diff_id mismatch/);
     const { m } = await fromFile(file, { verify: false });
     expect(m.layers[0]).toMatchObject({ compression: 'gzip', diffId: sha256('x'), scan: { contentBytes: 17 * MiB + 4 } });
-    expect(m.layers[0]!.scan.files.map((f) => [f.path, f.size])).toEqual([['opt/model.bin', 17 * MiB], ['etc/hostname', 4]]);
+    expect(m.layers[0]!.scan.files.map((f) => [f.path, f.size])).toEqual([
+      ['opt/model.bin', 17 * MiB],
+      ['etc/hostname', 4],
+    ]);
     // layer 2 is small: still hashed, so its mismatch is still reported
     expect(m.warnings.map((w) => [w.code, w.message])).toEqual([
       ['digest-mismatch', expect.stringMatching(/^layer 2 .*diff_id mismatch/)],

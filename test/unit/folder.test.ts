@@ -24,7 +24,7 @@ async function layoutFolder(): Promise<{ dir: string; total: number }> {
 }
 
 describe('OCI layout folder', () => {
-  it('reads the chosen platform without reading the other platform\'s big layer', async () => {
+  it("reads the chosen platform without reading the other platform's big layer", async () => {
     const { dir, total } = await layoutFolder();
     let read = 0;
     const m = await readImage({ path: dir }, { verify: true, onProgress: (n) => (read = n) });

@@ -69,8 +69,31 @@ const report = (o: { content?: number; compressed?: number; packages?: [string, 
     schemaVersion: 2,
     source: { path: 'x', format: 'docker', outerCompression: 'none' },
     image: { platform: 'linux/amd64', repoTags: [], configDigest: 'sha256:0', manifestDigest: null, created: null },
-    totals: { compressedBytes: o.compressed ?? 0, pushBytes: o.compressed ?? 0, pushEstimatedLayers: [], uncompressedBytes: 0, contentBytes: o.content ?? 0, finalBytes: o.content ?? 0, wastedBytes: 0, files: 0 },
-    layers: (o.layers ?? []).map(([diffId, bytes], index) => ({ number: index + 1, digest: diffId, diffId, mediaType: null, compression: 'none', compressedBytes: bytes, pushBytes: bytes, uncompressedBytes: bytes, contentBytes: bytes, entries: 1, whiteouts: 0, wastedBytes: 0, createdBy: null })),
+    totals: {
+      compressedBytes: o.compressed ?? 0,
+      pushBytes: o.compressed ?? 0,
+      pushEstimatedLayers: [],
+      uncompressedBytes: 0,
+      contentBytes: o.content ?? 0,
+      finalBytes: o.content ?? 0,
+      wastedBytes: 0,
+      files: 0,
+    },
+    layers: (o.layers ?? []).map(([diffId, bytes], index) => ({
+      number: index + 1,
+      digest: diffId,
+      diffId,
+      mediaType: null,
+      compression: 'none',
+      compressedBytes: bytes,
+      pushBytes: bytes,
+      uncompressedBytes: bytes,
+      contentBytes: bytes,
+      entries: 1,
+      whiteouts: 0,
+      wastedBytes: 0,
+      createdBy: null,
+    })),
     packages: (o.packages ?? []).map(([name, bytes, version]) => ({ ecosystem: 'pip', name, version: version ?? '1', bytes, files: 1, layers: [1] })),
     packageGroups: [],
     unowned: { bytes: 0, files: 0, directories: [] },
@@ -95,7 +118,15 @@ describe('budget verdict', () => {
   });
 
   it('forbids packages by glob', () => {
-    const v = evaluate(report({ packages: [['nvidia-cudnn-cu12', 5], ['torch', 9]] }), { packages: [{ glob: 'nvidia-*', limit: 0, level: 'fail' }] });
+    const v = evaluate(
+      report({
+        packages: [
+          ['nvidia-cudnn-cu12', 5],
+          ['torch', 9],
+        ],
+      }),
+      { packages: [{ glob: 'nvidia-*', limit: 0, level: 'fail' }] },
+    );
     expect(v.results[0]).toMatchObject({ status: 'fail', measured: 5, items: [{ package: 'nvidia-cudnn-cu12', version: '1', bytes: 5 }] });
   });
 
@@ -107,7 +138,12 @@ describe('budget verdict', () => {
   });
 
   it('fails on a finding the config names', () => {
-    const v = evaluate(report({ findings: ['secrets'] }), { findings: [{ code: 'secrets', level: 'fail' }, { code: 'model-files', level: 'fail' }] });
+    const v = evaluate(report({ findings: ['secrets'] }), {
+      findings: [
+        { code: 'secrets', level: 'fail' },
+        { code: 'model-files', level: 'fail' },
+      ],
+    });
     expect(v.results.map((r) => r.status)).toEqual(['fail', 'pass']);
     // the paths behind the failed finding come with the result
     expect(v.results[0]!.items).toEqual([{ path: '/secrets.txt', bytes: 1, layer: 1 }]);
@@ -178,13 +214,26 @@ describe('forbidden paths in any layer', () => {
   });
 
   it('finds a secret that a later layer deleted, and says which layer deleted it', () => {
-    const layers = [layer([['app', 0, 'dir'], ['app/.env', 12], ['app/main.py', 100]]), layer([], ['app/.env'])];
+    const layers = [
+      layer([
+        ['app', 0, 'dir'],
+        ['app/.env', 12],
+        ['app/main.py', 100],
+      ]),
+      layer([], ['app/.env']),
+    ];
     const hits = forbiddenHits(['/app/.env'], layers, squash(layers).root);
     expect(hits).toEqual([{ path: '/app/.env', layer: 1, entries: 1, bytes: 12, removedBy: 2 }]);
   });
 
   it('groups a folder and everything below it in one hit per layer', () => {
-    const layers = [layer([['app/.git', 0, 'dir'], ['app/.git/config', 30], ['app/.git/objects/ab', 500]])];
+    const layers = [
+      layer([
+        ['app/.git', 0, 'dir'],
+        ['app/.git/config', 30],
+        ['app/.git/objects/ab', 500],
+      ]),
+    ];
     expect(forbiddenHits(['.git'], layers, squash(layers).root)).toEqual([{ path: '/app/.git', layer: 1, entries: 3, bytes: 530, removedBy: null }]);
   });
 
@@ -199,7 +248,11 @@ describe('forbidden paths in any layer', () => {
 });
 
 describe('rules from the config and the flags', () => {
-  const cfg = { budget: { compressed: { limit: 424_000_000, level: 'fail' as const }, content: { limit: 2e9, level: 'warn' as const } }, maxLayers: { limit: 30, level: 'fail' as const }, findings: { secrets: 'fail' as const } };
+  const cfg = {
+    budget: { compressed: { limit: 424_000_000, level: 'fail' as const }, content: { limit: 2e9, level: 'warn' as const } },
+    maxLayers: { limit: 30, level: 'fail' as const },
+    findings: { secrets: 'fail' as const },
+  };
   const none = (): never => {
     throw new Error('no baseline here');
   };
@@ -226,7 +279,20 @@ describe('rules from the config and the flags', () => {
 
 describe('diff', () => {
   it('matches layers by diffId and counts what a pull reuses', () => {
-    const d = diffReports(report({ layers: [['a', 10], ['b', 20]] }), report({ layers: [['a', 10], ['c', 5]] }));
+    const d = diffReports(
+      report({
+        layers: [
+          ['a', 10],
+          ['b', 20],
+        ],
+      }),
+      report({
+        layers: [
+          ['a', 10],
+          ['c', 5],
+        ],
+      }),
+    );
     expect(d.layers.map((l) => [l.status, l.diffId])).toEqual([
       ['shared', 'a'],
       ['added', 'c'],
@@ -256,8 +322,20 @@ describe('diff', () => {
 
   it('pairs packages by name whatever their version, largest change first', () => {
     const d = diffReports(
-      report({ packages: [['torch', 1500, '2.6.0+cu124'], ['nvidia-cudnn-cu12', 760], ['flask', 7]] }),
-      report({ packages: [['torch', 699, '2.6.0+cpu'], ['flask', 7], ['eventlet', 1]] }),
+      report({
+        packages: [
+          ['torch', 1500, '2.6.0+cu124'],
+          ['nvidia-cudnn-cu12', 760],
+          ['flask', 7],
+        ],
+      }),
+      report({
+        packages: [
+          ['torch', 699, '2.6.0+cpu'],
+          ['flask', 7],
+          ['eventlet', 1],
+        ],
+      }),
     );
     expect(d.packages.map((p) => [p.status, p.name, p.versionBefore, p.versionAfter, p.delta])).toEqual([
       ['changed', 'torch', '2.6.0+cu124', '2.6.0+cpu', -801],

@@ -105,7 +105,17 @@ describe.each(['stream', 'file'] as const)('hostile images, read from a %s', (vi
 
   it('a path of thousands of components does not overflow the stack anywhere', async () => {
     const deep = `${Array.from({ length: 3500 }, () => 'a').join('/')}/f.pt`;
-    const img = await buildImage({ layers: [{ entries: [{ path: deep, size: 2_000_000 }, { path: 'x', size: 1 }] }, { entries: [{ path: 'a/.wh.a', content: '' }] }] });
+    const img = await buildImage({
+      layers: [
+        {
+          entries: [
+            { path: deep, size: 2_000_000 },
+            { path: 'x', size: 1 },
+          ],
+        },
+        { entries: [{ path: 'a/.wh.a', content: '' }] },
+      ],
+    });
     const r = await inspect(await outerTar(ociMembers([img])));
     expect(r.totals.finalBytes).toBe(1);
     expect(r.totals.wastedBytes).toBe(2_000_000);
@@ -187,7 +197,11 @@ describe('memory that would grow with bytes, not files', () => {
     const archive = Buffer.concat(parts);
     const { readOuterStream } = await import('../../src/archive/outer.js');
     const before = process.memoryUsage().heapUsed;
-    const outer = await readOuterStream((async function* () { for (let i = 0; i < archive.length; i += 1 << 20) yield archive.subarray(i, i + (1 << 20)); })());
+    const outer = await readOuterStream(
+      (async function* () {
+        for (let i = 0; i < archive.length; i += 1 << 20) yield archive.subarray(i, i + (1 << 20));
+      })(),
+    );
     const grown = process.memoryUsage().heapUsed - before;
     expect(outer.entries.size).toBe(100_000);
     expect(grown).toBeLessThan(100 << 20);

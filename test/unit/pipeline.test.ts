@@ -9,7 +9,7 @@ import { inspect } from '../helpers/image.js';
 describe('StreamHash', () => {
   it('gives the sha256 of a big stream fed in odd chunks through the worker', async () => {
     const data = Buffer.alloc(30 << 20);
-    for (let i = 0; i < data.length; i += 4096) data.writeUInt32LE(i * 2654435761 >>> 0, i);
+    for (let i = 0; i < data.length; i += 4096) data.writeUInt32LE((i * 2654435761) >>> 0, i);
     const h = new StreamHash();
     for (let i = 0; i < data.length; ) {
       const n = Math.min(data.length - i, 777_777 + (i % 3) * 1_000_003);
@@ -55,7 +55,17 @@ const hasZstd = spawnSync('sh', ['-c', 'command -v zstd'], { stdio: 'ignore' }).
 
 describe.skipIf(!hasZstd)('zstd through the zstd command', () => {
   it('reads a big zstd layer the same way as the in-process decoders', async () => {
-    const img = await buildImage({ layers: [{ entries: [{ path: 'big.bin', size: 20 << 20 }, { path: 'small', size: 3 }], compression: 'zstd' }] });
+    const img = await buildImage({
+      layers: [
+        {
+          entries: [
+            { path: 'big.bin', size: 20 << 20 },
+            { path: 'small', size: 3 },
+          ],
+          compression: 'zstd',
+        },
+      ],
+    });
     const tar = await outerTar(ociMembers([img]));
     const external = await inspect(tar, { decoder: 'external' });
     expect(external.layers[0]).toMatchObject({ compression: 'zstd', diffId: img.layers[0]!.diffId, contentBytes: (20 << 20) + 3 });

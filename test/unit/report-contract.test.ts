@@ -20,8 +20,9 @@ const V1_CHECK = path.join(ROOT, 'test/fixtures/reports/v1-check.json');
 
 /** Keys of every object, depth first, in the order JSON.stringify writes them. */
 function keyOrder(v: unknown, out: string[] = [], at = ''): string[] {
-  if (Array.isArray(v)) v.forEach((x) => keyOrder(x, out, `${at}[]`));
-  else if (v && typeof v === 'object') {
+  if (Array.isArray(v)) {
+    for (const x of v) keyOrder(x, out, `${at}[]`);
+  } else if (v && typeof v === 'object') {
     for (const [k, x] of Object.entries(v)) {
       out.push(`${at}.${k}`);
       keyOrder(x, out, `${at}.${k}`);
@@ -55,7 +56,9 @@ describe('the report contract', () => {
   it('names layers by number from 1 and paths with a leading /, everywhere', () => {
     const rep = ReportSchema.parse(JSON.parse(inspectJson));
     expect(rep.layers.map((l) => l.number)).toEqual(rep.layers.map((_, i) => i + 1));
-    const paths = [...rep.directories, ...rep.largestFiles, ...rep.wasted, ...rep.unowned.directories, ...rep.findings.flatMap((f) => f.items)].flatMap((x) => ('path' in x && x.path !== undefined ? [x.path] : []));
+    const paths = [...rep.directories, ...rep.largestFiles, ...rep.wasted, ...rep.unowned.directories, ...rep.findings.flatMap((f) => f.items)].flatMap((x) =>
+      'path' in x && x.path !== undefined ? [x.path] : [],
+    );
     expect(paths.length).toBeGreaterThan(20);
     for (const p of paths) expect(p).toMatch(/^\//);
     const secret = rep.findings.find((f) => f.code === 'secrets')!.items[0]!;

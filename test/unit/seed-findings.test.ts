@@ -13,8 +13,16 @@ import { DETECTORS, captureFor } from '../../src/detectors/index.js';
 const SCALE = 0.01;
 const thresholds = { modelFileMinBytes: 10_000 };
 
-interface SpecFile { path: string; size?: number; content?: Buffer; symlink?: string; dir?: boolean }
-interface Spec { layers: { createdBy: string; files: SpecFile[] }[] }
+interface SpecFile {
+  path: string;
+  size?: number;
+  content?: Buffer;
+  symlink?: string;
+  dir?: boolean;
+}
+interface Spec {
+  layers: { createdBy: string; files: SpecFile[] }[];
+}
 
 async function report(which: 'before' | 'after'): Promise<Report> {
   const model = await readImage({ stream: seedArchive(which, { scale: SCALE }), label: which }, { verify: true, scan: { capture: captureFor(DETECTORS) } });
@@ -50,11 +58,15 @@ describe('seed-like before image', () => {
     expect(finding('model-files')?.bytes).toBe(sum(planted));
     // every model file in JSON, each with its bytes and layer
     expect(finding('model-files')?.items).toHaveLength(4);
-    expect(finding('model-files')?.items.map((i) => i.path).join(' ')).not.toMatch(/tiny\.pt/);
+    expect(
+      finding('model-files')
+        ?.items.map((i) => i.path)
+        .join(' '),
+    ).not.toMatch(/tiny\.pt/);
     expect(finding('model-files')?.items.every((i) => i.path!.startsWith('/') && i.bytes >= thresholds.modelFileMinBytes && i.layer !== undefined)).toBe(true);
   });
 
-  it('reports gcc left in the final image as build-toolchain, with the packages\' bytes', () => {
+  it("reports gcc left in the final image as build-toolchain, with the packages' bytes", () => {
     const f = finding('build-toolchain');
     expect(f?.items.map((i) => i.package)).toEqual(expect.arrayContaining(['gcc-12', 'cpp-12', 'libc6-dev']));
     const toolchain = ['gcc-12', 'cpp-12', 'binutils-x86-64-linux-gnu', 'libgcc-12-dev', 'libc6-dev', 'linux-libc-dev', 'gcc'];
@@ -81,7 +93,7 @@ describe('seed-like before image', () => {
 });
 
 describe('seed-like after image', () => {
-  it('has none of the seed\'s causes', async () => {
+  it("has none of the seed's causes", async () => {
     const r = await report('after');
     expect(r.findings.map((f) => f.code)).toEqual([]);
     expect(r.packages.find((p) => p.name === 'torch')?.version).toBe('2.6.0+cpu');

@@ -26,7 +26,7 @@ describe('squash', () => {
     expect(lookup(s.root, 'a/x')).toBeUndefined();
   });
 
-  it('applies an opaque marker to lower layers only, keeping the folder and the layer\'s own files', () => {
+  it("applies an opaque marker to lower layers only, keeping the folder and the layer's own files", () => {
     const s = run({ files: [d('a'), f('a/old', 7)] }, { files: [d('a'), f('a/new', 3)], opaqueDirs: ['a'] });
     expect(lookup(s.root, 'a/old')).toBeUndefined();
     expect(lookup(s.root, 'a/new')?.size).toBe(3);
@@ -34,13 +34,13 @@ describe('squash', () => {
     expect(s.finalBytes).toBe(3);
   });
 
-  it('applies a whiteout to lower layers only, not to the same layer\'s file', () => {
+  it("applies a whiteout to lower layers only, not to the same layer's file", () => {
     const s = run({ files: [f('a', 7)] }, { files: [f('a', 2)], deletions: ['a'] });
     expect(lookup(s.root, 'a')?.size).toBe(2);
     expect(s.wastedBytesByLayer).toEqual([7, 0]);
   });
 
-  it('hides a folder\'s contents when a later layer replaces it with a file', () => {
+  it("hides a folder's contents when a later layer replaces it with a file", () => {
     const s = run({ files: [d('a'), f('a/x', 9)] }, { files: [f('a', 1)] });
     expect(s.finalBytes).toBe(1);
     expect(lookup(s.root, 'a/x')).toBeUndefined();
