@@ -281,7 +281,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
         outerCompression,
         (out) => {
           outBytes += out.length;
-          checkInflation(outBytes, inputBytes, opts.scan?.maxRatio, 'archive', subject);
+          checkInflation(outBytes, inputBytes, opts.scan, 'archive', subject);
           return tar.write(out);
         },
         opts.scan?.decoder ? { choice: opts.scan.decoder } : {},

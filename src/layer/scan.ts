@@ -53,6 +53,8 @@ export interface ScanOptions {
   readonly maxTrailingBytes?: number;
   /** Output/input ratio above which a stream (once past 1 GiB) is refused as a bomb. */
   readonly maxRatio?: number;
+  /** Output bytes past which the ratio is checked (default RATIO_FLOOR, 1 GiB). */
+  readonly ratioFloor?: number;
   /** How many more plain layers may be sized for a push (shared by the archive's members). */
   readonly pushBudget?: { left: number };
   /** What is left of the image's budget for captured metadata files (shared by all its layers). */
@@ -86,9 +88,10 @@ export const MAX_CAPTURE_TOTAL_BYTES = 256 << 20;
 export const RATIO_FLOOR = 1 << 30;
 const DECODER_INPUT_BYTES = 512 << 10;
 
-/** The bomb rule, for a layer and for an archive compressed as a whole: past RATIO_FLOOR of output, more than maxRatio:1 overall is refused. */
-export function checkInflation(outBytes: number, inBytes: number, maxRatio: number = DEFAULT_MAX_RATIO, what: 'layer' | 'archive', subject: string): void {
-  if (outBytes <= RATIO_FLOOR) return;
+/** The bomb rule, for a layer and for an archive compressed as a whole: past ratioFloor of output, more than maxRatio:1 overall is refused. */
+export function checkInflation(outBytes: number, inBytes: number, limits: Pick<ScanOptions, 'maxRatio' | 'ratioFloor'> | undefined, what: 'layer' | 'archive', subject: string): void {
+  if (outBytes <= (limits?.ratioFloor ?? RATIO_FLOOR)) return;
+  const maxRatio = limits?.maxRatio ?? DEFAULT_MAX_RATIO;
   const ratio = outBytes / Math.max(1, inBytes);
   if (ratio > maxRatio) {
     throw new ImgsizeError('limit', what, `decompression bomb: ${subject} inflated to ${outBytes} bytes from ${inBytes} (ratio over ${Math.floor(ratio)}:1)`);
@@ -255,7 +258,7 @@ export class LayerScanner implements EntrySink {
       this.checkTail();
       return wait;
     }
-    if (this.compression !== 'none') checkInflation(this.outBytes, this.inBytes, this.opts.maxRatio, 'layer', 'the layer');
+    if (this.compression !== 'none') checkInflation(this.outBytes, this.inBytes, this.opts, 'layer', 'the layer');
     const r = this.tar.write(out);
     if (r) throw new ImgsizeError('internal', 'layer', 'layer sinks must be synchronous');
     if (this.tar.ended) this.checkTail();

@@ -17,10 +17,12 @@ export interface InspectOpts {
   chunk?: number;
   /** Which decoders the layer module may use (as IMGSIZE_DECODER tells the CLI). */
   decoder?: DecoderChoice;
+  /** Output bytes past which the bomb rule applies (default 1 GiB): tests of the rule use less. */
+  ratioFloor?: number;
 }
 
 function readOptions(o: InspectOpts): ReadImageOptions {
-  return { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}), ...(o.decoder ? { scan: { decoder: o.decoder } } : {}) };
+  return { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}), ...(o.decoder || o.ratioFloor ? { scan: { ...(o.decoder ? { decoder: o.decoder } : {}), ...(o.ratioFloor ? { ratioFloor: o.ratioFloor } : {}) } } : {}) };
 }
 
 export async function model(archive: Buffer, o: InspectOpts = {}): Promise<ImageModel> {

@@ -194,10 +194,8 @@ describe('globs', () => {
   it('is linear in the path: many ** against a deep path that almost matches', () => {
     const deep = `${'a/'.repeat(3000)}b.txt`;
     const m = compilePathGlobs(['**/a/**/a/**/a/**/a/**/*.md']);
-    const t0 = performance.now();
     for (let i = 0; i < 20; i++) expect(m.matchPrefix(deep)).toBe(0);
-    expect(performance.now() - t0).toBeLessThan(2000); // a backtracking matcher takes minutes
-  });
+  }, 10_000); // not a speed measurement: a backtracking matcher would not finish in hours
 
   it('matches package names case-insensitively over the whole name', () => {
     const m = compileNameGlob('nvidia-*');

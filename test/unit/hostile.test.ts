@@ -47,11 +47,9 @@ describe.each(['stream', 'file'] as const)('hostile images, read from a %s', (vi
       blobs.set(d, body);
       child = { mediaType: MT_INDEX, digest: d, size: body.length };
     }
-    const t0 = Date.now();
     const r = await inspect(await layout(blobs, { schemaVersion: 2, mediaType: MT_INDEX, manifests: [child, child, child] }));
     expect(r.image.platform).toBe('linux/amd64');
-    expect(Date.now() - t0).toBeLessThan(5000);
-  });
+  }, 20_000); // not a speed measurement: walked without memo, 3 × 8^7 indexes would not finish
 
   it('a nested index whose bytes do not match its digest is an error', async () => {
     const { blobs, desc } = await imageBlobs();
@@ -144,11 +142,9 @@ describe('compressed outer archives', () => {
     return Buffer.concat(parts);
   }
 
-  it('a zstd archive that inflates over 1000:1 past 1 GiB is refused as a bomb, from a stream', async () => {
-    const bomb = zstdZeros(9000); // 36 KB → 1.1 GiB
-    const t0 = Date.now();
-    await failsWith(inspector('stream')(bomb, { chunk: 1 << 20 }), /decompression bomb: the zstd archive inflated/);
-    expect(Date.now() - t0).toBeLessThan(20_000);
+  it('a zstd archive that inflates over 1000:1 past the floor is refused as a bomb, from a stream', async () => {
+    const bomb = zstdZeros(600); // 2.4 KB → 75 MiB, past a 64 MiB floor (1 GiB by default: bad-input.test.ts holds the rule)
+    await failsWith(inspector('stream')(bomb, { chunk: 1 << 20, ratioFloor: 64 << 20 }), /decompression bomb: the zstd archive inflated to \d+ bytes/);
   });
 });
 
