@@ -2,7 +2,18 @@
  * Typed errors. Library code throws `ImgsizeError`; only the CLI turns one into
  * `imgsize: <what>: <why>` on stderr and exit code 2.
  */
-export type ErrorCode = 'usage' | 'input' | 'format' | 'corrupt' | 'missing-blob' | 'digest-mismatch' | 'platform' | 'limit' | 'config' | 'internal';
+export type ErrorCode =
+  | 'usage' // a flag or argument is wrong
+  | 'input' // the input cannot be read, or is not what was asked for
+  | 'format' // not an image format imgsize knows
+  | 'corrupt' // the bytes break their format
+  | 'truncated' // the input ends too early (inside a tar header or member, a zstd frame)
+  | 'missing-blob' // the archive names a blob it does not hold
+  | 'digest-mismatch' // bytes that do not hash to the digest that names them
+  | 'platform' // no image for the platform asked for
+  | 'limit' // a safety limit was hit (README, Safety limits)
+  | 'config' // imgsize.config.json is wrong
+  | 'internal'; // a bug
 
 export class ImgsizeError extends Error {
   readonly code: ErrorCode;

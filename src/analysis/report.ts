@@ -6,7 +6,7 @@ import type { ImageModel, ModelLayer } from '../model.js';
 import { displayPath, joinPath } from '../layer/paths.js';
 import { folderTotals, squash, walkNamed, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles } from './packages.js';
-import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings.js';
+import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings/index.js';
 import type { Detector } from '../detectors/types.js';
 import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';

@@ -374,7 +374,7 @@ async function pump(fh: FileHandle, start: number, length: number, sink: BlobSin
     const want = Math.min(skipping ? SKIP_READ_BYTES : READ_BYTES, end - pos);
     const buf = skipping ? (scratch ??= Buffer.allocUnsafe(SKIP_READ_BYTES)) : Buffer.allocUnsafe(want);
     const bytesRead = skipping ? readAtSync(fh, buf, want, pos, what) : await readAt(fh, buf, want, pos, what);
-    if (bytesRead === 0) throw new ImgsizeError('corrupt', what, `truncated: the file ends ${end - pos} bytes early`);
+    if (bytesRead === 0) throw new ImgsizeError('truncated', what, `truncated: the file ends ${end - pos} bytes early`);
     pos += bytesRead;
     progress.add(bytesRead);
     const r = sink.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));

@@ -249,7 +249,7 @@ class NapiZstdDecoder implements Decoder {
   async end(): Promise<void> {
     if (this.error) throw this.error;
     if (!this.started || this.remaining !== 0) {
-      throw (this.error = new ImgsizeError('corrupt', 'zstd stream', 'invalid zstd data: the stream ends inside a frame (truncated)'));
+      throw (this.error = new ImgsizeError('truncated', 'zstd stream', 'invalid zstd data: the stream ends inside a frame (truncated)'));
     }
   }
 }

@@ -363,7 +363,7 @@ export class LayerScanner implements EntrySink {
     if (!this.failure && this.tar.entries === 0 && !this.tar.ended) {
       this.fail(new ImgsizeError('corrupt', 'layer', 'not a tar archive'));
     }
-    if (this.failure instanceof ImgsizeError && this.tar.entries === 0 && /truncated/.test(this.failure.message) && this.outBytes < 512) {
+    if (this.failure instanceof ImgsizeError && this.tar.entries === 0 && this.failure.code === 'truncated' && this.outBytes < 512) {
       this.failure = new ImgsizeError('corrupt', 'layer', `not a tar archive (${this.outBytes} bytes)`);
     }
     let pushSize: PushSize | undefined;

@@ -1,6 +1,6 @@
 /**
  * The published JSON Schema (schema/report.schema.json), generated from the zod schemas so the
- * two cannot drift: `npm run schema` writes it, a test checks the checked-in file is up to date.
+ * two cannot drift: `npm run generate` writes it, a test checks the checked-in file is up to date.
  */
 import { z } from 'zod';
 import { DocumentSchema, SCHEMA_VERSION } from './schema.js';

@@ -2,7 +2,7 @@
  * The report contract: every document imgsize writes with --json (an image report, the same with a
  * check's verdict, a diff) is defined here once, as zod schemas. The TypeScript types of the report
  * are derived from them, saved reports are read back through them (report/read.ts), and
- * schema/report.schema.json is generated from them (`npm run schema`; CI checks it is up to date).
+ * schema/report.schema.json is generated from them (`npm run generate`; CI checks it is up to date).
  *
  * Conventions (README, "The JSON report"):
  * - sizes are whole bytes; figures marked "estimated" are within the margin the verdict states;

@@ -213,10 +213,10 @@ export class TarReader {
     if (this.state === State.Header && this.blockFill === 0) return; // no end marker: accepted
     if (this.state === State.Padding && this.entries > 0) {
       // the last member's padding is missing: its content is complete, the archive is cut
-      throw new ImgsizeError('corrupt', 'tar', `truncated archive: it ends in the padding after "${printable(this.currentName)}"`);
+      throw new ImgsizeError('truncated', 'tar', `truncated archive: it ends in the padding after "${printable(this.currentName)}"`);
     }
     const where = this.state === State.Header ? `inside a header at offset ${this.position - this.blockFill}` : `inside "${printable(this.currentName)}" (${this.remaining} bytes missing)`;
-    throw new ImgsizeError('corrupt', 'tar', `truncated archive: it ends ${where}`);
+    throw new ImgsizeError('truncated', 'tar', `truncated archive: it ends ${where}`);
   }
 
   private finishData(): void | Promise<void> {

@@ -22,7 +22,12 @@ export interface InspectOpts {
 }
 
 function readOptions(o: InspectOpts): ReadImageOptions {
-  return { verify: o.verify ?? true, ...(o.platform ? { platform: o.platform } : {}), ...(o.image ? { image: o.image } : {}), ...(o.decoder || o.ratioFloor ? { scan: { ...(o.decoder ? { decoder: o.decoder } : {}), ...(o.ratioFloor ? { ratioFloor: o.ratioFloor } : {}) } } : {}) };
+  return {
+    verify: o.verify ?? true,
+    ...(o.platform ? { platform: o.platform } : {}),
+    ...(o.image ? { image: o.image } : {}),
+    ...(o.decoder || o.ratioFloor ? { scan: { ...(o.decoder ? { decoder: o.decoder } : {}), ...(o.ratioFloor ? { ratioFloor: o.ratioFloor } : {}) } } : {}),
+  };
 }
 
 export async function model(archive: Buffer, o: InspectOpts = {}): Promise<ImageModel> {

@@ -8,7 +8,9 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module shared with `npm start`
 import { seedArchive } from '../../samples/seed.mjs';
-import { DiffDocumentSchema, ReportSchema } from '../../src/report/schema.js';
+import { FINDING_DEFINITIONS, FINDINGS } from '../../src/analysis/findings/index.js';
+import { renderFindingsTable, withFindingsTable } from '../../src/render/findings-table.js';
+import { DiffDocumentSchema, FindingCodeSchema, ReportSchema } from '../../src/report/schema.js';
 import { parseSavedReport } from '../../src/report/read.js';
 import { reportJsonSchemaText } from '../../src/report/json-schema.js';
 import { run } from '../helpers/run.js';
@@ -146,7 +148,20 @@ describe('saved reports are read strictly', () => {
 });
 
 describe('the published JSON Schema', () => {
-  it('schema/report.schema.json is what the code generates (npm run schema)', () => {
+  it('schema/report.schema.json is what the code generates (npm run generate)', () => {
     expect(readFileSync(path.join(ROOT, 'schema/report.schema.json'), 'utf8')).toBe(reportJsonSchemaText());
+  });
+});
+
+describe('the findings registry', () => {
+  it('defines every finding code of the contract once, under its own code', () => {
+    expect(Object.keys(FINDINGS).sort()).toEqual([...FindingCodeSchema.options].sort());
+    for (const [code, d] of Object.entries(FINDINGS)) expect(d.code).toBe(code);
+  });
+
+  it("README.md's findings table is what the registry makes (npm run generate)", () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    expect(withFindingsTable(readme, renderFindingsTable(FINDING_DEFINITIONS))).toBe(readme);
+    for (const d of FINDING_DEFINITIONS) expect(readme).toContain(`| \`${d.code}\` |`);
   });
 });
