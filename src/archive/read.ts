@@ -9,7 +9,10 @@ import { ImgsizeError } from '../errors.js';
 import { releaseHashing } from '../layer/hasher.js';
 import { MAX_CAPTURE_TOTAL_BYTES, MAX_SIZED_LAYERS } from '../layer/scan.js';
 import type { ImageModel } from '../model.js';
-import { cannotRead, readOuterDirectory, readOuterFile, readOuterStream, type OuterContents, type ReadOptions } from './outer.js';
+import { cannotRead, type OuterContents, type ReadOptions } from './contents.js';
+import { readOuterFile } from './read-file.js';
+import { readOuterDirectory } from './read-folder.js';
+import { readOuterStream } from './read-stream.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
 
 /** A path (file or folder; `label` names it in reports and errors, e.g. `-` for stdin that is a file), or a stream. */

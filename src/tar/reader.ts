@@ -88,8 +88,17 @@ export class TarReader {
   }
 
   /**
-   * Content bytes of the current member still to come that nobody receives (no sink): a reader
-   * with random access may jump over them with `skip()` instead of reading them.
+   * Skipping — the protocol between a reader with random access and those it feeds. Whoever
+   * consumes bytes says, in `skippable`, how many of the bytes coming next it does not need, and
+   * `skip(n)` (n ≤ skippable) accounts for n such bytes as read without being given them. Only the
+   * feeder jumps: `archive/random-access.ts` reads the outer file or folder, asks the member sink
+   * (`archive/member-sink.ts`: a plain layer not hashed, under --no-verify), which asks the layer
+   * scanner (`layer/scan.ts`), which asks this reader (file contents with no sink) and the push-size
+   * estimator (`layer/push-size.ts`, `untilNeeded`: bytes before its next sample or window); each
+   * answers the least of what it and those below it can do without, and passes `skip` down. The
+   * outer tar itself is read the same way (big members jumped over, then read in a second pass).
+   *
+   * Here: content bytes of the current member still to come that no sink receives.
    */
   get skippable(): number {
     return this.state === State.Data && this.sink === undefined ? this.remaining : 0;

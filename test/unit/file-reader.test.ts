@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/archive/read.js';
-import { readOuterFile } from '../../src/archive/outer.js';
+import { readOuterFile } from '../../src/archive/read-file.js';
 import type { ImageModel } from '../../src/model.js';
 import { buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
 import { failsWith } from '../helpers/errors.js';

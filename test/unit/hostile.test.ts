@@ -191,7 +191,7 @@ describe('memory that would grow with bytes, not files', () => {
     for (let i = 0; i < 100_000; i++) parts.push(tarHeader(`junk/${i}`, 0));
     parts.push(Buffer.alloc(1024));
     const archive = Buffer.concat(parts);
-    const { readOuterStream } = await import('../../src/archive/outer.js');
+    const { readOuterStream } = await import('../../src/archive/read-stream.js');
     const before = process.memoryUsage().heapUsed;
     const outer = await readOuterStream(
       (async function* () {

@@ -1,0 +1,155 @@
+/**
+ * The sink every regular member of the outer archive goes through, whichever reader feeds it: it
+ * hashes the bytes (sha256, and sha512 for blobs/sha512/ members), keeps small JSON-looking members
+ * within the archive's budget, and hands everything to the layer scanner speculatively (it gives
+ * up at once on what is not a tar; the manifests that say which members are layers usually come
+ * after the layers). It takes part in the skip protocol (tar/reader.ts, "Skipping").
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { ImgsizeError } from '../errors.js';
+import { StreamHash } from '../layer/hasher.js';
+import { normalizePath } from '../layer/paths.js';
+import { LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js';
+import type { EntrySink, TarEntry } from '../tar/reader.js';
+import { MAX_JSON_BYTES, MAX_JSON_TOTAL_BYTES, type BlobRecord, type JsonBudget, type OuterEntry } from './contents.js';
+
+/** Layers smaller than this are hashed even under --no-verify: it costs next to nothing. */
+const SKIP_HASH_BYTES = 16 << 20;
+
+export class BlobSink implements EntrySink {
+  private hash: StreamHash | undefined = new StreamHash();
+  /** sha512 as well, for a member stored under blobs/sha512/ (rare: hashed on this thread). */
+  private readonly sha512: Hash | undefined;
+  /** May drop the hash once the blob shows it is a layer, not JSON (see ReadOptions.verify). */
+  private mayDropHash: boolean;
+  private size = 0;
+  private decided = false;
+  private jsonParts: Buffer[] | undefined;
+  private jsonBytes = 0;
+  private jsonTooLarge = false;
+  private readonly scanner: LayerScanner;
+
+  constructor(
+    private readonly name: string,
+    scanOpts: ScanOptions | undefined,
+    private readonly done: (b: BlobRecord) => void,
+    private readonly budget: JsonBudget,
+    size?: number,
+    skipContents = false,
+  ) {
+    this.mayDropHash = skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
+    if (isSha512Member(name)) {
+      this.sha512 = createHash('sha512');
+      this.mayDropHash = false;
+    }
+    this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size, unhashed: this.mayDropHash });
+  }
+
+  write(chunk: Buffer): void | Promise<void> {
+    const hashWait = this.hash?.update(chunk);
+    this.sha512?.update(chunk);
+    this.size += chunk.length;
+    if (!this.decided) {
+      this.decided = true;
+      if (looksLikeJson(chunk)) this.jsonParts = [];
+    }
+    if (this.jsonParts) {
+      if (this.jsonBytes + chunk.length > MAX_JSON_BYTES) {
+        this.jsonParts = undefined;
+        this.jsonTooLarge = true;
+      } else {
+        if (this.budget.left < chunk.length) {
+          throw new ImgsizeError('limit', 'archive', `more than ${MAX_JSON_TOTAL_BYTES >> 20} MiB of JSON-looking members: not what an image archive holds`);
+        }
+        this.budget.left -= chunk.length;
+        this.jsonParts.push(Buffer.from(chunk));
+        this.jsonBytes += chunk.length;
+      }
+    }
+    const scanWait = this.scanner.write(chunk);
+    if (this.mayDropHash && this.size >= 4) {
+      this.mayDropHash = false;
+      if (!this.jsonParts) this.hash = undefined;
+    }
+    if (hashWait && scanWait) return Promise.all([hashWait, scanWait]).then(() => undefined);
+    return hashWait ?? scanWait;
+  }
+
+  /** True for a plain layer that is not hashed: its file contents need not be read. */
+  get skipping(): boolean {
+    return this.hash === undefined && this.jsonParts === undefined && this.scanner.uncompressed;
+  }
+
+  /** Bytes ahead that nobody needs: only file contents of a plain layer that is not hashed. */
+  get skippable(): number {
+    return this.skipping ? this.scanner.skippable : 0;
+  }
+
+  /** Accounts for `n` (≤ `skippable`) bytes as read, without their bytes. */
+  skip(n: number): void {
+    this.size += n;
+    this.scanner.skip(n);
+  }
+
+  async end(): Promise<void> {
+    let scan: LayerScan | undefined;
+    let scanError: { message: string } | undefined;
+    try {
+      scan = await this.scanner.finish();
+    } catch (e) {
+      scanError = { message: (e as Error).message };
+    }
+    const digest = this.hash ? await this.hash.digest() : undefined;
+    this.done({
+      name: this.name,
+      size: this.size,
+      digest,
+      ...(this.sha512 ? { sha512: `sha512:${this.sha512.digest('hex')}` } : {}),
+      ...(this.jsonParts ? { json: Buffer.concat(this.jsonParts) } : {}),
+      ...(this.jsonTooLarge ? { jsonTooLarge: true } : {}),
+      ...(scan ? { scan: scan.diffId ? scan : { ...scan, diffId: digest } } : {}),
+      ...(scanError ? { scanError } : {}),
+    });
+  }
+}
+
+/** First non-whitespace byte `{` or `[`, or the literal `null`. */
+function looksLikeJson(chunk: Buffer): boolean {
+  let i = 0;
+  while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i++;
+  if (i >= chunk.length) return chunk.length > 0;
+  const c = chunk[i];
+  if (c === 0x7b || c === 0x5b) return true;
+  return chunk.toString('latin1', i, i + 4) === 'null';
+}
+
+/** A member stored under its sha512 name: hashed with sha512 too (descriptors may name it so). */
+function isSha512Member(name: string): boolean {
+  return /(^|\/)blobs\/sha512\/[0-9a-f]{128}$/.test(name);
+}
+
+const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const EMPTY_SCAN_ERROR = { message: 'empty blob (0 bytes) is not a layer' };
+
+/** A sink for member `name` that records its blob in `entries` when it ends. */
+export function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false): BlobSink {
+  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents);
+}
+
+/**
+ * The sink for a member of the outer tar: an empty one needs no hash and no scanner, its record is
+ * known (a few bytes, not the kilobytes of a hash and a scanner each).
+ */
+export function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size: number): EntrySink {
+  if (size === 0 && !isSha512Member(name)) {
+    return { write: () => undefined, end: () => void entries.set(name, { kind: 'file', blob: { name, size: 0, digest: EMPTY_SHA256, scanError: EMPTY_SCAN_ERROR } }) };
+  }
+  return memberSink(entries, json, name, scan, size);
+}
+
+/** Records a member that carries no blob: a link or a folder (other types are not needed). */
+export function recordNonFile(entries: Map<string, OuterEntry>, name: string, e: TarEntry): void {
+  if (e.type === 'symlink') entries.set(name, { kind: 'symlink', target: e.linkname });
+  else if (e.type === 'hardlink') entries.set(name, { kind: 'hardlink', target: normalizePath(e.linkname) });
+  else if (e.type === 'dir') entries.set(name, { kind: 'dir' });
+}

@@ -1,0 +1,147 @@
+/**
+ * What the two random-access readers (an archive file, an image folder) share: small members
+ * (the metadata) are read first, then only the big members the chosen image needs (`plan`),
+ * largest first, two at once; each byte is read at most once, and what the member sink says
+ * nobody needs is jumped over (the skip protocol, tar/reader.ts).
+ */
+import { readSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { ImgsizeError } from '../errors.js';
+import { cannotRead, type JsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
+import { memberSink, type BlobSink } from './member-sink.js';
+
+/** Members up to this size are read first from a file or folder: metadata lives among them. */
+export const SMALL_FILE_BYTES = 1 << 20;
+/** Bytes per read from a file. */
+const READ_BYTES = 1 << 20;
+/** Reads of the outer tar's headers and small members. */
+export const INDEX_READ_BYTES = 64 << 10;
+/** Bytes per read while skipping file contents: enough for the headers and small files between jumps. */
+const SKIP_READ_BYTES = 64 << 10;
+/** Big blobs read at once: inflating, parsing and hashing two layers keeps two cores busy. */
+const CONCURRENT_BLOBS = Math.max(1, Math.min(2, availableParallelism()));
+
+export type PlanOptions = ReadOptions & {
+  /** Which big members the image needs, once the small ones (the metadata) are read; undefined: all. */
+  readonly plan?: (small: OuterContents) => Set<string> | undefined;
+};
+
+/** A member too big to be metadata, read after the plan says it is needed. */
+export interface BigMember {
+  readonly name: string;
+  readonly size: number;
+  /** Where its bytes are: an open file and the range in it. */
+  readonly open: () => Promise<{ fh: FileHandle; start: number; close: boolean }>;
+}
+
+/** Counts bytes read, and reports how far the reading got (bytes read or jumped over). */
+export class Progress {
+  private done = 0;
+  /** Bytes actually read. */
+  total = 0;
+  constructor(private readonly report?: (bytesRead: number) => void) {}
+  add(n: number): void {
+    this.total += n;
+    this.skipped(n);
+  }
+  skipped(n: number): void {
+    this.done += n;
+    this.report?.(this.done);
+  }
+}
+
+export async function openForReading(file: string): Promise<FileHandle> {
+  try {
+    return await open(file, 'r');
+  } catch (e) {
+    throw cannotRead(file, e);
+  }
+}
+
+/**
+ * Feeds `length` bytes at `start` of a file to a blob sink, jumping over what the sink says
+ * nobody needs. Each byte is read at most once. While the sink skips (a plain layer that is not
+ * hashed), reads are small and synchronous: they fetch tar headers between jumps, and a round
+ * trip through the thread pool would cost more than the read.
+ */
+export async function pump(fh: FileHandle, start: number, length: number, sink: BlobSink, progress: Progress, what: string, stop: { failed: boolean }): Promise<void> {
+  let pos = start;
+  const end = start + length;
+  let scratch: Buffer | undefined;
+  while (pos < end && !stop.failed) {
+    const skipping = sink.skipping;
+    const want = Math.min(skipping ? SKIP_READ_BYTES : READ_BYTES, end - pos);
+    const buf = skipping ? (scratch ??= Buffer.allocUnsafe(SKIP_READ_BYTES)) : Buffer.allocUnsafe(want);
+    const bytesRead = skipping ? readAtSync(fh, buf, want, pos, what) : await readAt(fh, buf, want, pos, what);
+    if (bytesRead === 0) throw new ImgsizeError('truncated', what, `truncated: the file ends ${end - pos} bytes early`);
+    pos += bytesRead;
+    progress.add(bytesRead);
+    const r = sink.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
+    if (r) {
+      scratch = undefined; // a sink that waits may still hold the chunk
+      await r;
+    }
+    const gap = Math.min(sink.skippable, end - pos);
+    if (gap > 0) {
+      sink.skip(gap);
+      pos += gap;
+      progress.skipped(gap);
+    }
+  }
+  await sink.end();
+}
+
+export function readAtSync(fh: FileHandle, buf: Buffer, want: number, pos: number, what: string): number {
+  try {
+    return readSync(fh.fd, buf, 0, want, pos);
+  } catch (e) {
+    throw cannotRead(what, e);
+  }
+}
+
+export async function readAt(fh: FileHandle, buf: Buffer, want: number, pos: number, what: string): Promise<number> {
+  try {
+    return (await fh.read(buf, 0, want, pos)).bytesRead;
+  } catch (e) {
+    throw cannotRead(what, e);
+  }
+}
+
+/**
+ * Reads the big members the plan asks for (all when it cannot tell), largest first, a few at once.
+ * A needed member reached through a link is not known by name here: then all are read.
+ */
+export async function readBig(big: readonly BigMember[], entries: Map<string, OuterEntry>, json: JsonBudget, contents: () => OuterContents, opts: PlanOptions, progress: Progress): Promise<void> {
+  if (big.length === 0) return;
+  let needed = opts.plan?.(contents());
+  if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== 'file')) needed = undefined;
+  const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
+  const stop = { failed: false };
+  const one = async (b: BigMember): Promise<void> => {
+    const { fh, start, close } = await b.open();
+    try {
+      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false);
+      await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
+    } finally {
+      if (close) await fh.close();
+    }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !stop.failed) {
+      const b = todo[next++]!;
+      try {
+        await one(b);
+      } catch (e) {
+        stop.failed = true;
+        throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+}
+
+export function displayName(name: string): string {
+  return Buffer.from(name, 'latin1').toString('utf8');
+}
