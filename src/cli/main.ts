@@ -8,18 +8,15 @@ import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import type { ImageSource } from '../archive/read.js';
 import { inspectImage } from '../inspect.js';
-import { SCHEMA_VERSION, type Report } from '../analysis/report.js';
+import type { Report } from '../report/schema.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
 import { gate, type ImageFiles } from '../analysis/gate.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
 import { mergeRules, type FlagRules } from '../config/rules.js';
 import type { DecoderChoice } from '../layer/decompress.js';
-import { renderJson } from '../render/json.js';
-import { renderTable } from '../render/table.js';
-import { renderMarkdown } from '../render/markdown.js';
-import { renderDiffMarkdown, renderDiffTable } from '../render/diff.js';
-import { renderVerdictMarkdown, renderVerdictText } from '../render/verdict.js';
+import { renderCheck, renderDiff, renderInspect, type OutputFormat } from '../render/output.js';
+import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import type { readSavedReport as ReadSaved } from '../report/read.js';
@@ -61,7 +58,7 @@ interface CommonOptions {
   platform?: string;
   image?: string;
   json?: boolean;
-  format?: 'table' | 'json' | 'markdown';
+  format?: OutputFormat;
   top?: string;
   depth: string;
   verify: boolean;
@@ -110,7 +107,7 @@ export async function main(io: Io): Promise<number> {
   const err = (s: string): void => void io.stderr.write(s);
   let exitCode = EXIT_OK;
   /** The format the command wrote in (a write error's meaning depends on it). */
-  let written: 'table' | 'json' | 'markdown' = 'table';
+  let written: OutputFormat = 'table';
 
   const program = new Command();
   program
@@ -158,9 +155,7 @@ export async function main(io: Io): Promise<number> {
     const { report, verdict } = await loadSide(io, image, o);
     const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
-    if (format === 'json') out(renderJson(verdict ? ({ ...report, verdict } as Report) : report));
-    else if (format === 'markdown') out(verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: textTop(o) }));
-    else out(renderTable(report, { top: textTop(o), width: io.stdout.columns }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
+    out(renderInspect(format, report, verdict, { top: textTop(o), width: io.stdout.columns }));
     exitCode = EXIT_OK;
   });
 
@@ -183,9 +178,7 @@ export async function main(io: Io): Promise<number> {
     const gate = hasGateFlags(o) ? await gateRules(io, o, { report: b.report, label: before }) : undefined;
     if (gate && ruleCount(gate) === 0) throw new ImgsizeError('usage', 'diff', 'no rules to gate AFTER on');
     const verdict = gate ? runGate(a, gate) : undefined;
-    if (format === 'json') out(`${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff: d, ...(verdict ? { verdict } : {}) }, null, 2)}\n`);
-    else if (format === 'markdown') out(renderDiffMarkdown(d, { top: textTop(o) }) + (verdict ? `\n${renderVerdictMarkdown(verdict, a.report).replace(/^<!-- imgsize -->\n/, '')}` : ''));
-    else out(renderDiffTable(d, { top: textTop(o) }) + (verdict ? `\n${renderVerdictText(verdict)}` : ''));
+    out(renderDiff(format, d, a.report, verdict, { top: textTop(o) }));
     exitCode = verdict ? finishGate(io, verdict, a.report) : EXIT_OK;
   });
 
@@ -203,9 +196,7 @@ export async function main(io: Io): Promise<number> {
     const side = await loadSide(io, image, o, { requireOne: true });
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
-    if (format === 'json') out(renderJson({ ...side.report, verdict } as Report));
-    else if (format === 'markdown') out(renderVerdictMarkdown(verdict, side.report));
-    else out(renderVerdictText(verdict));
+    out(renderCheck(format, side.report, verdict));
     exitCode = finishGate(io, verdict, side.report);
   });
   program.addHelpText('after', EXAMPLES);
@@ -237,7 +228,7 @@ export async function main(io: Io): Promise<number> {
  * exit 2, never a stack trace or exit 1. A reader that closed the pipe early (`imgsize | head`)
  * is not an error for text, but is for JSON: a machine would read a cut report.
  */
-async function flushed(io: Io, code: number, format: 'table' | 'json' | 'markdown'): Promise<number> {
+async function flushed(io: Io, code: number, format: OutputFormat): Promise<number> {
   const e = io.flush ? await io.flush() : undefined;
   if (!e) return code;
   if (e.code === 'EPIPE' && format !== 'json') return code;
@@ -245,7 +236,7 @@ async function flushed(io: Io, code: number, format: 'table' | 'json' | 'markdow
   return EXIT_ERROR;
 }
 
-function outputFormat(o: CommonOptions): 'table' | 'json' | 'markdown' {
+function outputFormat(o: CommonOptions): OutputFormat {
   return o.json ? 'json' : (o.format ?? 'table');
 }
 

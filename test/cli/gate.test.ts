@@ -1,15 +1,16 @@
 /** `imgsize check` and `imgsize diff` end to end, in-process. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.js';
 import { run } from '../helpers/run.js';
+import { tempFolders } from '../helpers/temp.js';
 
 const SAMPLE = path.resolve(__dirname, '../../samples/hello.oci.tar');
 const CONTENT = 4_800_029; // the sample's content bytes (see cli.test.ts)
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'imgsize-gate-'));
+const tmp = tempFolders('imgsize-gate-');
 
 describe('imgsize check', () => {
   it('exits 0 at a budget equal to the size and 1 one byte under, showing exact bytes', async () => {

@@ -1,13 +1,14 @@
 /** Options and inputs that are refused with one clear line and exit 2, for archives and saved reports alike. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.js';
 import { run } from '../helpers/run.js';
+import { tempFolders } from '../helpers/temp.js';
 
 const SAMPLE = path.resolve(__dirname, '../../samples/hello.oci.tar');
-const tmp = (): string => mkdtempSync(path.join(tmpdir(), 'imgsize-opts-'));
+const tmp = tempFolders('imgsize-opts-');
 
 async function savedReport(): Promise<string> {
   const f = path.join(tmp(), 'r.json');

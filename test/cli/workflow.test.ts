@@ -5,12 +5,13 @@
  * and `npx imgsize` by the built CLI (bin/imgsize.js over dist/, which `npm test` builds first).
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.js';
+import { tempFolders } from '../helpers/temp.js';
 
 const ROOT = path.resolve(__dirname, '../..');
 const BIN = path.join(ROOT, 'bin/imgsize.js');
@@ -18,10 +19,7 @@ const WORKFLOW = parse(readFileSync(path.join(ROOT, 'samples/github-workflow.yml
   jobs: Record<string, { steps: { name?: string; id?: string; if?: string; run?: string; uses?: string }[] }>;
 };
 const STEPS = Object.values(WORKFLOW.jobs)[0]!.steps;
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tmp = tempFolders('imgsize-workflow-');
 
 interface StepRun {
   readonly name: string;
@@ -35,8 +33,7 @@ interface StepRun {
 /** Runs the workflow's `run:` steps in a fresh workspace holding the config and the archive. */
 function runWorkflow(archive: string): { steps: StepRun[]; workspace: string } {
   if (!existsSync(path.join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is not built: run npm test (it builds first) or npm run build');
-  const ws = mkdtempSync(path.join(tmpdir(), 'imgsize-workflow-'));
-  dirs.push(ws);
+  const ws = tmp();
   mkdirSync(path.join(ws, '.git')); // the config search stops at the repository root
   copyFileSync(path.join(ROOT, 'samples/imgsize.config.json'), path.join(ws, 'imgsize.config.json'));
   const outputs: Record<string, Record<string, string>> = {};
@@ -115,8 +112,7 @@ describe('samples/github-workflow.yml under a simulated GitHub Actions runner', 
         },
       ],
     });
-    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-workflow-img-'));
-    dirs.push(dir);
+    const dir = tmp();
     const archive = path.join(dir, 'app.tar');
     writeFileSync(archive, await outerTar(dockerLegacyMembers([img])));
     const { steps, workspace } = runWorkflow(archive);

@@ -12,3 +12,16 @@ export function tempDir(prefix = 'imgsize-test-'): () => string {
   });
   return () => (dir ??= mkdtempSync(path.join(tmpdir(), prefix)));
 }
+
+/** A new folder on each call; all of them removed after the file's tests. */
+export function tempFolders(prefix = 'imgsize-test-'): () => string {
+  const made: string[] = [];
+  afterAll(() => {
+    for (const d of made) rmSync(d, { recursive: true, force: true });
+  });
+  return () => {
+    const d = mkdtempSync(path.join(tmpdir(), prefix));
+    made.push(d);
+    return d;
+  };
+}

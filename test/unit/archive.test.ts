@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, zstdRaw, type ImageSpec } from '../fixtures/builder.js';
+import { blobPath, buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, zstdRaw, type ImageSpec } from '../fixtures/builder.js';
 import { inspect, model } from '../helpers/image.js';
 import { failsWith } from '../helpers/errors.js';
 
@@ -226,7 +226,7 @@ describe('integrity', () => {
 
   it('fails when a blob does not hash to its name', async () => {
     const img = await buildImage(twoLayers('gzip'));
-    const target = `blobs/sha256/${img.layers[1]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[1]!.digest);
     // same tar, compressed differently: the diff_id still matches, the blob digest does not
     const other = gzipSync(img.layers[1]!.tar, { level: 1 });
     const members = ociMembers([img]).map((m) => (m.name === target ? { ...m, data: other } : m));
@@ -237,7 +237,7 @@ describe('integrity', () => {
     const img = await buildImage(twoLayers());
     const members = ociMembers([img]);
     const index = JSON.parse(members.find((m) => m.name === 'index.json')!.data!.toString());
-    const target = `blobs/sha256/${index.manifests[0].digest.slice(7)}`;
+    const target = blobPath(index.manifests[0].digest);
     const tampered = members.map((m) => (m.name === target ? { ...m, data: Buffer.from(m.data!.toString().replace('"schemaVersion":2', '"schemaVersion": 2')) } : m));
     await failsWith(inspect(await outerTar(tampered)), /manifest sha256:[0-9a-f]{12}: (digest|size) mismatch/);
     const r = await inspect(await outerTar(tampered), { verify: false });
@@ -246,7 +246,7 @@ describe('integrity', () => {
 
   it('fails on a missing layer blob, naming it', async () => {
     const img = await buildImage(twoLayers('gzip'));
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     const members = ociMembers([img]).filter((m) => m.name !== target);
     await failsWith(inspect(await outerTar(members)), new RegExp(`layer 1 .*${img.layers[0]!.digest} is not in the archive`));
   });

@@ -2,7 +2,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { failsWith } from '../helpers/errors.js';
-import { buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, ustarHeader, withChecksum, zstdRaw, type OuterMember } from '../fixtures/builder.js';
+import { blobPath, buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, ustarHeader, withChecksum, zstdRaw, type OuterMember } from '../fixtures/builder.js';
 import { inspect, inspector } from '../helpers/image.js';
 import { checkInflation } from '../../src/layer/scan.js';
 
@@ -28,7 +28,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
 
   it('refuses garbage after a zstd magic in a layer', async () => {
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     const bad = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(3000, 0xee)]);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bad)), { verify: false }), /layer 1 .*invalid zstd data/);
   });
@@ -49,7 +49,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
 
   it('refuses a 0-byte layer blob', async () => {
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, Buffer.alloc(0))), { verify: false }), /layer 1 .*empty/);
   });
 
@@ -73,7 +73,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
     const self = { mediaType: 'application/vnd.oci.image.index.v1+json', digest: sha256(loop), size: loop.length };
     const looping = Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [self] }));
     const members: OuterMember[] = [
-      { name: `blobs/sha256/${sha256(loop).slice(7)}`, data: looping },
+      { name: blobPath(sha256(loop)), data: looping },
       { name: 'index.json', data: Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [self] })) },
     ];
     // a real loop needs a blob that hashes to its own child's digest: it cannot verify
@@ -85,7 +85,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
     const members: OuterMember[] = [];
     let child = Buffer.from('{"schemaVersion":2,"manifests":[]}');
     for (let i = 0; i < 12; i++) {
-      members.push({ name: `blobs/sha256/${sha256(child).slice(7)}`, data: child });
+      members.push({ name: blobPath(sha256(child)), data: child });
       child = Buffer.from(
         JSON.stringify({
           schemaVersion: 2,
@@ -107,7 +107,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
     const img = await simple();
     const huge = Buffer.alloc(17 << 20, 0x20);
     huge[0] = 0x7b;
-    const members = [...ociMembers([img]), { name: `blobs/sha256/${sha256(huge).slice(7)}`, data: huge }];
+    const members = [...ociMembers([img]), { name: blobPath(sha256(huge)), data: huge }];
     const r = await inspect(await outerTar(members));
     expect(r.totals.finalBytes).toBe(5000);
   });
@@ -122,7 +122,7 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
     const tar = await tarOf([{ path: 'f', content: 'x' }]);
     const bomb = gzipSync(Buffer.concat([tar, Buffer.alloc(64 << 20)]));
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bomb)), { verify: false }), /decompression bomb/);
   });
 
@@ -144,14 +144,14 @@ describe.each(['stream', 'file'] as const)('bad input, read from a %s', (via) =>
 
   it('refuses a layer that is not a tar', async () => {
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, gzipSync(Buffer.from('just text, no tar here'.repeat(50))))), { verify: false }), /layer 1 .*not a tar archive/);
   });
 
   it('reads a zstd layer whose stream is fine (sanity check for the bomb guard)', async () => {
     const tar = await tarOf([{ path: 'f', size: 100_000 }]);
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     const r = await inspect(await outerTar(replace(ociMembers([img]), target, zstdRaw(tar))), { verify: false });
     expect(r.layers[0]!.compression).toBe('zstd');
     expect(r.totals.finalBytes).toBe(100_000);
@@ -180,7 +180,7 @@ describe('bombs and endless input', () => {
     for (let i = 0; i < 8; i++) parts.push(zeros);
     const bomb = Buffer.concat(parts);
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bomb)), { verify: false, ratioFloor: 64 << 20 }), /decompression bomb: .* \(ratio over 1\d{3}:1\)/);
   });
 
@@ -202,7 +202,7 @@ describe('bombs and endless input', () => {
     const bomb = Buffer.concat(parts);
     expect(bomb.length).toBeLessThan(70_000);
     const img = await simple();
-    const target = `blobs/sha256/${img.layers[0]!.digest.slice(7)}`;
+    const target = blobPath(img.layers[0]!.digest);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bomb)), { verify: false }), /decompression bomb: .* \(ratio over \d+:1\)/);
   }, 60_000);
 

@@ -2,21 +2,23 @@
  * An uncompressed archive FILE is read with random access: headers and metadata first, then only
  * the chosen image's big blobs; with --no-verify, the contents of big plain layers are skipped.
  */
-import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { truncateSync, writeFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/archive/read.js';
 import { readOuterFile } from '../../src/archive/read-file.js';
 import type { ImageModel } from '../../src/model.js';
-import { buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
+import { blobPath, buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
 import { failsWith } from '../helpers/errors.js';
 import { model } from '../helpers/image.js';
+import { tempFolders } from '../helpers/temp.js';
 
 const MiB = 1 << 20;
+const tmp = tempFolders('imgsize-file-');
 
 async function toFile(archive: Buffer): Promise<string> {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'imgsize-file-')), 'image.tar');
+  const file = path.join(tmp(), 'image.tar');
   writeFileSync(file, archive);
   return file;
 }
@@ -84,7 +86,7 @@ describe('archive file with random access', () => {
   it('lets the last member of a name win, as the stream does', async () => {
     const img = await buildImage({ layers: [{ entries: [{ path: 'big', size: 2 * MiB }] }] });
     const members = ociMembers([img]);
-    const layer = members.find((mb) => mb.name === `blobs/sha256/${img.layers[0]!.digest.slice(7)}`)!;
+    const layer = members.find((mb) => mb.name === blobPath(img.layers[0]!.digest))!;
     const decoy = { name: layer.name, data: Buffer.alloc(3 * MiB, 0x41) };
     const archive = await outerTar([decoy, ...members]);
     const { m } = await fromFile(await toFile(archive));

@@ -1,15 +1,18 @@
 /** An OCI layout folder: read metadata first, then only the chosen image's big blobs. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/archive/read.js';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
+import { tempFolders } from '../helpers/temp.js';
+
+const tmp = tempFolders('imgsize-layout-');
 
 async function layoutFolder(): Promise<{ dir: string; total: number }> {
   const amd = await buildImage({ architecture: 'amd64', layers: [{ entries: [{ path: 'a', size: 3 << 20 }], compression: 'gzip' }] });
   const arm = await buildImage({ architecture: 'arm64', layers: [{ entries: [{ path: 'b', size: 3 << 20 }] }] });
-  const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-layout-'));
+  const dir = tmp();
   let total = 0;
   for (const m of ociMembers([amd, arm], { nested: true })) {
     const p = path.join(dir, m.name);

@@ -1,6 +1,6 @@
 /** Sizes, the config schema, the budget verdict and the diff, on plain data. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseGrowth, parseSize } from '../../src/config/size.js';
@@ -13,6 +13,7 @@ import { forbiddenHits } from '../../src/analysis/forbidden.js';
 import { squash } from '../../src/analysis/squash.js';
 import { mergeRules } from '../../src/config/rules.js';
 import type { LayerEntry } from '../../src/layer/scan.js';
+import { tempFolders } from '../helpers/temp.js';
 
 describe('sizes', () => {
   it.each([
@@ -36,8 +37,9 @@ describe('sizes', () => {
 });
 
 describe('config file', () => {
+  const tmp = tempFolders('imgsize-cfg-');
   const write = (body: string): string => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-cfg-'));
+    const dir = tmp();
     const f = path.join(dir, 'imgsize.config.json');
     writeFileSync(f, body);
     return f;

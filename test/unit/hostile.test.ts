@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { failsWith } from '../helpers/errors.js';
-import { buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
+import { blobPath, buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
 import { inspector } from '../helpers/image.js';
 import { forbiddenHits } from '../../src/analysis/forbidden.js';
 import { squash } from '../../src/analysis/squash.js';
@@ -178,7 +178,7 @@ describe('memory that would grow with bytes, not files', () => {
     expect(layerBlob.length).toBeLessThan(2 << 20);
     const img = await buildImage({ layers: [{ entries: [{ path: 'x', size: 1 }] }] });
     // swap in the crafted layer (verification off: its digests are not the config's)
-    const members = ociMembers([img]).map((m) => (m.name === `blobs/sha256/${img.layers[0]!.digest.slice(7)}` ? { ...m, data: layerBlob } : m));
+    const members = ociMembers([img]).map((m) => (m.name === blobPath(img.layers[0]!.digest) ? { ...m, data: layerBlob } : m));
     const { run } = await import('../helpers/run.js');
     const r = await run(['-', '--no-verify'], { stdin: await outerTar(members) });
     expect(r.code).toBe(2);

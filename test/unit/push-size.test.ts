@@ -6,9 +6,12 @@ import { createPushSizer, samplePlan, MAX_SAMPLES, MIN_SAMPLES, SAMPLE_BYTES, WH
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar } from '../fixtures/builder.js';
 import { inspector } from '../helpers/image.js';
 import { run } from '../helpers/run.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import path from 'node:path';
+import { tempFolders } from '../helpers/temp.js';
+
+const tmp = tempFolders('imgsize-push-');
 
 const hasGzip = spawnSync('sh', ['-c', 'command -v gzip'], { stdio: 'ignore' }).status === 0;
 
@@ -136,7 +139,7 @@ describe('in the report and the gate', () => {
 
   it('check --metric compressed gates the push size and says it is an estimate, with the margin', async () => {
     const img = await image();
-    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-push-'));
+    const dir = tmp();
     const file = path.join(dir, 'app.tar');
     writeFileSync(file, await outerTar(ociMembers([img], { dockerManifest: true })));
     const json = JSON.parse((await run([file, '--json'])).stdout);
@@ -156,7 +159,7 @@ describe('in the report and the gate', () => {
 
   it.runIf(hasGzip)('--exact-push-size gzips the layer whole: exact, not an estimate', async () => {
     const img = await image();
-    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-push-'));
+    const dir = tmp();
     const file = path.join(dir, 'app.tar');
     writeFileSync(file, await outerTar(dockerLegacyMembers([img])));
     const r = JSON.parse((await run([file, '--json', '--exact-push-size'])).stdout);

@@ -1,0 +1,46 @@
+/**
+ * Which renderer writes what, per command and --format: one pure function per command, so the
+ * CLI only wires and the choice is tested here (test/unit/output.test.ts).
+ */
+import type { DiffResult, Report, Verdict } from '../report/schema.js';
+import { SCHEMA_VERSION } from '../report/version.js';
+import { renderDiffMarkdown, renderDiffTable } from './diff.js';
+import { renderJson } from './json.js';
+import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
+import { renderTable } from './table.js';
+import { renderVerdictMarkdown, renderVerdictText } from './verdict.js';
+
+export type OutputFormat = 'table' | 'json' | 'markdown';
+
+export interface OutputOptions {
+  /** Rows per table in text and Markdown. */
+  readonly top: number;
+  /** Terminal width, for the table. */
+  readonly width?: number | undefined;
+}
+
+/** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
+export function renderInspect(format: OutputFormat, report: Report, verdict: Verdict | undefined, o: OutputOptions): string {
+  if (format === 'json') return renderJson(verdict ? { ...report, verdict } : report);
+  if (format === 'markdown') return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top });
+  return renderTable(report, { top: o.top, width: o.width }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
+}
+
+/** `imgsize check`: the verdict (JSON: the report with it). */
+export function renderCheck(format: OutputFormat, report: Report, verdict: Verdict): string {
+  if (format === 'json') return renderJson({ ...report, verdict });
+  if (format === 'markdown') return renderVerdictMarkdown(verdict, report);
+  return renderVerdictText(verdict);
+}
+
+/** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
+export function renderDiff(format: OutputFormat, diff: DiffResult, after: Report, verdict: Verdict | undefined, o: OutputOptions): string {
+  if (format === 'json') return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff, ...(verdict ? { verdict } : {}) }, null, 2)}\n`;
+  if (format === 'markdown') return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : '');
+  return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
+}
+
+/** The diff's Markdown has the comment marker already: the verdict below it does not repeat it. */
+function withoutMarker(md: string): string {
+  return md.startsWith(`${COMMENT_MARKER}\n`) ? md.slice(COMMENT_MARKER.length + 1) : md;
+}
