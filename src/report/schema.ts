@@ -45,9 +45,11 @@ const digest = (description: string) =>
 export const ArchiveFormatSchema = z
   .enum(['docker', 'docker+oci', 'oci', 'docker-v1'])
   .describe('docker: docker save ≤ 24 and docker-archive writers; docker+oci: Docker ≥ 25 save and containerd export; oci: oci-archive or OCI layout; docker-v1: pre-1.10 docker save.');
-export const CompressionSchema = z.enum(['gzip', 'zstd', 'none']);
-export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm']);
-export const FindingCodeSchema = z.enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages']);
+export const CompressionSchema = z.enum(['gzip', 'zstd', 'none']).describe('How bytes are stored, from their first bytes (never from names).');
+export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm']).describe('Which package metadata named it.');
+export const FindingCodeSchema = z
+  .enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages'])
+  .describe('What was found (README, the findings table).');
 export const WarningCodeSchema = z
   .enum(['digest-mismatch', 'format', 'no-diff-ids', 'not-verified', 'index-loop'])
   .describe(
@@ -98,7 +100,7 @@ export const LayerSchema = z.strictObject({
 export const PackageSchema = z.strictObject({
   ecosystem: EcosystemSchema,
   name: text('Name as its metadata spells it.'),
-  version: z.string().max(MAX_TEXT).nullable(),
+  version: z.string().max(MAX_TEXT).nullable().describe('Version as its metadata gives it; null when it gives none.'),
   bytes: bytes('Σ final-filesystem bytes of the files its metadata lists. Exact.'),
   files: count('Listed files present in the final filesystem (regular files, symlinks, hardlinks).'),
   layers: z.array(layerNumber('A layer number.')).describe('Layers its present files came from.'),
@@ -118,13 +120,13 @@ export const PackageGroupSchema = z
     count: count('Packages in it.'),
     bytes: bytes('Σ their bytes.'),
     files: count('Σ their files.'),
-    packages: z.array(text('A package name.')),
+    packages: z.array(text('A package name.')).describe('The packages summed.'),
   })
   .describe('Packages summed as one line (the nvidia-* CUDA wheels).');
 
 export const TorchSchema = z
   .strictObject({
-    version: z.string().max(MAX_TEXT).nullable(),
+    version: z.string().max(MAX_TEXT).nullable().describe("torch's version (with its local label, +cu124, +cpu)."),
     variant: z.enum(['cuda', 'cpu', 'rocm', 'unknown']).describe("From the version's local label (+cu124, +cpu, +rocm…) and from the libraries torch ships."),
     cudaLibraries: count('CUDA libraries inside torch/lib (libtorch_cuda.so, libc10_cuda.so, …).'),
     cudaBytes: bytes('Their bytes.'),
@@ -135,7 +137,7 @@ export const FindingItemSchema = z
   .strictObject({
     path: imagePath('A file or folder concerned.').optional(),
     package: text('A package concerned.').optional(),
-    version: z.string().max(MAX_TEXT).nullable().optional(),
+    version: z.string().max(MAX_TEXT).nullable().optional().describe("The package's version."),
     bytes: bytes('Its bytes.'),
     layer: layerNumber('The layer holding the path.').optional(),
     removedBy: layerNumber('The later layer that deleted it (it is still shipped in `layer`).').optional(),
@@ -144,7 +146,7 @@ export const FindingItemSchema = z
 
 export const FindingSchema = z.strictObject({
   code: FindingCodeSchema,
-  severity: z.enum(['info', 'warning', 'error']),
+  severity: z.enum(['info', 'warning', 'error']).describe('error: a secret shipped; warning: bytes to save; info: too small to matter.'),
   bytes: bytes('Bytes at stake: what the fix would save.'),
   title: text('One line saying what was found.'),
   fix: text('What to change.'),
@@ -174,13 +176,13 @@ export const RuleOriginSchema = z.string().max(4096).describe('Where the rule ca
 export const LevelSchema = z.enum(['fail', 'warn']);
 
 export const RuleResultSchema = z.strictObject({
-  kind: z.enum(['budget', 'layers', 'package', 'forbidden-paths', 'wasted-bytes', 'wasted-percent', 'growth', 'finding']),
+  kind: z.enum(['budget', 'layers', 'package', 'forbidden-paths', 'wasted-bytes', 'wasted-percent', 'growth', 'finding']).describe('Which rule (README, The CI gate).'),
   subject: text('What was measured: a metric, a package glob, a finding code.'),
   level: LevelSchema.describe('What the rule does when broken.'),
-  unit: z.enum(['bytes', 'count', 'percent']),
+  unit: z.enum(['bytes', 'count', 'percent']).describe('Unit of measured and limit.'),
   measured: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe('The figure measured, in unit.'),
   limit: z.number().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe('The rule limit, in unit.'),
-  status: z.enum(['pass', 'fail', 'warn']),
+  status: z.enum(['pass', 'fail', 'warn']).describe('What the rule decided.'),
   from: RuleOriginSchema.optional(),
   items: z.array(RuleItemSchema).optional().describe('Packages, paths or a finding items behind a failure (all of them).'),
   estimate: z
@@ -196,38 +198,44 @@ export const RuleResultSchema = z.strictObject({
 
 export const VerdictSchema = z
   .strictObject({
-    results: z.array(RuleResultSchema),
+    results: z.array(RuleResultSchema).describe('One per rule, in the order the rules were given.'),
     failed: count('Rules that failed: exit code 1 when > 0.'),
     warned: count('Rules that warned.'),
   })
   .describe('What `imgsize check` decided.');
 
 const imageFields = {
-  source: z.strictObject({
-    path: text('The archive, folder or - (stdin) the report was made from.'),
-    format: ArchiveFormatSchema,
-    outerCompression: CompressionSchema.describe('How the archive as a whole was compressed (docker save | gzip).'),
-  }),
-  image: z.strictObject({
-    platform: text('os/architecture[/variant].'),
-    repoTags: z.array(text('A tag.')),
-    configDigest: digest('Digest of the image config.'),
-    manifestDigest: digest('Digest of the manifest.').nullable().describe('null for docker save ≤ 24 (no manifest blob).'),
-    created: z.string().max(256).nullable(),
-  }),
-  totals: z.strictObject({
-    compressedBytes: bytes('Σ layer blobs as stored. Exact.'),
-    pushBytes: bytes('What a push uploads (and a pull downloads): Σ layers pushBytes; estimated when pushEstimatedLayers is not empty.'),
-    pushEstimatedLayers: z.array(layerNumber('A layer number.')).describe('Layers whose pushBytes is an estimate (stored uncompressed, gzip size sampled).'),
-    uncompressedBytes: bytes('Σ layer tars. Exact.'),
-    contentBytes: bytes('Σ layers contentBytes: what docker images shows on the classic store. Exact.'),
-    finalBytes: bytes('Regular file bytes of the merged filesystem. Exact.'),
-    wastedBytes: bytes('contentBytes − finalBytes: deleted or overwritten by later layers. Exact.'),
-    files: count('Regular files in the final filesystem.'),
-  }),
+  source: z
+    .strictObject({
+      path: text('The archive, folder or - (stdin) the report was made from.'),
+      format: ArchiveFormatSchema,
+      outerCompression: CompressionSchema.describe('How the archive as a whole was compressed (docker save | gzip).'),
+    })
+    .describe('Where the image was read from.'),
+  image: z
+    .strictObject({
+      platform: text('os/architecture[/variant].'),
+      repoTags: z.array(text('A tag.')).describe('Tags and reference names the archive gives the image.'),
+      configDigest: digest('Digest of the image config.'),
+      manifestDigest: digest('Digest of the manifest.').nullable().describe('null for docker save ≤ 24 (no manifest blob).'),
+      created: z.string().max(256).nullable().describe("The config's created time (RFC 3339), when it has one."),
+    })
+    .describe('Which image of the archive this is.'),
+  totals: z
+    .strictObject({
+      compressedBytes: bytes('Σ layer blobs as stored. Exact.'),
+      pushBytes: bytes('What a push uploads (and a pull downloads): Σ layers pushBytes; estimated when pushEstimatedLayers is not empty.'),
+      pushEstimatedLayers: z.array(layerNumber('A layer number.')).describe('Layers whose pushBytes is an estimate (stored uncompressed, gzip size sampled).'),
+      uncompressedBytes: bytes('Σ layer tars. Exact.'),
+      contentBytes: bytes('Σ layers contentBytes: what docker images shows on the classic store. Exact.'),
+      finalBytes: bytes('Regular file bytes of the merged filesystem. Exact.'),
+      wastedBytes: bytes('contentBytes − finalBytes: deleted or overwritten by later layers. Exact.'),
+      files: count('Regular files in the final filesystem.'),
+    })
+    .describe('The image as a whole.'),
   layers: z.array(LayerSchema).describe('Base layer first.'),
   packages: z.array(PackageSchema).describe('Largest first.'),
-  packageGroups: z.array(PackageGroupSchema),
+  packageGroups: z.array(PackageGroupSchema).describe('Packages summed as one line.'),
   unowned: z
     .strictObject({ bytes: bytes('Final bytes no package lists.'), files: count('Their files.'), directories: z.array(FolderSchema).describe('The largest folders holding them.') })
     .describe('Final bytes no package metadata lists.'),
@@ -245,14 +253,14 @@ const imageFields = {
       }),
     )
     .describe('The limits.top largest wasted paths.'),
-  findings: z.array(FindingSchema),
-  warnings: z.array(WarningSchema),
+  findings: z.array(FindingSchema).describe('What to fix, largest first.'),
+  warnings: z.array(WarningSchema).describe('What did not stop the run but should be known.'),
   limits: LimitsSchema.optional().describe('How the lists were cut; absent in a report upgraded from schemaVersion 1.'),
 };
 
 export const ReportSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION),
+    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
     ...imageFields,
     verdict: VerdictSchema.optional().describe('Present in what `imgsize check --json` writes.'),
   })
@@ -265,19 +273,29 @@ const DeltaSchema = z.strictObject({
   percent: z.number().nullable().describe('delta / before × 100; null when before is 0.'),
 });
 
-const SideSchema = z.strictObject({ source: text('Where the side came from.'), tags: z.array(text('A tag.')), platform: text('os/architecture.') });
+const SideSchema = z.strictObject({ source: text('Where the side came from.'), tags: z.array(text('A tag.')).describe('Its tags.'), platform: text('os/architecture.') });
 
 export const DiffWarningSchema = z.strictObject({
-  code: z.enum(['platform-mismatch', 'recompressed-layers']),
+  code: z.enum(['platform-mismatch', 'recompressed-layers']).describe('platform-mismatch: the sides are different platforms; recompressed-layers: the same content stored as other blobs.'),
   message: text('What to know before reading the numbers.'),
 });
 
 export const DiffSchema = z.strictObject({
-  before: SideSchema,
-  after: SideSchema,
-  warnings: z.array(DiffWarningSchema),
-  compressedEstimated: z.strictObject({ before: z.boolean(), after: z.boolean() }).describe("Whether each side's compressed total holds estimated push sizes."),
-  totals: z.strictObject({ content: DeltaSchema, compressed: DeltaSchema, uncompressed: DeltaSchema, final: DeltaSchema, wasted: DeltaSchema }),
+  before: SideSchema.describe('BEFORE, the first argument.'),
+  after: SideSchema.describe('AFTER, the second argument.'),
+  warnings: z.array(DiffWarningSchema).describe('What to know before reading the numbers.'),
+  compressedEstimated: z
+    .strictObject({ before: z.boolean().describe('BEFORE holds estimates.'), after: z.boolean().describe('AFTER holds estimates.') })
+    .describe("Whether each side's compressed total holds estimated push sizes."),
+  totals: z
+    .strictObject({
+      content: DeltaSchema.describe('totals.contentBytes.'),
+      compressed: DeltaSchema.describe('What a push uploads (totals.pushBytes).'),
+      uncompressed: DeltaSchema.describe('totals.uncompressedBytes.'),
+      final: DeltaSchema.describe('totals.finalBytes.'),
+      wasted: DeltaSchema.describe('totals.wastedBytes.'),
+    })
+    .describe('Each metric, before and after.'),
   layers: z
     .array(
       z.strictObject({
@@ -286,42 +304,48 @@ export const DiffSchema = z.strictObject({
         digest: digest("The blob (AFTER's, for a shared or recompressed layer)."),
         contentBytes: bytes('Its content bytes.'),
         compressedBytes: bytes('Its stored bytes.'),
-        createdBy: z.string().max(MAX_TEXT).nullable(),
-        beforeLayer: layerNumber('Its number in BEFORE.').nullable(),
-        afterLayer: layerNumber('Its number in AFTER.').nullable(),
+        createdBy: z.string().max(MAX_TEXT).nullable().describe('Its Dockerfile step.'),
+        beforeLayer: layerNumber('Its number in BEFORE.').nullable().describe('Its number in BEFORE; null when added.'),
+        afterLayer: layerNumber('Its number in AFTER.').nullable().describe('Its number in AFTER; null when removed.'),
       }),
     )
     .describe('Matched by diffId (a multiset).'),
   sharedCompressedBytes: bytes("Compressed bytes of AFTER's layers whose blobs BEFORE has: a pull of AFTER reuses them."),
-  packages: z.array(
-    z.strictObject({
-      status: z.enum(['added', 'removed', 'changed']),
-      ecosystem: EcosystemSchema,
-      name: text('Package name.'),
-      versionBefore: z.string().max(MAX_TEXT).nullable(),
-      versionAfter: z.string().max(MAX_TEXT).nullable(),
-      bytesBefore: bytes('Bytes in BEFORE.'),
-      bytesAfter: bytes('Bytes in AFTER.'),
-      delta: signedBytes('bytesAfter − bytesBefore.'),
-    }),
-  ),
-  directories: z.array(z.strictObject({ path: imagePath('A folder.'), bytesBefore: bytes('Bytes in BEFORE.'), bytesAfter: bytes('Bytes in AFTER.'), delta: signedBytes('bytesAfter − bytesBefore.') })),
-  findings: z.array(
-    z.strictObject({
-      status: z.enum(['introduced', 'resolved', 'changed']),
-      code: FindingCodeSchema,
-      title: text('The finding title (AFTER when both have it).'),
-      bytesBefore: bytes('Bytes at stake in BEFORE.'),
-      bytesAfter: bytes('Bytes at stake in AFTER.'),
-    }),
-  ),
+  packages: z
+    .array(
+      z.strictObject({
+        status: z.enum(['added', 'removed', 'changed']).describe('What happened to it.'),
+        ecosystem: EcosystemSchema,
+        name: text('Package name.'),
+        versionBefore: z.string().max(MAX_TEXT).nullable().describe('Its versions in BEFORE (comma-separated when several); null when absent.'),
+        versionAfter: z.string().max(MAX_TEXT).nullable().describe('Its versions in AFTER; null when absent.'),
+        bytesBefore: bytes('Bytes in BEFORE.'),
+        bytesAfter: bytes('Bytes in AFTER.'),
+        delta: signedBytes('bytesAfter − bytesBefore.'),
+      }),
+    )
+    .describe('Packages that changed, largest change first (matched by ecosystem and normalised name).'),
+  directories: z
+    .array(z.strictObject({ path: imagePath('A folder.'), bytesBefore: bytes('Bytes in BEFORE.'), bytesAfter: bytes('Bytes in AFTER.'), delta: signedBytes('bytesAfter − bytesBefore.') }))
+    .describe('Folders that changed, largest change first.'),
+  findings: z
+    .array(
+      z.strictObject({
+        status: z.enum(['introduced', 'resolved', 'changed']).describe('What the change did to it.'),
+        code: FindingCodeSchema,
+        title: text('The finding title (AFTER when both have it).'),
+        bytesBefore: bytes('Bytes at stake in BEFORE.'),
+        bytesAfter: bytes('Bytes at stake in AFTER.'),
+      }),
+    )
+    .describe('Findings introduced, resolved or changed.'),
 });
 
 export const DiffDocumentSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION),
-    diff: DiffSchema,
-    verdict: VerdictSchema.optional(),
+    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    diff: DiffSchema.describe('What changed from BEFORE to AFTER.'),
+    verdict: VerdictSchema.optional().describe('The gate on AFTER, when diff was given rules.'),
   })
   .describe('What `imgsize diff BEFORE AFTER --json` writes.');
 

@@ -148,6 +148,22 @@ describe('saved reports are read strictly', () => {
 });
 
 describe('the published JSON Schema', () => {
+  it('describes every field', () => {
+    const undocumented: string[] = [];
+    const walk = (o: unknown, at: string): void => {
+      if (!o || typeof o !== 'object') return;
+      const node = o as Record<string, unknown>;
+      for (const [k, v] of Object.entries((node.properties as Record<string, Record<string, unknown>> | undefined) ?? {})) {
+        if (typeof v.description !== 'string' || v.description.length < 3) undocumented.push(`${at}.${k}`);
+        walk(v, `${at}.${k}`);
+      }
+      if (node.items) walk(node.items, `${at}[]`);
+      for (const alt of [...((node.anyOf as unknown[]) ?? []), ...((node.oneOf as unknown[]) ?? [])]) walk(alt, at);
+    };
+    walk(JSON.parse(reportJsonSchemaText()), '');
+    expect(undocumented).toEqual([]);
+  });
+
   it('schema/report.schema.json is what the code generates (npm run generate)', () => {
     expect(readFileSync(path.join(ROOT, 'schema/report.schema.json'), 'utf8')).toBe(reportJsonSchemaText());
   });
