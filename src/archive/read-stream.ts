@@ -62,7 +62,8 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
           checkInflation(outBytes, inputBytes, opts.scan, 'archive', subject);
           return tar.write(out);
         },
-        opts.scan?.decoder ? { choice: opts.scan.decoder } : {},
+        // the archive's size is not known from a pipe: taken as big (an external decoder pays off)
+        { sizeHint: Number.MAX_SAFE_INTEGER, ...(opts.scan?.decoder ? { choice: opts.scan.decoder } : {}) },
       );
     }
     await push(first);

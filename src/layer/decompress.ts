@@ -1,7 +1,8 @@
 /**
  * Streaming decoders for layer blobs, chosen once from the blob's magic bytes.
- * gzip: node:zlib (inflates on libuv's thread pool, so it overlaps with hashing and tar parsing
- * on the main thread). zstd, the first that this machine has: node:zlib's own decoder (Node ≥ 22.15),
+ * gzip: `igzip` as a child process for big blobs when it is installed (external.ts: faster, on
+ * another core), else node:zlib (inflates on libuv's thread pool, so it overlaps with hashing and
+ * tar parsing on the main thread). zstd, the first that this machine has: node:zlib's own decoder (Node ≥ 22.15),
  * libzstd in-process through the optional zstd-napi addon (built from source at install time), the
  * `zstd` command (external.ts), fzstd (pure JS, ~3× slower). Choice `builtin`: fzstd only;
  * `external`: the commands (DecoderChoice; the CLI reads IMGSIZE_DECODER).
