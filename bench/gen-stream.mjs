@@ -2,15 +2,22 @@
 // Streams a docker save (legacy layout) with one uncompressed layer of SIZE bytes to stdout,
 // without touching the disk: files of 1 MiB of pseudo-random bytes, the layer's diff_id computed
 // on the fly, config and manifest.json after the layer as docker writes them.
+// With --files N: N small files (--file-size bytes, default 100) in a site-packages-like tree, to
+// measure memory per file (bench/RESULTS.md).
 // Usage: node bench/gen-stream.mjs 2GiB | imgsize -
+//        node bench/gen-stream.mjs --files 1000000 | imgsize - --json
 import { createHash } from 'node:crypto';
 
-const arg = process.argv[2] ?? '1GiB';
+const argv = process.argv.slice(2);
+const flag = (f) => (argv.includes(f) ? Number(argv[argv.indexOf(f) + 1]) : undefined);
+const many = flag('--files');
+const arg = many ? '0MiB' : (argv[0] ?? '1GiB');
 const m = /^(\d+)(GiB|MiB)$/.exec(arg);
 if (!m) throw new Error('size like 2GiB or 512MiB');
 const total = Number(m[1]) * (m[2] === 'GiB' ? 1 << 30 : 1 << 20);
-const FILE = 1 << 20;
-const files = Math.floor(total / (FILE + 512));
+const FILE = many ? (flag('--file-size') ?? 100) : 1 << 20;
+const files = many ?? Math.floor(total / (FILE + 512));
+const nameOf = (i) => (many ? `usr/lib/python3/site-packages/pkg${i % 1000}/mod${Math.floor(i / 1000) % 50}/f${i}.py` : `data/f${i}`);
 
 function header(name, size, type = '0') {
   const h = Buffer.alloc(512);
@@ -38,19 +45,20 @@ for (let i = 0; i < FILE; i++) {
 
 const out = process.stdout;
 const write = (b) => new Promise((r) => (out.write(b) ? r() : out.once('drain', r)));
-const layerSize = files * (FILE + 512) + 1024;
+const layerSize = files * (512 + Math.ceil(FILE / 512) * 512) + 1024;
 const id = 'a'.repeat(64);
 const h = createHash('sha256');
 await write(header(`${id}/`, 0, '5'));
 await write(header(`${id}/layer.tar`, layerSize));
 for (let i = 0; i < files; i++) {
-  const hd = header(`data/f${i}`, FILE);
+  const hd = header(nameOf(i), FILE);
   block[0] = i & 0xff;
   block[1] = (i >> 8) & 0xff;
+  const body = Buffer.concat([block.subarray(0, FILE), Buffer.alloc((512 - (FILE % 512)) % 512)]);
   h.update(hd);
-  h.update(block);
+  h.update(body);
   await write(hd);
-  await write(Buffer.from(block));
+  await write(body);
 }
 const end = Buffer.alloc(1024);
 h.update(end);

@@ -4,12 +4,12 @@
 //   oci-gzip-<size>.tar         oci-archive, gzip layers (gzip -6, or node:zlib if gzip is missing)
 //   oci-zstd-<size>.tar         oci-archive, zstd layers (zstd -3; skipped if zstd is missing)
 // Shape (for 3GB): ~3 GB of content in ~150,000 files over 5 layers — many small files in
-// site-packages-like trees, a few 100 MB+ shared libraries; contents compress about 3:1 like
-// real binaries (pseudo-random bytes mixed with symbol-like text), never all zeros.
+// site-packages-like trees, a few 100 MB+ shared libraries; contents are cut from this machine's
+// own installed files (see machinePool), so they compress and decompress like real images.
 // Usage: node bench/generate.mjs [1GB|3GB ...]
 import { createHash } from 'node:crypto';
 import { spawnSync, spawn } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,8 +20,64 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const OUT = path.join(here, 'out');
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 
-// 64 MiB of content to cut files from
-const POOL = (() => {
+/**
+ * The bytes files are cut from: real files of this machine, so that they inflate, hash and
+ * decompress like the files of real images (shared libraries and executables, Python sources and
+ * bytecode, data), ~55/30/15 % like the seed-like images. Deterministic: the roots are walked in
+ * sorted order and taken until each share is full. A machine without them falls back to generated
+ * bytes (said on stderr): then the decoder ratios in RESULTS.md tell how far off that is.
+ */
+export const CONTENT = 'machine-files-v3';
+const POOL_BYTES = 256 << 20;
+const SHARES = [
+  { share: 0.65, roots: ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib/gcc', '/usr/bin', '/usr/libexec'], ext: /\.so(\.|$)|^[^.]+$/ },
+  { share: 0.25, roots: ['/usr/lib/python3', '/usr/lib/python3.11', '/usr/local/lib', path.join(process.env.PYENV_ROOT ?? '/root/.pyenv', 'versions')], ext: /\.(py|pyc|so)$/ },
+  { share: 0.1, roots: ['/usr/share/locale', '/usr/share/doc', '/usr/share/perl', '/usr/share/zoneinfo', '/usr/share/i18n', '/usr/share/misc'], ext: /./ },
+];
+
+function* walkFiles(dir, depth = 0) {
+  if (depth > 12) return;
+  let names;
+  try {
+    names = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return;
+  }
+  for (const e of names) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walkFiles(p, depth + 1);
+    else if (e.isFile()) yield p;
+  }
+}
+
+function machinePool() {
+  const parts = [];
+  let total = 0;
+  for (const { share, roots, ext } of SHARES) {
+    const want = Math.floor(POOL_BYTES * share);
+    let got = 0;
+    for (const root of roots) {
+      for (const f of walkFiles(root)) {
+        if (got >= want) break;
+        if (!ext.test(path.basename(f))) continue;
+        let b;
+        try {
+          if (statSync(f).size < 1024) continue;
+          b = readFileSync(f);
+        } catch {
+          continue;
+        }
+        const take = b.subarray(0, Math.min(b.length, want - got));
+        parts.push(take);
+        got += take.length;
+      }
+    }
+    total += got;
+  }
+  return total >= 32 << 20 ? Buffer.concat(parts) : undefined;
+}
+
+function generatedPool() {
   const b = Buffer.alloc(64 << 20);
   let x = 0x2545f491;
   const rnd = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), x >>> 0);
@@ -31,7 +87,19 @@ const POOL = (() => {
     else words.copy(b, i, rnd() % (words.length - 32));
   }
   return b;
-})();
+}
+
+let pool;
+function POOL_() {
+  if (!pool) {
+    pool = machinePool();
+    if (!pool) {
+      process.stderr.write('bench: too few system files here; generating content instead (decoder ratios will differ from real images)\n');
+      pool = generatedPool();
+    }
+  }
+  return pool;
+}
 
 /** Layers as [name, files, bytes in small files, big libraries]. Scaled to the total asked for. */
 function layersFor(total) {
@@ -63,6 +131,7 @@ async function* layerTar(spec, seed) {
     let left = size;
     while (left > 0) {
       const n = Math.min(left, 4 << 20);
+      const POOL = POOL_();
       const off = rnd() % (POOL.length - n);
       yield POOL.subarray(off, off + n);
       left -= n;
@@ -149,7 +218,9 @@ export async function generate(label) {
     const file = path.join(OUT, name);
     const layerFiles = layersFor(total).map((_, i) => path.join(OUT, `${label}-layer${i}.${compress === 'none' ? 'tar' : compress === 'gzip' ? 'tar.gz' : 'tar.zst'}`));
     made[compress] = { archive: file, layers: layerFiles };
-    if (existsSync(file)) continue;
+    // made from the same content as now: reused (the stamp says which content made it)
+    const stamp = `${file}.content`;
+    if (existsSync(file) && existsSync(stamp) && readFileSync(stamp, 'utf8') === CONTENT) continue;
     process.stderr.write(`generating ${name} …\n`);
     const blobs = new Map();
     const diffIds = [];
@@ -189,6 +260,7 @@ export async function generate(label) {
     if (compress === 'none')
       meta.push(['manifest.json', Buffer.from(JSON.stringify([{ Config: `blobs/sha256/${cd.slice(7)}`, RepoTags: ['bench:latest'], Layers: descs.map((d) => `blobs/sha256/${d.digest.slice(7)}`) }]))]);
     await outerArchive(file, blobs, meta);
+    writeFileSync(stamp, CONTENT);
   }
   return made;
 }
