@@ -231,7 +231,8 @@ const jobs = new Map<number, { resolve: (n: number) => void; reject: (e: Error) 
 
 function deflatedSize(dict: Buffer, data: Buffer): Promise<number> {
   if (!worker) {
-    const w = new Worker(WORKER_SOURCE, { eval: true });
+    // a small heap: it holds one sample at a time (the default young generation alone grows to tens of MB)
+    const w = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     w.on('message', ({ id, n }: { id: number; n: number }) => {
       const job = jobs.get(id);
       jobs.delete(id);
