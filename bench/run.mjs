@@ -97,7 +97,7 @@ const summary = ['## Targets', '', '| data | archive | ratio | target | measured
 const decoderRows = [
   '## Decoders on the same blobs (decoding only, no tar, no hashing)',
   '',
-  "Whether the benchmark data decodes like real images: node:zlib ÷ igzip and zstd ÷ node:zlib should be within 10 % of the real image's. Seconds, median of the runs, measured interleaved with the archives above.",
+  "Whether the benchmark data decodes like real images: node:zlib ÷ igzip and zstd ÷ node:zlib should be within 10 % of the real image's. Seconds, median of the runs, measured in the same run, after the archives.",
   '',
   '| data | node:zlib gunzip | igzip | zstd in-process | zstd command | node:zlib ÷ igzip | zstd ÷ node:zlib |',
   '|---|---:|---:|---:|---:|---:|---:|',
