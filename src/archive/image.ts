@@ -26,6 +26,8 @@ export interface AssembleOptions {
   readonly sourcePath: string;
   /** Refuse to pick the first of several images silently (a CI gate must not gate one of many). */
   readonly requireOne?: boolean;
+  /** What to call the format when the caller knows better than the layout (an image in a registry). */
+  readonly format?: ArchiveFormat;
 }
 
 interface Resolved {
@@ -178,7 +180,7 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
   }
   const created = typeof config.created === 'string' ? config.created : null;
   return {
-    source: { path: opts.sourcePath, format, outerCompression: outer.outerCompression },
+    source: { path: opts.sourcePath, format: opts.format ?? format, outerCompression: outer.outerCompression },
     image: {
       platform: chosen.platform,
       repoTags: chosen.names,

@@ -14,11 +14,20 @@ import { readOuterFile } from './read-file.js';
 import { readOuterDirectory } from './read-folder.js';
 import { readOuterStream } from './read-stream.js';
 import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
+import type { ImageReference } from '../registry/reference.js';
+import { readRegistry } from '../registry/source.js';
 
-/** A path (file or folder; `label` names it in reports and errors, e.g. `-` for stdin that is a file), or a stream. */
-export type ImageSource = { readonly path: string; readonly label?: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string };
+/**
+ * A path (file or folder; `label` names it in reports and errors, e.g. `-` for stdin that is a
+ * file), a stream, or an image in a registry (registry/reference.ts).
+ */
+export type ImageSource = { readonly path: string; readonly label?: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string } | { readonly reference: ImageReference };
 
-export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath'> & ReadOptions;
+export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
+  ReadOptions & {
+    /** Where registry credentials are looked up (DOCKER_AUTH_CONFIG, DOCKER_CONFIG, HOME; default process.env). */
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  };
 
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
   try {
@@ -30,6 +39,10 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
 }
 
 async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
+  if ('reference' in src) {
+    const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env });
+    return assembleImage(outer, { ...opts, sourcePath: src.reference.given, format: 'registry' });
+  }
   if ('stream' in src) {
     const outer = await readOuterStream(src.stream, opts);
     return assembleImage(outer, { ...opts, sourcePath: src.label });

@@ -2,7 +2,8 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { looksLikeReference, parseReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
@@ -300,6 +301,8 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
       });
     }
     src = io.stdinFile ? { path: io.stdinFile, label: '-' } : { stream: io.stdin, label: '-' };
+  } else if (looksLikeReference(image, existsSync)) {
+    src = { reference: parseReference(image) };
   } else {
     src = { path: image };
   }
@@ -328,6 +331,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     ...(top !== undefined ? { top } : {}),
     depth,
     scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
+    env: io.env,
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(pick.requireOne ? { requireOne: true } : {}),

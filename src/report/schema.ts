@@ -43,8 +43,10 @@ const digest = (description: string) =>
     .describe(description);
 
 export const ArchiveFormatSchema = z
-  .enum(['docker', 'docker+oci', 'oci', 'docker-v1'])
-  .describe('docker: docker save ≤ 24 and docker-archive writers; docker+oci: Docker ≥ 25 save and containerd export; oci: oci-archive or OCI layout; docker-v1: pre-1.10 docker save.');
+  .enum(['docker', 'docker+oci', 'oci', 'docker-v1', 'registry'])
+  .describe(
+    'docker: docker save ≤ 24 and docker-archive writers; docker+oci: Docker ≥ 25 save and containerd export; oci: oci-archive or OCI layout; docker-v1: pre-1.10 docker save; registry: read from a registry.',
+  );
 export const CompressionSchema = z.enum(['gzip', 'zstd', 'none']).describe('How bytes are stored, from their first bytes (never from names).');
 export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm']).describe('Which package metadata named it.');
 export const FindingCodeSchema = z

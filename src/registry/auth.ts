@@ -1,0 +1,139 @@
+/**
+ * Credentials and tokens for a registry, as docker and crane find them (a first part: the docker
+ * config's `auths` and DOCKER_AUTH_CONFIG; credential helpers come next). The Bearer challenge is
+ * answered with an anonymous or a Basic-authenticated token request; tokens are cached per realm,
+ * service and scope. A token realm on a loopback or private address is refused unless the
+ * registry itself is there (SSRF), and an http realm only for a registry reached over http.
+ */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { ImgsizeError } from '../errors.js';
+
+export interface Credentials {
+  readonly username?: string;
+  readonly password?: string;
+  /** A refresh token (docker's identitytoken): exchanged for an access token. */
+  readonly identityToken?: string;
+}
+
+export interface Challenge {
+  readonly scheme: 'bearer' | 'basic';
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** `Bearer realm="…",service="…",scope="…"` (quoted or not, commas inside quotes kept). */
+export function parseChallenge(header: string | undefined): Challenge | undefined {
+  if (!header) return undefined;
+  const m = /^\s*(\w+)\s*(.*)$/s.exec(header);
+  if (!m) return undefined;
+  const scheme = m[1]!.toLowerCase();
+  if (scheme !== 'bearer' && scheme !== 'basic') return undefined;
+  const params: Record<string, string> = {};
+  const re = /([a-zA-Z_]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/g;
+  for (let p = re.exec(m[2]!); p; p = re.exec(m[2]!)) params[p[1]!.toLowerCase()] = p[2] !== undefined ? p[2].replace(/\\(.)/g, '$1') : p[3]!;
+  return { scheme, params };
+}
+
+/** `https://index.docker.io/v1/`, `http://host:5000/v2/`, `host:5000` → the host[:port] they name. */
+function hostOfKey(key: string): string {
+  return key
+    .replace(/^[a-z]+:\/\//i, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
+}
+
+type AuthEntry = { auth?: unknown; username?: unknown; password?: unknown; identitytoken?: unknown };
+
+function fromEntry(e: AuthEntry | undefined): Credentials | undefined {
+  if (!e || typeof e !== 'object') return undefined;
+  if (typeof e.identitytoken === 'string' && e.identitytoken) return { identityToken: e.identitytoken };
+  if (typeof e.username === 'string' && typeof e.password === 'string') return { username: e.username, password: e.password };
+  if (typeof e.auth === 'string' && e.auth) {
+    const plain = Buffer.from(e.auth, 'base64').toString('utf8');
+    const i = plain.indexOf(':');
+    if (i > 0) return { username: plain.slice(0, i), password: plain.slice(i + 1) };
+  }
+  return undefined;
+}
+
+function authsOf(json: string, where: string): Record<string, AuthEntry> {
+  let cfg: unknown;
+  try {
+    cfg = JSON.parse(json);
+  } catch (e) {
+    throw new ImgsizeError('config', where, `not valid JSON (${(e as Error).message})`);
+  }
+  const auths = cfg && typeof cfg === 'object' ? (cfg as { auths?: unknown }).auths : undefined;
+  return auths && typeof auths === 'object' ? (auths as Record<string, AuthEntry>) : {};
+}
+
+/** The registry's key in config files: Docker Hub's is its v1 URL. */
+function keysFor(registry: string): string[] {
+  return registry === 'docker.io' ? ['index.docker.io', 'docker.io', 'registry-1.docker.io'] : [registry];
+}
+
+/**
+ * Credentials for a registry: DOCKER_AUTH_CONFIG first, then $DOCKER_CONFIG/config.json (or
+ * ~/.docker/config.json), then podman's auth.json ($REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers,
+ * ~/.config/containers). None: anonymous.
+ */
+export function findCredentials(registry: string, env: Readonly<Record<string, string | undefined>>): Credentials | undefined {
+  const wanted = new Set(keysFor(registry));
+  const lookIn = (auths: Record<string, AuthEntry>): Credentials | undefined => {
+    for (const [k, v] of Object.entries(auths)) if (wanted.has(hostOfKey(k))) return fromEntry(v);
+    return undefined;
+  };
+  if (env.DOCKER_AUTH_CONFIG) {
+    const c = lookIn(authsOf(env.DOCKER_AUTH_CONFIG, 'DOCKER_AUTH_CONFIG'));
+    if (c) return c;
+  }
+  const home = env.HOME ?? homedir();
+  const files = [
+    path.join(env.DOCKER_CONFIG ?? path.join(home, '.docker'), 'config.json'),
+    ...(env.REGISTRY_AUTH_FILE ? [env.REGISTRY_AUTH_FILE] : []),
+    ...(env.XDG_RUNTIME_DIR ? [path.join(env.XDG_RUNTIME_DIR, 'containers', 'auth.json')] : []),
+    path.join(home, '.config', 'containers', 'auth.json'),
+  ];
+  for (const f of files) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    const c = lookIn(authsOf(text, f));
+    if (c) return c;
+  }
+  return undefined;
+}
+
+/** Loopback, private, link-local or unspecified: addresses a token realm may not point at (unless the registry is there). */
+export function isInternalHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254);
+  }
+  return h === '::1' || h === '::' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80:') || h.startsWith('::ffff:');
+}
+
+/** The realm a Bearer challenge names, if imgsize may ask it for a token. */
+export function checkRealm(realm: string | undefined, registryUrl: URL): URL {
+  if (!realm) throw new ImgsizeError('input', registryUrl.host, 'the registry asks for a token but names no realm');
+  let u: URL;
+  try {
+    u = new URL(realm);
+  } catch {
+    throw new ImgsizeError('input', registryUrl.host, `the token realm "${realm.slice(0, 200)}" is not a URL`);
+  }
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && registryUrl.protocol === 'http:')) {
+    throw new ImgsizeError('input', registryUrl.host, `refusing the token realm ${u.origin}: plain http for a registry reached over https`);
+  }
+  if (isInternalHost(u.hostname) && !isInternalHost(registryUrl.hostname)) {
+    throw new ImgsizeError('input', registryUrl.host, `refusing the token realm ${u.origin}: a loopback or private address for a public registry`);
+  }
+  return u;
+}

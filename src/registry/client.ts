@@ -1,0 +1,145 @@
+/**
+ * A registry client on the distribution API (undici 7: proxies from HTTPS_PROXY/NO_PROXY, redirects
+ * followed without Authorization across hosts). HTTPS, except plain HTTP for loopback registries
+ * (127.0.0.0/8, ::1, localhost). 401s are answered once per scope with a token (or Basic), which is
+ * then kept for the run. Errors carry the registry's own error code.
+ */
+import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { ImgsizeError } from '../errors.js';
+import { checkRealm, findCredentials, parseChallenge, type Credentials } from './auth.js';
+import type { ImageReference } from './reference.js';
+
+export const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
+
+/** A token or a manifest larger than this is refused (real ones are a few kB). */
+const MAX_SMALL_BODY = 16 << 20;
+
+export interface Response {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: AsyncIterable<Buffer> & { dump(): Promise<void> };
+}
+
+let dispatcher: Dispatcher | undefined;
+function agent(): Dispatcher {
+  dispatcher ??= new EnvHttpProxyAgent().compose(interceptors.redirect({ maxRedirections: 5 }));
+  return dispatcher;
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+export async function readSmall(body: AsyncIterable<Buffer>, what: string, max = MAX_SMALL_BODY): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let n = 0;
+  for await (const c of body) {
+    n += c.length;
+    if (n > max) throw new ImgsizeError('limit', what, `larger than ${max >> 20} MiB`);
+    parts.push(c);
+  }
+  return Buffer.concat(parts);
+}
+
+const header = (r: Response, name: string): string | undefined => {
+  const v = r.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export class RegistryClient {
+  readonly base: URL;
+  private readonly creds: Credentials | undefined;
+  private authorization: string | undefined;
+
+  constructor(
+    readonly ref: ImageReference,
+    env: Readonly<Record<string, string | undefined>>,
+  ) {
+    const scheme = isLoopback(ref.endpoint) ? 'http' : 'https';
+    this.base = new URL(`${scheme}://${ref.endpoint}/`);
+    this.creds = findCredentials(ref.registry, env);
+  }
+
+  /** GET /v2/<repository>/<path>, with one round of authentication when the registry asks. */
+  async get(pathInRepo: string, accept?: string): Promise<Response> {
+    const url = new URL(`/v2/${this.ref.repository}/${pathInRepo}`, this.base);
+    let r = await this.send(url, accept);
+    if (r.status === 401) {
+      await r.body.dump();
+      this.authorization = await this.authenticate(header(r, 'www-authenticate'));
+      r = await this.send(url, accept);
+    }
+    if (r.status >= 400) throw await this.failure(r, pathInRepo);
+    return r;
+  }
+
+  private async send(url: URL, accept?: string): Promise<Response> {
+    const headers: Record<string, string> = { 'user-agent': 'imgsize' };
+    if (accept) headers.accept = accept;
+    if (this.authorization) headers.authorization = this.authorization;
+    try {
+      const r = await request(url, { method: 'GET', headers, dispatcher: agent() });
+      return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${url.origin} (${code})`);
+    }
+  }
+
+  private async authenticate(challengeHeader: string | undefined): Promise<string> {
+    const ch = parseChallenge(challengeHeader);
+    if (!ch) throw new ImgsizeError('input', this.ref.registry, 'the registry refused the request and says no way to authenticate');
+    if (ch.scheme === 'basic') {
+      if (!this.creds?.username) throw this.denied('needs a user name and password (docker login)');
+      return `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password ?? ''}`).toString('base64')}`;
+    }
+    const realm = checkRealm(ch.params.realm, this.base);
+    const scope = ch.params.scope ?? `repository:${this.ref.repository}:pull`;
+    const q = new URL(realm);
+    if (ch.params.service) q.searchParams.set('service', ch.params.service);
+    q.searchParams.set('scope', scope);
+    const headers: Record<string, string> = { 'user-agent': 'imgsize' };
+    if (this.creds?.username) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password ?? ''}`).toString('base64')}`;
+    let r;
+    try {
+      r = await request(q, { method: 'GET', headers, dispatcher: agent() });
+    } catch (e) {
+      throw new ImgsizeError('input', this.ref.registry, `cannot reach the token service at ${q.origin} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+    const text = (await readSmall(r.body as unknown as AsyncIterable<Buffer>, 'token')).toString('utf8');
+    if (r.statusCode >= 400) throw this.denied(`the token service answered ${r.statusCode}`);
+    let token: unknown;
+    try {
+      const j = JSON.parse(text) as { token?: unknown; access_token?: unknown };
+      token = j.token ?? j.access_token;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || token.length === 0) throw new ImgsizeError('input', this.ref.registry, 'the token service answered without a token');
+    return `Bearer ${token}`;
+  }
+
+  private denied(why: string): ImgsizeError {
+    return new ImgsizeError('input', this.ref.canonical, `access denied: ${why}`, { hint: 'log in (docker login) or set DOCKER_AUTH_CONFIG' });
+  }
+
+  private async failure(r: Response, what: string): Promise<ImgsizeError> {
+    let code = '';
+    try {
+      const j = JSON.parse((await readSmall(r.body, 'error', 1 << 16)).toString('utf8')) as { errors?: { code?: string; message?: string }[] };
+      const e = j.errors?.[0];
+      if (e) code = `${e.code ?? ''}${e.message ? `: ${e.message}` : ''}`;
+    } catch {
+      /* not a distribution error body */
+    }
+    if (r.status === 401 || r.status === 403) return this.denied(code || `HTTP ${r.status}`);
+    if (r.status === 404) return new ImgsizeError('input', this.ref.canonical, `not found in the registry (${code || `HTTP 404 for ${what}`})`);
+    return new ImgsizeError('input', this.ref.canonical, `the registry answered HTTP ${r.status}${code ? ` (${code})` : ''} for ${what}`);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * An image in a registry read as an OCI layout that is never written anywhere: the manifest (the
+ * chosen platform's, when the reference names an index), the config and every layer blob are
+ * streamed from the registry through the same member sink as an archive's members (hashed,
+ * scanned, bounded), under the names an OCI layout gives them, with an index.json that lists the
+ * chosen manifest; archive/image.ts then assembles and verifies it like any layout.
+ */
+import { createHash } from 'node:crypto';
+import { ImgsizeError } from '../errors.js';
+import { jsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
+import { memberSink } from '../archive/member-sink.js';
+import { DEFAULT_PLATFORM, platformMatches } from '../archive/platform.js';
+import { MANIFEST_TYPES, readSmall, RegistryClient } from './client.js';
+import type { ImageReference } from './reference.js';
+
+/** Layers downloaded at once: two keep both cores busy, as for an archive file. */
+const CONCURRENT_LAYERS = 2;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+export interface RegistryReadOptions extends ReadOptions {
+  readonly platform?: string | undefined;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+const memberOf = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`;
+
+function platformOf(p: unknown): string | undefined {
+  if (!isObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') return undefined;
+  return typeof p.variant === 'string' && p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
+}
+
+export async function readRegistry(ref: ImageReference, opts: RegistryReadOptions): Promise<OuterContents> {
+  const client = new RegistryClient(ref, opts.env);
+  const entries = new Map<string, OuterEntry>();
+  const json = jsonBudget();
+  let inputBytes = 0;
+
+  /** A manifest or index by tag or digest: its bytes checked against the digest that names it. */
+  const manifest = async (at: string): Promise<{ body: Buffer; digest: string; mediaType: string }> => {
+    const r = await client.get(`manifests/${at}`, MANIFEST_TYPES.join(', '));
+    const body = await readSmall(r.body, `manifest ${at}`);
+    inputBytes += body.length;
+    const digest = sha256(body);
+    const said = r.headers['docker-content-digest'];
+    if (DIGEST.test(at) && at !== digest) throw new ImgsizeError('digest-mismatch', `manifest ${at}`, `the registry sent bytes that hash to ${digest}`);
+    if (typeof said === 'string' && said !== digest) throw new ImgsizeError('digest-mismatch', `manifest ${at}`, `Docker-Content-Digest says ${said}, the bytes hash to ${digest}`);
+    const type = String(r.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
+    if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(type))
+      throw new ImgsizeError('format', `manifest ${at}`, 'is a schema 1 manifest, which imgsize does not read');
+    return { body, digest, mediaType: type };
+  };
+  const record = async (name: string, body: Buffer): Promise<void> => {
+    const sink = memberSink(entries, json, name, opts.scan, body.length);
+    const w = sink.write(body);
+    if (w) await w;
+    await sink.end();
+  };
+
+  let top = await manifest(ref.ref);
+  let doc = JSON.parse(top.body.toString('utf8')) as unknown;
+  let platform: string | undefined;
+  if (isObject(doc) && Array.isArray(doc.manifests)) {
+    // an index: the platform's manifest, attestations and unknown/unknown left out
+    const choices = (doc.manifests as unknown[]).filter(isObject).filter((d) => {
+      const ann = isObject(d.annotations) ? d.annotations : {};
+      return typeof d.digest === 'string' && ann['vnd.docker.reference.type'] !== 'attestation-manifest' && platformOf(d.platform) !== 'unknown/unknown';
+    });
+    const want = opts.platform ?? DEFAULT_PLATFORM;
+    let chosen = choices.find((d) => platformOf(d.platform) !== undefined && platformMatches(platformOf(d.platform)!, want));
+    if (!chosen && opts.platform === undefined && choices.length === 1) chosen = choices[0];
+    if (!chosen) {
+      const all = choices.map((d) => platformOf(d.platform) ?? '?');
+      throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in ${ref.canonical}; it holds: ${all.join(', ') || 'no images'}`, { hint: 'choose one with --platform' });
+    }
+    platform = platformOf(chosen.platform);
+    top = await manifest(String(chosen.digest));
+    doc = JSON.parse(top.body.toString('utf8')) as unknown;
+  }
+  if (!isObject(doc) || !isObject(doc.config) || !Array.isArray(doc.layers)) throw new ImgsizeError('format', ref.canonical, 'the registry sent something that is not an image manifest');
+  await record(memberOf(top.digest), top.body);
+
+  const descriptor = (d: unknown, what: string): { digest: string; size: number } => {
+    if (!isObject(d) || typeof d.digest !== 'string' || !DIGEST.test(d.digest) || typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+      throw new ImgsizeError('format', ref.canonical, `${what} has no sha256 digest and size imgsize can check`);
+    }
+    return { digest: d.digest, size: d.size };
+  };
+  const config = descriptor(doc.config, 'the config descriptor');
+  const layers = (doc.layers as unknown[]).map((l, i) => descriptor(l, `layer ${i + 1}`));
+
+  /** A blob streamed through the member sink; never more bytes than its descriptor says. */
+  const blob = async ({ digest, size }: { digest: string; size: number }): Promise<void> => {
+    const name = memberOf(digest);
+    if (entries.has(name)) return; // the same blob twice in one manifest: read once
+    const r = await client.get(`blobs/${digest}`);
+    const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false);
+    let n = 0;
+    for await (const chunk of r.body) {
+      n += chunk.length;
+      if (n > size) {
+        await r.body.dump().catch(() => undefined);
+        throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
+      }
+      inputBytes += chunk.length;
+      opts.onProgress?.(inputBytes);
+      const w = sink.write(chunk);
+      if (w) await w;
+    }
+    await sink.end();
+  };
+  await blob(config);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < layers.length) await blob(layers[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_LAYERS, layers.length) }, worker));
+
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        {
+          mediaType: top.mediaType || 'application/vnd.oci.image.manifest.v1+json',
+          digest: top.digest,
+          size: top.body.length,
+          ...(platform ? { platform: { os: platform.split('/')[0], architecture: platform.split('/')[1], ...(platform.split('/')[2] ? { variant: platform.split('/')[2] } : {}) } } : {}),
+          annotations: { 'org.opencontainers.image.ref.name': ref.canonical },
+        },
+      ],
+    }),
+  );
+  await record('index.json', index);
+  return { entries, outerCompression: 'none', isDirectory: true, inputBytes };
+}

@@ -1,0 +1,128 @@
+/**
+ * Reading an image straight from a registry: a real one (docker-registry on loopback), images
+ * pushed with skopeo. The same numbers as the archive of the same image, every format skopeo
+ * writes, platforms of an index, auth, and clean errors.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage, ociMembers } from '../fixtures/builder.js';
+import { missingTools, registryTools, startRegistry, type Registry } from '../helpers/registry.js';
+import { run } from '../helpers/run.js';
+import { tempFolders } from '../helpers/temp.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const SAMPLE = path.join(ROOT, 'samples/hello.oci.tar');
+const tmp = tempFolders('imgsize-registry-');
+const sameImage = (a: string, b: string): void => {
+  const x = JSON.parse(a);
+  const y = JSON.parse(b);
+  for (const k of ['totals', 'layers', 'packages', 'directories', 'largestFiles', 'wasted', 'findings']) expect(x[k], k).toEqual(y[k]);
+  expect(x.image.manifestDigest).toBe(y.image.manifestDigest);
+};
+
+if (!registryTools) {
+  if (process.env.CI) {
+    describe('registry', () => {
+      it('has its components', () => {
+        throw new Error(`missing ${missingTools}: .ci/run installs them`);
+      });
+    });
+  } else {
+    console.warn(`registry tests skipped: no ${missingTools} here`);
+    describe.skip('registry', () => it('needs docker-registry and skopeo', () => undefined));
+  }
+} else {
+  describe('an image in a registry', () => {
+    let reg: Registry;
+    let layout: string;
+    beforeAll(async () => {
+      reg = await startRegistry(tmp());
+      reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
+      reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v2s2', ['--format', 'v2s2']);
+      // a two-platform index
+      const amd = await buildImage({ architecture: 'amd64', layers: [{ entries: [{ path: 'amd.bin', size: 3000 }], compression: 'gzip' }] });
+      const arm = await buildImage({ architecture: 'arm64', variant: 'v8', layers: [{ entries: [{ path: 'arm.bin', size: 5000 }], compression: 'gzip' }] });
+      layout = tmp();
+      for (const m of ociMembers([amd, arm], { nested: true })) {
+        mkdirSync(path.dirname(path.join(layout, m.name)), { recursive: true });
+        if (!m.name.endsWith('/')) writeFileSync(path.join(layout, m.name), m.data ?? Buffer.alloc(0));
+      }
+      reg.push(`oci:${layout}`, 'test/multi:v1', ['--all']);
+    }, 60_000);
+    afterAll(() => reg?.stop());
+
+    it('reports the same numbers as the archive of the same image', async () => {
+      const fromRegistry = await run([`${reg.host}/test/hello:v1`, '--json']);
+      expect(fromRegistry.code, fromRegistry.stderr).toBe(0);
+      const fromArchive = await run([SAMPLE, '--json']);
+      sameImage(fromRegistry.stdout, fromArchive.stdout);
+      const rep = JSON.parse(fromRegistry.stdout);
+      expect(rep.source).toEqual({ path: `${reg.host}/test/hello:v1`, format: 'registry', outerCompression: 'none' });
+      expect(rep.image.repoTags).toEqual([`${reg.host}/test/hello:v1`]);
+    });
+
+    it('reads a Docker v2s2 manifest of the same image, with the same layers', async () => {
+      const a = JSON.parse((await run([`${reg.host}/test/hello:v2s2`, '--json'])).stdout);
+      const b = JSON.parse((await run([SAMPLE, '--json'])).stdout);
+      expect(a.totals).toEqual(b.totals);
+      expect(a.layers.map((l: { diffId: string }) => l.diffId)).toEqual(b.layers.map((l: { diffId: string }) => l.diffId));
+    });
+
+    it('picks the platform of an index with --platform', async () => {
+      const amd = JSON.parse((await run([`${reg.host}/test/multi:v1`, '--json'])).stdout);
+      const arm = JSON.parse((await run([`${reg.host}/test/multi:v1`, '--json', '--platform', 'linux/arm64'])).stdout);
+      expect([amd.image.platform, amd.totals.contentBytes]).toEqual(['linux/amd64', 3000]);
+      expect([arm.image.platform, arm.totals.contentBytes]).toEqual(['linux/arm64/v8', 5000]);
+      const none = await run([`${reg.host}/test/multi:v1`, '--platform', 'linux/s390x']);
+      expect(none.code).toBe(2);
+      expect(none.stderr).toMatch(/^imgsize: --platform linux\/s390x: no linux\/s390x image in .*; it holds: linux\/amd64, linux\/arm64\/v8/);
+    });
+
+    it('gates and diffs references like archives', async () => {
+      const c = await run(['check', `${reg.host}/test/hello:v1`, '--budget', '1MB', '--metric', 'compressed']);
+      expect(c.code, c.stderr).toBe(0);
+      const d = await run(['diff', SAMPLE, `${reg.host}/test/hello:v1`, '--json']);
+      expect(d.code, d.stderr).toBe(0);
+      expect(JSON.parse(d.stdout).diff.totals.content.delta).toBe(0);
+    });
+
+    it('says clearly what is missing: a tag, a repository, a registry', async () => {
+      const tag = await run([`${reg.host}/test/hello:nope`]);
+      expect(tag.code).toBe(2);
+      expect(tag.stderr).toMatch(/^imgsize: .*test\/hello:nope: not found in the registry \(MANIFEST_UNKNOWN/);
+      const down = await run(['127.0.0.1:1/test/hello:v1']);
+      expect(down.code).toBe(2);
+      expect(down.stderr).toMatch(/^imgsize: 127\.0\.0\.1:1: cannot reach the registry at http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/);
+      expect(down.stderr).not.toMatch(/\n\s+at /);
+    });
+  });
+
+  describe('a registry that needs a password (htpasswd)', () => {
+    let reg: Registry;
+    beforeAll(async () => {
+      reg = await startRegistry(tmp(), { htpasswd: true });
+      reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
+    }, 60_000);
+    afterAll(() => reg?.stop());
+
+    it('is refused without credentials and read with DOCKER_AUTH_CONFIG', async () => {
+      const home = tmp();
+      const anon = await run([`${reg.host}/private/hello:v1`], { env: { HOME: home } });
+      expect(anon.code).toBe(2);
+      expect(anon.stderr).toMatch(/access denied: needs a user name and password/);
+      const auth = JSON.stringify({ auths: { [`http://${reg.host}/v2/`]: { auth: Buffer.from('tester:testpass').toString('base64') } } });
+      const ok = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home, DOCKER_AUTH_CONFIG: auth } });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout).totals.contentBytes).toBe(4_800_029);
+    });
+
+    it('reads ~/.docker/config.json', async () => {
+      const home = tmp();
+      mkdirSync(path.join(home, '.docker'));
+      writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ auths: { [reg.host]: { username: 'tester', password: 'testpass' } } }));
+      const ok = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home } });
+      expect(ok.code, ok.stderr).toBe(0);
+    });
+  });
+}
