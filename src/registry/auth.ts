@@ -1,10 +1,11 @@
 /**
- * Credentials and tokens for a registry, as docker and crane find them (a first part: the docker
- * config's `auths` and DOCKER_AUTH_CONFIG; credential helpers come next). The Bearer challenge is
- * answered with an anonymous or a Basic-authenticated token request; tokens are cached per realm,
- * service and scope. A token realm on a loopback or private address is refused unless the
+ * Credentials and tokens for a registry, as docker and crane find them: DOCKER_AUTH_CONFIG, then
+ * the docker config (`credHelpers`/`credsStore` through the docker-credential-* protocol, else
+ * `auths`), then podman's auth.json. The Bearer challenge is answered with an anonymous or a
+ * Basic-authenticated token request, or an identity token's refresh grant. A token realm on a loopback or private address is refused unless the
  * registry itself is there (SSRF), and an http realm only for a registry reached over http.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -57,15 +58,43 @@ function fromEntry(e: AuthEntry | undefined): Credentials | undefined {
   return undefined;
 }
 
-function authsOf(json: string, where: string): Record<string, AuthEntry> {
+interface ConfigFile {
+  readonly auths: Record<string, AuthEntry>;
+  readonly credHelpers: Record<string, unknown>;
+  readonly credsStore: string | undefined;
+}
+
+function configOf(json: string, where: string): ConfigFile {
   let cfg: unknown;
   try {
     cfg = JSON.parse(json);
   } catch (e) {
     throw new ImgsizeError('config', where, `not valid JSON (${(e as Error).message})`);
   }
-  const auths = cfg && typeof cfg === 'object' ? (cfg as { auths?: unknown }).auths : undefined;
-  return auths && typeof auths === 'object' ? (auths as Record<string, AuthEntry>) : {};
+  const o = cfg && typeof cfg === 'object' ? (cfg as { auths?: unknown; credHelpers?: unknown; credsStore?: unknown }) : {};
+  const obj = (v: unknown): Record<string, never> => (v && typeof v === 'object' ? (v as Record<string, never>) : {});
+  return { auths: obj(o.auths), credHelpers: obj(o.credHelpers), credsStore: typeof o.credsStore === 'string' && o.credsStore ? o.credsStore : undefined };
+}
+
+/** How long a credential helper may take (some are slow: they call a cloud's API). */
+const HELPER_TIMEOUT_MS = 20_000;
+
+/**
+ * `docker-credential-<name> get` with the server on stdin, as docker-credential-helpers' client
+ * runs it: `{"Username","Secret"}`, Username `<token>` for an identity token; not found (or no
+ * such helper) means anonymous.
+ */
+function fromHelper(name: string, server: string, env: Readonly<Record<string, string | undefined>>): Credentials | undefined {
+  if (!/^[\w.-]+$/.test(name)) return undefined;
+  const r = spawnSync(`docker-credential-${name}`, ['get'], { input: server, encoding: 'utf8', timeout: HELPER_TIMEOUT_MS, env: { ...process.env, ...env } as NodeJS.ProcessEnv, maxBuffer: 1 << 20 });
+  if (r.error || r.status !== 0) return undefined;
+  try {
+    const j = JSON.parse(r.stdout) as { Username?: unknown; Secret?: unknown };
+    if (typeof j.Secret !== 'string' || !j.Secret) return undefined;
+    return j.Username === '<token>' ? { identityToken: j.Secret } : { username: typeof j.Username === 'string' ? j.Username : '', password: j.Secret };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The registry's key in config files: Docker Hub's is its v1 URL. */
@@ -80,12 +109,20 @@ function keysFor(registry: string): string[] {
  */
 export function findCredentials(registry: string, env: Readonly<Record<string, string | undefined>>): Credentials | undefined {
   const wanted = new Set(keysFor(registry));
-  const lookIn = (auths: Record<string, AuthEntry>): Credentials | undefined => {
-    for (const [k, v] of Object.entries(auths)) if (wanted.has(hostOfKey(k))) return fromEntry(v);
+  const server = registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
+  const lookIn = (cfg: ConfigFile): Credentials | undefined => {
+    // a helper for this registry, or the store for all: docker asks only it
+    const helper = Object.entries(cfg.credHelpers).find(([k]) => wanted.has(hostOfKey(k)))?.[1];
+    if (typeof helper === 'string' && helper) return fromHelper(helper, server, env);
+    if (cfg.credsStore) {
+      const c = fromHelper(cfg.credsStore, server, env);
+      if (c) return c;
+    }
+    for (const [k, v] of Object.entries(cfg.auths)) if (wanted.has(hostOfKey(k))) return fromEntry(v);
     return undefined;
   };
   if (env.DOCKER_AUTH_CONFIG) {
-    const c = lookIn(authsOf(env.DOCKER_AUTH_CONFIG, 'DOCKER_AUTH_CONFIG'));
+    const c = lookIn(configOf(env.DOCKER_AUTH_CONFIG, 'DOCKER_AUTH_CONFIG'));
     if (c) return c;
   }
   const home = env.HOME ?? homedir();
@@ -102,7 +139,7 @@ export function findCredentials(registry: string, env: Readonly<Record<string, s
     } catch {
       continue;
     }
-    const c = lookIn(authsOf(text, f));
+    const c = lookIn(configOf(text, f));
     if (c) return c;
   }
   return undefined;

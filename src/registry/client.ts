@@ -108,7 +108,15 @@ export class RegistryClient {
     if (this.creds?.username) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password ?? ''}`).toString('base64')}`;
     let r;
     try {
-      r = await request(q, { method: 'GET', headers, dispatcher: agent() });
+      if (this.creds?.identityToken) {
+        // an identity token: OAuth2's refresh grant (POST), the GET flow where the realm has no such endpoint (crane)
+        const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.identityToken, service: ch.params.service ?? '', scope, client_id: 'imgsize' });
+        r = await request(realm, { method: 'POST', headers: { 'user-agent': 'imgsize', 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), dispatcher: agent() });
+        if (r.statusCode === 404 || r.statusCode === 405) {
+          await r.body.dump();
+          r = await request(q, { method: 'GET', headers, dispatcher: agent() });
+        }
+      } else r = await request(q, { method: 'GET', headers, dispatcher: agent() });
     } catch (e) {
       throw new ImgsizeError('input', this.ref.registry, `cannot reach the token service at ${q.origin} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }

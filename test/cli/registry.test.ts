@@ -3,11 +3,11 @@
  * pushed with skopeo. The same numbers as the archive of the same image, every format skopeo
  * writes, platforms of an index, auth, and clean errors.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
-import { missingTools, registryTools, startRegistry, type Registry } from '../helpers/registry.js';
+import { missingTools, registryTools, startRegistry, startTokenServer, type Registry, type TokenServer } from '../helpers/registry.js';
 import { run } from '../helpers/run.js';
 import { tempFolders } from '../helpers/temp.js';
 
@@ -38,8 +38,8 @@ if (!registryTools) {
     let layout: string;
     beforeAll(async () => {
       reg = await startRegistry(tmp());
-      reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
-      reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v2s2', ['--format', 'v2s2']);
+      await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
+      await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v2s2', ['--format', 'v2s2']);
       // a two-platform index
       const amd = await buildImage({ architecture: 'amd64', layers: [{ entries: [{ path: 'amd.bin', size: 3000 }], compression: 'gzip' }] });
       const arm = await buildImage({ architecture: 'arm64', variant: 'v8', layers: [{ entries: [{ path: 'arm.bin', size: 5000 }], compression: 'gzip' }] });
@@ -48,7 +48,7 @@ if (!registryTools) {
         mkdirSync(path.dirname(path.join(layout, m.name)), { recursive: true });
         if (!m.name.endsWith('/')) writeFileSync(path.join(layout, m.name), m.data ?? Buffer.alloc(0));
       }
-      reg.push(`oci:${layout}`, 'test/multi:v1', ['--all']);
+      await reg.push(`oci:${layout}`, 'test/multi:v1', ['--all']);
     }, 60_000);
     afterAll(() => reg?.stop());
 
@@ -102,7 +102,7 @@ if (!registryTools) {
     let reg: Registry;
     beforeAll(async () => {
       reg = await startRegistry(tmp(), { htpasswd: true });
-      reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
+      await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
     }, 60_000);
     afterAll(() => reg?.stop());
 
@@ -123,6 +123,61 @@ if (!registryTools) {
       writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ auths: { [reg.host]: { username: 'tester', password: 'testpass' } } }));
       const ok = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home } });
       expect(ok.code, ok.stderr).toBe(0);
+    });
+  });
+
+  describe('a registry with token auth (as Docker Hub, GHCR)', () => {
+    let reg: Registry;
+    let tokens: TokenServer;
+    beforeAll(async () => {
+      const dir = tmp();
+      tokens = await startTokenServer(dir);
+      reg = await startRegistry(dir, { token: tokens });
+      await reg.push(`oci-archive:${SAMPLE}`, 'public/hello:v1');
+      await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
+    }, 60_000);
+    afterAll(() => {
+      reg?.stop();
+      tokens?.stop();
+    });
+
+    it('reads a public repository with an anonymous token, asked for once', async () => {
+      tokens.log.length = 0;
+      const r = await run([`${reg.host}/public/hello:v1`, '--json'], { env: { HOME: tmp() } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).totals.contentBytes).toBe(4_800_029);
+      expect(tokens.log).toEqual(['GET anonymous repository:public/hello:pull']);
+    });
+
+    it('is denied a private one anonymously, and reads it with a password or an identity token', async () => {
+      const home = tmp();
+      const anon = await run([`${reg.host}/private/hello:v1`], { env: { HOME: home } });
+      expect(anon.code).toBe(2);
+      expect(anon.stderr).toMatch(/^imgsize: .*private\/hello:v1: access denied/);
+      const basic = JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('tester:testpass').toString('base64') } } });
+      const withPassword = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home, DOCKER_AUTH_CONFIG: basic } });
+      expect(withPassword.code, withPassword.stderr).toBe(0);
+      tokens.log.length = 0;
+      const identity = JSON.stringify({ auths: { [reg.host]: { identitytoken: tokens.refreshToken } } });
+      const withToken = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home, DOCKER_AUTH_CONFIG: identity } });
+      expect(withToken.code, withToken.stderr).toBe(0);
+      expect(tokens.log).toEqual(['POST refresh_token tester repository:private/hello:pull']);
+    });
+
+    it('asks a credential helper (docker-credential-*) named in credHelpers', async () => {
+      const home = tmp();
+      const bin = path.join(home, 'bin');
+      mkdirSync(bin);
+      writeFileSync(
+        path.join(bin, 'docker-credential-imgsizetest'),
+        '#!/bin/sh\n[ "$1" = get ] || exit 1\nread -r server\necho "$server" >> "$(dirname "$0")/asked"\nprintf \'{"ServerURL":"%s","Username":"tester","Secret":"testpass"}\\n\' "$server"\n',
+        { mode: 0o755 },
+      );
+      mkdirSync(path.join(home, '.docker'));
+      writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ credHelpers: { [reg.host]: 'imgsizetest' } }));
+      const r = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home, PATH: `${bin}:${process.env.PATH}` } });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(path.join(bin, 'asked'), 'utf8')).toBe(`${reg.host}\n`);
     });
   });
 }

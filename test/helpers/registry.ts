@@ -5,7 +5,9 @@
  * the run (.ci/run installs them); elsewhere the tests that need them are skipped with a reason.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createPrivateKey, randomUUID, sign as rsaSign, X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -29,14 +31,91 @@ async function freePort(): Promise<number> {
 
 export interface Registry {
   readonly host: string;
-  push(source: string, ref: string, extra?: string[]): void;
+  /** skopeo copy into the registry (asynchronous: a token server in this process must keep answering). */
+  push(source: string, ref: string, extra?: string[]): Promise<void>;
   stop(): void;
 }
 
-export async function startRegistry(dir: string, opts: { htpasswd?: boolean } = {}): Promise<Registry> {
+/**
+ * A token server for distribution's "token" auth (as Docker Hub's auth.docker.io): RS256 JWTs whose
+ * x5c header carries its self-signed certificate (the registry trusts it through rootcertbundle).
+ * Anonymous callers may pull public/*; tester:testpass (Basic, or its refresh token) anything.
+ */
+export interface TokenServer {
+  readonly port: number;
+  readonly cert: string;
+  /** One line per token asked for: `GET anonymous scope`, `POST refresh_token tester scope`. */
+  readonly log: string[];
+  /** A refresh token for tester (what `docker login` keeps as identitytoken). */
+  readonly refreshToken: string;
+  stop(): void;
+}
+
+export async function startTokenServer(dir: string): Promise<TokenServer> {
+  const keyFile = path.join(dir, 'token.key');
+  const cert = path.join(dir, 'token.crt');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', cert, '-days', '2', '-subj', '/CN=imgsize-test-token'], { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error('openssl could not make the token certificate');
+  const key = createPrivateKey(readFileSync(keyFile));
+  const der = new X509Certificate(readFileSync(cert)).raw.toString('base64');
+  const b64u = (s: string): string => Buffer.from(s).toString('base64url');
+  const log: string[] = [];
+  const refresh = new Map<string, string>();
+  const refreshToken = randomUUID();
+  refresh.set(refreshToken, 'tester');
+  const token = (user: string | null, service: string, scopes: string[]): string => {
+    const now = Math.floor(Date.now() / 1000);
+    const access = scopes.filter(Boolean).map((s) => {
+      const [type, name = '', actions = ''] = s.split(':');
+      return { type, name, actions: actions.split(',').filter((a) => (user ? true : name.startsWith('public/') && a === 'pull')) };
+    });
+    const h = b64u(JSON.stringify({ typ: 'JWT', alg: 'RS256', x5c: [der] }));
+    const c = b64u(JSON.stringify({ iss: 'imgsize-test-issuer', sub: user ?? '', aud: service, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access }));
+    return `${h}.${c}.${rsaSign('RSA-SHA256', Buffer.from(`${h}.${c}`), key).toString('base64url')}`;
+  };
+  const server: Server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      const u = new URL(req.url ?? '/', 'http://x');
+      if (u.pathname !== '/token') return void res.writeHead(404).end();
+      if (req.method === 'POST') {
+        const f = new URLSearchParams(body);
+        const user = f.get('grant_type') === 'refresh_token' ? (refresh.get(f.get('refresh_token') ?? '') ?? null) : null;
+        log.push(`POST ${f.get('grant_type')} ${user ?? 'denied'} ${f.get('scope')}`);
+        if (!user) return void res.writeHead(401).end();
+        return void res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ access_token: token(user, f.get('service') ?? '', (f.get('scope') ?? '').split(' ')), expires_in: 300 }));
+      }
+      let user: string | null = null;
+      const a = req.headers.authorization;
+      if (a?.startsWith('Basic ')) {
+        const [n, p] = Buffer.from(a.slice(6), 'base64').toString().split(':');
+        if (n !== 'tester' || p !== 'testpass') {
+          log.push(`GET denied ${n}`);
+          return void res.writeHead(401).end();
+        }
+        user = n;
+      }
+      const scopes = u.searchParams.getAll('scope').flatMap((s) => s.split(' '));
+      log.push(`GET ${user ?? 'anonymous'} ${scopes.join(' ')}`);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: token(user, u.searchParams.get('service') ?? '', scopes), expires_in: 300 }));
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, cert, log, refreshToken, stop: () => server.close() };
+}
+
+export async function startRegistry(dir: string, opts: { htpasswd?: boolean; token?: TokenServer } = {}): Promise<Registry> {
   const port = await freePort();
   mkdirSync(path.join(dir, 'data'), { recursive: true });
-  const auth = opts.htpasswd ? `auth: {htpasswd: {realm: imgsize-test, path: ${path.join(dir, 'htpasswd')}}}\n` : '';
+  const auth = opts.htpasswd
+    ? `auth: {htpasswd: {realm: imgsize-test, path: ${path.join(dir, 'htpasswd')}}}\n`
+    : opts.token
+      ? `auth: {token: {realm: "http://127.0.0.1:${opts.token.port}/token", service: imgsize-test, issuer: imgsize-test-issuer, rootcertbundle: ${opts.token.cert}}}\n`
+      : '';
   if (opts.htpasswd) writeFileSync(path.join(dir, 'htpasswd'), `${HTPASSWD}\n`);
   writeFileSync(
     path.join(dir, 'config.yml'),
@@ -52,9 +131,14 @@ export async function startRegistry(dir: string, opts: { htpasswd?: boolean } = 
   return {
     host,
     push(source, ref, extra = []) {
-      const creds = opts.htpasswd ? ['--dest-creds', 'tester:testpass'] : [];
-      const r = spawnSync('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', ...creds, ...extra, source, `docker://${host}/${ref}`], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`skopeo copy ${source} failed: ${r.stderr}`);
+      const creds = opts.htpasswd || opts.token ? ['--dest-creds', 'tester:testpass'] : [];
+      const c = spawn('skopeo', ['--insecure-policy', 'copy', '-q', '--dest-tls-verify=false', ...creds, ...extra, source, `docker://${host}/${ref}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      c.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      return new Promise((resolve, reject) => {
+        c.on('error', reject);
+        c.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`skopeo copy ${source} failed: ${err}`))));
+      });
     },
     stop() {
       child.kill();
