@@ -16,6 +16,15 @@ export const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ];
 
+/** Retries of one request, and how long a wait may be. */
+const RETRIES = 4;
+const MAX_WAIT_MS = 10_000;
+const RETRY_STATUS = new Set([429, 502, 503, 504]);
+/** Connection failures worth another try (a refused connection is not: nothing listens there). */
+export const TRANSIENT_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const backoff = (attempt: number): number => Math.min(250 * 2 ** attempt, MAX_WAIT_MS);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
 /** A token or a manifest larger than this is refused (real ones are a few kB). */
 const MAX_SMALL_BODY = 16 << 20;
 
@@ -66,30 +75,51 @@ export class RegistryClient {
     this.creds = findCredentials(ref.registry, env);
   }
 
-  /** GET /v2/<repository>/<path>, with one round of authentication when the registry asks. */
-  async get(pathInRepo: string, accept?: string): Promise<Response> {
+  /**
+   * GET /v2/<repository>/<path>, with one round of authentication when the registry asks, and
+   * retries with backoff on 429, 502–504 and dropped connections (Retry-After honoured, capped).
+   */
+  async get(pathInRepo: string, accept?: string, extra: Readonly<Record<string, string>> = {}): Promise<Response> {
     const url = new URL(`/v2/${this.ref.repository}/${pathInRepo}`, this.base);
-    let r = await this.send(url, accept);
+    let r = await this.sendWithRetries(url, accept, extra);
     if (r.status === 401) {
       await r.body.dump();
       this.authorization = await this.authenticate(header(r, 'www-authenticate'));
-      r = await this.send(url, accept);
+      r = await this.sendWithRetries(url, accept, extra);
     }
     if (r.status >= 400) throw await this.failure(r, pathInRepo);
     return r;
   }
 
-  private async send(url: URL, accept?: string): Promise<Response> {
-    const headers: Record<string, string> = { 'user-agent': 'imgsize' };
+  private async sendWithRetries(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      let r: Response;
+      try {
+        r = await this.send(url, accept, extra);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        if (attempt < RETRIES && TRANSIENT_ERRORS.has(code)) {
+          await sleep(backoff(attempt));
+          continue;
+        }
+        throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${url.origin} (${code || (e as Error).message})`);
+      }
+      if (attempt < RETRIES && RETRY_STATUS.has(r.status)) {
+        await r.body.dump();
+        const after = Number(header(r, 'retry-after'));
+        await sleep(Number.isFinite(after) && after >= 0 ? Math.min(after * 1000, MAX_WAIT_MS) : backoff(attempt));
+        continue;
+      }
+      return r;
+    }
+  }
+
+  private async send(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>): Promise<Response> {
+    const headers: Record<string, string> = { 'user-agent': 'imgsize', ...extra };
     if (accept) headers.accept = accept;
     if (this.authorization) headers.authorization = this.authorization;
-    try {
-      const r = await request(url, { method: 'GET', headers, dispatcher: agent() });
-      return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-      throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${url.origin} (${code})`);
-    }
+    const r = await request(url, { method: 'GET', headers, dispatcher: agent() });
+    return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
   }
 
   private async authenticate(challengeHeader: string | undefined): Promise<string> {

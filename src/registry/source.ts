@@ -10,7 +10,7 @@ import { ImgsizeError } from '../errors.js';
 import { jsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
 import { memberSink } from '../archive/member-sink.js';
 import { DEFAULT_PLATFORM, platformMatches } from '../archive/platform.js';
-import { MANIFEST_TYPES, readSmall, RegistryClient } from './client.js';
+import { MANIFEST_TYPES, readSmall, RegistryClient, TRANSIENT_ERRORS } from './client.js';
 import type { ImageReference } from './reference.js';
 
 /** Layers downloaded at once: two keep both cores busy, as for an archive file. */
@@ -97,20 +97,37 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   const blob = async ({ digest, size }: { digest: string; size: number }): Promise<void> => {
     const name = memberOf(digest);
     if (entries.has(name)) return; // the same blob twice in one manifest: read once
-    const r = await client.get(`blobs/${digest}`);
     const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false);
     let n = 0;
-    for await (const chunk of r.body) {
-      n += chunk.length;
-      if (n > size) {
+    // a download cut short resumes where it stopped (Range), a few times
+    for (let resumed = 0; ; resumed++) {
+      const r = await client.get(`blobs/${digest}`, undefined, n > 0 ? { range: `bytes=${n}-` } : {});
+      if (n > 0 && (r.status !== 206 || !String(r.headers['content-range'] ?? '').startsWith(`bytes ${n}-`))) {
         await r.body.dump().catch(() => undefined);
-        throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
+        throw new ImgsizeError('input', `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes and the registry cannot resume it`);
       }
-      inputBytes += chunk.length;
-      opts.onProgress?.(inputBytes);
-      const w = sink.write(chunk);
-      if (w) await w;
+      try {
+        for await (const chunk of r.body) {
+          n += chunk.length;
+          if (n > size) {
+            await r.body.dump().catch(() => undefined);
+            throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
+          }
+          inputBytes += chunk.length;
+          opts.onProgress?.(inputBytes);
+          const w = sink.write(chunk);
+          if (w) await w;
+        }
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code ?? '';
+        if (e instanceof ImgsizeError || resumed >= 3 || !TRANSIENT_ERRORS.has(code)) {
+          if (e instanceof ImgsizeError) throw e;
+          throw new ImgsizeError('input', `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes (${code || (e as Error).message})`);
+        }
+      }
     }
+    if (n < size) throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent ${n} of the ${size} bytes its descriptor says`);
     await sink.end();
   };
   await blob(config);

@@ -4,6 +4,7 @@
  * writes, platforms of an index, auth, and clean errors.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
@@ -178,6 +179,65 @@ if (!registryTools) {
       const r = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home, PATH: `${bin}:${process.env.PATH}` } });
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(path.join(bin, 'asked'), 'utf8')).toBe(`${reg.host}\n`);
+    });
+  });
+
+  describe('a registry that fails now and then', () => {
+    let reg: Registry;
+    let proxy: Server;
+    let host: string;
+    const seen: string[] = [];
+    beforeAll(async () => {
+      reg = await startRegistry(tmp());
+      await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
+      // in front of it: the first manifest request gets a 503, the first download of each blob
+      // is cut after half its bytes
+      const cut = new Set<string>();
+      let busy = true;
+      proxy = createHttpServer((req, res) => {
+        const url = req.url ?? '/';
+        seen.push(`${req.method} ${url.replace(/sha256:[0-9a-f]+/, 'sha256:…')}${req.headers.range ? ` ${req.headers.range.replace(/\d+/, 'N')}` : ''}`);
+        if (url.includes('/manifests/') && busy) {
+          busy = false;
+          return void res.writeHead(503, { 'retry-after': '0' }).end();
+        }
+        const up = httpRequest(`http://${reg.host}${url}`, { method: req.method, headers: { ...req.headers, host: reg.host } }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          const length = Number(r.headers['content-length'] ?? 0);
+          if (url.includes('/blobs/') && !req.headers.range && length > 1000 && !cut.has(url)) {
+            cut.add(url);
+            let sent = 0;
+            r.on('data', (d: Buffer) => {
+              if (sent + d.length >= length / 2) {
+                res.write(d.subarray(0, Math.floor(length / 2) - sent));
+                res.socket?.destroy();
+                r.destroy();
+                return;
+              }
+              sent += d.length;
+              res.write(d);
+            });
+            return;
+          }
+          r.pipe(res);
+        });
+        req.pipe(up);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    }, 60_000);
+    afterAll(() => {
+      reg?.stop();
+      proxy?.close();
+    });
+
+    it('retries a 503 and resumes a broken download where it stopped, with the same numbers', async () => {
+      const r = await run([`${host}/test/hello:v1`, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      const fromArchive = await run([SAMPLE, '--json']);
+      sameImage(r.stdout, fromArchive.stdout);
+      expect(seen.filter((x) => x.includes('/manifests/')).length).toBe(2);
+      expect(seen.filter((x) => x.includes('bytes=N-')).length).toBeGreaterThan(0);
     });
   });
 }
