@@ -9,7 +9,7 @@ import { ImgsizeError } from '../errors.js';
 import { releaseHashing } from '../layer/hasher.js';
 import { MAX_CAPTURE_TOTAL_BYTES, MAX_SIZED_LAYERS } from '../layer/scan.js';
 import type { ImageModel } from '../model.js';
-import { cannotRead, type OuterContents, type ReadOptions } from './contents.js';
+import { cannotRead, type BlobRecord, type OuterContents, type ReadOptions } from './contents.js';
 import { readOuterFile } from './read-file.js';
 import { readOuterDirectory } from './read-folder.js';
 import { readOuterStream } from './read-stream.js';
@@ -27,6 +27,8 @@ export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
   ReadOptions & {
     /** Where registry credentials are looked up (DOCKER_AUTH_CONFIG, DOCKER_CONFIG, HOME; default process.env). */
     readonly env?: Readonly<Record<string, string | undefined>>;
+    /** Registry blobs read in this run, by digest: a layer both sides of a diff share is read once. */
+    readonly registryBlobs?: Map<string, BlobRecord>;
   };
 
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
@@ -40,7 +42,7 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
 
 async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
   if ('reference' in src) {
-    const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env });
+    const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env, ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}) });
     return assembleImage(outer, { ...opts, sourcePath: src.reference.given, format: 'registry' });
   }
   if ('stream' in src) {

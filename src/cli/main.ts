@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import type { ImageSource } from '../archive/read.js';
+import type { BlobRecord } from '../archive/contents.js';
 import { inspectImage } from '../inspect.js';
 import type { Report } from '../report/schema.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
@@ -287,7 +288,12 @@ async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick:
   return analyse(io, arg, o, pick);
 }
 
+/** Registry blobs read during one run (one main(io)): both sides of a diff share them. */
+const runBlobs = new WeakMap<Io, Map<string, BlobRecord>>();
+
 async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
+  let registryBlobs = runBlobs.get(io);
+  if (!registryBlobs) runBlobs.set(io, (registryBlobs = new Map()));
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
@@ -332,6 +338,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     depth,
     scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
     env: io.env,
+    registryBlobs,
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(pick.requireOne ? { requireOne: true } : {}),

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImgsizeError } from '../errors.js';
-import { jsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
+import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
 import { memberSink } from '../archive/member-sink.js';
 import { DEFAULT_PLATFORM, platformMatches } from '../archive/platform.js';
 import { MANIFEST_TYPES, readSmall, RegistryClient, TRANSIENT_ERRORS } from './client.js';
@@ -20,6 +20,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 export interface RegistryReadOptions extends ReadOptions {
   readonly platform?: string | undefined;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Blobs already read in this run, by digest (content-addressed: `diff A B` fetches a shared layer once). */
+  readonly blobs?: Map<string, BlobRecord>;
 }
 
 type Json = Record<string, unknown>;
@@ -97,6 +99,11 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   const blob = async ({ digest, size }: { digest: string; size: number }): Promise<void> => {
     const name = memberOf(digest);
     if (entries.has(name)) return; // the same blob twice in one manifest: read once
+    const known = opts.blobs?.get(digest);
+    if (known && known.size === size && known.digest === digest) {
+      entries.set(name, { kind: 'file', blob: known });
+      return;
+    }
     const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false);
     let n = 0;
     // a download cut short resumes where it stopped (Range), a few times
@@ -129,6 +136,8 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
     }
     if (n < size) throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent ${n} of the ${size} bytes its descriptor says`);
     await sink.end();
+    const got = entries.get(name);
+    if (opts.blobs && got?.kind === 'file' && got.blob.digest === digest) opts.blobs.set(digest, got.blob);
   };
   await blob(config);
   let next = 0;
