@@ -85,6 +85,8 @@ Examples:
   docker save app:latest | imgsize          analyse an image streamed from docker save
   imgsize app.tar                           a docker save / oci-archive file (gzipped or not)
   imgsize ./oci-layout                      an OCI layout folder
+  imgsize ghcr.io/org/app:1.2               an image in a registry (no daemon, nothing on disk)
+  imgsize diff ghcr.io/org/app:main ghcr.io/org/app:pr-42   two references (shared layers read once)
   imgsize app.tar --json > report.json      the versioned report, for machines
   imgsize multi.tar --platform linux/arm64  pick one platform of a multi-platform archive
   imgsize diff before.tar after.tar         what a change bought, per layer and package
