@@ -136,7 +136,7 @@ export class RegistryClient {
     q.searchParams.set('scope', scope);
     const headers: Record<string, string> = { 'user-agent': 'imgsize' };
     if (this.creds?.username) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password ?? ''}`).toString('base64')}`;
-    let r;
+    let r: Dispatcher.ResponseData;
     try {
       if (this.creds?.identityToken) {
         // an identity token: OAuth2's refresh grant (POST), the GET flow where the realm has no such endpoint (crane)
