@@ -29,6 +29,8 @@ export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
     readonly env?: Readonly<Record<string, string | undefined>>;
     /** Registry blobs read in this run, by digest: a layer both sides of a diff share is read once. */
     readonly registryBlobs?: Map<string, BlobRecord>;
+    /** Registry hosts reached over plain HTTP (--insecure-registry). */
+    readonly insecureRegistries?: readonly string[];
   };
 
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
@@ -42,7 +44,7 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
 
 async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
   if ('reference' in src) {
-    const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env, ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}) });
+    const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env, insecure: opts.insecureRegistries, ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}) });
     return assembleImage(outer, { ...opts, sourcePath: src.reference.given, format: 'registry' });
   }
   if ('stream' in src) {

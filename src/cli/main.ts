@@ -69,6 +69,7 @@ interface CommonOptions {
   progress: boolean;
   debug?: boolean;
   exactPushSize?: boolean;
+  insecureRegistry?: string[];
 }
 
 interface GateOptions {
@@ -133,6 +134,7 @@ export async function main(io: Io): Promise<number> {
       .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
+      .option('--insecure-registry <host>', 'reach this registry (host[:port]) over plain HTTP; repeatable', (v: string, prev: string[] = []) => [...prev, v])
       .option('--exact-push-size', 'gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')
@@ -341,6 +343,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
     env: io.env,
     registryBlobs,
+    ...(o.insecureRegistry?.length ? { insecureRegistries: o.insecureRegistry } : {}),
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(o.image !== undefined ? { image: o.image } : {}),
     ...(pick.requireOne ? { requireOne: true } : {}),

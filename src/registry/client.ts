@@ -1,10 +1,15 @@
 /**
  * A registry client on the distribution API (undici 7: proxies from HTTPS_PROXY/NO_PROXY, redirects
- * followed without Authorization across hosts). HTTPS, except plain HTTP for loopback registries
- * (127.0.0.0/8, ::1, localhost). 401s are answered once per scope with a token (or Basic), which is
+ * followed without Authorization across hosts). HTTPS, with docker's extra CAs from certs.d (and
+ * NODE_EXTRA_CA_CERTS); plain HTTP for a host given with --insecure-registry, and as a fallback for
+ * loopback registries (127.0.0.0/8, ::1, localhost) that do not speak TLS. 401s are answered once per scope with a token (or Basic), which is
  * then kept for the run. Errors carry the registry's own error code.
  */
 import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { ImgsizeError } from '../errors.js';
 import { checkRealm, findCredentials, parseChallenge, type Credentials } from './auth.js';
 import type { ImageReference } from './reference.js';
@@ -61,17 +66,52 @@ const header = (r: Response, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
+/** Docker's extra CAs for a registry: `/etc/docker/certs.d/<host[:port]>/*.crt` (and the rootless ~/.config/docker/certs.d). */
+function extraCAs(endpoint: string, env: Readonly<Record<string, string | undefined>>): string[] {
+  const dirs = ['/etc/docker/certs.d', path.join(env.XDG_CONFIG_HOME ?? path.join(env.HOME ?? homedir(), '.config'), 'docker', 'certs.d')];
+  const out: string[] = [];
+  for (const d of dirs) {
+    const dir = path.join(d, endpoint);
+    let names: string[];
+    try {
+      names = readdirSync(dir).filter((n) => n.endsWith('.crt') && !n.endsWith('.cert'));
+    } catch {
+      continue;
+    }
+    for (const n of names.sort()) {
+      try {
+        out.push(readFileSync(path.join(dir, n), 'utf8'));
+      } catch {
+        /* unreadable: skipped */
+      }
+    }
+  }
+  return out;
+}
+
+export interface ClientOptions {
+  /** Hosts (host[:port]) reached over plain HTTP: --insecure-registry. */
+  readonly insecure?: readonly string[] | undefined;
+}
+
 export class RegistryClient {
-  readonly base: URL;
+  private base: URL;
+  /** Loopback registries: HTTPS first, plain HTTP when the registry does not speak TLS (as docker does). */
+  private mayFallBack: boolean;
+  private readonly dispatcher: Dispatcher;
   private readonly creds: Credentials | undefined;
   private authorization: string | undefined;
 
   constructor(
     readonly ref: ImageReference,
     env: Readonly<Record<string, string | undefined>>,
+    opts: ClientOptions = {},
   ) {
-    const scheme = isLoopback(ref.endpoint) ? 'http' : 'https';
-    this.base = new URL(`${scheme}://${ref.endpoint}/`);
+    const insecure = (opts.insecure ?? []).some((h) => h.toLowerCase() === ref.registry || h.toLowerCase() === ref.endpoint);
+    this.base = new URL(`${insecure ? 'http' : 'https'}://${ref.endpoint}/`);
+    this.mayFallBack = !insecure && isLoopback(ref.endpoint);
+    const cas = extraCAs(ref.endpoint, env);
+    this.dispatcher = cas.length > 0 ? new EnvHttpProxyAgent({ connect: { ca: [...rootCertificates, ...cas] } }).compose(interceptors.redirect({ maxRedirections: 5 })) : agent();
     this.creds = findCredentials(ref.registry, env);
   }
 
@@ -102,7 +142,7 @@ export class RegistryClient {
           await sleep(backoff(attempt));
           continue;
         }
-        throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${url.origin} (${code || (e as Error).message})`);
+        throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${this.base.origin} (${code || (e as Error).message})`);
       }
       if (attempt < RETRIES && RETRY_STATUS.has(r.status)) {
         await r.body.dump();
@@ -118,8 +158,21 @@ export class RegistryClient {
     const headers: Record<string, string> = { 'user-agent': 'imgsize', ...extra };
     if (accept) headers.accept = accept;
     if (this.authorization) headers.authorization = this.authorization;
-    const r = await request(url, { method: 'GET', headers, dispatcher: agent() });
-    return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
+    try {
+      const r = await request(url.protocol === this.base.protocol ? url : new URL(url.pathname + url.search, this.base), { method: 'GET', headers, dispatcher: this.dispatcher });
+      this.mayFallBack = false; // it answered: this is the registry's scheme
+      return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
+    } catch (e) {
+      // a loopback registry that speaks plain HTTP: the TLS handshake fails; once, then HTTP (not
+      // when it speaks TLS with a certificate this machine does not trust: that is said as such)
+      const code = String((e as NodeJS.ErrnoException).code ?? '');
+      if (this.mayFallBack && this.base.protocol === 'https:' && !/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|ISSUER/.test(code)) {
+        this.mayFallBack = false;
+        this.base = new URL(`http://${this.ref.endpoint}/`);
+        return this.send(new URL(url.pathname + url.search, this.base), accept, extra);
+      }
+      throw e;
+    }
   }
 
   private async authenticate(challengeHeader: string | undefined): Promise<string> {

@@ -22,6 +22,8 @@ export interface RegistryReadOptions extends ReadOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Blobs already read in this run, by digest (content-addressed: `diff A B` fetches a shared layer once). */
   readonly blobs?: Map<string, BlobRecord>;
+  /** Hosts reached over plain HTTP (--insecure-registry). */
+  readonly insecure?: readonly string[] | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -35,7 +37,7 @@ function platformOf(p: unknown): string | undefined {
 }
 
 export async function readRegistry(ref: ImageReference, opts: RegistryReadOptions): Promise<OuterContents> {
-  const client = new RegistryClient(ref, opts.env);
+  const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure });
   const entries = new Map<string, OuterEntry>();
   const json = jsonBudget();
   let inputBytes = 0;

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, request as httpRequest, type Server }
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
-import { missingTools, registryTools, startRegistry, startTokenServer, type Registry, type TokenServer } from '../helpers/registry.js';
+import { makeTls, missingTools, registryTools, startRegistry, startTokenServer, type Registry, type TokenServer } from '../helpers/registry.js';
 import { run } from '../helpers/run.js';
 import { tempFolders } from '../helpers/temp.js';
 
@@ -250,6 +250,34 @@ if (!registryTools) {
       const blobs = seen.filter((x) => x.includes('/blobs/'));
       expect(blobs.length).toBe(4); // the config and three layers, once for both sides
       expect(new Set(blobs).size).toBe(4);
+    });
+  });
+
+  describe('a registry over TLS with a private CA', () => {
+    let reg: Registry;
+    let ca: string;
+    beforeAll(async () => {
+      const dir = tmp();
+      const tls = makeTls(dir);
+      ca = readFileSync(tls.ca, 'utf8');
+      reg = await startRegistry(dir, { tls });
+      await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
+    }, 60_000);
+    afterAll(() => reg?.stop());
+
+    it("is trusted with the CA in docker's certs.d folder, refused without it", async () => {
+      const bare = await run([`${reg.host}/test/hello:v1`], { env: { HOME: tmp() } });
+      expect(bare.code).toBe(2);
+      expect(bare.stderr).toMatch(
+        /^imgsize: 127\.0\.0\.1:\d+: cannot reach the registry at https:\/\/127\.0\.0\.1:\d+ \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/,
+      );
+      const home = tmp();
+      const certs = path.join(home, '.config/docker/certs.d', reg.host);
+      mkdirSync(certs, { recursive: true });
+      writeFileSync(path.join(certs, 'ca.crt'), ca);
+      const ok = await run([`${reg.host}/test/hello:v1`, '--json'], { env: { HOME: home } });
+      expect(ok.code, ok.stderr).toBe(0);
+      sameImage(ok.stdout, (await run([SAMPLE, '--json'])).stdout);
     });
   });
 }

@@ -108,7 +108,21 @@ export async function startTokenServer(dir: string): Promise<TokenServer> {
   return { port, cert, log, refreshToken, stop: () => server.close() };
 }
 
-export async function startRegistry(dir: string, opts: { htpasswd?: boolean; token?: TokenServer } = {}): Promise<Registry> {
+/** A test CA and a server certificate it signed for 127.0.0.1 (files in `dir`): ca.crt, srv.crt, srv.key. */
+export function makeTls(dir: string): { ca: string; cert: string; key: string } {
+  const f = (n: string): string => path.join(dir, n);
+  const ssl = (...args: string[]): void => {
+    const r = spawnSync('openssl', args, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed`);
+  };
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=imgsize-test-ca');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('ext'), 'subjectAltName=IP:127.0.0.1\n');
+  ssl('x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('srv.crt'), '-days', '2', '-extfile', f('ext'));
+  return { ca: f('ca.crt'), cert: f('srv.crt'), key: f('srv.key') };
+}
+
+export async function startRegistry(dir: string, opts: { htpasswd?: boolean; token?: TokenServer; tls?: { cert: string; key: string } } = {}): Promise<Registry> {
   const port = await freePort();
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   const auth = opts.htpasswd
@@ -119,12 +133,15 @@ export async function startRegistry(dir: string, opts: { htpasswd?: boolean; tok
   if (opts.htpasswd) writeFileSync(path.join(dir, 'htpasswd'), `${HTPASSWD}\n`);
   writeFileSync(
     path.join(dir, 'config.yml'),
-    `version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: ${path.join(dir, 'data')}}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:${port}}\n${auth}`,
+    `version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: ${path.join(dir, 'data')}}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:${port}${opts.tls ? `, tls: {certificate: ${opts.tls.cert}, key: ${opts.tls.key}}` : ''}}\n${auth}`,
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
   const host = `127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
-    const up = spawnSync('node', ['-e', `fetch('http://${host}/v2/').then((r) => process.exit(r.status === 200 || r.status === 401 ? 0 : 1), () => process.exit(1))`]);
+    const scheme = opts.tls ? 'https' : 'http';
+    const up = spawnSync('node', ['-e', `fetch('${scheme}://${host}/v2/').then((r) => process.exit(r.status === 200 || r.status === 401 ? 0 : 1), () => process.exit(1))`], {
+      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+    });
     if (up.status === 0) break;
     await new Promise((r) => setTimeout(r, 100));
   }
