@@ -194,7 +194,8 @@ export function assembleImage(given: OuterContents, opts: AssembleOptions): Imag
   };
 }
 
-function mapHistory(history: Json[], layerCount: number): { createdBy: string | null; empty: string[] }[] {
+/** Each layer's Dockerfile step from the config's history (empty_layer steps gathered before the next layer). */
+export function mapHistory(history: Json[], layerCount: number): { createdBy: string | null; empty: string[] }[] {
   const out: { createdBy: string | null; empty: string[] }[] = [];
   let pending: string[] = [];
   for (const h of history) {

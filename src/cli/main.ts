@@ -10,14 +10,15 @@ import { ImgsizeError } from '../errors.js';
 import type { ImageSource } from '../archive/read.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectImage } from '../inspect.js';
-import type { Report } from '../report/schema.js';
+import type { ManifestReport, Report } from '../report/schema.js';
+import { readManifestOnly } from '../registry/source.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
-import { gate, type ImageFiles } from '../analysis/gate.js';
+import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../analysis/gate.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
 import { mergeRules, type FlagRules } from '../config/rules.js';
 import type { DecoderChoice } from '../layer/decompress.js';
-import { renderCheck, renderDiff, renderInspect, type OutputFormat } from '../render/output.js';
+import { renderCheck, renderDiff, renderInspect, renderManifest, type OutputFormat } from '../render/output.js';
 import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
@@ -69,6 +70,7 @@ interface CommonOptions {
   progress: boolean;
   debug?: boolean;
   exactPushSize?: boolean;
+  manifestOnly?: boolean;
   insecureRegistry?: string[];
 }
 
@@ -134,6 +136,7 @@ export async function main(io: Io): Promise<number> {
       .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
+      .option('--manifest-only', 'an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)')
       .option('--insecure-registry <host>', 'reach this registry (host[:port]) over plain HTTP; repeatable', (v: string, prev: string[] = []) => [...prev, v])
       .option('--exact-push-size', 'gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)')
       .option('-q, --quiet', 'no notices on stderr, only errors')
@@ -158,6 +161,13 @@ export async function main(io: Io): Promise<number> {
   ).action(async (image: string | undefined, o: CommonOptions) => {
     debug = Boolean(o.debug);
     checkCommon(io, o);
+    if (o.manifestOnly) {
+      const m = await manifestOnly(io, image, o);
+      written = outputFormat(o);
+      out(renderManifest(written, m, undefined, { width: io.stdout.columns }));
+      exitCode = EXIT_OK;
+      return;
+    }
     const { report, verdict } = await loadSide(io, image, o);
     const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
@@ -198,6 +208,15 @@ export async function main(io: Io): Promise<number> {
       throw new ImgsizeError('usage', 'check', 'no rules: give --budget, --max-layers, --baseline with --max-growth, or an imgsize.config.json', {
         hint: 'e.g. imgsize check app.tar --budget 424MB',
       });
+    }
+    // compressed budgets (and the layer count) of an image in a registry need its manifest only
+    if (o.manifestOnly || (image !== undefined && looksLikeReference(image, existsSync) && !manifestOnlyProblem(rules))) {
+      const m = await manifestOnly(io, image, o);
+      const verdict = gateManifest(m, rules);
+      written = outputFormat(o);
+      out(renderManifest(written, m, verdict, { width: io.stdout.columns }));
+      exitCode = finishGate(io, verdict, m);
+      return;
     }
     const side = await loadSide(io, image, o, { requireOne: true });
     const verdict = runGate(side, rules);
@@ -290,6 +309,14 @@ async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick:
     return verdict ? { report, verdict } : { report };
   }
   return analyse(io, arg, o, pick);
+}
+
+/** What the manifest and config of a registry image say, without a layer (--manifest-only). */
+async function manifestOnly(io: Io, image: string | undefined, o: CommonOptions): Promise<ManifestReport> {
+  if (image === undefined || !looksLikeReference(image, existsSync)) {
+    throw new ImgsizeError('usage', '--manifest-only', 'reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway');
+  }
+  return readManifestOnly(parseReference(image), { env: io.env, platform: o.platform, insecure: o.insecureRegistry });
 }
 
 /** Registry blobs read during one run (one main(io)): both sides of a diff share them. */
@@ -390,7 +417,7 @@ function runGate(side: Side, rules: Rules): Verdict {
  * Markdown appended to the step summary and the outputs to $GITHUB_OUTPUT, once per run. A file
  * that cannot be written is a warning: the verdict's exit code stands.
  */
-function finishGate(io: Io, verdict: Verdict, report: Report): number {
+function finishGate(io: Io, verdict: Verdict, report: Report | ManifestReport): number {
   if (io.env.GITHUB_ACTIONS === 'true') {
     io.stderr.write(renderAnnotations(verdict));
     const append = (variable: string, text: string): void => {

@@ -12,6 +12,9 @@ import { memberSink } from '../archive/member-sink.js';
 import { DEFAULT_PLATFORM, platformMatches } from '../archive/platform.js';
 import { MANIFEST_TYPES, readSmall, RegistryClient, TRANSIENT_ERRORS } from './client.js';
 import type { ImageReference } from './reference.js';
+import { mapHistory } from '../archive/image.js';
+import type { ManifestReport } from '../report/schema.js';
+import { SCHEMA_VERSION } from '../report/version.js';
 
 /** Layers downloaded at once: two keep both cores busy, as for an archive file. */
 const CONCURRENT_LAYERS = 2;
@@ -42,22 +45,7 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   const json = jsonBudget();
   let inputBytes = 0;
 
-  /** A manifest or index by tag or digest: its bytes checked against the digest that names it. */
-  const manifest = async (at: string): Promise<{ body: Buffer; digest: string; mediaType: string }> => {
-    const r = await client.get(`manifests/${at}`, MANIFEST_TYPES.join(', '));
-    const body = await readSmall(r.body, `manifest ${at}`);
-    inputBytes += body.length;
-    const digest = sha256(body);
-    const said = r.headers['docker-content-digest'];
-    if (DIGEST.test(at) && at !== digest) throw new ImgsizeError('digest-mismatch', `manifest ${at}`, `the registry sent bytes that hash to ${digest}`);
-    if (typeof said === 'string' && said !== digest) throw new ImgsizeError('digest-mismatch', `manifest ${at}`, `Docker-Content-Digest says ${said}, the bytes hash to ${digest}`);
-    const type = String(r.headers['content-type'] ?? '')
-      .split(';')[0]!
-      .trim();
-    if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(type))
-      throw new ImgsizeError('format', `manifest ${at}`, 'is a schema 1 manifest, which imgsize does not read');
-    return { body, digest, mediaType: type };
-  };
+  const manifest = manifestFetcher(client, (n) => (inputBytes += n));
   const record = async (name: string, body: Buffer): Promise<void> => {
     const sink = memberSink(entries, json, name, opts.scan, body.length);
     const w = sink.write(body);
@@ -65,37 +53,10 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
     await sink.end();
   };
 
-  let top = await manifest(ref.ref);
-  let doc = JSON.parse(top.body.toString('utf8')) as unknown;
-  let platform: string | undefined;
-  if (isObject(doc) && Array.isArray(doc.manifests)) {
-    // an index: the platform's manifest, attestations and unknown/unknown left out
-    const choices = (doc.manifests as unknown[]).filter(isObject).filter((d) => {
-      const ann = isObject(d.annotations) ? d.annotations : {};
-      return typeof d.digest === 'string' && ann['vnd.docker.reference.type'] !== 'attestation-manifest' && platformOf(d.platform) !== 'unknown/unknown';
-    });
-    const want = opts.platform ?? DEFAULT_PLATFORM;
-    let chosen = choices.find((d) => platformOf(d.platform) !== undefined && platformMatches(platformOf(d.platform)!, want));
-    if (!chosen && opts.platform === undefined && choices.length === 1) chosen = choices[0];
-    if (!chosen) {
-      const all = choices.map((d) => platformOf(d.platform) ?? '?');
-      throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in ${ref.canonical}; it holds: ${all.join(', ') || 'no images'}`, { hint: 'choose one with --platform' });
-    }
-    platform = platformOf(chosen.platform);
-    top = await manifest(String(chosen.digest));
-    doc = JSON.parse(top.body.toString('utf8')) as unknown;
-  }
-  if (!isObject(doc) || !isObject(doc.config) || !Array.isArray(doc.layers)) throw new ImgsizeError('format', ref.canonical, 'the registry sent something that is not an image manifest');
+  const { top, doc, platform } = await resolveManifest(ref, opts, manifest);
   await record(memberOf(top.digest), top.body);
-
-  const descriptor = (d: unknown, what: string): { digest: string; size: number } => {
-    if (!isObject(d) || typeof d.digest !== 'string' || !DIGEST.test(d.digest) || typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
-      throw new ImgsizeError('format', ref.canonical, `${what} has no sha256 digest and size imgsize can check`);
-    }
-    return { digest: d.digest, size: d.size };
-  };
-  const config = descriptor(doc.config, 'the config descriptor');
-  const layers = (doc.layers as unknown[]).map((l, i) => descriptor(l, `layer ${i + 1}`));
+  const config = descriptor(ref, doc.config, 'the config descriptor');
+  const layers = (doc.layers as unknown[]).map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
 
   /** A blob streamed through the member sink; never more bytes than its descriptor says. */
   const blob = async ({ digest, size }: { digest: string; size: number }): Promise<void> => {
@@ -165,4 +126,107 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   );
   await record('index.json', index);
   return { entries, outerCompression: 'none', isDirectory: true, inputBytes };
+}
+
+/** A manifest or index by tag or digest: its bytes checked against the digest that names it. */
+function manifestFetcher(client: RegistryClient, counted: (bytes: number) => void): Fetch {
+  return async (at) => {
+    const r = await client.get(`manifests/${at}`, MANIFEST_TYPES.join(', '));
+    const body = await readSmall(r.body, `manifest ${at}`);
+    counted(body.length);
+    const digest = sha256(body);
+    const said = r.headers['docker-content-digest'];
+    if (DIGEST.test(at) && at !== digest) throw new ImgsizeError('digest-mismatch', `manifest ${at}`, `the registry sent bytes that hash to ${digest}`);
+    if (typeof said === 'string' && said !== digest) throw new ImgsizeError('digest-mismatch', `manifest ${at}`, `Docker-Content-Digest says ${said}, the bytes hash to ${digest}`);
+    const type = String(r.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
+    if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(type))
+      throw new ImgsizeError('format', `manifest ${at}`, 'is a schema 1 manifest, which imgsize does not read');
+    return { body, digest, mediaType: type };
+  };
+}
+
+type Fetch = (at: string) => Promise<{ body: Buffer; digest: string; mediaType: string }>;
+
+/** The reference's image manifest: an index resolved to the platform's manifest by the --platform rules. */
+async function resolveManifest(
+  ref: ImageReference,
+  opts: { readonly platform?: string | undefined },
+  manifest: Fetch,
+): Promise<{ top: { body: Buffer; digest: string; mediaType: string }; doc: Json; platform: string | undefined }> {
+  let top = await manifest(ref.ref);
+  let doc = JSON.parse(top.body.toString('utf8')) as unknown;
+  let platform: string | undefined;
+  if (isObject(doc) && Array.isArray(doc.manifests)) {
+    // an index: the platform's manifest, attestations and unknown/unknown left out
+    const choices = (doc.manifests as unknown[]).filter(isObject).filter((d) => {
+      const ann = isObject(d.annotations) ? d.annotations : {};
+      return typeof d.digest === 'string' && ann['vnd.docker.reference.type'] !== 'attestation-manifest' && platformOf(d.platform) !== 'unknown/unknown';
+    });
+    const want = opts.platform ?? DEFAULT_PLATFORM;
+    let chosen = choices.find((d) => platformOf(d.platform) !== undefined && platformMatches(platformOf(d.platform)!, want));
+    if (!chosen && opts.platform === undefined && choices.length === 1) chosen = choices[0];
+    if (!chosen) {
+      const all = choices.map((d) => platformOf(d.platform) ?? '?');
+      throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in ${ref.canonical}; it holds: ${all.join(', ') || 'no images'}`, { hint: 'choose one with --platform' });
+    }
+    platform = platformOf(chosen.platform);
+    top = await manifest(String(chosen.digest));
+    doc = JSON.parse(top.body.toString('utf8')) as unknown;
+  }
+  if (!isObject(doc) || !isObject(doc.config) || !Array.isArray(doc.layers)) throw new ImgsizeError('format', ref.canonical, 'the registry sent something that is not an image manifest');
+  return { top, doc, platform };
+}
+
+function descriptor(ref: ImageReference, d: unknown, what: string): { digest: string; size: number; mediaType: string | null } {
+  if (!isObject(d) || typeof d.digest !== 'string' || !DIGEST.test(d.digest) || typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) {
+    throw new ImgsizeError('format', ref.canonical, `${what} has no sha256 digest and size imgsize can check`);
+  }
+  return { digest: d.digest, size: d.size, mediaType: typeof d.mediaType === 'string' ? d.mediaType : null };
+}
+
+/**
+ * What the manifest and the config tell without a layer: compressed sizes per layer and in all,
+ * the Dockerfile steps, the platform (2–3 small requests). Manifest and config checked against
+ * their digests.
+ */
+export async function readManifestOnly(ref: ImageReference, opts: RegistryReadOptions): Promise<ManifestReport> {
+  const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure });
+  const { top, doc, platform } = await resolveManifest(
+    ref,
+    opts,
+    manifestFetcher(client, () => undefined),
+  );
+  const cfgDesc = descriptor(ref, doc.config, 'the config descriptor');
+  const r = await client.get(`blobs/${cfgDesc.digest}`);
+  const cfgBody = await readSmall(r.body, 'image config');
+  if (sha256(cfgBody) !== cfgDesc.digest) throw new ImgsizeError('digest-mismatch', 'image config', `digest mismatch: expected ${cfgDesc.digest}, the blob hashes to ${sha256(cfgBody)}`);
+  const cfg = JSON.parse(cfgBody.toString('utf8')) as unknown;
+  const config: Json = isObject(cfg) ? cfg : {};
+  const layers = (doc.layers as unknown[]).map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
+  const history = Array.isArray(config.history) ? (config.history as unknown[]).filter(isObject) : [];
+  const steps = mapHistory(history, layers.length);
+  const compressionOf = (mt: string | null): 'gzip' | 'zstd' | 'none' => (mt && /zstd/.test(mt) ? 'zstd' : mt && /gzip/.test(mt) ? 'gzip' : mt && /tar$/.test(mt) ? 'none' : 'gzip');
+  const plat =
+    platform ??
+    (typeof config.os === 'string' && typeof config.architecture === 'string'
+      ? `${config.os}/${config.architecture}${typeof config.variant === 'string' && config.variant ? `/${config.variant}` : ''}`
+      : 'unknown');
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    scope: 'manifest',
+    source: { path: ref.given, format: 'registry', outerCompression: 'none' },
+    image: { platform: plat, repoTags: [ref.canonical], configDigest: cfgDesc.digest, manifestDigest: top.digest, created: typeof config.created === 'string' ? config.created : null },
+    totals: { compressedBytes: layers.reduce((a, l) => a + l.size, 0), layers: layers.length },
+    layers: layers.map((l, i) => ({
+      number: i + 1,
+      digest: l.digest,
+      mediaType: l.mediaType,
+      compression: compressionOf(l.mediaType),
+      compressedBytes: l.size,
+      createdBy: steps[i]?.createdBy ?? null,
+      ...(steps[i] && steps[i]!.empty.length > 0 ? { emptyLayerHistory: steps[i]!.empty } : {}),
+    })),
+  };
 }

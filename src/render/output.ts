@@ -2,13 +2,14 @@
  * Which renderer writes what, per command and --format: one pure function per command, so the
  * CLI only wires and the choice is tested here (test/unit/output.test.ts).
  */
-import type { DiffResult, Report, Verdict } from '../report/schema.js';
+import type { DiffResult, ManifestReport, Report, Verdict } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
 import { renderDiffMarkdown, renderDiffTable } from './diff.js';
 import { renderJson } from './json.js';
 import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 import { renderVerdictMarkdown, renderVerdictText } from './verdict.js';
+import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown';
 
@@ -38,6 +39,13 @@ export function renderDiff(format: OutputFormat, diff: DiffResult, after: Report
   if (format === 'json') return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff, ...(verdict ? { verdict } : {}) }, null, 2)}\n`;
   if (format === 'markdown') return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : '');
   return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
+}
+
+/** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
+export function renderManifest(format: OutputFormat, m: ManifestReport, verdict: Verdict | undefined, o: Pick<OutputOptions, 'width'>): string {
+  if (format === 'json') return `${JSON.stringify(verdict ? { ...m, verdict } : m, null, 2)}\n`;
+  if (verdict) return format === 'markdown' ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict);
+  return format === 'markdown' ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
 }
 
 /** The diff's Markdown has the comment marker already: the verdict below it does not repeat it. */

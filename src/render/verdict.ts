@@ -1,6 +1,7 @@
 /** Renders a check verdict: text lines, a Markdown PR comment, GitHub annotations. */
 import type { RuleResult, Verdict } from '../analysis/budget.js';
 import type { Report } from '../analysis/report.js';
+import type { ManifestReport } from '../report/schema.js';
 import { human, humanExact } from './units.js';
 import { describeItem } from './items.js';
 import { COMMENT_MARKER, compressedFigure, estimateLine } from './markdown.js';
@@ -69,8 +70,9 @@ export function renderVerdictText(raw: Verdict): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function renderVerdictMarkdown(rawVerdict: Verdict, rawReport: Report): string {
+export function renderVerdictMarkdown(rawVerdict: Verdict, rawReport: Report | ManifestReport): string {
   const v = escapeVerdict(rawVerdict, mdText);
+  if ('scope' in rawReport) return manifestVerdictMarkdown(v, rawReport);
   const report = escapeReport(rawReport, mdText);
   const head = v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`;
   const tags = report.image.repoTags.join(', ') || report.source.path;
@@ -86,6 +88,22 @@ export function renderVerdictMarkdown(rawVerdict: Verdict, rawReport: Report): s
     '| | rule | result |',
     '|---|---|---|',
     ...rows,
+    '',
+  ].join('\n');
+}
+
+/** The same for a manifest-only read: what it knows is the compressed total and the layers. */
+function manifestVerdictMarkdown(v: Verdict, m: ManifestReport): string {
+  const head = v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`;
+  return [
+    COMMENT_MARKER,
+    head,
+    '',
+    `${m.image.repoTags.map(mdText).join(', ')} (${mdText(m.image.platform)}): compressed **${human(m.totals.compressedBytes)}**, ${m.totals.layers} layers (from the manifest; no layer downloaded)`,
+    '',
+    '| | rule | result |',
+    '|---|---|---|',
+    ...v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r)} |`),
     '',
   ].join('\n');
 }

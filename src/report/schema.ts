@@ -351,8 +351,41 @@ export const DiffDocumentSchema = z
   })
   .describe('What `imgsize diff BEFORE AFTER --json` writes.');
 
+export const ManifestReportSchema = z
+  .strictObject({
+    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    scope: z.literal('manifest').describe('Read from the manifest and config only: no layer was downloaded, so there are no content, file, package or waste figures.'),
+    source: imageFields.source,
+    image: imageFields.image,
+    totals: z
+      .strictObject({
+        compressedBytes: bytes('Σ layer blobs as the registry stores them: what a pull downloads. Exact (from the descriptors).'),
+        layers: count('Layers in the manifest.'),
+      })
+      .describe('The image as a whole.'),
+    layers: z
+      .array(
+        z.strictObject({
+          number: layerNumber('Position in the image, 1 = the base layer.'),
+          digest: digest('Digest of the layer blob (the descriptor).'),
+          mediaType: z.string().max(256).nullable().describe('The descriptor media type.'),
+          compression: CompressionSchema.describe('From the media type.'),
+          compressedBytes: bytes('Size of the blob (the descriptor). Exact.'),
+          createdBy: z.string().max(MAX_TEXT).nullable().describe('The Dockerfile step, from the config history.'),
+          emptyLayerHistory: z
+            .array(text('A step.'))
+            .max(1 << 16)
+            .optional()
+            .describe('Steps that made no layer before this one.'),
+        }),
+      )
+      .describe('Base layer first.'),
+    verdict: VerdictSchema.optional().describe('Present in what `imgsize check --json` writes.'),
+  })
+  .describe('What `imgsize REF --manifest-only --json` writes (and check of compressed budgets on a registry image).');
+
 /** Every document imgsize writes with --json. */
-export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema]);
+export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema, ManifestReportSchema]);
 
 /** Readonly all the way down: reports are plain data handed from one pure function to the next. */
 export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -381,6 +414,7 @@ export type ArchiveFormat = z.output<typeof ArchiveFormatSchema>;
 export type Ecosystem = z.output<typeof EcosystemSchema>;
 export type DiffResult = Out<typeof DiffSchema>;
 export type DiffDocument = Out<typeof DiffDocumentSchema>;
+export type ManifestReport = Out<typeof ManifestReportSchema>;
 export type LayerChange = DiffResult['layers'][number];
 export type PackageChange = DiffResult['packages'][number];
 export type DirectoryChange = DiffResult['directories'][number];

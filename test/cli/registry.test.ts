@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
 import { makeTls, missingTools, registryTools, startRegistry, startTokenServer, type Registry, type TokenServer } from '../helpers/registry.js';
 import { run } from '../helpers/run.js';
+import { ManifestReportSchema } from '../../src/report/schema.js';
 import { tempFolders } from '../helpers/temp.js';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -86,6 +87,24 @@ if (!registryTools) {
       const d = await run(['diff', SAMPLE, `${reg.host}/test/hello:v1`, '--json']);
       expect(d.code, d.stderr).toBe(0);
       expect(JSON.parse(d.stdout).diff.totals.content.delta).toBe(0);
+    });
+
+    it('--manifest-only: compressed sizes and steps without a layer, as the full report has them', async () => {
+      const m = await run([`${reg.host}/test/hello:v1`, '--manifest-only', '--json']);
+      expect(m.code, m.stderr).toBe(0);
+      const doc = ManifestReportSchema.parse(JSON.parse(m.stdout));
+      const full = JSON.parse((await run([`${reg.host}/test/hello:v1`, '--json'])).stdout);
+      expect(doc.totals).toEqual({ compressedBytes: full.totals.compressedBytes, layers: full.layers.length });
+      expect(doc.layers.map((l) => [l.number, l.digest, l.compressedBytes, l.compression, l.createdBy])).toEqual(
+        full.layers.map((l: Record<string, unknown>) => [l.number, l.digest, l.compressedBytes, l.compression, l.createdBy]),
+      );
+      expect(doc.image.manifestDigest).toBe(full.image.manifestDigest);
+      const text = await run([`${reg.host}/test/hello:v1`, '--manifest-only']);
+      expect(text.stdout).toMatch(/Compressed 83\.6 kB \(83,639 bytes: what a pull downloads\)/);
+      expect(text.stdout).toMatch(/manifest only: no layer was downloaded/);
+      const archive = await run([SAMPLE, '--manifest-only']);
+      expect(archive.code).toBe(2);
+      expect(archive.stderr).toMatch(/^imgsize: --manifest-only: reads an image in a registry/);
     });
 
     it('says clearly what is missing: a tag, a repository, a registry', async () => {
@@ -240,6 +259,15 @@ if (!registryTools) {
       sameImage(r.stdout, fromArchive.stdout);
       expect(seen.filter((x) => x.includes('/manifests/')).length).toBe(2);
       expect(seen.filter((x) => x.includes('bytes=N-')).length).toBeGreaterThan(0);
+    });
+
+    it('check of a compressed budget reads the manifest and config only, no layer', async () => {
+      seen.length = 0;
+      const c = await run(['check', `${host}/test/hello:v1`, '--budget', '50kB', '--metric', 'compressed', '--json']);
+      expect(c.code, c.stderr).toBe(1);
+      const doc = ManifestReportSchema.parse(JSON.parse(c.stdout));
+      expect(doc.verdict?.results[0]).toMatchObject({ kind: 'budget', subject: 'compressed', measured: 83_639, status: 'fail' });
+      expect(seen.filter((x) => x.includes('/blobs/')).length).toBe(1); // the config
     });
 
     it('diff of two references fetches a blob both share once', async () => {
