@@ -154,13 +154,14 @@ async function resolveManifest(
   ref: ImageReference,
   opts: { readonly platform?: string | undefined },
   manifest: Fetch,
-): Promise<{ top: { body: Buffer; digest: string; mediaType: string }; doc: Json; platform: string | undefined }> {
+): Promise<{ top: { body: Buffer; digest: string; mediaType: string }; doc: Json; platform: string | undefined; choices: Json[] }> {
   let top = await manifest(ref.ref);
   let doc = JSON.parse(top.body.toString('utf8')) as unknown;
   let platform: string | undefined;
+  let choices: Json[] = [];
   if (isObject(doc) && Array.isArray(doc.manifests)) {
     // an index: the platform's manifest, attestations and unknown/unknown left out
-    const choices = (doc.manifests as unknown[]).filter(isObject).filter((d) => {
+    choices = (doc.manifests as unknown[]).filter(isObject).filter((d) => {
       const ann = isObject(d.annotations) ? d.annotations : {};
       return typeof d.digest === 'string' && ann['vnd.docker.reference.type'] !== 'attestation-manifest' && platformOf(d.platform) !== 'unknown/unknown';
     });
@@ -176,7 +177,7 @@ async function resolveManifest(
     doc = JSON.parse(top.body.toString('utf8')) as unknown;
   }
   if (!isObject(doc) || !isObject(doc.config) || !Array.isArray(doc.layers)) throw new ImgsizeError('format', ref.canonical, 'the registry sent something that is not an image manifest');
-  return { top, doc, platform };
+  return { top, doc, platform, choices };
 }
 
 function descriptor(ref: ImageReference, d: unknown, what: string): { digest: string; size: number; mediaType: string | null } {
@@ -193,11 +194,8 @@ function descriptor(ref: ImageReference, d: unknown, what: string): { digest: st
  */
 export async function readManifestOnly(ref: ImageReference, opts: RegistryReadOptions): Promise<ManifestReport> {
   const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure });
-  const { top, doc, platform } = await resolveManifest(
-    ref,
-    opts,
-    manifestFetcher(client, () => undefined),
-  );
+  const fetch = manifestFetcher(client, () => undefined);
+  const { top, doc, platform, choices } = await resolveManifest(ref, opts, fetch);
   const cfgDesc = descriptor(ref, doc.config, 'the config descriptor');
   const r = await client.get(`blobs/${cfgDesc.digest}`);
   const cfgBody = await readSmall(r.body, 'image config');
@@ -228,5 +226,19 @@ export async function readManifestOnly(ref: ImageReference, opts: RegistryReadOp
       createdBy: steps[i]?.createdBy ?? null,
       ...(steps[i] && steps[i]!.empty.length > 0 ? { emptyLayerHistory: steps[i]!.empty } : {}),
     })),
+    ...(choices.length > 0 ? { platforms: await platformTotals(ref, choices, fetch) } : {}),
   };
+}
+
+/** Each image of an index: its manifest (one request each, checked against its digest) and the sum of its layers. */
+async function platformTotals(ref: ImageReference, choices: readonly Json[], fetch: Fetch): Promise<{ platform: string; manifestDigest: string; compressedBytes: number; layers: number }[]> {
+  const out = [];
+  for (const d of choices.slice(0, 64)) {
+    const m = await fetch(String(d.digest));
+    const doc = JSON.parse(m.body.toString('utf8')) as unknown;
+    if (!isObject(doc) || !Array.isArray(doc.layers)) continue; // an artifact, not an image
+    const layers = (doc.layers as unknown[]).map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
+    out.push({ platform: platformOf(d.platform) ?? 'unknown', manifestDigest: m.digest, compressedBytes: layers.reduce((a, l) => a + l.size, 0), layers: layers.length });
+  }
+  return out;
 }

@@ -21,7 +21,13 @@ export function renderManifestTable(m: ManifestReport, opts: { width?: number | 
   ];
   const t = table(['#', 'compressed', 'created by'], ['right', 'right', 'left']);
   for (const l of m.layers) t.push([String(l.number), `${human(l.compressedBytes)} ${l.compression}`, clip(visible(l.createdBy ?? '(no history)'), Math.max(20, width - 24))]);
-  out.push('Layers', t.toString(), '', NOTE, '');
+  out.push('Layers', t.toString(), '');
+  if (m.platforms && m.platforms.length > 0) {
+    const p = table(['platform', 'compressed', 'layers'], ['left', 'right', 'right']);
+    for (const x of m.platforms) p.push([visible(x.platform), human(x.compressedBytes), String(x.layers)]);
+    out.push('Platforms in the index', p.toString(), '');
+  }
+  out.push(NOTE, '');
   return out.join('\n');
 }
 

@@ -380,6 +380,17 @@ export const ManifestReportSchema = z
         }),
       )
       .describe('Base layer first.'),
+    platforms: z
+      .array(
+        z.strictObject({
+          platform: text('os/architecture[/variant].'),
+          manifestDigest: digest('Its manifest.'),
+          compressedBytes: bytes('Σ its layer blobs: what a pull of that platform downloads.'),
+          layers: count('Its layers.'),
+        }),
+      )
+      .optional()
+      .describe('Every image of the index the reference names (attestations left out); absent when it names one manifest.'),
     verdict: VerdictSchema.optional().describe('Present in what `imgsize check --json` writes.'),
   })
   .describe('What `imgsize REF --manifest-only --json` writes (and check of compressed budgets on a registry image).');

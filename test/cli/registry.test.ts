@@ -76,6 +76,9 @@ if (!registryTools) {
       const arm = JSON.parse((await run([`${reg.host}/test/multi:v1`, '--json', '--platform', 'linux/arm64'])).stdout);
       expect([amd.image.platform, amd.totals.contentBytes]).toEqual(['linux/amd64', 3000]);
       expect([arm.image.platform, arm.totals.contentBytes]).toEqual(['linux/arm64/v8', 5000]);
+      const m = ManifestReportSchema.parse(JSON.parse((await run([`${reg.host}/test/multi:v1`, '--manifest-only', '--json'])).stdout));
+      expect(m.platforms?.map((p) => p.platform)).toEqual(['linux/amd64', 'linux/arm64/v8']);
+      expect(m.platforms?.[0]?.compressedBytes).toBe(m.totals.compressedBytes);
       const none = await run([`${reg.host}/test/multi:v1`, '--platform', 'linux/s390x']);
       expect(none.code).toBe(2);
       expect(none.stderr).toMatch(/^imgsize: --platform linux\/s390x: no linux\/s390x image in .*; it holds: linux\/amd64, linux\/arm64\/v8/);
