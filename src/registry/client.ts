@@ -21,6 +21,9 @@ export const MANIFEST_TYPES = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ];
 
+/** A server that stalls: no headers in 30 s, or no body bytes for 60 s, is given up on (then retried). */
+const TIMEOUTS = { headersTimeout: 30_000, bodyTimeout: 60_000, connectTimeout: 15_000 };
+
 /** Retries of one request, and how long a wait may be. */
 const RETRIES = 4;
 const MAX_WAIT_MS = 10_000;
@@ -41,7 +44,7 @@ export interface Response {
 
 let dispatcher: Dispatcher | undefined;
 function agent(): Dispatcher {
-  dispatcher ??= new EnvHttpProxyAgent().compose(interceptors.redirect({ maxRedirections: 5 }));
+  dispatcher ??= new EnvHttpProxyAgent(TIMEOUTS).compose(interceptors.redirect({ maxRedirections: 5 }));
   return dispatcher;
 }
 
@@ -111,7 +114,7 @@ export class RegistryClient {
     this.base = new URL(`${insecure ? 'http' : 'https'}://${ref.endpoint}/`);
     this.mayFallBack = !insecure && isLoopback(ref.endpoint);
     const cas = extraCAs(ref.endpoint, env);
-    this.dispatcher = cas.length > 0 ? new EnvHttpProxyAgent({ connect: { ca: [...rootCertificates, ...cas] } }).compose(interceptors.redirect({ maxRedirections: 5 })) : agent();
+    this.dispatcher = cas.length > 0 ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: { ca: [...rootCertificates, ...cas] } }).compose(interceptors.redirect({ maxRedirections: 5 })) : agent();
     this.creds = findCredentials(ref.registry, env);
   }
 
@@ -230,7 +233,19 @@ export class RegistryClient {
       /* not a distribution error body */
     }
     if (r.status === 401 || r.status === 403) return this.denied(code || `HTTP ${r.status}`);
-    if (r.status === 404) return new ImgsizeError('input', this.ref.canonical, `not found in the registry (${code || `HTTP 404 for ${what}`})`);
+    if (r.status === 404) {
+      // `imgsize app:dev` for an image that only exists in the local docker: Docker Hub has no library/app
+      const local = this.ref.registry === 'docker.io' && this.ref.repository.startsWith('library/') && !this.ref.given.includes('/');
+      return new ImgsizeError('input', this.ref.canonical, `not found in the registry (${code || `HTTP 404 for ${what}`})`, {
+        hint: local ? `a local image? imgsize reads registries; for one only in your docker: docker save ${this.ref.given} | imgsize` : 'check the name and tag (and that you may read the repository)',
+      });
+    }
+    if (r.status === 429) {
+      const left = header(r, 'ratelimit-remaining');
+      return new ImgsizeError('limit', this.ref.canonical, `the registry's rate limit is reached${left ? ` (RateLimit-Remaining: ${left})` : ''}`, {
+        hint: this.ref.registry === 'docker.io' ? 'Docker Hub limits anonymous pulls (each manifest GET counts): log in (docker login) for a higher limit' : 'wait and retry',
+      });
+    }
     return new ImgsizeError('input', this.ref.canonical, `the registry answered HTTP ${r.status}${code ? ` (${code})` : ''} for ${what}`);
   }
 }

@@ -4,7 +4,7 @@
  * writes, platforms of an index, auth, and clean errors.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
+import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
@@ -309,6 +309,84 @@ if (!registryTools) {
       const ok = await run([`${reg.host}/test/hello:v1`, '--json'], { env: { HOME: home } });
       expect(ok.code, ok.stderr).toBe(0);
       sameImage(ok.stdout, (await run([SAMPLE, '--json'])).stdout);
+    });
+  });
+
+  describe('a registry that lies or sends blobs elsewhere', () => {
+    let reg: Registry;
+    const servers: Server[] = [];
+    const listen = async (handler: Parameters<typeof createHttpServer>[1]): Promise<number> => {
+      const srv = createHttpServer(handler);
+      servers.push(srv);
+      await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+      return (srv.address() as { port: number }).port;
+    };
+    /** Forwards to the registry, optionally rewriting what it answers. */
+    const forward = (req: IncomingMessage, res: ServerResponse, body?: (b: Buffer) => Buffer): void => {
+      const up = httpRequest(`http://${reg.host}${req.url}`, { method: req.method, headers: { ...req.headers, host: reg.host } }, (r) => {
+        const parts: Buffer[] = [];
+        r.on('data', (d: Buffer) => parts.push(d));
+        r.on('end', () => {
+          const b = Buffer.concat(parts);
+          const out = body ? body(b) : b;
+          res.writeHead(r.statusCode ?? 502, { ...r.headers, 'content-length': String(out.length) }).end(out);
+        });
+      });
+      req.pipe(up);
+    };
+    beforeAll(async () => {
+      reg = await startRegistry(tmp(), { htpasswd: true });
+      await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
+    }, 60_000);
+    afterAll(() => {
+      reg?.stop();
+      for (const s of servers) s.close();
+    });
+
+    it('a blob whose bytes do not match its digest is an error, not a report', async () => {
+      // the config comes back with one digit changed (valid JSON, another digest); a layer with one bit flipped
+      const port = await listen((req, res) => {
+        if (!(req.url ?? '').includes('/blobs/')) return forward(req, res);
+        forward(req, res, (b) => (b[0] === 0x7b ? Buffer.from(b.toString('latin1').replace('2024-01-01', '2025-01-01'), 'latin1') : b));
+      });
+      const env = { HOME: tmp(), DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { [`127.0.0.1:${port}`]: { username: 'tester', password: 'testpass' } } }) };
+      const r = await run([`127.0.0.1:${port}/private/hello:v1`, '--json'], { env });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^imgsize: image config: digest mismatch: expected sha256:bf687058321f\w+, the blob hashes to sha256:/);
+      const flip = await listen((req, res) => {
+        if (!(req.url ?? '').includes('/blobs/')) return forward(req, res);
+        forward(req, res, (b) => (b[0] === 0x1f && b.length > 1000 ? Buffer.concat([b.subarray(0, 500), Buffer.from([b[500]! ^ 1]), b.subarray(501)]) : b));
+      });
+      const env2 = { HOME: tmp(), DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { [`127.0.0.1:${flip}`]: { username: 'tester', password: 'testpass' } } }) };
+      const l = await run([`127.0.0.1:${flip}/private/hello:v1`, '--json'], { env: env2 });
+      expect(l.code).toBe(2);
+      expect(l.stderr).toMatch(/^imgsize: layer \d \(sha256:\w+\): (invalid gzip data|digest mismatch)/);
+      expect(l.stderr).not.toMatch(/\n\s+at /);
+    });
+
+    it('follows a redirect to another host for a blob, without sending Authorization there', async () => {
+      const authSeen: (string | undefined)[] = [];
+      const blobHost = await listen((req, res) => {
+        authSeen.push(req.headers.authorization);
+        // the CDN: serves the blob it is asked for (fetched from the registry with its own credentials)
+        const url = (req.url ?? '').replace('/cdn', '');
+        const up = httpRequest(`http://${reg.host}${url}`, { headers: { authorization: `Basic ${Buffer.from('tester:testpass').toString('base64')}` } }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        up.end();
+      });
+      const port = await listen((req, res) => {
+        if ((req.url ?? '').includes('/blobs/')) return void res.writeHead(307, { location: `http://localhost:${blobHost}/cdn${req.url}` }).end();
+        forward(req, res);
+      });
+      const env = { HOME: tmp(), DOCKER_AUTH_CONFIG: JSON.stringify({ auths: { [`127.0.0.1:${port}`]: { username: 'tester', password: 'testpass' } } }) };
+      const r = await run([`127.0.0.1:${port}/private/hello:v1`, '--json'], { env });
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).totals.contentBytes).toBe(4_800_029);
+      expect(authSeen.length).toBe(4);
+      expect(authSeen.every((a) => a === undefined)).toBe(true);
     });
   });
 }
