@@ -38,7 +38,8 @@ if (!registryTools) {
   describe('an image in a registry', () => {
     let reg: Registry;
     let layout: string;
-    beforeAll(async () => {
+    // started while the file is collected: every registry of this file comes up at once
+    const setup1 = (async (): Promise<void> => {
       reg = await startRegistry(tmp());
       await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
       await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v2s2', ['--format', 'v2s2']);
@@ -51,7 +52,9 @@ if (!registryTools) {
         if (!m.name.endsWith('/')) writeFileSync(path.join(layout, m.name), m.data ?? Buffer.alloc(0));
       }
       await reg.push(`oci:${layout}`, 'test/multi:v1', ['--all']);
-    }, 60_000);
+    })();
+    setup1.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup1, 60_000);
     afterAll(() => reg?.stop());
 
     it('reports the same numbers as the archive of the same image', async () => {
@@ -123,10 +126,13 @@ if (!registryTools) {
 
   describe('a registry that needs a password (htpasswd)', () => {
     let reg: Registry;
-    beforeAll(async () => {
+    // started while the file is collected: every registry of this file comes up at once
+    const setup2 = (async (): Promise<void> => {
       reg = await startRegistry(tmp(), { htpasswd: true });
       await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
-    }, 60_000);
+    })();
+    setup2.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup2, 60_000);
     afterAll(() => reg?.stop());
 
     it('is refused without credentials and read with DOCKER_AUTH_CONFIG', async () => {
@@ -152,13 +158,16 @@ if (!registryTools) {
   describe('a registry with token auth (as Docker Hub, GHCR)', () => {
     let reg: Registry;
     let tokens: TokenServer;
-    beforeAll(async () => {
+    // started while the file is collected: every registry of this file comes up at once
+    const setup3 = (async (): Promise<void> => {
       const dir = tmp();
       tokens = await startTokenServer(dir);
       reg = await startRegistry(dir, { token: tokens });
       await reg.push(`oci-archive:${SAMPLE}`, 'public/hello:v1');
       await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
-    }, 60_000);
+    })();
+    setup3.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup3, 60_000);
     afterAll(() => {
       reg?.stop();
       tokens?.stop();
@@ -209,7 +218,8 @@ if (!registryTools) {
     let proxy: Server;
     let host: string;
     const seen: string[] = [];
-    beforeAll(async () => {
+    // started while the file is collected: every registry of this file comes up at once
+    const setup4 = (async (): Promise<void> => {
       reg = await startRegistry(tmp());
       await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
       // in front of it: the first manifest request gets a 503, the first download of each blob
@@ -249,7 +259,9 @@ if (!registryTools) {
       });
       await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
       host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
-    }, 60_000);
+    })();
+    setup4.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup4, 60_000);
     afterAll(() => {
       reg?.stop();
       proxy?.close();
@@ -287,13 +299,16 @@ if (!registryTools) {
   describe('a registry over TLS with a private CA', () => {
     let reg: Registry;
     let ca: string;
-    beforeAll(async () => {
+    // started while the file is collected: every registry of this file comes up at once
+    const setup5 = (async (): Promise<void> => {
       const dir = tmp();
       const tls = makeTls(dir);
       ca = readFileSync(tls.ca, 'utf8');
       reg = await startRegistry(dir, { tls });
       await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
-    }, 60_000);
+    })();
+    setup5.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup5, 60_000);
     afterAll(() => reg?.stop());
 
     it("is trusted with the CA in docker's certs.d folder, refused without it", async () => {
@@ -334,10 +349,13 @@ if (!registryTools) {
       });
       req.pipe(up);
     };
-    beforeAll(async () => {
+    // started while the file is collected: every registry of this file comes up at once
+    const setup6 = (async (): Promise<void> => {
       reg = await startRegistry(tmp(), { htpasswd: true });
       await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
-    }, 60_000);
+    })();
+    setup6.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup6, 60_000);
     afterAll(() => {
       reg?.stop();
       for (const s of servers) s.close();

@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createPrivateKey, randomUUID, sign as rsaSign, X509Certificate } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import path from 'node:path';
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
@@ -137,13 +137,17 @@ export async function startRegistry(dir: string, opts: { htpasswd?: boolean; tok
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
   const host = `127.0.0.1:${port}`;
+  // ready when it accepts connections (polled without blocking: a token server in this process must keep answering)
   for (let i = 0; i < 100; i++) {
-    const scheme = opts.tls ? 'https' : 'http';
-    const up = spawnSync('node', ['-e', `fetch('${scheme}://${host}/v2/').then((r) => process.exit(r.status === 200 || r.status === 401 ? 0 : 1), () => process.exit(1))`], {
-      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0' },
+    const up = await new Promise<boolean>((resolve) => {
+      const sock = connect(port, '127.0.0.1', () => {
+        sock.end();
+        resolve(true);
+      });
+      sock.on('error', () => resolve(false));
     });
-    if (up.status === 0) break;
-    await new Promise((r) => setTimeout(r, 100));
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
   }
   return {
     host,
