@@ -84,10 +84,22 @@ const HELPER_TIMEOUT_MS = 20_000;
  * runs it: `{"Username","Secret"}`, Username `<token>` for an identity token; not found (or no
  * such helper) means anonymous.
  */
-function fromHelper(name: string, server: string, env: Readonly<Record<string, string | undefined>>): Credentials | undefined {
+function fromHelper(name: string, server: string, env: Readonly<Record<string, string | undefined>>, problems: string[]): Credentials | undefined {
   if (!/^[\w.-]+$/.test(name)) return undefined;
   const r = spawnSync(`docker-credential-${name}`, ['get'], { input: server, encoding: 'utf8', timeout: HELPER_TIMEOUT_MS, env: { ...process.env, ...env } as NodeJS.ProcessEnv, maxBuffer: 1 << 20 });
-  if (r.error || r.status !== 0) return undefined;
+  // docker stops here; imgsize goes on anonymously (public images still read) and says why when refused
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    problems.push(
+      `the credential helper docker-credential-${name} ${code === 'ENOENT' ? 'is not installed' : code === 'ETIMEDOUT' ? `took longer than ${HELPER_TIMEOUT_MS / 1000} s` : `could not run (${code ?? r.error.message})`}`,
+    );
+    return undefined;
+  }
+  if (r.status !== 0) {
+    if (!/credentials not found/i.test(`${r.stdout}${r.stderr}`))
+      problems.push(`docker-credential-${name} failed (${(r.stdout || r.stderr).trim().split('\n')[0]?.slice(0, 120) ?? `exit ${r.status}`})`);
+    return undefined;
+  }
   try {
     const j = JSON.parse(r.stdout) as { Username?: unknown; Secret?: unknown };
     if (typeof j.Secret !== 'string' || !j.Secret) return undefined;
@@ -107,15 +119,15 @@ function keysFor(registry: string): string[] {
  * ~/.docker/config.json), then podman's auth.json ($REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers,
  * ~/.config/containers). None: anonymous.
  */
-export function findCredentials(registry: string, env: Readonly<Record<string, string | undefined>>): Credentials | undefined {
+export function findCredentials(registry: string, env: Readonly<Record<string, string | undefined>>, problems: string[] = []): Credentials | undefined {
   const wanted = new Set(keysFor(registry));
   const server = registry === 'docker.io' ? 'https://index.docker.io/v1/' : registry;
   const lookIn = (cfg: ConfigFile): Credentials | undefined => {
     // a helper for this registry, or the store for all: docker asks only it
     const helper = Object.entries(cfg.credHelpers).find(([k]) => wanted.has(hostOfKey(k)))?.[1];
-    if (typeof helper === 'string' && helper) return fromHelper(helper, server, env);
+    if (typeof helper === 'string' && helper) return fromHelper(helper, server, env, problems);
     if (cfg.credsStore) {
-      const c = fromHelper(cfg.credsStore, server, env);
+      const c = fromHelper(cfg.credsStore, server, env, problems);
       if (c) return c;
     }
     for (const [k, v] of Object.entries(cfg.auths)) if (wanted.has(hostOfKey(k))) return fromEntry(v);

@@ -104,6 +104,8 @@ export class RegistryClient {
   private readonly dispatcher: Dispatcher;
   private readonly creds: Credentials | undefined;
   private authorization: string | undefined;
+  /** Why no credentials were found (a helper that is missing or failed): said when the registry refuses. */
+  private readonly credentialProblems: string[] = [];
 
   constructor(
     readonly ref: ImageReference,
@@ -115,7 +117,7 @@ export class RegistryClient {
     this.mayFallBack = !insecure && isLoopback(ref.endpoint);
     const cas = extraCAs(ref.endpoint, env);
     this.dispatcher = cas.length > 0 ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: { ca: [...rootCertificates, ...cas] } }).compose(interceptors.redirect({ maxRedirections: 5 })) : agent();
-    this.creds = findCredentials(ref.registry, env);
+    this.creds = findCredentials(ref.registry, env, this.credentialProblems);
   }
 
   /**
@@ -220,7 +222,8 @@ export class RegistryClient {
   }
 
   private denied(why: string): ImgsizeError {
-    return new ImgsizeError('input', this.ref.canonical, `access denied: ${why}`, { hint: 'log in (docker login) or set DOCKER_AUTH_CONFIG' });
+    const helper = this.credentialProblems[0];
+    return new ImgsizeError('input', this.ref.canonical, `access denied: ${why}`, { hint: helper ? `${helper}, so imgsize asked anonymously` : 'log in (docker login) or set DOCKER_AUTH_CONFIG' });
   }
 
   private async failure(r: Response, what: string): Promise<ImgsizeError> {

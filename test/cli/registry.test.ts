@@ -210,6 +210,11 @@ if (!registryTools) {
       const r = await run([`${reg.host}/private/hello:v1`, '--json'], { env: { HOME: home, PATH: `${bin}:${process.env.PATH}` } });
       expect(r.code, r.stderr).toBe(0);
       expect(readFileSync(path.join(bin, 'asked'), 'utf8')).toBe(`${reg.host}\n`);
+      // a helper that is not installed: anonymous, and the refusal says why
+      writeFileSync(path.join(home, '.docker/config.json'), JSON.stringify({ credHelpers: { [reg.host]: 'imgsize-missing' } }));
+      const missing = await run([`${reg.host}/private/hello:v1`], { env: { HOME: home } });
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toMatch(/hint: the credential helper docker-credential-imgsize-missing is not installed, so imgsize asked anonymously/);
     });
   });
 
