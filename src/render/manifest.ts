@@ -2,15 +2,10 @@
 import type { ManifestReport } from '../report/schema.js';
 import { COMMENT_MARKER } from './markdown.js';
 import { mdText, visible } from './escape.js';
-import { plainTable as table } from './style.js';
+import { clip, plainTable as table } from './style.js';
 import { human } from './units.js';
 
 const NOTE = 'manifest only: no layer was downloaded, so content, files, packages, folders and waste are not known (run without --manifest-only for them)';
-
-function clip(s: string, n: number): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
-}
 
 export function renderManifestTable(m: ManifestReport, opts: { width?: number | undefined } = {}): string {
   const width = opts.width ?? 100;

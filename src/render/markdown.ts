@@ -1,13 +1,12 @@
 /** The inspect report as Markdown (for a PR comment or a job summary). */
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
+import { clip } from './style.js';
 import { describeItem } from './items.js';
 import { escapeReport, mdText } from './escape.js';
 
 /** First line of every PR comment imgsize writes, so a bot can find and update its own. */
 export const COMMENT_MARKER = '<!-- imgsize -->';
-
-const clip = (s: string, n: number): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
 /** The compressed (push) total, `~` when it is an estimate. */
 export function compressedFigure(r: Report): string {
@@ -28,7 +27,7 @@ export function estimateLine(r: Report): string[] {
 export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string {
   const top = opts.top ?? 10;
   // steps are cut before they are escaped (a cut escape could run into the table's next cell)
-  const r = escapeReport({ ...raw, layers: raw.layers.map((l) => ({ ...l, createdBy: l.createdBy === null ? null : clip(l.createdBy.replace(/\s+/g, ' ').trim(), 80) })) }, mdText);
+  const r = escapeReport({ ...raw, layers: raw.layers.map((l) => ({ ...l, createdBy: l.createdBy === null ? null : clip(l.createdBy, 80) })) }, mdText);
   const t = r.totals;
   const out = [
     COMMENT_MARKER,

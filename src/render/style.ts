@@ -31,3 +31,9 @@ export function plainTable(head: string[], aligns: ('left' | 'right')[]): Table.
   TableClass ??= createRequire(import.meta.url)('cli-table3') as typeof Table;
   return new TableClass({ ...PLAIN, head, colAligns: aligns });
 }
+
+/** A Dockerfile step on one line: whitespace collapsed, cut to `n` characters with an ellipsis. */
+export function clip(s: string, n: number): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
+}

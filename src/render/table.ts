@@ -1,5 +1,5 @@
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
-import { plainTable as table } from './style.js';
+import { clip, plainTable as table } from './style.js';
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
 import { describeItem } from './items.js';
@@ -9,11 +9,6 @@ export interface TableOptions {
   readonly top?: number;
   /** Terminal width, for truncating long Dockerfile steps. */
   readonly width?: number | undefined;
-}
-
-function clip(s: string, n: number): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
 }
 
 export function renderTable(raw: Report, opts: TableOptions = {}): string {
