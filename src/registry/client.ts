@@ -185,7 +185,7 @@ export class RegistryClient {
     if (!ch) throw new ImgsizeError('input', this.ref.registry, 'the registry refused the request and says no way to authenticate');
     if (ch.scheme === 'basic') {
       if (!this.creds?.username) throw this.denied('needs a user name and password (docker login)');
-      return `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password ?? ''}`).toString('base64')}`;
+      return this.basic(this.creds);
     }
     const realm = checkRealm(ch.params.realm, this.base);
     const scope = ch.params.scope ?? `repository:${this.ref.repository}:pull`;
@@ -193,7 +193,7 @@ export class RegistryClient {
     if (ch.params.service) q.searchParams.set('service', ch.params.service);
     q.searchParams.set('scope', scope);
     const headers: Record<string, string> = { 'user-agent': 'imgsize' };
-    if (this.creds?.username) headers.authorization = `Basic ${Buffer.from(`${this.creds.username}:${this.creds.password ?? ''}`).toString('base64')}`;
+    if (this.creds?.username) headers.authorization = this.basic(this.creds);
     let r: Dispatcher.ResponseData;
     try {
       if (this.creds?.identityToken) {
@@ -219,6 +219,10 @@ export class RegistryClient {
     }
     if (typeof token !== 'string' || token.length === 0) throw new ImgsizeError('input', this.ref.registry, 'the token service answered without a token');
     return `Bearer ${token}`;
+  }
+
+  private basic(c: Credentials): string {
+    return `Basic ${Buffer.from(`${c.username ?? ''}:${c.password ?? ''}`).toString('base64')}`;
   }
 
   private denied(why: string): ImgsizeError {

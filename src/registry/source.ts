@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { ImgsizeError } from '../errors.js';
 import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
 import { memberSink } from '../archive/member-sink.js';
-import { DEFAULT_PLATFORM, platformMatches } from '../archive/platform.js';
+import { isObject, type Json } from '../archive/metadata.js';
+import { DEFAULT_PLATFORM, platformMatches, platformOf } from '../archive/platform.js';
 import { MANIFEST_TYPES, readSmall, RegistryClient, TRANSIENT_ERRORS } from './client.js';
 import type { ImageReference } from './reference.js';
 import { mapHistory } from '../archive/image.js';
@@ -29,15 +30,8 @@ export interface RegistryReadOptions extends ReadOptions {
   readonly insecure?: readonly string[] | undefined;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const memberOf = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`;
-
-function platformOf(p: unknown): string | undefined {
-  if (!isObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') return undefined;
-  return typeof p.variant === 'string' && p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
-}
 
 export async function readRegistry(ref: ImageReference, opts: RegistryReadOptions): Promise<OuterContents> {
   const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure });
@@ -166,13 +160,13 @@ async function resolveManifest(
       return typeof d.digest === 'string' && ann['vnd.docker.reference.type'] !== 'attestation-manifest' && platformOf(d.platform) !== 'unknown/unknown';
     });
     const want = opts.platform ?? DEFAULT_PLATFORM;
-    let chosen = choices.find((d) => platformOf(d.platform) !== undefined && platformMatches(platformOf(d.platform)!, want));
+    let chosen = choices.find((d) => platformOf(d.platform) !== null && platformMatches(platformOf(d.platform)!, want));
     if (!chosen && opts.platform === undefined && choices.length === 1) chosen = choices[0];
     if (!chosen) {
       const all = choices.map((d) => platformOf(d.platform) ?? '?');
       throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in ${ref.canonical}; it holds: ${all.join(', ') || 'no images'}`, { hint: 'choose one with --platform' });
     }
-    platform = platformOf(chosen.platform);
+    platform = platformOf(chosen.platform) ?? undefined;
     top = await manifest(String(chosen.digest));
     doc = JSON.parse(top.body.toString('utf8')) as unknown;
   }
