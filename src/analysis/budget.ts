@@ -31,7 +31,7 @@ export function ruleCount(r: Rules): number {
 
 /** Layers whose push size is estimated, for a metric (only `compressed` uses push sizes). */
 function estimatedLayers(r: Pick<Report, 'totals'>, m: Metric): number {
-  return m === 'compressed' ? (r.totals.pushEstimatedLayers?.length ?? 0) : 0;
+  return m === 'compressed' ? r.totals.pushEstimatedLayers.length : 0;
 }
 
 /** `forbidden` (the hits of forbiddenPaths over every layer) is needed only for that rule: a saved report has no file list. */

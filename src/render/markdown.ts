@@ -11,12 +11,12 @@ export const COMMENT_MARKER = '<!-- imgsize -->';
 /** The compressed (push) total, `~` when it is an estimate. */
 export function compressedFigure(r: Report): string {
   const t = r.totals;
-  return `${t.pushEstimatedLayers?.length ? '~' : ''}${human(t.pushBytes ?? t.compressedBytes)}`;
+  return `${t.pushEstimatedLayers.length ? '~' : ''}${human(t.pushBytes)}`;
 }
 
 /** A line saying which layers' compressed size is estimated, and how, when any is. */
 export function estimateLine(r: Report): string[] {
-  const est = r.totals.pushEstimatedLayers ?? [];
+  const est = r.totals.pushEstimatedLayers;
   if (est.length === 0) return [];
   return [
     '',
@@ -38,7 +38,7 @@ export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string
     '',
     '| # | content | compressed | created by |',
     '|---:|---:|---:|---|',
-    ...r.layers.map((l) => `| ${l.number} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes ?? l.compressedBytes)} | ${l.createdBy ?? ''} |`),
+    ...r.layers.map((l) => `| ${l.number} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes)} | ${l.createdBy ?? ''} |`),
     '',
   ];
   if (r.packages.length > 0) {

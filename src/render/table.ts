@@ -25,8 +25,8 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
   const t = r.totals;
   const totals = table(['', 'size', 'bytes', ''], ['left', 'right', 'right', 'left']);
   totals.push(['Content', human(t.contentBytes), t.contentBytes.toLocaleString('en-US'), 'what docker images shows (classic store)']);
-  const push = t.pushBytes ?? t.compressedBytes;
-  const estimated = t.pushEstimatedLayers?.length ?? 0;
+  const push = t.pushBytes;
+  const estimated = t.pushEstimatedLayers.length;
   totals.push([
     'Compressed',
     `${estimated ? '~' : ''}${human(push)}`,
