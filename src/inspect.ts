@@ -25,7 +25,7 @@ export interface Inspected {
 
 /** Reads the image once and returns its report, the model it was built from and its files. */
 export async function inspectImage(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected> {
-  const { top, depth, thresholds, verify, scan, ...read } = opts;
+  const { top, depth, thresholds, treeNodes, verify, scan, ...read } = opts;
   const model = await readImage(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
   const layers = model.layers.map((l) => l.scan);
   const squashed = squash(layers);
@@ -34,6 +34,7 @@ export async function inspectImage(src: ImageSource, opts: InspectOptions = {}):
     squashed,
     ...(top !== undefined ? { top } : {}),
     ...(depth !== undefined ? { depth } : {}),
+    ...(treeNodes !== undefined ? { treeNodes } : {}),
     ...(thresholds ? { thresholds } : {}),
   });
   return { report, model, files: { layers, root: squashed.root } };

@@ -20,6 +20,8 @@ export interface Ownership {
   readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly Folder[] };
   /** Final paths listed by two or more packages. */
   readonly claimedTwice: number;
+  /** The package (its position in `packages`) that claimed an entry first, for the tree's colours. */
+  readonly ownerOf: (e: FinalEntry) => number | undefined;
 }
 
 /** The captured metadata files whose final-filesystem entry is the captured copy. */
@@ -57,23 +59,23 @@ export function resolveParents(root: FsNode, p: string, maxHops = 40): string {
 const counts = (e: FinalEntry | undefined): e is FinalEntry => e !== undefined && (e.kind === 'file' || e.kind === 'symlink' || e.kind === 'hardlink');
 
 export function attributePackages(detected: readonly DetectedPackage[], root: FsNode, opts: { depth?: number; top?: number } = {}): Ownership {
-  // owned entries, by identity (no path strings kept per file)
-  const owned = new Set<FinalEntry>();
+  // owned entries, by identity (no path strings kept per file), each with the first package to claim it
+  const owned = new Map<FinalEntry, number>();
   let claimedTwice = 0;
-  const claim = (e: FinalEntry, seen: Set<FinalEntry>): boolean => {
+  const claim = (e: FinalEntry, seen: Set<FinalEntry>, by: number): boolean => {
     if (seen.has(e)) return false;
     seen.add(e);
     if (owned.has(e)) claimedTwice++;
-    else owned.add(e);
+    else owned.set(e, by);
     return true;
   };
-  const packages: PackageUsage[] = detected.map((d) => {
+  const packages: PackageUsage[] = detected.map((d, index) => {
     let bytes = 0;
     let files = 0;
     const layers = new Set<number>();
     const mine = new Set<FinalEntry>();
     const add = (e: FinalEntry): void => {
-      if (!claim(e, mine)) return;
+      if (!claim(e, mine, index)) return;
       files++;
       if (e.kind !== 'hardlink') bytes += e.size;
       layers.add(e.layer + 1);
@@ -115,8 +117,10 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   });
   const order = (a: PackageUsage, b: PackageUsage): number =>
     b.bytes - a.bytes || (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const sorted = packages.map((p, i) => ({ p, i })).sort((a, b) => order(a.p, b.p));
+  const position = new Map(sorted.map((s, at) => [s.i, at]));
   return {
-    packages: [...packages].sort(order),
+    packages: sorted.map((s) => s.p),
     unowned: {
       bytes: unownedBytes,
       files: unownedFiles,
@@ -126,6 +130,10 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
         .slice(0, opts.top ?? 10),
     },
     claimedTwice,
+    ownerOf: (e) => {
+      const by = owned.get(e);
+      return by === undefined ? undefined : position.get(by);
+    },
   };
 }
 

@@ -10,6 +10,7 @@ import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries
 import type { Detector } from '../detectors/types.js';
 import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
+import { buildTree, TREE_NODES } from './tree.js';
 
 export { SCHEMA_VERSION };
 export type { Report, ReportLayer, ReportPackage, PackageGroup, Finding };
@@ -28,11 +29,14 @@ export interface ReportOptions {
   readonly thresholds?: Partial<Thresholds>;
   /** squash() of the model's layers, when the caller has it already (it is not made twice). */
   readonly squashed?: Squashed;
+  /** Nodes in the report's tree for the treemap (default TREE_NODES; 0: no tree). */
+  readonly treeNodes?: number;
 }
 
 export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report {
   const top = opts.top ?? REPORT_TOP;
   const depth = opts.depth ?? 3;
+  const treeNodes = opts.treeNodes ?? TREE_NODES;
   const fs = opts.squashed ?? squash(model.layers.map((l) => l.scan));
   const layers: ReportLayer[] = model.layers.map((l) => ({
     number: l.index + 1,
@@ -96,6 +100,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     findings: found,
     warnings: model.warnings,
     limits: { top, depth },
+    ...(treeNodes > 0 ? { tree: buildTree(fs.root, { nodes: treeNodes, ownerOf: own.ownerOf }) } : {}),
   };
 }
 

@@ -22,6 +22,7 @@ import { renderCheck, renderDiff, renderInspect, renderManifest, type OutputForm
 import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
+import { MAX_TREE_NODES, TREE_NODES } from '../analysis/tree.js';
 import type { readSavedReport as ReadSaved } from '../report/read.js';
 import { looksLikeSavedReport } from '../report/sniff.js';
 import { findConfig, loadConfig } from './config.js';
@@ -64,6 +65,7 @@ interface CommonOptions {
   format?: OutputFormat;
   top?: string;
   depth: string;
+  treeNodes: string;
   verify: boolean;
   maxRatio: string;
   quiet?: boolean;
@@ -134,6 +136,7 @@ export async function main(io: Io): Promise<number> {
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']))
       .option('--top <n>', 'rows per table (default 10); --json carries 100 rows per list unless given')
       .option('--depth <n>', 'folder depth for the folders table', '3')
+      .option('--tree-nodes <n>', `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES))
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
       .option('--manifest-only', 'an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)')
@@ -274,6 +277,7 @@ function textTop(o: CommonOptions): number {
 function checkCommon(io: Io, o: CommonOptions): void {
   if (o.top !== undefined) wholeNumber(o.top, '--top');
   wholeNumber(o.depth, '--depth');
+  treeNodes(o);
   wholeNumber(o.maxRatio, '--max-ratio');
   decoderChoice(io);
 }
@@ -286,6 +290,12 @@ function decoderChoice(io: Io): DecoderChoice {
     throw new ImgsizeError('usage', 'IMGSIZE_DECODER', `unknown decoder choice "${decoder}"; expected builtin or external (or unset)`);
   }
   return decoder;
+}
+
+function treeNodes(o: CommonOptions): number {
+  const n = wholeNumber(o.treeNodes, '--tree-nodes');
+  if (n > MAX_TREE_NODES) throw new ImgsizeError('usage', '--tree-nodes', `at most ${MAX_TREE_NODES}, got ${n}`);
+  return n;
 }
 
 function wholeNumber(v: string, flag: string): number {
@@ -367,6 +377,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     verify: o.verify,
     ...(top !== undefined ? { top } : {}),
     depth,
+    treeNodes: treeNodes(o),
     scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
     env: io.env,
     registryBlobs,

@@ -5,7 +5,7 @@
 import type { DiffResult, ManifestReport, Report, Verdict } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
 import { renderDiffMarkdown, renderDiffTable } from './diff.js';
-import { renderJson } from './json.js';
+import { renderJson, toJson } from './json.js';
 import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 import { renderVerdictMarkdown, renderVerdictText } from './verdict.js';
@@ -36,14 +36,14 @@ export function renderCheck(format: OutputFormat, report: Report, verdict: Verdi
 
 /** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
 export function renderDiff(format: OutputFormat, diff: DiffResult, after: Report, verdict: Verdict | undefined, o: OutputOptions): string {
-  if (format === 'json') return `${JSON.stringify({ schemaVersion: SCHEMA_VERSION, diff, ...(verdict ? { verdict } : {}) }, null, 2)}\n`;
+  if (format === 'json') return toJson({ schemaVersion: SCHEMA_VERSION, diff, ...(verdict ? { verdict } : {}) });
   if (format === 'markdown') return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : '');
   return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
 }
 
 /** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
 export function renderManifest(format: OutputFormat, m: ManifestReport, verdict: Verdict | undefined, o: Pick<OutputOptions, 'width'>): string {
-  if (format === 'json') return `${JSON.stringify(verdict ? { ...m, verdict } : m, null, 2)}\n`;
+  if (format === 'json') return toJson(verdict ? { ...m, verdict } : m);
   if (verdict) return format === 'markdown' ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict);
   return format === 'markdown' ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
 }

@@ -1,7 +1,7 @@
 /**
  * Reading a saved --json report back: the file is checked against the contract (schema.ts) field
  * by field before anything believes it; a report that breaks it is refused naming the field.
- * Version 1 reports are upgraded first (upgrade.ts). `parseSavedReport` is pure (text in);
+ * Reports of versions 1 and 2 are upgraded first (upgrade.ts). `parseSavedReport` is pure (text in);
  * `readSavedReport` adds the file checks (a regular file of a sane size).
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { ImgsizeError } from '../errors.js';
 import { parseBoundedJson } from '../config/json.js';
 import { ReportSchema, SCHEMA_VERSION, type Report } from './schema.js';
-import { upgradeV1, V1ReportSchema } from './upgrade.js';
+import { upgradeV1, upgradeV2, V1ReportSchema } from './upgrade.js';
 
 /** Saved reports larger than this are refused before they are read (a real one is a few hundred kB). */
 export const MAX_SAVED_REPORT_BYTES = 64 << 20;
@@ -36,9 +36,11 @@ export function parseSavedReport(json: string, label: string): Report {
   if (version === 1) {
     const v1 = V1ReportSchema.safeParse(raw);
     if (!v1.success) throw new ImgsizeError('input', label, `not a valid imgsize report (schemaVersion 1): ${firstIssue(v1.error)}`);
-    doc = upgradeV1(v1.data);
+    doc = upgradeV2(upgradeV1(v1.data));
+  } else if (version === 2) {
+    doc = upgradeV2(raw as Record<string, unknown>);
   } else if (version !== SCHEMA_VERSION) {
-    throw new ImgsizeError('input', label, `not an imgsize report (schemaVersion 1 or ${SCHEMA_VERSION}, saved with --json)`);
+    throw new ImgsizeError('input', label, `not an imgsize report (schemaVersion 1 to ${SCHEMA_VERSION}, saved with --json)`);
   }
   const r = ReportSchema.safeParse(doc);
   if (!r.success) throw new ImgsizeError('input', label, `not a valid imgsize report: ${firstIssue(r.error)}`);

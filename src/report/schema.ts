@@ -17,6 +17,7 @@
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION } from './version.js';
+import { MAX_TREE_NODES } from '../analysis/tree.js';
 
 export { SCHEMA_VERSION };
 
@@ -206,6 +207,64 @@ export const VerdictSchema = z
   })
   .describe('What `imgsize check` decided.');
 
+const treeParent = count('Position in nodes of the folder holding it; absent on the root (nodes[0]) only. Always before the node itself.');
+const treeKind = z.enum(['folder', 'file', 'symlink', 'smaller']).describe('smaller: the children of a folder folded into one box, "(N smaller)" (too small to draw, or past the node budget).');
+const treeName = text('Its name in its folder; empty for the root and for a smaller node.');
+
+export const TreeNodeSchema = z.strictObject({
+  parent: treeParent.optional(),
+  name: treeName,
+  kind: treeKind,
+  bytes: bytes('Bytes below it in the final filesystem (files and symlinks, as finalBytes).'),
+  files: count('Regular files below it.'),
+  layer: layerNumber('The layer holding most of its bytes.').optional().describe('The layer holding most of its bytes; on every node but opened folders (their children say).'),
+  package: count('Position in packages of the package owning most (at least half) of its bytes.')
+    .optional()
+    .describe('Position in packages of the package owning at least half of its bytes; absent when none does, and on opened folders.'),
+  partial: z.literal(true).optional().describe('A folder whose children are left out (the node budget ran out first).'),
+  folded: count('How many entries a smaller node stands for.').optional(),
+});
+
+/** Nodes name their parent by an earlier position, so a tree read back cannot loop; the root comes first. */
+function treeShape(nodes: readonly { parent?: number | undefined; kind: string; partial?: true | undefined }[], ctx: z.RefinementCtx): void {
+  nodes.forEach((n, i) => {
+    const bad = (message: string): void => ctx.addIssue({ code: 'custom', message, path: ['nodes', i, 'parent'] });
+    if (i === 0) {
+      if (n.parent !== undefined || n.kind !== 'folder') bad('nodes[0] is the root: a folder without a parent');
+      return;
+    }
+    if (n.parent === undefined || n.parent >= i) return bad('must name an earlier node');
+    const p = nodes[n.parent]!;
+    if (p.kind !== 'folder' || p.partial) bad('must name an opened folder');
+  });
+}
+
+export const ReportTreeSchema = z
+  .strictObject({
+    nodeBudget: count('The most nodes the tree could hold (--tree-nodes).'),
+    nodes: z.array(TreeNodeSchema).max(MAX_TREE_NODES).describe('Parents before children; children of a folder largest first.'),
+  })
+  .superRefine((t, ctx) => treeShape(t.nodes, ctx))
+  .describe('The final filesystem pruned to a node budget, largest folders opened first: what the HTML treemap draws.');
+
+export const DiffTreeNodeSchema = z.strictObject({
+  parent: treeParent.optional(),
+  name: treeName,
+  kind: treeKind,
+  before: bytes('Bytes below it in BEFORE (0: not there).'),
+  after: bytes('Bytes below it in AFTER (0: not there).'),
+});
+
+export const DiffTreeSchema = z
+  .strictObject({
+    nodes: z
+      .array(DiffTreeNodeSchema)
+      .max(2 * MAX_TREE_NODES)
+      .describe('Parents before children.'),
+  })
+  .superRefine((t, ctx) => treeShape(t.nodes, ctx))
+  .describe('The two trees merged by path: a folder is opened where both sides opened it; what one side lacks is 0 there.');
+
 const imageFields = {
   source: z
     .strictObject({
@@ -258,6 +317,7 @@ const imageFields = {
   findings: z.array(FindingSchema).describe('What to fix, largest first.'),
   warnings: z.array(WarningSchema).describe('What did not stop the run but should be known.'),
   limits: LimitsSchema.optional().describe('How the lists were cut; absent in a report upgraded from schemaVersion 1.'),
+  tree: ReportTreeSchema.optional().describe('The final filesystem for the treemap; absent with --tree-nodes 0 and in reports saved before schemaVersion 3.'),
 };
 
 export const ReportSchema = z
@@ -341,6 +401,7 @@ export const DiffSchema = z.strictObject({
       }),
     )
     .describe('Findings introduced, resolved or changed.'),
+  tree: DiffTreeSchema.optional().describe('Both final filesystems merged, for the HTML treemap; absent when a side has no tree.'),
 });
 
 export const DiffDocumentSchema = z
@@ -432,3 +493,7 @@ export type DirectoryChange = DiffResult['directories'][number];
 export type FindingChange = DiffResult['findings'][number];
 export type DiffWarning = DiffResult['warnings'][number];
 export type Delta = DiffResult['totals']['content'];
+export type ReportTree = Out<typeof ReportTreeSchema>;
+export type TreeNode = Out<typeof TreeNodeSchema>;
+export type DiffTree = Out<typeof DiffTreeSchema>;
+export type DiffTreeNode = Out<typeof DiffTreeNodeSchema>;

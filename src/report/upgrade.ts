@@ -110,3 +110,11 @@ export function upgradeV1(r: V1): Record<string, unknown> {
     ...(r.verdict ? { verdict: { ...r.verdict, results: r.verdict.results.map((x) => (x.items ? { ...x, items: x.items.map(item) } : x)) } } : {}),
   };
 }
+
+/**
+ * Version 3 added the optional `tree` (the treemap's data, report and diff): a version 2 report is
+ * a version 3 report without one, once its number says so.
+ */
+export function upgradeV2(r: Record<string, unknown>): Record<string, unknown> {
+  return { ...r, schemaVersion: 3 };
+}

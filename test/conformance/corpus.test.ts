@@ -46,7 +46,7 @@ if (!present) {
     // the published contract holds for every report the corpus produces
     const checked = ReportSchema.safeParse(rep);
     expect(checked.success, checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBe(true);
-    expect(rep.schemaVersion).toBe(2);
+    expect(rep.schemaVersion).toBe(3);
     expect(rep.image.platform).toBe(truth.platform);
     expect(
       rep.layers.map((l: Record<string, unknown>) => ({
@@ -92,6 +92,8 @@ if (!present) {
     else expect(claimed + rep.unowned.bytes).toBeGreaterThan(rep.totals.finalBytes);
     expect(rep.layers.reduce((a: number, l: { contentBytes: number }) => a + l.contentBytes, 0)).toBe(rep.totals.contentBytes);
     expect(rep.totals.finalBytes).toBeLessThanOrEqual(rep.totals.contentBytes);
+    // the treemap's tree stands for the whole final filesystem of the truth
+    expect(rep.tree.nodes[0]).toMatchObject({ bytes: t.finalBytes, files: t.finalFiles });
   };
 
   describe('corpus', () => {

@@ -52,7 +52,7 @@ describe('the report contract', () => {
     const rep = JSON.parse(inspectJson);
     const parsed = ReportSchema.parse(rep);
     expect(keyOrder(rep)).toEqual(keyOrder(parsed));
-    expect(rep.schemaVersion).toBe(2);
+    expect(rep.schemaVersion).toBe(3);
   });
 
   it('names layers by number from 1 and paths with a leading /, everywhere', () => {
@@ -100,19 +100,40 @@ describe('the report contract', () => {
     expect(three.largestFiles).toEqual(all.largestFiles.slice(0, 3));
     expect(all.largestFiles.length).toBeGreaterThan(10);
   });
+
+  it('carries the treemap tree, one node per line, within --tree-nodes; 0 leaves it out', async () => {
+    const all = JSON.parse(inspectJson);
+    expect(all.tree.nodeBudget).toBe(5000);
+    expect(all.tree.nodes[0]).toMatchObject({ name: '', kind: 'folder', bytes: all.totals.finalBytes, files: all.totals.files });
+    expect(inspectJson).toMatch(/\n {6}\{"parent":0,"name":"usr","kind":"folder","bytes":\d+,"files":\d+\},?\n/);
+    const small = JSON.parse((await run([archive, '--json', '--tree-nodes', '40'])).stdout);
+    expect(small.tree.nodes.length).toBeLessThanOrEqual(40);
+    expect(small.tree.nodes.some((n: { partial?: boolean }) => n.partial)).toBe(true);
+    expect(JSON.parse((await run([archive, '--json', '--tree-nodes', '0'])).stdout).tree).toBeUndefined();
+    const over = await run([archive, '--json', '--tree-nodes', '100001']);
+    expect([over.code, over.stderr]).toEqual([2, 'imgsize: --tree-nodes: at most 100000, got 100001\n']);
+  });
 });
 
 describe('saved reports are read strictly', () => {
   const good = (): Record<string, unknown> => JSON.parse(readFileSync(V1_BEFORE, 'utf8'));
 
-  it('a version 1 report reads as version 2: same figures, layer numbers from 1, paths with /', () => {
+  it('a version 1 report reads as the current version: same figures, layer numbers from 1, paths with /', () => {
     const v1 = good() as { totals: Record<string, number>; layers: { index: number; contentBytes: number }[]; largestFiles: { path: string; layer: number }[]; packages: { bytes: number }[] };
     const r = parseSavedReport(readFileSync(V1_BEFORE, 'utf8'), 'v1.json');
-    expect(r.schemaVersion).toBe(2);
+    expect(r.schemaVersion).toBe(3);
     expect(r.totals).toMatchObject({ contentBytes: v1.totals.contentBytes, finalBytes: v1.totals.finalBytes, compressedBytes: v1.totals.compressedBytes, wastedBytes: v1.totals.wastedBytes });
     expect(r.layers.map((l) => [l.number, l.contentBytes])).toEqual(v1.layers.map((l) => [l.index + 1, l.contentBytes]));
     expect(r.largestFiles[0]).toEqual({ ...v1.largestFiles[0], path: `/${v1.largestFiles[0]!.path}`, layer: v1.largestFiles[0]!.layer + 1 });
     expect(r.packages.map((p) => p.bytes)).toEqual(v1.packages.map((p) => p.bytes));
+  });
+
+  it('a version 2 report reads as version 3, without a tree', () => {
+    const v2 = readFileSync(path.join(ROOT, 'test/fixtures/reports/v2-after.json'), 'utf8');
+    const r = parseSavedReport(v2, 'v2.json');
+    expect(r.schemaVersion).toBe(3);
+    expect(r.tree).toBeUndefined();
+    expect(r.totals).toEqual(JSON.parse(v2).totals);
   });
 
   it("a version 1 check report keeps its verdict, items' layers numbered from 1", () => {
