@@ -233,9 +233,9 @@ function treeShape(nodes: readonly { parent?: number | undefined; kind: string; 
       if (n.parent !== undefined || n.kind !== 'folder') bad('nodes[0] is the root: a folder without a parent');
       return;
     }
-    if (n.parent === undefined || n.parent >= i) return bad('must name an earlier node');
-    const p = nodes[n.parent]!;
-    if (p.kind !== 'folder' || p.partial) bad('must name an opened folder');
+    const p = n.parent !== undefined && n.parent < i ? nodes[n.parent]! : undefined;
+    if (!p) bad('must name an earlier node');
+    else if (p.kind !== 'folder' || p.partial) bad('must name an opened folder');
   });
 }
 
