@@ -3,6 +3,7 @@
  * Layers are matched by diffId (a multiset: the same layer twice counts twice); packages by
  * ecosystem and normalised name, whatever folder they moved to (site-packages → a venv).
  */
+import { diffTrees } from './tree-diff.js';
 import type { Delta, DiffResult, DiffWarning, DirectoryChange, FindingChange, LayerChange, Metric, PackageChange, Report } from '../report/schema.js';
 
 export const METRICS: readonly Metric[] = ['content', 'compressed', 'uncompressed', 'final'];
@@ -164,5 +165,6 @@ export function diffReports(before: Report, after: Report): DiffResult {
     packages,
     directories,
     findings,
+    ...(before.tree && after.tree ? { tree: diffTrees(before.tree, after.tree) } : {}),
   };
 }

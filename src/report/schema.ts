@@ -253,6 +253,8 @@ export const DiffTreeNodeSchema = z.strictObject({
   kind: treeKind,
   before: bytes('Bytes below it in BEFORE (0: not there).'),
   after: bytes('Bytes below it in AFTER (0: not there).'),
+  partial: z.literal(true).optional().describe('A folder not opened here: one side kept it whole (its node budget), so its children cannot be matched.'),
+  folded: count('How many entries a smaller node stands for (the larger of the two sides).').optional(),
 });
 
 export const DiffTreeSchema = z
