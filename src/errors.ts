@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'platform' // no image for the platform asked for
   | 'limit' // a safety limit was hit (README, Safety limits)
   | 'config' // imgsize.config.json is wrong
+  | 'output' // a file imgsize was asked to write cannot be written
   | 'internal'; // a bug
 
 export class ImgsizeError extends Error {

@@ -2,7 +2,7 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { looksLikeReference, parseReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { MAX_TREE_NODES, TREE_NODES } from '../analysis/tree.js';
 import type { readSavedReport as ReadSaved } from '../report/read.js';
 import { looksLikeSavedReport } from '../report/sniff.js';
 import { findConfig, loadConfig } from './config.js';
+import { VERSION } from '../version.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
 const savedReports = (): Promise<typeof ReadSaved> => import('../report/read.js').then((m) => m.readSavedReport);
@@ -44,15 +45,6 @@ export interface Io {
   /** Waits until stdout has taken everything written; resolves with the write error, if any. */
   readonly flush?: () => Promise<NodeJS.ErrnoException | undefined>;
 }
-
-/** The package's version, from package.json beside src/ or dist/. */
-const VERSION = ((): string => {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-})();
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -74,6 +66,7 @@ interface CommonOptions {
   exactPushSize?: boolean;
   manifestOnly?: boolean;
   insecureRegistry?: string[];
+  html?: string;
 }
 
 interface GateOptions {
@@ -133,7 +126,8 @@ export async function main(io: Io): Promise<number> {
       .option('--platform <os/arch[/variant]>', 'platform to analyse in a multi-platform archive (default linux/amd64)')
       .option('--image <tag>', 'image to analyse in an archive that holds several')
       .option('--json', 'print JSON (same as --format json)')
-      .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'markdown']))
+      .addOption(new Option('--format <format>', 'output format (html: the page --html writes, to stdout)').choices(['table', 'json', 'markdown', 'html']))
+      .option('--html <file>', 'also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>')
       .option('--top <n>', 'rows per table (default 10); --json carries 100 rows per list unless given')
       .option('--depth <n>', 'folder depth for the folders table', '3')
       .option('--tree-nodes <n>', `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES))
@@ -166,7 +160,7 @@ export async function main(io: Io): Promise<number> {
     checkCommon(io, o);
     if (o.manifestOnly) {
       const m = await manifestOnly(io, image, o);
-      written = outputFormat(o);
+      written = textFormat(o);
       out(renderManifest(written, m, undefined, { width: io.stdout.columns }));
       exitCode = EXIT_OK;
       return;
@@ -174,6 +168,7 @@ export async function main(io: Io): Promise<number> {
     const { report, verdict } = await loadSide(io, image, o);
     const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
+    if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
     out(renderInspect(format, report, verdict, { top: textTop(o), width: io.stdout.columns }));
     exitCode = EXIT_OK;
   });
@@ -197,6 +192,7 @@ export async function main(io: Io): Promise<number> {
     const gate = hasGateFlags(o) ? await gateRules(io, o, { report: b.report, label: before }) : undefined;
     if (gate && ruleCount(gate) === 0) throw new ImgsizeError('usage', 'diff', 'no rules to gate AFTER on');
     const verdict = gate ? runGate(a, gate) : undefined;
+    if (o.html !== undefined) writeHtml(io, o, renderDiff('html', d, a.report, verdict, { top: textTop(o) }));
     out(renderDiff(format, d, a.report, verdict, { top: textTop(o) }));
     exitCode = verdict ? finishGate(io, verdict, a.report) : EXIT_OK;
   });
@@ -213,10 +209,10 @@ export async function main(io: Io): Promise<number> {
       });
     }
     // compressed budgets (and the layer count) of an image in a registry need its manifest only
-    if (o.manifestOnly || (image !== undefined && looksLikeReference(image, existsSync) && !manifestOnlyProblem(rules))) {
+    if (o.manifestOnly || (image !== undefined && !wantsHtml(o) && looksLikeReference(image, existsSync) && !manifestOnlyProblem(rules))) {
       const m = await manifestOnly(io, image, o);
       const verdict = gateManifest(m, rules);
-      written = outputFormat(o);
+      written = textFormat(o);
       out(renderManifest(written, m, verdict, { width: io.stdout.columns }));
       exitCode = finishGate(io, verdict, m);
       return;
@@ -224,6 +220,7 @@ export async function main(io: Io): Promise<number> {
     const side = await loadSide(io, image, o, { requireOne: true });
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
+    if (o.html !== undefined) writeHtml(io, o, renderCheck('html', side.report, verdict));
     out(renderCheck(format, side.report, verdict));
     exitCode = finishGate(io, verdict, side.report);
   });
@@ -268,6 +265,28 @@ function outputFormat(o: CommonOptions): OutputFormat {
   return o.json ? 'json' : (o.format ?? 'table');
 }
 
+function wantsHtml(o: CommonOptions): boolean {
+  return o.html !== undefined || outputFormat(o) === 'html';
+}
+
+/** The output format of a manifest-only read, which has no HTML page (no files, no tree). */
+function textFormat(o: CommonOptions): Exclude<OutputFormat, 'html'> {
+  const f = outputFormat(o);
+  if (f === 'html' || o.html !== undefined) throw new ImgsizeError('usage', '--manifest-only', 'has no HTML report: the page shows the files, which a manifest-only read does not see');
+  return f;
+}
+
+/** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
+function writeHtml(io: Io, o: CommonOptions, page: string): void {
+  const file = path.resolve(io.cwd, o.html!);
+  try {
+    writeFileSync(file, page);
+  } catch (e) {
+    throw new ImgsizeError('output', o.html!, `cannot write the HTML report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!o.quiet) io.stderr.write(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network\n`);
+}
+
 /** Rows per table in text and Markdown: --top, else 10. */
 function textTop(o: CommonOptions): number {
   return o.top === undefined ? 10 : Number(o.top);
@@ -276,6 +295,7 @@ function textTop(o: CommonOptions): number {
 /** Options every command checks before reading anything, whatever the input (archive or saved report). */
 function checkCommon(io: Io, o: CommonOptions): void {
   if (o.top !== undefined) wholeNumber(o.top, '--top');
+  if (o.html === '' || o.html === '-') throw new ImgsizeError('usage', '--html', 'expects a file name; --format html writes the page to stdout');
   wholeNumber(o.depth, '--depth');
   treeNodes(o);
   wholeNumber(o.maxRatio, '--max-ratio');

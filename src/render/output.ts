@@ -10,8 +10,9 @@ import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 import { renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
+import { renderDiffHtml, renderReportHtml } from './html.js';
 
-export type OutputFormat = 'table' | 'json' | 'markdown';
+export type OutputFormat = 'table' | 'json' | 'markdown' | 'html';
 
 export interface OutputOptions {
   /** Rows per table in text and Markdown. */
@@ -23,6 +24,7 @@ export interface OutputOptions {
 /** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
 export function renderInspect(format: OutputFormat, report: Report, verdict: Verdict | undefined, o: OutputOptions): string {
   if (format === 'json') return renderJson(verdict ? { ...report, verdict } : report);
+  if (format === 'html') return renderReportHtml(report, verdict);
   if (format === 'markdown') return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top });
   return renderTable(report, { top: o.top, width: o.width }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
 }
@@ -30,6 +32,7 @@ export function renderInspect(format: OutputFormat, report: Report, verdict: Ver
 /** `imgsize check`: the verdict (JSON: the report with it). */
 export function renderCheck(format: OutputFormat, report: Report, verdict: Verdict): string {
   if (format === 'json') return renderJson({ ...report, verdict });
+  if (format === 'html') return renderReportHtml(report, verdict);
   if (format === 'markdown') return renderVerdictMarkdown(verdict, report);
   return renderVerdictText(verdict);
 }
@@ -37,12 +40,13 @@ export function renderCheck(format: OutputFormat, report: Report, verdict: Verdi
 /** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
 export function renderDiff(format: OutputFormat, diff: DiffResult, after: Report, verdict: Verdict | undefined, o: OutputOptions): string {
   if (format === 'json') return toJson({ schemaVersion: SCHEMA_VERSION, diff, ...(verdict ? { verdict } : {}) });
+  if (format === 'html') return renderDiffHtml(diff, verdict);
   if (format === 'markdown') return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : '');
   return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
 }
 
 /** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
-export function renderManifest(format: OutputFormat, m: ManifestReport, verdict: Verdict | undefined, o: Pick<OutputOptions, 'width'>): string {
+export function renderManifest(format: Exclude<OutputFormat, 'html'>, m: ManifestReport, verdict: Verdict | undefined, o: Pick<OutputOptions, 'width'>): string {
   if (format === 'json') return toJson(verdict ? { ...m, verdict } : m);
   if (verdict) return format === 'markdown' ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict);
   return format === 'markdown' ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });

@@ -1,0 +1,76 @@
+/**
+ * The HTML report: one self-contained file made from the report (or the diff) as the contract has
+ * it. The page's data is the report without its tree plus the tree as columns; the viewer
+ * (src/viewer/, built to dist/viewer/viewer.js) draws it. Pure but for reading the built viewer once.
+ */
+import type { DiffResult, DiffTree, Report, ReportTree, Verdict } from '../report/schema.js';
+import type { DiffPage, Kind, ReportPage, TreeColumns } from './html-data.js';
+import { htmlDocument } from './html-page.js';
+import { describeItem } from './items.js';
+import { renderVerdictText } from './verdict.js';
+import { visible } from './escape.js';
+import { VERSION } from '../version.js';
+
+/** Items shown per finding (as in text output). */
+const FINDING_ITEMS = 5;
+
+const KINDS: Record<ReportTree['nodes'][number]['kind'], Kind> = { folder: 0, file: 1, symlink: 2, smaller: 3 };
+
+export function reportColumns(t: ReportTree): TreeColumns {
+  const n = t.nodes;
+  return {
+    nodeBudget: t.nodeBudget,
+    parent: n.map((x) => x.parent ?? -1),
+    name: n.map((x) => x.name),
+    kind: n.map((x) => KINDS[x.kind]),
+    bytes: n.map((x) => x.bytes),
+    files: n.map((x) => x.files),
+    layer: n.map((x) => x.layer ?? 0),
+    pkg: n.map((x) => x.package ?? -1),
+    partial: n.map((x) => (x.partial ? 1 : 0)),
+    folded: n.map((x) => x.folded ?? 0),
+  };
+}
+
+export function diffColumns(t: DiffTree): TreeColumns {
+  const n = t.nodes;
+  return {
+    nodeBudget: n.length,
+    parent: n.map((x) => x.parent ?? -1),
+    name: n.map((x) => x.name),
+    kind: n.map((x) => KINDS[x.kind]),
+    bytes: n.map((x) => x.after),
+    before: n.map((x) => x.before),
+    partial: n.map((x) => (x.partial ? 1 : 0)),
+    folded: n.map((x) => x.folded ?? 0),
+  };
+}
+
+function verdictFields(verdict: Verdict | undefined): Pick<ReportPage, 'verdictLines' | 'verdictFailed'> {
+  if (!verdict) return {};
+  return { verdictLines: renderVerdictText(verdict).trimEnd().split('\n'), verdictFailed: verdict.failed };
+}
+
+/** `imgsize IMAGE --html`: the report (and a check's verdict) as a page. */
+export function renderReportHtml(report: Report, verdict?: Verdict): string {
+  const { tree, ...rest } = report;
+  const page: ReportPage = {
+    page: 'report',
+    version: VERSION,
+    ...verdictFields(verdict),
+    tree: tree ? reportColumns(tree) : null,
+    report: rest,
+    findingItems: report.findings.map((f) => {
+      const lines = f.items.slice(0, FINDING_ITEMS).map((i) => visible(describeItem(i)));
+      return f.items.length > FINDING_ITEMS ? [...lines, `… and ${f.items.length - FINDING_ITEMS} more`] : lines;
+    }),
+  };
+  return htmlDocument('imgsize report', page);
+}
+
+/** `imgsize diff A B --html`: the change as a page. */
+export function renderDiffHtml(diff: DiffResult, verdict?: Verdict): string {
+  const { tree, ...rest } = diff;
+  const page: DiffPage = { page: 'diff', version: VERSION, ...verdictFields(verdict), tree: tree ? diffColumns(tree) : null, diff: rest };
+  return htmlDocument('imgsize diff', page);
+}

@@ -1,0 +1,322 @@
+/**
+ * The HTML report in a real browser: Debian's chromium driven by playwright-core (no browser
+ * download). Reports of the seed's before/after images, of a real corpus image and of an image with
+ * hostile names are opened from file://; nothing may leave the page, nothing may log an error, and
+ * the treemap must show what the report says. Screenshots land in artifacts/screenshots/ (not
+ * committed) for a person to look at. Skipped with a printed reason where chromium is missing;
+ * under CI=true a missing browser fails the run (.ci/run installs it).
+ */
+/// <reference lib="dom" />
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+// @ts-expect-error plain JS module shared with `npm start`
+import { seedArchive } from '../../samples/seed.mjs';
+import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.js';
+import { run } from '../helpers/run.js';
+import { tempDir } from '../helpers/temp.js';
+import { human } from '../../src/render/units.js';
+import { CORPUS } from '../helpers/corpus.js';
+
+const ROOT = path.resolve(__dirname, '../..');
+const CHROMIUM = process.env.IMGSIZE_CHROMIUM ?? '/usr/bin/chromium';
+const SHOTS = path.join(ROOT, 'artifacts/screenshots');
+const tmp = tempDir('imgsize-html-');
+
+/** Launch options that keep headless Chromium off the network and quiet (notes, part B). */
+export const LAUNCH = {
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+
+interface Opened {
+  readonly page: Page;
+  /** Every request that was not for the file itself. */
+  readonly requests: string[];
+  readonly errors: string[];
+  readonly dialogs: string[];
+}
+
+type Box = { path: string; node: number; x: number; y: number; w: number; h: number; depth: number; folder: boolean };
+
+async function seedTar(which: 'before' | 'after'): Promise<string> {
+  const file = path.join(tmp(), `${which}.tar`);
+  const parts: Buffer[] = [];
+  for await (const c of seedArchive(which, { scale: 0.01 })) parts.push(c as Buffer);
+  writeFileSync(file, Buffer.concat(parts));
+  return file;
+}
+
+async function imgsize(argv: string[]): Promise<void> {
+  const r = await run(argv);
+  expect(r.code, r.stderr).toBeLessThan(2);
+}
+
+if (!existsSync(CHROMIUM)) {
+  if (process.env.CI) {
+    describe('the HTML report in a browser', () => {
+      it('has a browser', () => {
+        throw new Error(`no ${CHROMIUM}: .ci/run installs Debian's chromium`);
+      });
+    });
+  } else {
+    console.warn(`HTML browser tests skipped: no ${CHROMIUM} here (apt-get install chromium)`);
+    describe.skip('the HTML report in a browser', () => it('needs chromium', () => undefined));
+  }
+} else {
+  describe('the HTML report in a browser', () => {
+    let browser: Browser;
+    const html: Record<string, string> = {};
+    const reports: Record<string, { tree: { nodes: { name: string; bytes: number; parent?: number }[] }; layers: unknown[]; largestFiles: { path: string; layer: number }[] }> = {};
+
+    beforeAll(async () => {
+      const { chromium } = await import('playwright-core');
+      const launched = chromium.launch(LAUNCH);
+      mkdirSync(SHOTS, { recursive: true });
+      const dir = tmp();
+      const [before, after] = await Promise.all([seedTar('before'), seedTar('after')]);
+      for (const [name, file] of [
+        ['before', before],
+        ['after', after],
+      ] as const) {
+        html[name] = path.join(dir, `${name}.html`);
+        await imgsize([file, '--json', '--html', html[name]!, '--quiet']).then(async () => {
+          reports[name] = JSON.parse((await run([file, '--json'])).stdout);
+        });
+      }
+      html.diff = path.join(dir, 'diff.html');
+      await imgsize(['diff', before, after, '--html', html.diff, '--quiet']);
+      html.check = path.join(dir, 'check.html');
+      await imgsize(['check', before, '--budget', '20MB', '--html', html.check, '--quiet']);
+      html.corpus = path.join(dir, 'corpus.html');
+      await imgsize([path.join(CORPUS, 'images/dive__test-docker-image.tar'), '--html', html.corpus, '--quiet']);
+      const evil = await buildImage({
+        tags: ['evil:<b>x</b>'],
+        layers: [
+          {
+            entries: [
+              { path: 'app/<img src=x onerror=alert(1)>.bin', size: 300_000 },
+              { path: 'app/</script><script>alert(2)</script>', size: 200_000 },
+              { path: 'app/"><svg onload=alert(3)>/x', size: 100_000 },
+            ],
+            createdBy: 'RUN <script>alert(4)</script> && echo </script>',
+          },
+        ],
+      });
+      const evilTar = path.join(dir, 'evil.tar');
+      writeFileSync(evilTar, await outerTar(dockerLegacyMembers([evil])));
+      html.evil = path.join(dir, 'evil.html');
+      await imgsize([evilTar, '--html', html.evil, '--quiet']);
+      browser = await launched;
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+    });
+
+    async function open(file: string, viewport = { width: 1280, height: 800 }): Promise<Opened> {
+      const page = await browser.newPage({ viewport });
+      const requests: string[] = [];
+      const errors: string[] = [];
+      const dialogs: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
+      });
+      page.on('dialog', (d) => {
+        dialogs.push(d.message());
+        void d.dismiss();
+      });
+      await page.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url === `file://${file}`) return route.continue();
+        requests.push(url);
+        return route.abort();
+      });
+      await page.goto(`file://${file}`);
+      await page.waitForSelector('body[data-ready="1"]');
+      await page.waitForFunction(() => Number(document.body.dataset.drawn ?? 0) > 0);
+      return { page, requests, errors, dialogs };
+    }
+
+    const boxes = (p: Page): Promise<Box[]> => p.evaluate(() => (window as unknown as { imgsize: { boxes(): Box[] } }).imgsize.boxes());
+    const root = (p: Page): Promise<string | null> => p.evaluate(() => (window as unknown as { imgsize: { root(): string | null } }).imgsize.root());
+    /** The mean colour of a box as drawn (device pixels). */
+    const colour = (p: Page, b: Box): Promise<[number, number, number]> =>
+      p.evaluate((b) => {
+        const c = document.querySelector('canvas')!;
+        const d = window.devicePixelRatio || 1;
+        const inset = 3;
+        const img = c
+          .getContext('2d')!
+          .getImageData(Math.round((b.x + inset) * d), Math.round((b.y + inset) * d), Math.max(1, Math.round((b.w - 2 * inset) * d)), Math.max(1, Math.round((b.h - 2 * inset) * d)));
+        const sum = [0, 0, 0];
+        for (let i = 0; i < img.data.length; i += 4) for (let k = 0; k < 3; k++) sum[k]! += img.data[i + k]!;
+        const n = img.data.length / 4;
+        return [sum[0]! / n, sum[1]! / n, sum[2]! / n] as [number, number, number];
+      }, b);
+
+    /** Clicks a point of the canvas (boxes are in canvas pixels). */
+    const clickAt = async (p: Page, x: number, y: number): Promise<void> => {
+      const c = (await (await p.$('canvas'))!.boundingBox())!;
+      await p.mouse.click(c.x + x, c.y + y);
+    };
+
+    const shot = (p: Page, name: string): Promise<Buffer> => p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+
+    it('opens offline: no request leaves the page, no error, the strict CSP in place', async () => {
+      for (const name of ['before', 'diff', 'check', 'corpus', 'evil']) {
+        const o = await open(html[name]!);
+        expect([name, o.requests, o.errors]).toEqual([name, [], []]);
+        const csp = await o.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+        expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'/);
+        await shot(o.page, name);
+        await o.page.close();
+      }
+    });
+
+    it('formats sizes exactly as the CLI does', async () => {
+      const o = await open(html.before!);
+      const values = [0, 1, 999, 1000, 1001, 1499, 1500, 9_999, 99_949, 99_950, 999_499, 999_500, 999_999, 1_000_000, 4_200_000_123, 5_523_456_789, 424_000_000, 1e15 - 1, 123_456_789_012_345];
+      const shown = await o.page.evaluate((v) => v.map((n) => (window as unknown as { imgsize: { human(n: number): string } }).imgsize.human(n)), values);
+      expect(shown).toEqual(values.map(human));
+      await o.page.close();
+    });
+
+    it("draws the largest folders where the report says, each box's area its share of the bytes", async () => {
+      const o = await open(html.before!);
+      const all = await boxes(o.page);
+      const top = all.filter((b) => b.depth === 1).sort((a, b) => b.w * b.h - a.w * a.h);
+      const r = reports.before!;
+      const total = r.tree.nodes[0]!.bytes;
+      const area = top.reduce((a, b) => a + b.w * b.h, 0);
+      // the first-level folders of the tree, largest first, as the boxes show them
+      const firstLevel = r.tree.nodes.filter((n) => n.parent === 0).sort((a, b) => b.bytes - a.bytes);
+      expect(top.map((b) => b.path.split('/')[1])[0]).toBe(firstLevel[0]!.name);
+      for (const n of firstLevel.filter((n) => n.bytes / total > 0.005)) {
+        const b = top.find((x) => x.path.split('/')[1] === n.name);
+        expect(b, n.name).toBeDefined();
+        expect(Math.abs((b!.w * b!.h) / area - n.bytes / total), n.name).toBeLessThan(0.005);
+      }
+      // the largest file of the image is a box of its own
+      expect(all.some((b) => b.path === r.largestFiles[0]!.path)).toBe(true);
+      await o.page.close();
+    });
+
+    it('drills into a folder on click and back out by the path above it and by Escape', async () => {
+      const o = await open(html.before!);
+      const usr = (await boxes(o.page)).find((b) => b.depth === 1 && b.path.startsWith('/usr'))!;
+      await clickAt(o.page, usr.x + 30, usr.y + 8); // on its header: the folder itself
+      const inUsr = await root(o.page);
+      expect(inUsr).toBe(usr.path);
+      await expect.poll(() => o.page.textContent('nav.crumbs')).toContain(usr.path.split('/').pop());
+      await expect.poll(async () => (await boxes(o.page)).filter((b) => b.depth === 1).every((b) => b.path.startsWith(`${usr.path}/`))).toBe(true);
+      await shot(o.page, 'before-drilled');
+      // deeper by a second click inside, then Escape goes up one folder, the breadcrumb's / to the top
+      const inner = (await boxes(o.page)).filter((b) => b.depth === 1 && b.folder && b.h > 40 && b.w > 60).sort((a, b) => b.w * b.h - a.w * a.h)[0]!;
+      await clickAt(o.page, inner.x + 30, inner.y + 8);
+      await expect.poll(() => root(o.page)).toBe(inner.path);
+      await o.page.focus('canvas');
+      await o.page.keyboard.press('Escape');
+      await expect.poll(() => root(o.page)).toBe(inner.path.slice(0, inner.path.lastIndexOf('/')));
+      await o.page.click('nav.crumbs button.crumb >> nth=0');
+      await expect.poll(() => root(o.page)).toBe('/');
+      await o.page.close();
+    });
+
+    it("highlights a layer's files when the layer is clicked, dimming the others", async () => {
+      const o = await open(html.before!);
+      const all = await boxes(o.page);
+      const leaves = all.filter((b) => !b.folder && b.w > 20 && b.h > 20);
+      const layerOf = await o.page.evaluate(() => {
+        const d = JSON.parse(document.getElementById('data')!.textContent!);
+        return d.tree.layer as number[];
+      });
+      const torchBox = leaves.find((b) => b.path.endsWith('/libtorch_cuda.so'))!;
+      const torchLayer = layerOf[torchBox.node]!;
+      const other = leaves.find((b) => layerOf[b.node] !== torchLayer)!;
+      const [otherBefore, torchBefore] = [await colour(o.page, other), await colour(o.page, torchBox)];
+      await o.page.click(`button.layer[data-layer="${torchLayer}"]`);
+      await expect.poll(() => o.page.getAttribute(`button.layer[data-layer="${torchLayer}"]`, 'aria-pressed')).toBe('true');
+      await o.page.waitForTimeout(50);
+      const [otherAfter, torchAfter] = [await colour(o.page, other), await colour(o.page, torchBox)];
+      const spread = (c: number[]) => Math.max(...c) - Math.min(...c);
+      expect(torchAfter).toEqual(torchBefore);
+      expect(spread(otherAfter)).toBeLessThan(spread(otherBefore) / 3);
+      // the panel lists what the layer added
+      expect(await o.page.textContent('.layer-detail')).toContain('libtorch_cuda.so');
+      await shot(o.page, 'before-layer');
+      await o.page.close();
+    });
+
+    it('colours the diff by change: the CUDA torch removed (blue), the CPU torch added (vermillion), removed files still drawn', async () => {
+      const o = await open(html.diff!);
+      const all = await boxes(o.page);
+      const cuda = all.find((b) => b.path.endsWith('/torch/lib/libtorch_cuda.so'));
+      const cpu = all.find((b) => b.path.startsWith('/opt/') && b.path.endsWith('/torch/lib/libtorch_cpu.so'));
+      expect(cuda, 'the removed libtorch_cuda.so is drawn').toBeDefined();
+      expect(cpu, 'the added libtorch_cpu.so is drawn').toBeDefined();
+      const [r1, , b1] = await colour(o.page, cuda!);
+      const [r2, , b2] = await colour(o.page, cpu!);
+      expect(b1).toBeGreaterThan(r1 + 60);
+      expect(r2).toBeGreaterThan(b2 + 60);
+      expect(await o.page.textContent('main')).toContain('torch');
+      await o.page.close();
+    });
+
+    it('shows the verdict of a check', async () => {
+      const o = await open(html.check!);
+      expect(await o.page.textContent('.verdict h2')).toBe('Check failed');
+      expect(await o.page.textContent('.verdict pre')).toMatch(/content size .* exceeds the budget 20 MB/);
+      await o.page.close();
+    });
+
+    it("shows the image's hostile names as text, never as markup", async () => {
+      const o = await open(html.evil!);
+      expect(o.dialogs).toEqual([]);
+      expect(await o.page.$$eval('img, svg, main script, b', (e) => e.length)).toBe(0);
+      expect(await o.page.textContent('h1')).toContain('evil:<b>x</b>');
+      expect(await o.page.textContent('.side')).toContain('RUN <script>alert(4)</script>');
+      await o.page.click('details.list summary');
+      const list = await o.page.textContent('.contents');
+      expect(list).toContain('app/');
+      const app = (await boxes(o.page)).find((b) => b.depth === 1)!;
+      await clickAt(o.page, app.x + 30, app.y + 8);
+      await expect.poll(() => o.page.textContent('.contents')).toContain('<img src=x onerror=alert(1)>.bin');
+      expect(await o.page.textContent('.contents')).toContain('"><svg onload=alert(3)>/');
+      await o.page.mouse.move(5, 5);
+      expect(o.dialogs).toEqual([]);
+      expect(o.errors).toEqual([]);
+      await o.page.close();
+    });
+
+    it('is reachable by keyboard: the folder list opens folders with Enter', async () => {
+      const o = await open(html.before!);
+      await o.page.focus('details.list summary');
+      await o.page.keyboard.press('Enter');
+      await o.page.keyboard.press('Tab');
+      const focused = await o.page.evaluate(() => document.activeElement?.textContent ?? '');
+      expect(focused).toMatch(/^usr/);
+      await o.page.keyboard.press('Enter');
+      await expect.poll(() => root(o.page)).toBe('/usr');
+      await o.page.close();
+    });
+
+    it('fits a narrow window: no sideways scrolling, the map first', async () => {
+      const o = await open(html.before!, { width: 420, height: 800 });
+      const [scroll, width] = await o.page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+      expect(scroll).toBeLessThanOrEqual(width);
+      const canvas = (await o.page.$('canvas'))!;
+      expect((await canvas.boundingBox())!.width).toBeGreaterThan(300);
+      await shot(o.page, 'before-narrow');
+      await o.page.close();
+    });
+
+    it('the file is small: the seed image well under 1 MB', () => {
+      expect(readFileSync(html.before!).length).toBeLessThan(1_000_000);
+      expect(readFileSync(html.diff!).length).toBeLessThan(1_000_000);
+    });
+  });
+}
