@@ -159,9 +159,10 @@ export async function main(io: Io): Promise<number> {
     debug = Boolean(o.debug);
     checkCommon(io, o);
     if (o.manifestOnly) {
+      const format = textFormat(o);
       const m = await manifestOnly(io, image, o);
-      written = textFormat(o);
-      out(renderManifest(written, m, undefined, { width: io.stdout.columns }));
+      written = format;
+      out(renderManifest(format, m, undefined, { width: io.stdout.columns }));
       exitCode = EXIT_OK;
       return;
     }
@@ -210,10 +211,11 @@ export async function main(io: Io): Promise<number> {
     }
     // compressed budgets (and the layer count) of an image in a registry need its manifest only
     if (o.manifestOnly || (image !== undefined && !wantsHtml(o) && looksLikeReference(image, existsSync) && !manifestOnlyProblem(rules))) {
+      const format = textFormat(o);
       const m = await manifestOnly(io, image, o);
       const verdict = gateManifest(m, rules);
-      written = textFormat(o);
-      out(renderManifest(written, m, verdict, { width: io.stdout.columns }));
+      written = format;
+      out(renderManifest(format, m, verdict, { width: io.stdout.columns }));
       exitCode = finishGate(io, verdict, m);
       return;
     }
