@@ -70,3 +70,18 @@ for (const [, ...argv] of steps) {
   process.stdout.write(r.text);
   console.log(`(exit code ${r.code})\n`);
 }
+
+// the same story as pages to look at: one self-contained HTML file each, made from the saved reports
+const pages = [
+  ['before.html', [before]],
+  ['after.html', [after]],
+  ['diff.html', ['diff', before, after]],
+];
+console.log('$ # the HTML reports (treemap, layers, packages, findings; they open offline)');
+for (const [name, argv] of pages) {
+  const file = rel(path.join(out, name));
+  console.log(`$ imgsize ${argv.join(' ')} --html ${file} > /dev/null`);
+  const r = await imgsize([...argv, '--html', file, '--quiet']);
+  if (r.code !== 0) process.exit(r.code);
+}
+console.log(`\nOpen them in a browser: ${pages.map(([name]) => rel(path.join(out, name))).join(', ')}`);
