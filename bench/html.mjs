@@ -37,8 +37,16 @@ if (!existsSync(seedJson)) await sh('node samples/story.mjs > /dev/null');
 
 const cases = [
   { name: 'seed before (9,149 files)', file: path.join(out, 'seed-before.html'), make: (f) => `${imgsize} ${seedJson} --html ${f} --quiet > /dev/null` },
-  { name: '500,000 files, 5,000 nodes', file: path.join(out, 'files-500k.html'), make: (f) => `node bench/gen-stream.mjs --files 500000 | /usr/bin/time -f '%M' ${imgsize} - --html ${f} --quiet > /dev/null` },
-  { name: '500,000 files, 20,000 nodes', file: path.join(out, 'files-500k-20k.html'), make: (f) => `node bench/gen-stream.mjs --files 500000 | /usr/bin/time -f '%M' ${imgsize} - --html ${f} --tree-nodes 20000 --quiet > /dev/null` },
+  {
+    name: '500,000 files, 5,000 nodes',
+    file: path.join(out, 'files-500k.html'),
+    make: (f) => `node bench/gen-stream.mjs --files 500000 | /usr/bin/time -f '%M' ${imgsize} - --html ${f} --quiet > /dev/null`,
+  },
+  {
+    name: '500,000 files, 20,000 nodes',
+    file: path.join(out, 'files-500k-20k.html'),
+    make: (f) => `node bench/gen-stream.mjs --files 500000 | /usr/bin/time -f '%M' ${imgsize} - --html ${f} --tree-nodes 20000 --quiet > /dev/null`,
+  },
 ];
 
 const browser = await chromium.launch({

@@ -49,6 +49,7 @@ caption { text-align: left; color: var(--muted); }
 th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eee; vertical-align: top; overflow-wrap: anywhere; }
 th { font-weight: 600; border-bottom: 1px solid var(--line); }
 td.tag { white-space: nowrap; }
+th.num { white-space: normal; }
 .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .step { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
 button.layer { font: inherit; display: inline-flex; align-items: center; border: 1px solid var(--line); background: #fff; border-radius: 3px; cursor: pointer; padding: 1px 6px; }
