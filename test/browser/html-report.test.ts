@@ -77,19 +77,23 @@ if (!existsSync(CHROMIUM)) {
       mkdirSync(SHOTS, { recursive: true });
       const dir = tmp();
       const [before, after] = await Promise.all([seedTar('before'), seedTar('after')]);
+      // each archive is read once: the pages of the diff and the check are made from the saved reports
+      const saved: Record<string, string> = {};
       for (const [name, file] of [
         ['before', before],
         ['after', after],
       ] as const) {
         html[name] = path.join(dir, `${name}.html`);
-        await imgsize([file, '--json', '--html', html[name]!, '--quiet']).then(async () => {
-          reports[name] = JSON.parse((await run([file, '--json'])).stdout);
-        });
+        saved[name] = path.join(dir, `${name}.json`);
+        const r = await run([file, '--json', '--html', html[name]!, '--quiet']);
+        expect(r.code, r.stderr).toBe(0);
+        writeFileSync(saved[name]!, r.stdout);
+        reports[name] = JSON.parse(r.stdout);
       }
       html.diff = path.join(dir, 'diff.html');
-      await imgsize(['diff', before, after, '--html', html.diff, '--quiet']);
+      await imgsize(['diff', saved.before!, saved.after!, '--html', html.diff, '--quiet']);
       html.check = path.join(dir, 'check.html');
-      await imgsize(['check', before, '--budget', '20MB', '--html', html.check, '--quiet']);
+      await imgsize(['check', saved.before!, '--budget', '20MB', '--html', html.check, '--quiet']);
       html.corpus = path.join(dir, 'corpus.html');
       await imgsize([path.join(CORPUS, 'images/dive__test-docker-image.tar'), '--html', html.corpus, '--quiet']);
       const evil = await buildImage({
@@ -116,29 +120,37 @@ if (!existsSync(CHROMIUM)) {
       await browser?.close();
     });
 
+    // one page for the file, navigated from report to report (a new page costs ~0.5 s more each)
+    let page: Page | undefined;
+    let current: Opened | undefined;
+    let allowed = '';
+
     async function open(file: string, viewport = { width: 1280, height: 800 }): Promise<Opened> {
-      const page = await browser.newPage({ viewport });
-      const requests: string[] = [];
-      const errors: string[] = [];
-      const dialogs: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(m.text());
-      });
-      page.on('dialog', (d) => {
-        dialogs.push(d.message());
-        void d.dismiss();
-      });
-      await page.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url === `file://${file}`) return route.continue();
-        requests.push(url);
-        return route.abort();
-      });
-      await page.goto(`file://${file}`);
+      if (!page) {
+        const p = await browser.newPage({ viewport });
+        p.on('pageerror', (e) => current?.errors.push(String(e)));
+        p.on('console', (m) => {
+          if (m.type() === 'error' || m.type() === 'warning') current?.errors.push(m.text());
+        });
+        p.on('dialog', (d) => {
+          current?.dialogs.push(d.message());
+          void d.dismiss();
+        });
+        await p.route('**/*', (route) => {
+          const url = route.request().url();
+          if (url === allowed) return route.continue();
+          current?.requests.push(url);
+          return route.abort();
+        });
+        page = p;
+      }
+      await page.setViewportSize(viewport);
+      current = { page, requests: [], errors: [], dialogs: [] };
+      allowed = `file://${file}`;
+      await page.goto(allowed);
       await page.waitForSelector('body[data-ready="1"]');
       await page.waitForFunction(() => Number(document.body.dataset.drawn ?? 0) > 0);
-      return { page, requests, errors, dialogs };
+      return current;
     }
 
     const boxes = (p: Page): Promise<Box[]> => p.evaluate(() => (window as unknown as { imgsize: { boxes(): Box[] } }).imgsize.boxes());
@@ -173,7 +185,6 @@ if (!existsSync(CHROMIUM)) {
         const csp = await o.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
         expect(csp).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'/);
         await shot(o.page, name);
-        await o.page.close();
       }
     });
 
@@ -182,7 +193,6 @@ if (!existsSync(CHROMIUM)) {
       const values = [0, 1, 999, 1000, 1001, 1499, 1500, 9_999, 99_949, 99_950, 999_499, 999_500, 999_999, 1_000_000, 4_200_000_123, 5_523_456_789, 424_000_000, 1e15 - 1, 123_456_789_012_345];
       const shown = await o.page.evaluate((v) => v.map((n) => (window as unknown as { imgsize: { human(n: number): string } }).imgsize.human(n)), values);
       expect(shown).toEqual(values.map(human));
-      await o.page.close();
     });
 
     it("draws the largest folders where the report says, each box's area its share of the bytes", async () => {
@@ -202,7 +212,6 @@ if (!existsSync(CHROMIUM)) {
       }
       // the largest file of the image is a box of its own
       expect(all.some((b) => b.path === r.largestFiles[0]!.path)).toBe(true);
-      await o.page.close();
     });
 
     it('drills into a folder on click and back out by the path above it and by Escape', async () => {
@@ -223,7 +232,6 @@ if (!existsSync(CHROMIUM)) {
       await expect.poll(() => root(o.page)).toBe(inner.path.slice(0, inner.path.lastIndexOf('/')));
       await o.page.click('nav.crumbs button.crumb >> nth=0');
       await expect.poll(() => root(o.page)).toBe('/');
-      await o.page.close();
     });
 
     it("highlights a layer's files when the layer is clicked, dimming the others", async () => {
@@ -248,7 +256,6 @@ if (!existsSync(CHROMIUM)) {
       // the panel lists what the layer added
       expect(await o.page.textContent('.layer-detail')).toContain('libtorch_cuda.so');
       await shot(o.page, 'before-layer');
-      await o.page.close();
     });
 
     it('colours the diff by change: the CUDA torch removed (blue), the CPU torch added (vermillion), removed files still drawn', async () => {
@@ -263,14 +270,12 @@ if (!existsSync(CHROMIUM)) {
       expect(b1).toBeGreaterThan(r1 + 60);
       expect(r2).toBeGreaterThan(b2 + 60);
       expect(await o.page.textContent('main')).toContain('torch');
-      await o.page.close();
     });
 
     it('shows the verdict of a check', async () => {
       const o = await open(html.check!);
       expect(await o.page.textContent('.verdict h2')).toBe('Check failed');
       expect(await o.page.textContent('.verdict pre')).toMatch(/content size .* exceeds the budget 20 MB/);
-      await o.page.close();
     });
 
     it("shows the image's hostile names as text, never as markup", async () => {
@@ -289,7 +294,6 @@ if (!existsSync(CHROMIUM)) {
       await o.page.mouse.move(5, 5);
       expect(o.dialogs).toEqual([]);
       expect(o.errors).toEqual([]);
-      await o.page.close();
     });
 
     it('is reachable by keyboard: the folder list opens folders with Enter', async () => {
@@ -301,7 +305,6 @@ if (!existsSync(CHROMIUM)) {
       expect(focused).toMatch(/^usr/);
       await o.page.keyboard.press('Enter');
       await expect.poll(() => root(o.page)).toBe('/usr');
-      await o.page.close();
     });
 
     it('fits a narrow window: no sideways scrolling, the map first', async () => {
@@ -311,7 +314,6 @@ if (!existsSync(CHROMIUM)) {
       const canvas = (await o.page.$('canvas'))!;
       expect((await canvas.boundingBox())!.width).toBeGreaterThan(300);
       await shot(o.page, 'before-narrow');
-      await o.page.close();
     });
 
     it('the file is small: the seed image well under 1 MB', () => {
