@@ -47,7 +47,7 @@ canvas:focus-visible, button:focus-visible, input:focus-visible, summary:focus-v
 table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; font-size: 13px; }
 caption { text-align: left; color: var(--muted); }
 th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eee; vertical-align: top; overflow-wrap: anywhere; }
-th { font-weight: 600; border-bottom: 1px solid var(--line); }
+th { font-weight: 600; border-bottom: 1px solid var(--line); overflow-wrap: normal; }
 td.tag { white-space: nowrap; }
 th.num { white-space: normal; }
 .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }

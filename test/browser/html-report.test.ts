@@ -94,8 +94,16 @@ if (!existsSync(CHROMIUM)) {
       await imgsize(['diff', saved.before!, saved.after!, '--html', html.diff, '--quiet']);
       html.check = path.join(dir, 'check.html');
       await imgsize(['check', saved.before!, '--budget', '20MB', '--html', html.check, '--quiet']);
-      html.corpus = path.join(dir, 'corpus.html');
-      await imgsize([path.join(CORPUS, 'images/dive__test-docker-image.tar'), '--html', html.corpus, '--quiet']);
+      // real archives written by real tools: docker save, an OCI zstd image, whiteouts, a Python app
+      for (const [name, file] of [
+        ['corpus', 'dive__test-docker-image.tar'],
+        ['corpus-zstd', 'dive__test-oci-zstd-image.tar'],
+        ['corpus-whiteout', 'ggcr__whiteout_image.tar'],
+        ['corpus-pyapp', 'imgsize__pyapp.oci-archive.tar'],
+      ] as const) {
+        html[name] = path.join(dir, `${name}.html`);
+        await imgsize([path.join(CORPUS, 'images', file), '--html', html[name]!, '--quiet']);
+      }
       const evil = await buildImage({
         tags: ['evil:<b>x</b>'],
         layers: [
@@ -179,7 +187,7 @@ if (!existsSync(CHROMIUM)) {
     const shot = (p: Page, name: string): Promise<Buffer> => p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 
     it('opens offline: no request leaves the page, no error, the strict CSP in place', async () => {
-      for (const name of ['before', 'diff', 'check', 'corpus', 'evil']) {
+      for (const name of ['before', 'diff', 'check', 'corpus', 'corpus-zstd', 'corpus-whiteout', 'corpus-pyapp', 'evil']) {
         const o = await open(html[name]!);
         expect([name, o.requests, o.errors]).toEqual([name, [], []]);
         const csp = await o.page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
@@ -256,6 +264,26 @@ if (!existsSync(CHROMIUM)) {
       // the panel lists what the layer added
       expect(await o.page.textContent('.layer-detail')).toContain('libtorch_cuda.so');
       await shot(o.page, 'before-layer');
+    });
+
+    it('shows path, size, exact bytes, layer and package on hover; colours by package on request', async () => {
+      const o = await open(html.before!);
+      const torch = (await boxes(o.page)).find((b) => b.path.endsWith('/torch/lib/libtorch_cuda.so'))!;
+      const c = (await (await o.page.$('canvas'))!.boundingBox())!;
+      await o.page.mouse.move(c.x + torch.x + torch.w / 2, c.y + torch.y + torch.h / 2);
+      const tip = await o.page.textContent('.tip');
+      const bytes = reports.before!.tree.nodes[torch.node]!.bytes;
+      expect(tip).toContain(torch.path);
+      expect(tip).toContain(`${human(bytes)} (${bytes.toLocaleString('en-US')} bytes)`);
+      expect(tip).toMatch(/layer 6: RUN pip install/);
+      expect(tip).toMatch(/package: torch 2\.6\.0\+cu124 \(pip\)/);
+      const byLayer = await colour(o.page, torch);
+      await o.page.click('input[name="Colour by"][value="package"]');
+      await o.page.waitForTimeout(50);
+      const byPackage = await colour(o.page, torch);
+      // layer 6 is vermillion (#D55E00), torch (the largest package) orange (#E69F00)
+      expect(byLayer[1]).toBeLessThan(110);
+      expect(byPackage[1]).toBeGreaterThan(140);
     });
 
     it('colours the diff by change: the CUDA torch removed (blue), the CPU torch added (vermillion), removed files still drawn', async () => {
