@@ -9,12 +9,12 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, LAUNCH } from '../scripts/chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.join(here, '..');
 const out = path.join(here, 'out', 'html');
 mkdirSync(out, { recursive: true });
-const CHROMIUM = process.env.IMGSIZE_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   console.error(`bench/html: no ${CHROMIUM} (apt-get install chromium)`);
   process.exit(2);
@@ -49,11 +49,7 @@ const cases = [
   },
 ];
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await chromium.launch(LAUNCH);
 const rows = [];
 for (const c of cases) {
   const made = await sh(c.make(c.file));

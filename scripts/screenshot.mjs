@@ -7,22 +7,18 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, LAUNCH } from './chromium.mjs';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const page = path.join(root, 'samples/generated/before.html');
 const png = path.join(root, 'docs/html-report.png');
-const CHROMIUM = process.env.IMGSIZE_CHROMIUM ?? '/usr/bin/chromium';
 if (!existsSync(CHROMIUM)) {
   console.error(`screenshot: no ${CHROMIUM} (apt-get install chromium)`);
   process.exit(2);
 }
 if (!existsSync(page)) execFileSync(process.execPath, [path.join(root, 'samples/story.mjs')], { stdio: 'ignore' });
 mkdirSync(path.dirname(png), { recursive: true });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await chromium.launch(LAUNCH);
 const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
 await p.route('**/*', (r) => (r.request().url().startsWith('file:') ? r.continue() : r.abort()));
 await p.goto(`file://${page}`);

@@ -18,18 +18,12 @@ import { run } from '../helpers/run.js';
 import { tempDir } from '../helpers/temp.js';
 import { human } from '../../src/render/units.js';
 import { CORPUS } from '../helpers/corpus.js';
+// @ts-expect-error plain JS module shared with the benchmark and the screenshot script
+import { CHROMIUM, LAUNCH } from '../../scripts/chromium.mjs';
 
 const ROOT = path.resolve(__dirname, '../..');
-const CHROMIUM = process.env.IMGSIZE_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = path.join(ROOT, 'artifacts/screenshots');
 const tmp = tempDir('imgsize-html-');
-
-/** Launch options that keep headless Chromium off the network and quiet (notes, part B). */
-export const LAUNCH = {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-};
 
 interface Opened {
   readonly page: Page;
