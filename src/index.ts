@@ -9,15 +9,19 @@ export { buildReport, REPORT_TOP, type ReportOptions } from './analysis/report.j
 export { diffReports, metricBytes, METRICS } from './analysis/diff.js';
 export { evaluate, verdictExitCode, PUSH_ESTIMATE_MARGIN, type Rules, type RuleOrigin } from './analysis/budget.js';
 export { forbiddenHits } from './analysis/forbidden.js';
+export { buildTree, TREE_NODES, MAX_TREE_NODES } from './analysis/tree.js';
+export { diffTrees } from './analysis/tree-diff.js';
+export { renderReportHtml, renderDiffHtml } from './render/html.js';
 export { DETECTORS, captureFor, type Detector, type DetectedPackage } from './detectors/index.js';
 export { parseSavedReport, readSavedReport, MAX_SAVED_REPORT_BYTES } from './report/read.js';
 export { reportJsonSchema } from './report/json-schema.js';
-export { DiffDocumentSchema, DiffSchema, DocumentSchema, ReportSchema, VerdictSchema, SCHEMA_VERSION } from './report/schema.js';
+export { DiffDocumentSchema, DiffSchema, DocumentSchema, ReportSchema, ReportTreeSchema, VerdictSchema, SCHEMA_VERSION } from './report/schema.js';
 export type {
   ArchiveFormat,
   Delta,
   DiffDocument,
   DiffResult,
+  DiffTree,
   Ecosystem,
   Estimate,
   Finding,
@@ -29,9 +33,11 @@ export type {
   Report,
   ReportLayer,
   ReportPackage,
+  ReportTree,
   RuleItem,
   RuleResult,
   TorchBuild,
+  TreeNode,
   Verdict,
   Warning,
   WarningCode,

@@ -27,17 +27,17 @@ describe.skipIf(!built && !process.env.CI)('the library entry point', () => {
 
   it('inspects, diffs and gates an image from a Node program', () => {
     const script = `
-      import { inspectImage, diffReports, evaluate, verdictExitCode, ReportSchema, SCHEMA_VERSION } from 'imgsize';
+      import { inspectImage, diffReports, evaluate, verdictExitCode, renderReportHtml, ReportSchema, SCHEMA_VERSION } from 'imgsize';
       const { report } = await inspectImage({ path: ${JSON.stringify(SAMPLE)} });
       ReportSchema.parse(report);
       const d = diffReports(report, report);
       const v = evaluate(report, { budgets: [{ metric: 'content', limit: 1, level: 'fail' }] });
-      console.log(JSON.stringify({ version: SCHEMA_VERSION, layers: report.layers.length, content: report.totals.contentBytes, shared: d.sharedCompressedBytes, exit: verdictExitCode(v) }));
+      console.log(JSON.stringify({ version: SCHEMA_VERSION, layers: report.layers.length, content: report.totals.contentBytes, shared: d.sharedCompressedBytes, exit: verdictExitCode(v), html: renderReportHtml(report).startsWith('<!doctype html>') }));
     `;
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project(), encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ version: 3, exit: 1 });
+    expect(out).toMatchObject({ version: 3, exit: 1, html: true });
     expect(out.layers).toBeGreaterThan(0);
     expect(out.content).toBeGreaterThan(1);
     expect(out.shared).toBeGreaterThan(0);
