@@ -7,9 +7,10 @@
  */
 import type { LayerScan } from '../layer/scan.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
-import { displayPath, dirname, normalizePath } from '../layer/paths.js';
-import type { Folder, ReportPackage } from '../report/schema.js';
-import { eachEntry, folderTotals, lookup, walk, type FinalEntry, type FsNode } from './squash.js';
+import { displayPath, dirname, joinPath, normalizePath } from '../layer/paths.js';
+import type { Folder, ReportPackage, UnownedKind } from '../report/schema.js';
+import { folderTotals, lookup, walk, walkNamed, type FinalEntry, type FsNode } from './squash.js';
+import { unownedKind } from './unowned-kinds.js';
 
 /** A package as the report carries it (report/schema.ts): layer numbers and paths as the image shows them. */
 export type PackageUsage = ReportPackage;
@@ -17,7 +18,7 @@ export type PackageUsage = ReportPackage;
 export interface Ownership {
   readonly packages: readonly PackageUsage[];
   /** Final contentBytes no package lists, and the largest folders holding them. */
-  readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly Folder[] };
+  readonly unowned: { readonly bytes: number; readonly files: number; readonly directories: readonly Folder[]; readonly kinds: readonly { kind: UnownedKind; bytes: number; files: number }[] };
   /** Final paths listed by two or more packages. */
   readonly claimedTwice: number;
   /** The package (its position in `packages`) that claimed an entry first, for the tree's colours. */
@@ -62,47 +63,60 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   // owned entries, by identity (no path strings kept per file), each with the first package to claim it
   const owned = new Map<FinalEntry, number>();
   let claimedTwice = 0;
-  const claim = (e: FinalEntry, seen: Set<FinalEntry>, by: number): boolean => {
-    if (seen.has(e)) return false;
+  const sums = detected.map(() => ({ bytes: 0, files: 0, layers: new Set<number>(), compiledBytes: 0, compiledFiles: 0 }));
+  const add = (e: FinalEntry, by: number, seen: Set<FinalEntry>): void => {
+    if (seen.has(e)) return;
     seen.add(e);
     if (owned.has(e)) claimedTwice++;
     else owned.set(e, by);
-    return true;
+    const s = sums[by]!;
+    s.files++;
+    if (e.kind !== 'hardlink') s.bytes += e.size;
+    s.layers.add(e.layer + 1);
   };
-  const packages: PackageUsage[] = detected.map((d, index) => {
-    let bytes = 0;
-    let files = 0;
-    const layers = new Set<number>();
+  detected.forEach((d, index) => {
     const mine = new Set<FinalEntry>();
-    const add = (e: FinalEntry): void => {
-      if (!claim(e, mine, index)) return;
-      files++;
-      if (e.kind !== 'hardlink') bytes += e.size;
-      layers.add(e.layer + 1);
-    };
     if (d.folder !== undefined) {
       const node = findNode(root, d.folder);
       if (node) {
         walk(node, d.folder, (path, e) => {
           if (d.excludeUnder && (path === d.excludeUnder || path.startsWith(`${d.excludeUnder}/`))) return;
-          if (counts(e)) add(e);
+          if (counts(e)) add(e, index, mine);
         });
       }
     } else {
       for (const listed of d.paths ?? []) {
         const e = lookup(root, resolveParents(root, listed));
-        if (counts(e)) add(e);
+        if (counts(e)) add(e, index, mine);
       }
     }
+  });
+  // bytecode compiled after install (Debian byte-compiles python3-* packages in postinst): a .pyc no
+  // list names belongs to the owner of the .py it was compiled from
+  compiledBytecode(root, (pyc, source) => {
+    if (owned.has(pyc)) return;
+    const by = owned.get(source);
+    if (by === undefined) return;
+    owned.set(pyc, by);
+    const s = sums[by]!;
+    s.files++;
+    s.bytes += pyc.size;
+    s.compiledBytes += pyc.size;
+    s.compiledFiles++;
+    s.layers.add(pyc.layer + 1);
+  });
+  const packages: PackageUsage[] = detected.map((d, i) => {
+    const s = sums[i]!;
     return {
       ecosystem: d.ecosystem,
       name: d.name,
       version: d.version,
-      bytes,
-      files,
-      layers: [...layers].sort((a, b) => a - b),
+      bytes: s.bytes,
+      files: s.files,
+      layers: [...s.layers].sort((a, b) => a - b),
       ...(d.location !== undefined ? { location: `/${d.location}` } : {}),
       ...(d.attribution !== undefined ? { attribution: d.attribution } : {}),
+      ...(s.compiledFiles > 0 ? { compiled: { bytes: s.compiledBytes, files: s.compiledFiles } } : {}),
     };
   });
 
@@ -110,10 +124,16 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   let unownedBytes = 0;
   let unownedFiles = 0;
   const dirs = folderTotals(root, depth, (e) => !owned.has(e));
-  eachEntry(root, (e) => {
+  const kinds = new Map<UnownedKind, { bytes: number; files: number }>();
+  walkNamed(root, '', (e, dir, name) => {
     if ((e.kind !== 'file' && e.kind !== 'symlink') || owned.has(e)) return;
     unownedBytes += e.size;
     if (e.kind === 'file') unownedFiles++;
+    const kind = unownedKind(joinPath(dir, name));
+    let k = kinds.get(kind);
+    if (!k) kinds.set(kind, (k = { bytes: 0, files: 0 }));
+    k.bytes += e.size;
+    if (e.kind === 'file') k.files++;
   });
   const order = (a: PackageUsage, b: PackageUsage): number =>
     b.bytes - a.bytes || (a.ecosystem < b.ecosystem ? -1 : a.ecosystem > b.ecosystem ? 1 : 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
@@ -128,6 +148,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
         .map(([path, v]) => ({ path: `/${displayPath(path)}`, ...v }))
         .sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1))
         .slice(0, opts.top ?? 10),
+      kinds: [...kinds.entries()].map(([kind, v]) => ({ kind, ...v })).sort((a, b) => b.bytes - a.bytes || (a.kind < b.kind ? -1 : 1)),
     },
     claimedTwice,
     ownerOf: (e) => {
@@ -152,4 +173,32 @@ function findNode(root: FsNode, path: string): FsNode | undefined {
     if (!cur) return undefined;
   }
   return cur;
+}
+
+/**
+ * Every regular `.pyc` with the `.py` it was compiled from in the same image: `dir/__pycache__/
+ * name.<tag>[.opt-N].pyc` from `dir/name.py` (PEP 3147), and Python 2's `dir/name.pyc` beside it.
+ */
+export function compiledBytecode(root: FsNode, visit: (pyc: FinalEntry, source: FinalEntry) => void): void {
+  const stack: FsNode[] = [root];
+  for (let dir = stack.pop(); dir; dir = stack.pop()) {
+    if (!dir.children) continue;
+    for (const [name, child] of dir.children) {
+      if (child.children) {
+        if (name === '__pycache__') {
+          for (const [pycName, pyc] of child.children) {
+            if (pyc.entry?.kind !== 'file' || !pycName.endsWith('.pyc')) continue;
+            const dot = pycName.indexOf('.');
+            const source = dir.children.get(`${pycName.slice(0, dot)}.py`)?.entry;
+            if (dot > 0 && source?.kind === 'file') visit(pyc.entry, source);
+          }
+        }
+        stack.push(child);
+      }
+      if (child.entry?.kind === 'file' && name.endsWith('.pyc') && name.indexOf('.') === name.length - 4) {
+        const source = dir.children.get(`${name.slice(0, -4)}.py`)?.entry;
+        if (source?.kind === 'file') visit(child.entry, source);
+      }
+    }
+  }
 }

@@ -1,6 +1,7 @@
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
 import { clip, plainTable as table } from './style.js';
 import type { Report } from '../analysis/report.js';
+import type { UnownedKind } from '../report/schema.js';
 import { human } from './units.js';
 import { describeItem } from './items.js';
 import { escapeReport, visible } from './escape.js';
@@ -81,8 +82,21 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
               .join(', ')}`
           : ''
       }`,
+      ...(u.kinds?.length
+        ? [
+            `  by kind: ${u.kinds
+              .slice(0, 5)
+              .map((k) => `${KIND_LABEL[k.kind]} ${human(k.bytes)}`)
+              .join(', ')}`,
+          ]
+        : []),
       '',
     );
+    const compiled = r.packages.filter((p) => p.compiled);
+    if (compiled.length > 0) {
+      const b = compiled.reduce((a, p) => a + p.compiled!.bytes, 0);
+      out.splice(out.length - 1, 0, `Compiled bytecode counted with its packages: ${human(b)} in ${compiled.length} package(s) (__pycache__ their lists do not name)`);
+    }
   }
 
   if (r.directories.length > 0) {
@@ -113,3 +127,14 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
   for (const w of r.warnings) out.push(`warning: ${w.message}`);
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
+
+/** How the kinds of unowned bytes read in text. */
+export const KIND_LABEL: Record<UnownedKind, string> = {
+  'package-database': 'package databases',
+  'python-source': 'Python sources',
+  'python-bytecode': 'Python bytecode',
+  'shared-library': 'shared libraries',
+  'model-or-data': 'models and data',
+  documentation: 'documentation',
+  other: 'other',
+};

@@ -62,6 +62,12 @@ export const MetricSchema = z
   .enum(['content', 'compressed', 'uncompressed', 'final'])
   .describe('content: Σ layers file bytes; compressed: what a push uploads; uncompressed: layer tars; final: the merged filesystem.');
 
+export const UnownedKindSchema = z
+  .enum(['package-database', 'python-source', 'python-bytecode', 'shared-library', 'model-or-data', 'documentation', 'other'])
+  .describe(
+    "package-database: the package managers' own databases, lists and caches (/var/lib/dpkg, /var/lib/apt, /var/lib/rpm, /lib/apk, …); python-source / python-bytecode: .py / .pyc outside any package; shared-library: .so, .a; model-or-data: the model-files finding's extensions; documentation: /usr/share/doc, man, info, locale.",
+  );
+
 export const WarningSchema = z.strictObject({
   code: WarningCodeSchema,
   message: text('What happened, for a person.'),
@@ -109,6 +115,10 @@ export const PackageSchema = z.strictObject({
   layers: z.array(layerNumber('A layer number.')).describe('Layers its present files came from.'),
   location: imagePath('Where it is installed (site-packages, node_modules), when that says something.').optional(),
   attribution: text('How bytes were attributed when the package has no file list of its own.').optional(),
+  compiled: z
+    .strictObject({ bytes: bytes('Their bytes.'), files: count('Their files.') })
+    .optional()
+    .describe("Python bytecode compiled after install (dir/__pycache__/name.*.pyc of the package's dir/name.py) that its file list does not name; counted in bytes and files too."),
 });
 
 export const FolderSchema = z.strictObject({
@@ -300,7 +310,15 @@ const imageFields = {
   packages: z.array(PackageSchema).describe('Largest first.'),
   packageGroups: z.array(PackageGroupSchema).describe('Packages summed as one line.'),
   unowned: z
-    .strictObject({ bytes: bytes('Final bytes no package lists.'), files: count('Their files.'), directories: z.array(FolderSchema).describe('The largest folders holding them.') })
+    .strictObject({
+      bytes: bytes('Final bytes no package lists.'),
+      files: count('Their files.'),
+      directories: z.array(FolderSchema).describe('The largest folders holding them.'),
+      kinds: z
+        .array(z.strictObject({ kind: UnownedKindSchema, bytes: bytes('Its bytes.'), files: count('Its files.') }))
+        .optional()
+        .describe('The same bytes by kind, largest first; absent in reports saved before schemaVersion 3.'),
+    })
     .describe('Final bytes no package metadata lists.'),
   packageOverlapFiles: count('Final files listed by more than one package (then Σ package bytes + unowned > finalBytes).'),
   torch: TorchSchema.optional(),
@@ -496,6 +514,7 @@ export type FindingChange = DiffResult['findings'][number];
 export type DiffWarning = DiffResult['warnings'][number];
 export type Delta = DiffResult['totals']['content'];
 export type ReportTree = Out<typeof ReportTreeSchema>;
+export type UnownedKind = z.output<typeof UnownedKindSchema>;
 export type TreeNode = Out<typeof TreeNodeSchema>;
 export type DiffTree = Out<typeof DiffTreeSchema>;
 export type DiffTreeNode = Out<typeof DiffTreeNodeSchema>;
