@@ -12,9 +12,16 @@ export interface FinalEntry {
   readonly kind: EntryKind;
   /** contentBytes of the entry (file size, symlink target length, else 0). */
   readonly size: number;
-  /** Index of the layer that put it there. */
+  /** Index of the layer that put it there (for a file, the layer that shipped its data). */
   readonly layer: number;
   readonly target?: string | undefined;
+  /** The names of a hardlinked file's data: the data stays while one of them does. */
+  readonly inode?: Inode | undefined;
+}
+
+/** One file's data reached by several names (a tar hardlink group). */
+export interface Inode {
+  readonly names: Set<FsNode>;
 }
 
 /** A node of the merged tree; an entry and children may coexist (as in a flat path map). */
@@ -51,16 +58,35 @@ export function squash(layers: readonly LayerInput[]): Squashed {
   const wasted = layers.map(() => 0);
   const wastedPaths: WastedPath[] = [];
 
+  /**
+   * An entry leaves the merged tree (deleted, overwritten, under a replaced folder): its bytes are
+   * waste — unless it is one name of a hardlinked file whose other names stay: then one of them
+   * holds the data from now on (it is the file; the layer that shipped the data keeps it).
+   */
+  const release = (node: FsNode, e: FinalEntry, path: string, by: number): void => {
+    const ino = e.inode;
+    if (ino) {
+      ino.names.delete(node);
+      if (e.kind !== 'file') return; // another name of the data: no bytes of its own
+      const heir = ino.names.values().next().value;
+      if (heir) {
+        heir.entry = { kind: 'file', size: e.size, layer: e.layer, inode: ino };
+        return;
+      }
+    }
+    if (e.size > 0) {
+      wasted[e.layer]! += e.size;
+      wastedPaths.push({ path, bytes: e.size, layer: e.layer, by });
+    }
+  };
+
   // iterative: a path of thousands of components must not overflow the stack
   const drop = (top: FsNode, topPath: string, by: number, withSelf: boolean): void => {
     const todo: [FsNode, string, boolean][] = [[top, topPath, withSelf]];
     for (let item = todo.pop(); item; item = todo.pop()) {
       const [node, path, self] = item;
       if (self && node.entry) {
-        if (node.entry.size > 0) {
-          wasted[node.entry.layer]! += node.entry.size;
-          wastedPaths.push({ path, bytes: node.entry.size, layer: node.entry.layer, by });
-        }
+        release(node, node.entry, path, by);
         node.entry = undefined;
       }
       if (node.children) {
@@ -105,6 +131,21 @@ export function squash(layers: readonly LayerInput[]): Squashed {
     }
   };
 
+  /** A hardlink joins the file it names (as the tree is now) to one group of names of its data. */
+  const hardlink = (node: FsNode, target: string | undefined, li: number): FinalEntry => {
+    const link: FinalEntry = { kind: 'hardlink', size: 0, layer: li };
+    const t = target === undefined ? undefined : find(target)?.node;
+    const te = t?.entry;
+    if (!t || t === node || !te || (te.kind !== 'file' && !te.inode)) return link;
+    let ino = te.inode;
+    if (!ino) {
+      ino = { names: new Set([t]) };
+      t.entry = { ...te, inode: ino };
+    }
+    ino.names.add(node);
+    return { ...link, inode: ino };
+  };
+
   layers.forEach((layer, li) => {
     for (const dir of layer.opaqueDirs) {
       const node = dir === '' ? root : find(dir)?.node;
@@ -144,12 +185,11 @@ export function squash(layers: readonly LayerInput[]): Squashed {
           drop(node, e.path, li, false);
           lastDir = undefined;
         }
-        if (prev.size > 0) {
-          wasted[prev.layer]! += prev.size;
-          wastedPaths.push({ path: e.path, bytes: prev.size, layer: prev.layer, by: li });
-        }
+        node.entry = undefined;
+        release(node, prev, e.path, li);
       }
-      node.entry = e.kind === 'symlink' ? { kind: e.kind, size: e.size, layer: li, target: e.target } : { kind: e.kind, size: e.size, layer: li };
+      if (e.kind === 'hardlink') node.entry = hardlink(node, e.target, li);
+      else node.entry = e.kind === 'symlink' ? { kind: e.kind, size: e.size, layer: li, target: e.target } : { kind: e.kind, size: e.size, layer: li };
     }
   });
 

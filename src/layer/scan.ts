@@ -19,7 +19,7 @@ export interface LayerEntry {
   readonly kind: EntryKind;
   /** contentBytes of this entry: file size, symlink target length in bytes, else 0. */
   readonly size: number;
-  /** Raw symlink target, for symlinks only. */
+  /** Raw symlink target (symlinks); the normalised path of the file it names (hardlinks). */
   readonly target?: string;
 }
 
@@ -297,7 +297,13 @@ export class LayerScanner implements EntrySink {
     if (e.type === 'file') size = e.size;
     else if (e.type === 'symlink') size = e.linkname.length;
     this.contentBytes += size;
-    this.files.push(e.type === 'symlink' ? { path, kind: 'symlink', size, target: e.linkname } : { path, kind: e.type, size });
+    this.files.push(
+      e.type === 'symlink'
+        ? { path, kind: 'symlink', size, target: e.linkname }
+        : e.type === 'hardlink'
+          ? { path, kind: 'hardlink', size, target: normalizePath(e.linkname) }
+          : { path, kind: e.type, size },
+    );
     if (e.type === 'file' && this.opts.capture && e.size > 0) {
       const cap = this.opts.capture(path, e.size);
       if (cap > 0 && e.size <= cap) {
