@@ -116,6 +116,8 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
       layers: [...s.layers].sort((a, b) => a - b),
       ...(d.location !== undefined ? { location: `/${d.location}` } : {}),
       ...(d.attribution !== undefined ? { attribution: d.attribution } : {}),
+      ...(d.build !== undefined ? { build: d.build } : {}),
+      ...(d.channel !== undefined ? { channel: d.channel } : {}),
       ...(s.compiledFiles > 0 ? { compiled: { bytes: s.compiledBytes, files: s.compiledFiles } } : {}),
     };
   });

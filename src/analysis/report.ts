@@ -6,7 +6,7 @@ import type { ImageModel, ModelLayer } from '../model.js';
 import { displayPath, joinPath } from '../layer/paths.js';
 import { folderTotals, squash, walkNamed, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles } from './packages.js';
-import { findings as findFindings, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings/index.js';
+import { findings as findFindings, isCondaCuda, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings/index.js';
 import type { Detector } from '../detectors/types.js';
 import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
@@ -140,15 +140,17 @@ function largestDirectories(fs: Squashed, depth: number): Folder[] {
 }
 
 function groups(packages: readonly ReportPackage[]): PackageGroup[] {
-  const nvidia = packages.filter(isNvidiaWheel);
-  if (nvidia.length === 0) return [];
-  return [
-    {
-      name: 'CUDA libraries (nvidia-*)',
-      count: nvidia.length,
-      bytes: nvidia.reduce((a, p) => a + p.bytes, 0),
-      files: nvidia.reduce((a, p) => a + p.files, 0),
-      packages: nvidia.map((p) => p.name),
-    },
-  ];
+  const group = (name: string, members: readonly ReportPackage[]): PackageGroup[] =>
+    members.length === 0
+      ? []
+      : [
+          {
+            name,
+            count: members.length,
+            bytes: members.reduce((a, p) => a + p.bytes, 0),
+            files: members.reduce((a, p) => a + p.files, 0),
+            packages: members.map((p) => p.name),
+          },
+        ];
+  return [...group('CUDA libraries (nvidia-*)', packages.filter(isNvidiaWheel)), ...group('CUDA libraries (conda)', packages.filter(isCondaCuda))];
 }

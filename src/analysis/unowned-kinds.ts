@@ -6,7 +6,7 @@
 import type { UnownedKind } from '../report/schema.js';
 import { MODEL_EXTENSIONS } from './findings/model-files.js';
 
-/** Folders the package managers keep for themselves (their databases, lists and caches). */
+/** Folders the package managers keep for themselves (their databases, lists and caches; and every conda environment's conda-meta). */
 const PACKAGE_DATABASES = [
   'var/lib/dpkg/',
   'var/lib/apt/',
@@ -24,7 +24,7 @@ const PACKAGE_DATABASES = [
 const DOCS = ['usr/share/doc/', 'usr/share/man/', 'usr/share/info/', 'usr/share/locale/', 'usr/share/i18n/'];
 
 export function unownedKind(path: string): UnownedKind {
-  if (PACKAGE_DATABASES.some((p) => path.startsWith(p))) return 'package-database';
+  if (PACKAGE_DATABASES.some((p) => path.startsWith(p)) || /(^|\/)conda-meta\//.test(path)) return 'package-database';
   if (DOCS.some((p) => path.startsWith(p))) return 'documentation';
   const name = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   if (name.endsWith('.py')) return 'python-source';

@@ -4,8 +4,9 @@ import { pip } from './pip.js';
 import { dpkg } from './dpkg.js';
 import { apk } from './apk.js';
 import { npm } from './npm.js';
+import { conda } from './conda.js';
 
-export const DETECTORS: readonly Detector[] = [pip, dpkg, apk, npm];
+export const DETECTORS: readonly Detector[] = [pip, dpkg, apk, npm, conda];
 
 /** The layer scanner's capture hook: the byte cap for a wanted file, else 0. */
 export function captureFor(detectors: readonly Detector[] = DETECTORS): (path: string, size: number) => number {

@@ -3,12 +3,13 @@
  * with ../), else `*.egg-info/installed-files.txt` (relative to the .egg-info). Name and version
  * from METADATA / PKG-INFO. Distributions with no file list (Debian's dist-packages) are listed by
  * name and version with 0 bytes and say so: their files belong to the dpkg package that ships them.
+ * A .dist-info whose INSTALLER is conda is conda's (detectors/conda.ts): not listed twice.
  */
 import type { DetectedPackage, Detector, MetaFiles } from './types.js';
 import { csvFirstFields, joinListed, parseHeaders } from './text.js';
 import { normalizePath } from '../layer/paths.js';
 
-const DIST_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.dist-info\/(RECORD|METADATA)$/;
+const DIST_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.dist-info\/(RECORD|METADATA|INSTALLER)$/;
 const EGG_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.egg-info\/(installed-files\.txt|PKG-INFO)$/;
 const EGG_FILE = /^(.*?(?:site|dist)-packages)\/([^/]+)\.egg-info$/;
 
@@ -29,6 +30,8 @@ export const pip: Detector = {
         const key = `${sp}/${dir}.dist-info`;
         if (seen.has(key)) continue;
         seen.add(key);
+        // installed by conda: its conda-meta record lists these files, the package counts there once
+        if (text(files.get(`${key}/INSTALLER`)).trim() === 'conda') continue;
         const info = parseHeaders(utf8(text(files.get(`${key}/METADATA`))));
         const record = files.get(`${key}/RECORD`);
         const name = info.get('Name') ?? utf8(dir.replace(/-[^-]*$/, ''));

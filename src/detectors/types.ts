@@ -22,6 +22,10 @@ export interface DetectedPackage {
   readonly excludeUnder?: string;
   /** How bytes were attributed when the package has no file list of its own. */
   readonly attribution?: string;
+  /** conda: the build string (`py311h…_0`, `cuda118…`). */
+  readonly build?: string;
+  /** conda: the channel's name (conda-forge, pytorch, nvidia). */
+  readonly channel?: string;
 }
 
 export interface Detector {

@@ -49,7 +49,7 @@ export const ArchiveFormatSchema = z
     'docker: docker save ≤ 24 and docker-archive writers; docker+oci: Docker ≥ 25 save and containerd export; oci: oci-archive or OCI layout; docker-v1: pre-1.10 docker save; registry: read from a registry.',
   );
 export const CompressionSchema = z.enum(['gzip', 'zstd', 'none']).describe('How bytes are stored, from their first bytes (never from names).');
-export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm']).describe('Which package metadata named it.');
+export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm', 'conda']).describe('Which package metadata named it.');
 export const FindingCodeSchema = z
   .enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages'])
   .describe('What was found (README, the findings table).');
@@ -115,6 +115,8 @@ export const PackageSchema = z.strictObject({
   layers: z.array(layerNumber('A layer number.')).describe('Layers its present files came from.'),
   location: imagePath('Where it is installed (site-packages, node_modules), when that says something.').optional(),
   attribution: text('How bytes were attributed when the package has no file list of its own.').optional(),
+  build: text('conda: the build string (py311h…_0; a CUDA build says cuda).').optional(),
+  channel: text('conda: the channel it came from (conda-forge, pytorch, nvidia).').optional(),
   compiled: z
     .strictObject({ bytes: bytes('Their bytes.'), files: count('Their files.') })
     .optional()

@@ -52,6 +52,7 @@ describe('unowned bytes by kind', () => {
     ['var/lib/apt/lists/deb.debian.org_dists_bookworm_main_binary-amd64_Packages.lz4', 'package-database'],
     ['var/lib/rpm/rpmdb.sqlite', 'package-database'],
     ['lib/apk/db/installed', 'package-database'],
+    ['opt/conda/envs/ml/conda-meta/numpy-1.26.4-py311h64a7726_0.json', 'package-database'],
     ['usr/share/doc/bash/copyright', 'documentation'],
     ['usr/share/locale/de/LC_MESSAGES/x.mo', 'documentation'],
     ['app/main.py', 'python-source'],

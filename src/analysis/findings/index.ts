@@ -21,7 +21,7 @@ import { wastedBytes } from './wasted-bytes.js';
 
 export type { FinalFile, FindingDefinition, FindingsInput, Thresholds } from './types.js';
 export { DEFAULT_THRESHOLDS } from './thresholds.js';
-export { isNvidiaWheel, torchBuild, torchCudaLibraries } from './torch.js';
+export { isCondaCuda, isNvidiaWheel, torchBuild, torchCudaLibraries } from './torch.js';
 export { isSecretPath } from './secrets.js';
 
 /** Every finding, by code (adding one: a file here, its code in report/schema.ts, an entry below). */

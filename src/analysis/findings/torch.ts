@@ -13,8 +13,17 @@ export function isNvidiaWheel(p: Pick<ReportPackage, 'ecosystem' | 'name'>): boo
   return p.ecosystem === 'pip' && /^nvidia[-_]/i.test(p.name);
 }
 
+/** conda's CUDA packages: the toolkit split in pieces (cuda-*, libcublas, libcudnn, nccl…) and pytorch-cuda. */
+const CONDA_CUDA = /^(cuda-.+|cudatoolkit|cudnn|nccl|pytorch-cuda|lib(cublas|cufft|curand|cusolver|cusparse|cudnn|nccl|nvjitlink|npp|nvjpeg|cufile|cupti)[\w-]*)$/i;
+
+/** A CUDA package conda installed. */
+export function isCondaCuda(p: Pick<ReportPackage, 'ecosystem' | 'name'>): boolean {
+  return p.ecosystem === 'conda' && CONDA_CUDA.test(p.name);
+}
+
+/** torch: pip's torch, or conda's pytorch. */
 export function findTorch(packages: readonly ReportPackage[]): ReportPackage | undefined {
-  return packages.find((p) => p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch');
+  return packages.find((p) => (p.ecosystem === 'pip' && p.name.toLowerCase() === 'torch') || (p.ecosystem === 'conda' && p.name.toLowerCase() === 'pytorch'));
 }
 
 /** The CUDA libraries inside torch/lib of the final filesystem (one walk, shared by the analyses). */
@@ -34,7 +43,8 @@ export function torchBuild(packages: readonly ReportPackage[], cudaLibs: readonl
   if (!torch) return undefined;
   const cudaLibraries = cudaLibs.length;
   const cudaBytes = cudaLibs.reduce((a, f) => a + f.bytes, 0);
-  const label = /\+([a-z]+)/.exec(torch.version ?? '')?.[1];
+  // pip says it in the version's local label (2.6.0+cu124), conda in the build string (py3.11_cuda12.1_cudnn8_0)
+  const label = /\+([a-z]+)/.exec(torch.version ?? '')?.[1] ?? /(^|_)(cuda|cpu|rocm)/.exec(torch.build ?? '')?.[2];
   const variant = label?.startsWith('cu') || cudaLibraries > 0 ? 'cuda' : label === 'cpu' ? 'cpu' : label?.startsWith('rocm') ? 'rocm' : 'unknown';
-  return { version: torch.version, variant, cudaLibraries, cudaBytes };
+  return { version: torch.build ? `${torch.version ?? ''} ${torch.build}`.trim() : torch.version, variant, cudaLibraries, cudaBytes };
 }
