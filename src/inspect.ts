@@ -6,7 +6,7 @@ import { readImage, type ImageSource, type ReadImageOptions } from './archive/re
 import { buildReport, type ReportOptions } from './analysis/report.js';
 import type { ImageFiles } from './analysis/gate.js';
 import { squash } from './analysis/squash.js';
-import { DETECTORS, captureFor } from './detectors/index.js';
+import { DETECTORS, captureFor, prepareDetectors } from './detectors/index.js';
 import type { ImageModel } from './model.js';
 import type { Report } from './report/schema.js';
 
@@ -28,6 +28,10 @@ export async function inspectImage(src: ImageSource, opts: InspectOptions = {}):
   const { top, depth, thresholds, treeNodes, verify, scan, ...read } = opts;
   const model = await readImage(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
   const layers = model.layers.map((l) => l.scan);
+  await prepareDetectors(
+    DETECTORS,
+    layers.flatMap((l) => [...l.captured.keys()]),
+  );
   const squashed = squash(layers);
   const report = buildReport(model, {
     detectors: DETECTORS,

@@ -4,8 +4,9 @@
  */
 import type { ImageModel, ModelLayer } from '../model.js';
 import { displayPath, joinPath } from '../layer/paths.js';
-import { folderTotals, squash, walkNamed, type Squashed } from './squash.js';
-import { attributePackages, detectPackages, finalMetaFiles } from './packages.js';
+import { folderTotals, lookup, squash, walkNamed, type Squashed } from './squash.js';
+import { attributePackages, detectPackages, finalMetaFiles, resolveParents } from './packages.js';
+import { RPM_DATABASES, rpmDatabaseProblems } from '../detectors/rpm.js';
 import { findings as findFindings, isCondaCuda, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings/index.js';
 import type { Detector } from '../detectors/types.js';
 import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
@@ -60,7 +61,12 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     model.layers.map((l) => l.scan),
     fs.root,
   );
-  const own = attributePackages(detectPackages(opts.detectors ?? [], meta), fs.root, { depth, top });
+  const detected = detectPackages(opts.detectors ?? [], meta);
+  const own = attributePackages(detected, fs.root, { depth, top });
+  const databaseWarnings = rpmDatabaseProblems(
+    RPM_DATABASES.filter((p) => lookup(fs.root, resolveParents(fs.root, p))?.kind === 'file'),
+    detected.filter((d) => d.ecosystem === 'rpm').length,
+  ).map((message) => ({ code: 'package-database-not-read' as const, message }));
   const cudaLibs = torchCudaLibraries(fs.root);
   const torch = torchBuild(own.packages, cudaLibs);
   const wasted = [...fs.wastedPaths].sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
@@ -98,7 +104,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     largestFiles: largestFiles(fs, top),
     wasted: wasted.slice(0, top).map((w) => ({ path: `/${displayPath(w.path)}`, bytes: w.bytes, layer: w.layer + 1, by: w.by + 1 })),
     findings: found,
-    warnings: model.warnings,
+    warnings: [...model.warnings, ...databaseWarnings],
     limits: { top, depth },
     ...(treeNodes > 0 ? { tree: buildTree(fs.root, { nodes: treeNodes, ownerOf: own.ownerOf }) } : {}),
   };

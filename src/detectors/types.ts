@@ -34,5 +34,7 @@ export interface Detector {
   readonly maxBytes: number;
   /** True if the file at this normalised path is metadata this detector reads. */
   wants(path: string): boolean;
+  /** Loads what `detect` needs (a WebAssembly module), once; awaited before detect when it wants a captured file. */
+  prepare?(): Promise<void>;
   detect(files: MetaFiles): DetectedPackage[];
 }

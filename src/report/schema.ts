@@ -49,14 +49,14 @@ export const ArchiveFormatSchema = z
     'docker: docker save ≤ 24 and docker-archive writers; docker+oci: Docker ≥ 25 save and containerd export; oci: oci-archive or OCI layout; docker-v1: pre-1.10 docker save; registry: read from a registry.',
   );
 export const CompressionSchema = z.enum(['gzip', 'zstd', 'none']).describe('How bytes are stored, from their first bytes (never from names).');
-export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm', 'conda']).describe('Which package metadata named it.');
+export const EcosystemSchema = z.enum(['pip', 'dpkg', 'apk', 'npm', 'conda', 'rpm']).describe('Which package metadata named it.');
 export const FindingCodeSchema = z
   .enum(['cuda-libraries', 'model-files', 'build-toolchain', 'package-cache', 'vcs-metadata', 'secrets', 'wasted-bytes', 'duplicate-packages'])
   .describe('What was found (README, the findings table).');
 export const WarningCodeSchema = z
-  .enum(['digest-mismatch', 'format', 'no-diff-ids', 'not-verified', 'index-loop'])
+  .enum(['digest-mismatch', 'format', 'no-diff-ids', 'not-verified', 'index-loop', 'package-database-not-read'])
   .describe(
-    'digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself.',
+    'digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself; package-database-not-read: a package database is there but its format is not read (rpm BerkeleyDB / ndb), so its packages are missing.',
   );
 export const MetricSchema = z
   .enum(['content', 'compressed', 'uncompressed', 'final'])

@@ -4,6 +4,8 @@
  * conda environments (base + envs/x, files and paths_data records, a pip package inside an env, a
  * conda package with its own .dist-info), and conda's CUDA packages for the CUDA finding.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildImage, dockerLegacyMembers, outerTar, type Entry } from '../fixtures/builder.js';
 import { chunks } from '../helpers/image.js';
@@ -169,5 +171,72 @@ describe('conda environments', () => {
     expect(cuda.title).toMatch(/2 conda CUDA packages, 1 CUDA libraries inside torch \(pytorch 2\.2\.1 py3\.11_cuda12\.1_cudnn8\.9\.2_0\)/);
     expect(cuda.bytes).toBe(30_000 + 50_000);
     expect(r.packageGroups.map((g) => [g.name, [...g.packages].sort(), g.bytes])).toEqual([['CUDA libraries (conda)', ['libcublas', 'pytorch-cuda'], 30_000]]);
+  });
+});
+
+describe('rpm (a real rpmdb.sqlite, made by Debian’s rpm from packages rpmbuild built: test/fixtures/rpm)', () => {
+  const FIX = path.join(__dirname, '../fixtures/rpm');
+  const truth = JSON.parse(readFileSync(path.join(FIX, 'truth.json'), 'utf8')) as { name: string; version: string; files: { path: string; size: number }[] }[];
+  const db = readFileSync(path.join(FIX, 'rpmdb.sqlite'));
+
+  /** The files rpm installed (as the truth lists them) in a merged-/usr root, with the database. */
+  async function rpmImage(dbPath: string, dbContent: Buffer = db, extra: Entry[] = []) {
+    const entries: Entry[] = [{ path: 'bin', type: 'symlink', target: 'usr/bin' }];
+    for (const p of truth) {
+      for (const f of p.files) {
+        const at = f.path.replace(/^\/bin\//, 'usr/bin/').slice(f.path.startsWith('/bin/') ? 0 : 1);
+        if (f.path.endsWith('libssl.so.3')) entries.push({ path: at, type: 'symlink', target: 'libssl.so.3.0.7' });
+        else entries.push({ path: at, size: f.size });
+      }
+    }
+    entries.push({ path: dbPath, content: dbContent }, ...extra);
+    const img = await buildImage({ layers: [{ entries }] });
+    return (await inspectImage({ stream: chunks(await outerTar(dockerLegacyMembers([img]))), label: 'rpm.tar' })).report;
+  }
+
+  it('lists every package rpm lists, with the bytes and files of its file list (merged-/usr followed)', async () => {
+    const r = await rpmImage('var/lib/rpm/rpmdb.sqlite');
+    const ours = r.packages.filter((p) => p.ecosystem === 'rpm').map((p) => ({ name: p.name, version: p.version, bytes: p.bytes, files: p.files }));
+    expect(ours.sort((a, b) => (a.name < b.name ? -1 : 1))).toEqual(truth.map((p) => ({ name: p.name, version: p.version, bytes: p.files.reduce((a, f) => a + f.size, 0), files: p.files.length })));
+    expect(r.warnings).toEqual([]);
+  });
+
+  it('reads it where Fedora keeps it now (/usr/lib/sysimage/rpm, /var/lib/rpm a symlink)', async () => {
+    const r = await rpmImage('usr/lib/sysimage/rpm/rpmdb.sqlite', db, [{ path: 'var/lib/rpm', type: 'symlink', target: '../../usr/lib/sysimage/rpm' }]);
+    expect(
+      r.packages
+        .filter((p) => p.ecosystem === 'rpm')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(truth.map((p) => p.name));
+  });
+
+  it('says so when the database is an older format or cannot be read — never an empty list in silence', async () => {
+    const bdb = await rpmImage('var/lib/rpm/Packages', Buffer.alloc(4096, 0x61));
+    expect(bdb.packages.filter((p) => p.ecosystem === 'rpm')).toEqual([]);
+    expect(bdb.warnings).toEqual([{ code: 'package-database-not-read', message: expect.stringMatching(/^\/var\/lib\/rpm\/Packages: an rpm database in the BerkeleyDB or ndb format .* not read/) }]);
+    const broken = await rpmImage('var/lib/rpm/rpmdb.sqlite', Buffer.concat([db.subarray(0, 4096), Buffer.alloc(8192, 0xff)]));
+    expect(broken.warnings.map((w) => w.code)).toEqual(['package-database-not-read']);
+  });
+
+  it('decodes header blobs defensively: truncated or lying ones are passed over, never thrown on', async () => {
+    const { packageOfHeader } = await import('../../src/detectors/rpm.js');
+    const header = (il: number, dl: number, rest: number[] = []) => {
+      const b = Buffer.alloc(8 + rest.length * 4);
+      b.writeUInt32BE(il, 0);
+      b.writeUInt32BE(dl, 4);
+      rest.forEach((v, i) => {
+        b.writeUInt32BE(v, 8 + i * 4);
+      });
+      return b;
+    };
+    expect(packageOfHeader(new Uint8Array(3))).toBeUndefined();
+    expect(packageOfHeader(header(0xffffffff, 0))).toBeUndefined();
+    expect(packageOfHeader(header(1, 0xfffffff0))).toBeUndefined();
+    // an entry that points past the data, and a name string without its NUL
+    const past = Buffer.concat([header(1, 4, [1000, 6, 1_000_000, 1]), Buffer.from('abcd')]);
+    expect(packageOfHeader(past)).toBeUndefined();
+    const noNul = Buffer.concat([header(1, 4, [1000, 6, 0, 1]), Buffer.from('abcd')]);
+    expect(packageOfHeader(noNul)).toBeUndefined();
   });
 });

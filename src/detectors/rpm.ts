@@ -1,0 +1,168 @@
+/**
+ * rpm: the sqlite database of rpm ≥ 4.16 (Fedora ≥ 33, RHEL/UBI 9, Amazon Linux 2023) —
+ * `var/lib/rpm/rpmdb.sqlite`, or `usr/lib/sysimage/rpm/rpmdb.sqlite` where /var/lib/rpm is a
+ * symlink to it — read from memory as it was captured (nothing is written to disk) with sql.js
+ * (SQLite compiled to WebAssembly: no native build, no download at install). Each row of its
+ * Packages table is an rpm header blob, decoded here for the name, version-release and the file
+ * list (dirnames + basenames). Older databases (BerkeleyDB `Packages`, SUSE's `Packages.db`) are
+ * not read; `rpmDatabaseProblems` says so instead of an empty package list.
+ */
+import { createRequire } from 'node:module';
+import type { DetectedPackage, Detector, MetaFiles } from './types.js';
+import { normalizePath } from '../layer/paths.js';
+
+const SQLITE = /^(var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
+/** Databases rpm wrote before its sqlite backend: present, not read. */
+const OLD = /^(var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(Packages|Packages\.db)$/;
+
+const TAG = { name: 1000, version: 1001, release: 1002, epoch: 1003, arch: 1022, oldFilenames: 1027, dirIndexes: 1116, basenames: 1117, dirnames: 1118 } as const;
+const TYPE = { int32: 4, string: 6, stringArray: 8, i18nString: 9 } as const;
+/** More index entries or data than any real header holds (a big package: ~100k files, a few MB). */
+const MAX_ENTRIES = 1 << 20;
+
+interface Entry {
+  readonly type: number;
+  readonly offset: number;
+  readonly count: number;
+}
+
+/** A decoded header: its entries by tag over its data store. Bounds are checked on every read. */
+class Header {
+  private constructor(
+    private readonly entries: ReadonlyMap<number, Entry>,
+    private readonly data: Buffer,
+  ) {}
+
+  /** The blob of one Packages row: index count, data length, the index, the data (rpm's header.c). */
+  static parse(blob: Uint8Array): Header | undefined {
+    const b = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+    if (b.length < 8) return undefined;
+    const il = b.readUInt32BE(0);
+    const dl = b.readUInt32BE(4);
+    if (il > MAX_ENTRIES || 8 + il * 16 + dl > b.length) return undefined;
+    const data = b.subarray(8 + il * 16, 8 + il * 16 + dl);
+    const entries = new Map<number, Entry>();
+    for (let i = 0; i < il; i++) {
+      const at = 8 + i * 16;
+      const tag = b.readUInt32BE(at);
+      if (!entries.has(tag)) entries.set(tag, { type: b.readUInt32BE(at + 4), offset: b.readUInt32BE(at + 8), count: b.readUInt32BE(at + 12) });
+    }
+    return new Header(entries, data);
+  }
+
+  /** The strings of a STRING, STRING_ARRAY or I18NSTRING entry (NUL-terminated, raw bytes as latin1). */
+  strings(tag: number): string[] {
+    const e = this.entries.get(tag);
+    if (!e || (e.type !== TYPE.string && e.type !== TYPE.stringArray && e.type !== TYPE.i18nString)) return [];
+    const n = e.type === TYPE.string ? 1 : e.count;
+    if (n > this.data.length) return [];
+    const out: string[] = [];
+    let at = e.offset;
+    for (let i = 0; i < n && at < this.data.length; i++) {
+      const end = this.data.indexOf(0, at);
+      if (end < 0) break;
+      out.push(this.data.toString('latin1', at, end));
+      at = end + 1;
+    }
+    return out;
+  }
+
+  string(tag: number): string | undefined {
+    return this.strings(tag)[0];
+  }
+
+  ints(tag: number): number[] {
+    const e = this.entries.get(tag);
+    if (!e || e.type !== TYPE.int32 || e.offset + e.count * 4 > this.data.length) return [];
+    return Array.from({ length: e.count }, (_, i) => this.data.readUInt32BE(e.offset + i * 4));
+  }
+}
+
+const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
+
+/** A package from its header, its files as paths of the image (no leading /). */
+export function packageOfHeader(blob: Uint8Array): DetectedPackage | undefined {
+  const h = Header.parse(blob);
+  const name = h?.string(TAG.name);
+  if (!h || !name) return undefined;
+  const version = h.string(TAG.version);
+  const release = h.string(TAG.release);
+  const epoch = h.ints(TAG.epoch)[0];
+  const dirs = h.strings(TAG.dirnames);
+  const bases = h.strings(TAG.basenames);
+  const index = h.ints(TAG.dirIndexes);
+  const paths =
+    bases.length > 0
+      ? bases.flatMap((base, i) => {
+          const dir = dirs[index[i] ?? -1];
+          return dir === undefined ? [] : [normalizePath(`${dir}${base}`)];
+        })
+      : h.strings(TAG.oldFilenames).map(normalizePath);
+  const v = version === undefined ? null : `${epoch ? `${epoch}:` : ''}${version}${release ? `-${release}` : ''}`;
+  return { ecosystem: 'rpm', name: utf8(name), version: v === null ? null : utf8(v), paths };
+}
+
+interface SqlJs {
+  Database: new (data: Uint8Array) => { exec(sql: string): { values: unknown[][] }[]; close(): void };
+}
+
+let sql: SqlJs | undefined;
+
+export const rpm: Detector = {
+  ecosystem: 'rpm',
+  maxBytes: 256 << 20, // a full Fedora workstation's rpmdb.sqlite is ~150 MB; a container's 2–20 MB
+  wants: (p) => SQLITE.test(p),
+  async prepare(): Promise<void> {
+    if (sql) return;
+    const init = createRequire(import.meta.url)('sql.js') as () => Promise<SqlJs>;
+    sql = await init();
+  },
+  detect(files: MetaFiles): DetectedPackage[] {
+    // the one the final filesystem holds (both paths are one file where var/lib/rpm is a symlink)
+    const db = [...files.entries()].find(([p]) => SQLITE.test(p))?.[1];
+    if (!db || !sql) return [];
+    let rows: unknown[][] = [];
+    try {
+      const d = new sql.Database(db);
+      try {
+        rows = d.exec('SELECT blob FROM Packages ORDER BY hnum')[0]?.values ?? [];
+      } finally {
+        d.close();
+      }
+    } catch {
+      return []; // not a database rpm wrote (rpmDatabaseProblems says so)
+    }
+    return rows.flatMap(([blob]) => {
+      const p = blob instanceof Uint8Array ? packageOfHeader(blob) : undefined;
+      return p ? [p] : [];
+    });
+  },
+};
+
+/** Where rpm keeps its database, in every format. */
+export const RPM_DATABASES: readonly string[] = [
+  'var/lib/rpm/rpmdb.sqlite',
+  'var/lib/rpm/Packages',
+  'var/lib/rpm/Packages.db',
+  'usr/lib/sysimage/rpm/rpmdb.sqlite',
+  'usr/lib/sysimage/rpm/Packages',
+  'usr/lib/sysimage/rpm/Packages.db',
+];
+
+/**
+ * What the report should say about rpm databases it could not read: an older format present, or
+ * an sqlite database that yielded no package. `paths`: those of RPM_DATABASES the image holds.
+ */
+export function rpmDatabaseProblems(paths: readonly string[], readPackages: number): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const p of paths) {
+    // one file reached by two names (var/lib/rpm → usr/lib/sysimage/rpm) is said once
+    const file = p.slice(p.lastIndexOf('/') + 1);
+    if (seen.has(file)) continue;
+    seen.add(file);
+    if (OLD.test(p)) out.push(`/${p}: an rpm database in the BerkeleyDB or ndb format (rpm < 4.16, SUSE): present, not read — its packages are not listed`);
+    else if (SQLITE.test(p) && readPackages === 0) out.push(`/${p}: an rpm database imgsize could not read (not captured, or not a database rpm wrote): its packages are not listed`);
+  }
+  return out;
+}
