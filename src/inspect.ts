@@ -2,7 +2,9 @@
  * The main job as one call, for programs and for the CLI: read an image (a path or a stream),
  * with the package detectors' metadata captured as it streams, and build its report.
  */
-import { readImage, type ImageSource, type ReadImageOptions } from './archive/read.js';
+import { readSource, type ImageSource, type ReadImageOptions } from './archive/read.js';
+import { archiveOverview } from './analysis/overview.js';
+import type { ArchiveOverview } from './report/schema.js';
 import { buildReport, type ReportOptions } from './analysis/report.js';
 import type { ImageFiles } from './analysis/gate.js';
 import { squash } from './analysis/squash.js';
@@ -23,10 +25,25 @@ export interface Inspected {
   readonly files: ImageFiles;
 }
 
+/** An archive of several images read without --image: the overview, and the notices of the read. */
+export interface Overviewed {
+  readonly overview: ArchiveOverview;
+  readonly notices: readonly string[];
+}
+
 /** Reads the image once and returns its report, the model it was built from and its files. */
 export async function inspectImage(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected> {
+  const r = await inspectSource(src, { ...opts, overview: false });
+  if ('overview' in r) throw new Error('several images where one was asked for');
+  return r;
+}
+
+/** As inspectImage; with `overview`, an archive of several images of the platform and no --image gives its overview instead. */
+export async function inspectSource(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected | Overviewed> {
   const { top, depth, thresholds, treeNodes, verify, scan, ...read } = opts;
-  const model = await readImage(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
+  const got = await readSource(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
+  if (got.kind === 'archive') return { overview: archiveOverview(got.images), notices: got.notices };
+  const model = got.model;
   const layers = model.layers.map((l) => l.scan);
   await prepareDetectors(
     DETECTORS,

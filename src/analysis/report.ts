@@ -110,6 +110,13 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   };
 }
 
+/** What pushing a layer uploads: its blob when compressed, else the gzip size the scan found (estimated unless exact). */
+export function pushBytesOf(l: ModelLayer): { bytes: number; estimated: boolean } {
+  const p = l.scan.pushSize;
+  if (l.compression !== 'none' || !p) return { bytes: l.compressedBytes, estimated: false };
+  return { bytes: p.bytes, estimated: p.method !== 'exact' };
+}
+
 /** A layer's push figure: the blob when it is compressed, else the gzip size the scan found. */
 function pushOf(l: ModelLayer): Pick<ReportLayer, 'pushBytes' | 'pushSize'> {
   const p = l.scan.pushSize;

@@ -46,7 +46,10 @@ export function addRepoTags(outer: OuterContents, manifestBlob: BlobRecord, cand
     const cfg = resolveMember(outer.entries, e.config);
     for (const c of candidates) {
       if (cfg && c.config === cfg) {
-        for (const t of e.repotags) if (typeof t === 'string' && !c.names.includes(t)) c.names.unshift(t);
+        // manifest.json's tags first, in its order; the index's other names after them
+        const tags = e.repotags.filter((t): t is string => typeof t === 'string');
+        const rest = c.names.filter((n) => !tags.includes(n));
+        c.names.splice(0, c.names.length, ...tags, ...rest);
       }
     }
   }

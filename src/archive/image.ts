@@ -7,11 +7,11 @@ import { ImgsizeError, type Warning } from '../errors.js';
 import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
 import { displayPath } from '../layer/paths.js';
 import type { Absent, Candidate } from './candidate.js';
-import { resolveMember, type OuterContents } from './contents.js';
+import { resolveMember, type BlobRecord, type OuterContents } from './contents.js';
 import { addRepoTags, dockerCandidates } from './docker-manifest.js';
 import { digestInName, getCaseInsensitive, isObject, parseJson, short, verifyBlob, type Fail, type Json } from './metadata.js';
 import { rootedAtLayout, walkIndex } from './oci-index.js';
-import { choose } from './platform.js';
+import { choose, severalImages } from './platform.js';
 
 export { DEFAULT_PLATFORM, nameMatches, platformMatches } from './platform.js';
 
@@ -24,18 +24,25 @@ export interface AssembleOptions {
   readonly verify: boolean;
   /** Path as the user gave it ('-' for stdin). */
   readonly sourcePath: string;
-  /** Refuse to pick the first of several images silently (a CI gate must not gate one of many). */
-  readonly requireOne?: boolean;
+  /** The command that refuses to pick the first of several images silently (a CI gate must not gate one of many; a diff compares two named ones). */
+  readonly requireOne?: string;
   /** What to call the format when the caller knows better than the layout (an image in a registry). */
   readonly format?: ArchiveFormat;
+  /** Several images of the platform and no --image: read them all for an overview (assemble()). */
+  readonly overview?: boolean;
 }
+
+/** What an archive held: the image asked for, or (an overview) every image of the platform. */
+export type Assembled = { readonly kind: 'image'; readonly model: ImageModel } | { readonly kind: 'archive'; readonly images: readonly ImageModel[]; readonly notices: readonly string[] };
 
 interface Resolved {
   readonly outer: OuterContents;
   /** The folder of the given archive the image was read from ('' or 'name/'). */
   readonly root: string;
   readonly format: ArchiveFormat;
-  readonly chosen: Candidate;
+  /** The image asked for, or every image of the platform for an overview. */
+  readonly chosen: readonly Candidate[];
+  readonly several: boolean;
   readonly warnings: Warning[];
   readonly notices: string[];
 }
@@ -87,11 +94,22 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
     candidates = dockerCandidates(outer, manifestBlob);
   }
 
-  const chosen = choose(candidates, absent, opts, notices);
+  const several = severalImages(candidates, { ...opts, namedImages: manifestBlob ? manifestEntries(manifestBlob) : 0 });
+  const chosen = several ?? [choose(candidates, absent, opts, notices)];
   for (const a of absent) {
     if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short(a.digest)} is not in the archive (partial export)`);
   }
-  return { outer, root, format, chosen, warnings, notices };
+  return { outer, root, format, chosen, several: several !== undefined, warnings, notices };
+}
+
+/** How many images docker's manifest.json lists (0 when it is not a list). */
+function manifestEntries(blob: BlobRecord): number {
+  try {
+    const m: unknown = JSON.parse(blob.json?.toString('utf8') ?? 'null');
+    return Array.isArray(m) ? m.length : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -102,7 +120,7 @@ export function layerMembers(outer: OuterContents, opts: AssembleOptions): Set<s
   try {
     const r = resolve(outer, opts);
     // the config too: one over the small-member size is read like a layer (same limits as a stream)
-    return new Set([...r.chosen.layers.map((l) => r.root + l.member), r.root + r.chosen.configMember]);
+    return new Set(r.chosen.flatMap((c) => [...c.layers.map((l) => r.root + l.member), r.root + c.configMember]));
   } catch {
     return undefined;
   }
@@ -116,8 +134,21 @@ function failer(opts: AssembleOptions, warnings: Warning[]): Fail {
   };
 }
 
+/** The image asked for (--image, --platform; the first of several unless opts.overview), or an overview of several. */
+export function assemble(given: OuterContents, opts: AssembleOptions): Assembled {
+  const r = resolve(given, opts);
+  if (r.several) return { kind: 'archive', images: r.chosen.map((c) => imageOf(r, c, opts, [...r.warnings])), notices: r.notices };
+  return { kind: 'image', model: imageOf(r, r.chosen[0]!, opts, r.warnings) };
+}
+
 export function assembleImage(given: OuterContents, opts: AssembleOptions): ImageModel {
-  const { outer, format, chosen, warnings, notices } = resolve(given, opts);
+  const a = assemble(given, { ...opts, overview: false });
+  if (a.kind !== 'image') throw new ImgsizeError('internal', opts.sourcePath, 'several images where one was asked for');
+  return a.model;
+}
+
+function imageOf(r: Resolved, chosen: Candidate, opts: AssembleOptions, warnings: Warning[]): ImageModel {
+  const { outer, format, notices } = r;
   const fail = failer(opts, warnings);
 
   if (!chosen.config) {

@@ -13,7 +13,7 @@ import { cannotRead, type BlobRecord, type OuterContents, type ReadOptions } fro
 import { readOuterFile } from './read-file.js';
 import { readOuterDirectory } from './read-folder.js';
 import { readOuterStream } from './read-stream.js';
-import { assembleImage, layerMembers, type AssembleOptions } from './image.js';
+import { assemble, assembleImage, layerMembers, type AssembleOptions, type Assembled } from './image.js';
 import type { ImageReference } from '../registry/reference.js';
 import { readRegistry } from '../registry/source.js';
 
@@ -33,7 +33,15 @@ export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
     readonly insecureRegistries?: readonly string[];
   };
 
+/** The image the options name (the first of several, with a notice). */
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
+  const a = await readSource(src, { ...opts, overview: false });
+  if (a.kind !== 'image') throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
+  return a.model;
+}
+
+/** The image the options name — or, with `overview` and several images of the platform and no --image, all of them. */
+export async function readSource(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
   try {
     // one budget for the metadata captured from all the image's layers
     return await readAndAssemble(src, { ...opts, scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } } });
@@ -42,14 +50,14 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
   }
 }
 
-async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
+async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
   if ('reference' in src) {
     const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env, insecure: opts.insecureRegistries, ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}) });
-    return assembleImage(outer, { ...opts, sourcePath: src.reference.given, format: 'registry' });
+    return { kind: 'image', model: assembleImage(outer, { ...opts, sourcePath: src.reference.given, format: 'registry' }) };
   }
   if ('stream' in src) {
     const outer = await readOuterStream(src.stream, opts);
-    return assembleImage(outer, { ...opts, sourcePath: src.label });
+    return assemble(outer, { ...opts, sourcePath: src.label });
   }
   const label = src.label ?? src.path;
   let st: Awaited<ReturnType<typeof stat>>;
@@ -62,8 +70,8 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
   if (st.isDirectory() && !existsSync(path.join(src.path, 'index.json')) && !existsSync(path.join(src.path, 'manifest.json'))) {
     throw new ImgsizeError('format', label, 'not an image folder: no index.json (OCI layout) or manifest.json in it');
   }
-  const assemble = { ...opts, sourcePath: label };
-  const planned = { ...opts, plan: (small: OuterContents) => layerMembers(small, assemble) };
+  const assembleOpts = { ...opts, sourcePath: label };
+  const planned = { ...opts, plan: (small: OuterContents) => layerMembers(small, assembleOpts) };
   // a FIFO, a character device, a socket: opened once and read as a stream (opening a FIFO a
   // second time would wait for a writer that has gone)
   const outer = st.isDirectory()
@@ -71,7 +79,7 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
     : !st.isFile()
       ? await readOuterStream(openFile(src.path), opts)
       : ((await readOuterFile(src.path, st.size, planned)) ?? (await readOuterStream(openFile(src.path), opts)));
-  return assembleImage(outer, assemble);
+  return assemble(outer, assembleOpts);
 }
 
 async function* openFile(path: string): AsyncGenerator<Buffer> {

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { ImgsizeError } from '../errors.js';
 import type { ImageSource } from '../archive/read.js';
 import type { BlobRecord } from '../archive/contents.js';
-import { inspectImage } from '../inspect.js';
-import type { ManifestReport, Report } from '../report/schema.js';
+import { inspectSource } from '../inspect.js';
+import type { ArchiveOverview, ManifestReport, Report } from '../report/schema.js';
 import { readManifestOnly } from '../registry/source.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
@@ -18,7 +18,7 @@ import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../ana
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
 import { mergeRules, type FlagRules } from '../config/rules.js';
 import type { DecoderChoice } from '../layer/decompress.js';
-import { renderCheck, renderDiff, renderInspect, renderManifest, type OutputFormat } from '../render/output.js';
+import { renderCheck, renderDiff, renderInspect, renderManifest, renderOverview, type OutputFormat } from '../render/output.js';
 import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
@@ -52,7 +52,8 @@ export const EXIT_ERROR = 2;
 
 interface CommonOptions {
   platform?: string;
-  image?: string;
+  /** --image, repeatable: diff takes one per side (one names both). */
+  image?: string[];
   json?: boolean;
   format?: OutputFormat;
   top?: string;
@@ -124,7 +125,11 @@ export async function main(io: Io): Promise<number> {
   const addCommon = (c: Command): Command =>
     c
       .option('--platform <os/arch[/variant]>', 'platform to analyse in a multi-platform archive (default linux/amd64)')
-      .option('--image <tag>', 'image to analyse in an archive that holds several')
+      .option(
+        '--image <tag|id>',
+        'the image of an archive that holds several: a tag (busybox = busybox:latest) or an image ID prefix; diff takes one per side (--image BEFORE --image AFTER)',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--json', 'print JSON (same as --format json)')
       .addOption(new Option('--format <format>', 'output format (html: the page --html writes, to stdout)').choices(['table', 'json', 'markdown', 'html']))
       .option('--html <file>', 'also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>')
@@ -166,7 +171,15 @@ export async function main(io: Io): Promise<number> {
       exitCode = EXIT_OK;
       return;
     }
-    const { report, verdict } = await loadSide(io, image, o);
+    const side = await loadSide(io, image, o, { overview: true });
+    if ('overview' in side) {
+      // several images and no --image: each of them, and how to pick one
+      const format = (written = overviewFormat(o, side.overview.totals.images));
+      out(renderOverview(format, side.overview));
+      exitCode = EXIT_OK;
+      return;
+    }
+    const { report, verdict } = side;
     const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
@@ -186,8 +199,9 @@ export async function main(io: Io): Promise<number> {
     debug = Boolean(o.debug);
     checkCommon(io, o);
     if (before === '-' && after === '-') throw new ImgsizeError('usage', 'diff', 'only one side can be read from stdin');
-    const b = await loadSide(io, before, o);
-    const a = await loadSide(io, after, o);
+    if ((o.image?.length ?? 0) > 2) throw new ImgsizeError('usage', '--image', 'diff takes one --image for both sides, or one per side (BEFORE, then AFTER)');
+    const b = one(await loadSide(io, before, o, { requireOne: 'diff', side: 0 }));
+    const a = one(await loadSide(io, after, o, { requireOne: 'diff', side: 1 }));
     const d = diffReports(b.report, a.report);
     const format = (written = outputFormat(o));
     const gate = hasGateFlags(o) ? await gateRules(io, o, { report: b.report, label: before }) : undefined;
@@ -219,7 +233,7 @@ export async function main(io: Io): Promise<number> {
       exitCode = finishGate(io, verdict, m);
       return;
     }
-    const side = await loadSide(io, image, o, { requireOne: true });
+    const side = one(await loadSide(io, image, o, { requireOne: 'check' }));
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
     if (o.html !== undefined) writeHtml(io, o, renderCheck('html', side.report, verdict));
@@ -334,8 +348,41 @@ interface Side {
   readonly verdict?: Verdict;
 }
 
+/** How a command picks its image: refuse several (check, diff), give their overview (inspect), and which --image is its. */
+interface Pick {
+  readonly requireOne?: string;
+  readonly overview?: boolean;
+  /** diff: 0 for BEFORE, 1 for AFTER (the second --image, when two are given). */
+  readonly side?: 0 | 1;
+}
+
+/** The image a side's --image names: the only one, or the side's of two. */
+function imageFor(o: CommonOptions, pick: Pick): string | undefined {
+  const given = o.image ?? [];
+  if (given.length > 1 && pick.side === undefined) throw new ImgsizeError('usage', '--image', 'given more than once: only diff takes one per side');
+  return given.length === 2 ? given[pick.side ?? 0] : given[0];
+}
+
+function one(side: Side | Overview): Side {
+  if ('overview' in side) throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
+  return side;
+}
+
+/** The overview's format: no HTML page, which draws one image's files. */
+function overviewFormat(o: CommonOptions, images: number): Exclude<OutputFormat, 'html'> {
+  const f = outputFormat(o);
+  if (f === 'html' || o.html !== undefined) {
+    throw new ImgsizeError('usage', '--html', `the archive holds ${images} images and the page shows one image's files: choose it with --image`);
+  }
+  return f;
+}
+
+interface Overview {
+  readonly overview: ArchiveOverview;
+}
+
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
-async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
+async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
   if (arg !== undefined && arg !== '-' && looksLikeSavedReport(arg)) {
     const { verdict, ...report } = (await savedReports())(arg);
     return verdict ? { report, verdict } : { report };
@@ -354,7 +401,8 @@ async function manifestOnly(io: Io, image: string | undefined, o: CommonOptions)
 /** Registry blobs read during one run (one main(io)): both sides of a diff share them. */
 const runBlobs = new WeakMap<Io, Map<string, BlobRecord>>();
 
-async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: { requireOne?: boolean } = {}): Promise<Side> {
+async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
+  const chosenImage = imageFor(o, pick);
   let registryBlobs = runBlobs.get(io);
   if (!registryBlobs) runBlobs.set(io, (registryBlobs = new Map()));
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
@@ -395,7 +443,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
         io.stderr.write(`\rimgsize: read ${human(n)}${of}   `);
       }
     : undefined;
-  const { report, model, files } = await inspectImage(src, {
+  const got = await inspectSource(src, {
     verify: o.verify,
     ...(top !== undefined ? { top } : {}),
     depth,
@@ -405,13 +453,16 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     registryBlobs,
     ...(o.insecureRegistry?.length ? { insecureRegistries: o.insecureRegistry } : {}),
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
-    ...(o.image !== undefined ? { image: o.image } : {}),
-    ...(pick.requireOne ? { requireOne: true } : {}),
+    ...(chosenImage !== undefined ? { image: chosenImage } : {}),
+    ...(pick.requireOne ? { requireOne: pick.requireOne } : {}),
+    ...(pick.overview ? { overview: true } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
-  if (!o.quiet) for (const n of model.notices) io.stderr.write(`imgsize: ${n}\n`);
-  return { report, files };
+  const notices = 'overview' in got ? got.notices : got.model.notices;
+  if (!o.quiet) for (const n of notices) io.stderr.write(`imgsize: ${n}\n`);
+  if ('overview' in got) return { overview: got.overview };
+  return { report: got.report, files: got.files };
 }
 
 function hasGateFlags(o: GateOptions): boolean {

@@ -2,7 +2,7 @@
  * Which renderer writes what, per command and --format: one pure function per command, so the
  * CLI only wires and the choice is tested here (test/unit/output.test.ts).
  */
-import type { DiffResult, ManifestReport, Report, Verdict } from '../report/schema.js';
+import type { ArchiveOverview, DiffResult, ManifestReport, Report, Verdict } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
 import { renderDiffMarkdown, renderDiffTable } from './diff.js';
 import { renderJson, toJson } from './json.js';
@@ -11,6 +11,7 @@ import { renderTable } from './table.js';
 import { renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
 import { renderDiffHtml, renderReportHtml } from './html.js';
+import { renderOverviewMarkdown, renderOverviewTable } from './overview.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown' | 'html';
 
@@ -50,6 +51,12 @@ export function renderManifest(format: Exclude<OutputFormat, 'html'>, m: Manifes
   if (format === 'json') return toJson(verdict ? { ...m, verdict } : m);
   if (verdict) return format === 'markdown' ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict);
   return format === 'markdown' ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
+}
+
+/** An archive of several images without --image: the overview (no HTML page: it has no files to draw). */
+export function renderOverview(format: Exclude<OutputFormat, 'html'>, o: ArchiveOverview): string {
+  if (format === 'json') return toJson(o);
+  return format === 'markdown' ? renderOverviewMarkdown(o) : renderOverviewTable(o);
 }
 
 /** The diff's Markdown has the comment marker already: the verdict below it does not repeat it. */

@@ -478,8 +478,40 @@ export const ManifestReportSchema = z
   })
   .describe('What `imgsize REF --manifest-only --json` writes (and check of compressed budgets on a registry image).');
 
+export const ArchiveOverviewSchema = z
+  .strictObject({
+    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    scope: z.literal('archive').describe('Several images of the platform and no --image: each of them, and the archive as a whole; no files, packages or findings (choose one image with --image).'),
+    source: imageFields.source,
+    images: z
+      .array(
+        z.strictObject({
+          tags: z.array(text('A tag.')).describe('Its tags (none for an untagged image).'),
+          platform: text('os/architecture[/variant].'),
+          configDigest: digest('Its config: the image ID.'),
+          manifestDigest: digest('Its manifest.').nullable().describe('null for docker save ≤ 24.'),
+          layers: count('Its layers.'),
+          contentBytes: bytes('Σ its layers contentBytes, as its own report says.'),
+          compressedBytes: bytes('Σ its layers pushBytes: what a push of it uploads (estimated for layers stored uncompressed).'),
+          compressedEstimated: z.boolean().describe('Whether compressedBytes holds estimated push sizes.'),
+          aloneContentBytes: bytes('Content of its layers no other image of the archive has (matched by diffId): what it costs on its own.'),
+          sharedContentBytes: bytes('Content of its layers another image of the archive has too.'),
+        }),
+      )
+      .describe('In the order the archive lists them.'),
+    totals: z
+      .strictObject({
+        images: count('Images of the platform.'),
+        layers: count('Distinct layers (by diffId).'),
+        contentBytes: bytes('Content of the distinct layers, each once: what the archive moves in all.'),
+        compressedBytes: bytes('Push sizes of the distinct layers, each once.'),
+      })
+      .describe('The archive as a whole, each layer counted once.'),
+  })
+  .describe('What `imgsize ARCHIVE --json` writes for an archive holding several images of the platform, without --image.');
+
 /** Every document imgsize writes with --json. */
-export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema, ManifestReportSchema]);
+export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema]);
 
 /** Readonly all the way down: reports are plain data handed from one pure function to the next. */
 export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -516,6 +548,7 @@ export type FindingChange = DiffResult['findings'][number];
 export type DiffWarning = DiffResult['warnings'][number];
 export type Delta = DiffResult['totals']['content'];
 export type ReportTree = Out<typeof ReportTreeSchema>;
+export type ArchiveOverview = Out<typeof ArchiveOverviewSchema>;
 export type UnownedKind = z.output<typeof UnownedKindSchema>;
 export type TreeNode = Out<typeof TreeNodeSchema>;
 export type DiffTree = Out<typeof DiffTreeSchema>;
