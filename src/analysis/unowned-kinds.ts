@@ -32,5 +32,7 @@ export function unownedKind(path: string): UnownedKind {
   if (/\.so(\.\d+)*$/.test(name) || name.endsWith('.a')) return 'shared-library';
   const dot = name.lastIndexOf('.');
   if (dot > 0 && MODEL_EXTENSIONS.has(name.slice(dot))) return 'model-or-data';
+  if (/^(usr\/(local\/)?)?s?bin\//.test(path)) return 'executable';
+  if (path.startsWith('etc/')) return 'configuration';
   return 'other';
 }

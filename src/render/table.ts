@@ -136,5 +136,7 @@ export const KIND_LABEL: Record<UnownedKind, string> = {
   'shared-library': 'shared libraries',
   'model-or-data': 'models and data',
   documentation: 'documentation',
+  executable: 'executables',
+  configuration: 'configuration',
   other: 'other',
 };

@@ -63,9 +63,9 @@ export const MetricSchema = z
   .describe('content: Σ layers file bytes; compressed: what a push uploads; uncompressed: layer tars; final: the merged filesystem.');
 
 export const UnownedKindSchema = z
-  .enum(['package-database', 'python-source', 'python-bytecode', 'shared-library', 'model-or-data', 'documentation', 'other'])
+  .enum(['package-database', 'python-source', 'python-bytecode', 'shared-library', 'model-or-data', 'documentation', 'executable', 'configuration', 'other'])
   .describe(
-    "package-database: the package managers' own databases, lists and caches (/var/lib/dpkg, /var/lib/apt, /var/lib/rpm, /lib/apk, …); python-source / python-bytecode: .py / .pyc outside any package; shared-library: .so, .a; model-or-data: the model-files finding's extensions; documentation: /usr/share/doc, man, info, locale.",
+    "package-database: the package managers' own databases, lists and caches (/var/lib/dpkg, /var/lib/apt, /var/lib/rpm, /lib/apk, …); python-source / python-bytecode: .py / .pyc outside any package; shared-library: .so, .a; model-or-data: the model-files finding's extensions; documentation: /usr/share/doc, man, info, locale; executable: files in /bin, /sbin, /usr/bin, /usr/sbin, /usr/local/bin; configuration: /etc.",
   );
 
 export const WarningSchema = z.strictObject({

@@ -750,7 +750,17 @@ function reportPage(d: ReportPage): void {
       body.replaceChildren(
         table(
           ['package', 'version', 'ecosystem', 'size', 'files'],
-          list.slice(0, 100).map((p) => [p.name, p.version ?? '', p.ecosystem, sized(p.bytes), count(p.files)]),
+          list
+            .slice(0, 100)
+            .map((p) => [
+              p.name,
+              [p.version ?? '', p.build ?? ''].filter(Boolean).join(' '),
+              p.ecosystem,
+              p.compiled
+                ? el('span', { title: `${exact(p.bytes)}, of which ${human(p.compiled.bytes)} bytecode compiled after install (${count(p.compiled.files)} .pyc files)` }, `${human(p.bytes)}*`)
+                : sized(p.bytes),
+              count(p.files),
+            ]),
           'lllrr',
           r.packages.length > 100 ? `The 100 ${order === 'bytes' ? 'largest' : 'first'} of ${r.packages.length}` : undefined,
         ),
@@ -769,7 +779,21 @@ function reportPage(d: ReportPage): void {
       },
     );
     render();
-    side.append(section('Packages', ...groups, torch, el('p', { class: 'note' }, `${human(r.unowned.bytes)} in ${count(r.unowned.files)} files belong to no package.`), sort, body));
+    const kinds = (r.unowned.kinds ?? []).slice(0, 5).map((k) => `${k.kind.replace(/-/g, ' ')} ${human(k.bytes)}`);
+    const compiled = r.packages.some((p) => p.compiled)
+      ? el('p', { class: 'note' }, '* includes Python bytecode compiled after install (__pycache__) that the package’s file list does not name.')
+      : null;
+    side.append(
+      section(
+        'Packages',
+        ...groups,
+        torch,
+        el('p', { class: 'note' }, `${human(r.unowned.bytes)} in ${count(r.unowned.files)} files belong to no package${kinds.length ? `: ${kinds.join(', ')}` : ''}.`),
+        sort,
+        body,
+        compiled,
+      ),
+    );
   }
 
   // findings

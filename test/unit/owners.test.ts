@@ -61,6 +61,9 @@ describe('unowned bytes by kind', () => {
     ['opt/lib/libfoo.a', 'shared-library'],
     ['app/models/llama.gguf', 'model-or-data'],
     ['app/data/x.NPY', 'model-or-data'],
+    ['bin/busybox', 'executable'],
+    ['usr/local/bin/gunicorn', 'executable'],
+    ['etc/ssl/certs/ca-certificates.crt', 'configuration'],
     ['app/server', 'other'],
   ])('%s: %s', (path, kind) => {
     expect(unownedKind(path)).toBe(kind);
