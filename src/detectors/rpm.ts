@@ -12,6 +12,8 @@ import type { DetectedPackage, Detector, MetaFiles } from './types.js';
 import { normalizePath } from '../layer/paths.js';
 
 const SQLITE = /^(var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
+/** The Packages table as rpm creates it (lib/backend/sqlite.c): an integer key and the header blob. */
+const PACKAGES_TABLE = /^CREATE TABLE\s+['"`]?Packages['"`]?\s*\(\s*hnum\s+INTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\s*,\s*blob\s+BLOB(\s+NOT\s+NULL)?\s*\)\s*$/i;
 /** Databases rpm wrote before its sqlite backend: present, not read. */
 const OLD = /^(var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(Packages|Packages\.db)$/;
 
@@ -125,7 +127,12 @@ export const rpm: Detector = {
     try {
       const d = new sql.Database(db);
       try {
-        rows = d.exec('SELECT blob FROM Packages ORDER BY hnum')[0]?.values ?? [];
+        // the image chose this database: only a plain table of rpm's own shape is read (a view or
+        // a generated column could make one SELECT run forever or allocate without bound)
+        const schema = d.exec("SELECT type, sql FROM sqlite_master WHERE name = 'Packages'")[0]?.values ?? [];
+        if (schema.length === 1 && schema[0]![0] === 'table' && PACKAGES_TABLE.test(String(schema[0]![1]))) {
+          rows = d.exec('SELECT blob FROM Packages ORDER BY hnum')[0]?.values ?? [];
+        }
       } finally {
         d.close();
       }

@@ -219,6 +219,17 @@ describe('rpm (a real rpmdb.sqlite, made by Debian’s rpm from packages rpmbuil
     expect(broken.warnings.map((w) => w.code)).toEqual(['package-database-not-read']);
   });
 
+  it('reads only a Packages table of rpm’s shape: a view that never ends is not run (no hang)', async () => {
+    const { createRequire } = await import('node:module');
+    const init = createRequire(import.meta.url)('sql.js') as () => Promise<{ Database: new () => { run(sql: string): void; export(): Uint8Array } }>;
+    const SQL = await init();
+    const d = new SQL.Database();
+    d.run('CREATE VIEW Packages AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x AS hnum, zeroblob(1000000) AS blob FROM c');
+    const r = await rpmImage('var/lib/rpm/rpmdb.sqlite', Buffer.from(d.export()));
+    expect(r.packages.filter((p) => p.ecosystem === 'rpm')).toEqual([]);
+    expect(r.warnings.map((w) => w.code)).toEqual(['package-database-not-read']);
+  });
+
   it('decodes header blobs defensively: truncated or lying ones are passed over, never thrown on', async () => {
     const { packageOfHeader } = await import('../../src/detectors/rpm.js');
     const header = (il: number, dl: number, rest: number[] = []) => {
