@@ -3,8 +3,9 @@
  * Everything here is what the CLI uses; the report types are the published contract
  * (schema/report.schema.json, generated from ./report/schema.ts).
  */
-export { inspectImage, type InspectOptions } from './inspect.js';
-export { readImage, type ImageSource, type ReadImageOptions } from './archive/read.js';
+export { inspectImage, inspectSource, type InspectOptions, type Inspected, type Overviewed } from './inspect.js';
+export { readImage, readSource, type ImageSource, type ReadImageOptions } from './archive/read.js';
+export { archiveOverview } from './analysis/overview.js';
 export { buildReport, REPORT_TOP, type ReportOptions } from './analysis/report.js';
 export { diffReports, metricBytes, METRICS } from './analysis/diff.js';
 export { evaluate, verdictExitCode, PUSH_ESTIMATE_MARGIN, type Rules, type RuleOrigin } from './analysis/budget.js';
@@ -15,9 +16,10 @@ export { renderReportHtml, renderDiffHtml } from './render/html.js';
 export { DETECTORS, captureFor, type Detector, type DetectedPackage } from './detectors/index.js';
 export { parseSavedReport, readSavedReport, MAX_SAVED_REPORT_BYTES } from './report/read.js';
 export { reportJsonSchema } from './report/json-schema.js';
-export { DiffDocumentSchema, DiffSchema, DocumentSchema, ReportSchema, ReportTreeSchema, VerdictSchema, SCHEMA_VERSION } from './report/schema.js';
+export { ArchiveOverviewSchema, DiffDocumentSchema, DiffSchema, DocumentSchema, ReportSchema, ReportTreeSchema, VerdictSchema, SCHEMA_VERSION } from './report/schema.js';
 export type {
   ArchiveFormat,
+  ArchiveOverview,
   Delta,
   DiffDocument,
   DiffResult,
