@@ -87,7 +87,11 @@ Examples:
   imgsize ghcr.io/org/app:1.2               an image in a registry (no daemon, nothing on disk)
   imgsize diff ghcr.io/org/app:main ghcr.io/org/app:pr-42   two references (shared layers read once)
   imgsize app.tar --json > report.json      the versioned report, for machines
+  imgsize app.tar --html report.html        also a self-contained HTML report (treemap; opens offline)
+  imgsize diff a.json b.json --html d.html  the change as a page, from saved reports
+  imgsize all.tar                           a multi-image docker save: each image, shared and alone bytes
   imgsize multi.tar --platform linux/arm64  pick one platform of a multi-platform archive
+  imgsize all.tar --image app:1             pick one image (a tag, or an image ID prefix)
   imgsize diff before.tar after.tar         what a change bought, per layer and package
   imgsize diff main.json - < pr.tar         against a saved report (CI keeps main's --json)
   imgsize check app.tar --budget 424MB      CI gate: exit 0 within budget, 1 over, 2 on error
