@@ -91,6 +91,8 @@ describe('samples/github-workflow.yml under a simulated GitHub Actions runner', 
     const check = step(steps, 'check');
     expect(check.outputs).toMatchObject({ verdict: 'pass', failed: '0', metric: 'compressed', limit: '424000000' });
     expect(Number(check.outputs.bytes)).toBe(report.verdict.results[0].measured);
+    // the HTML report the artefact step uploads
+    expect(readFileSync(path.join(workspace, 'imgsize.html'), 'utf8')).toMatch(/^<!doctype html>[\s\S]*"page":"report"/);
     const comment = readFileSync(path.join(workspace, 'comment.md'), 'utf8');
     expect(comment.startsWith('<!-- imgsize -->\n### ✔ imgsize: within budget')).toBe(true);
     expect(comment).not.toMatch(/^::/m);
