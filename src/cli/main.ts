@@ -228,7 +228,7 @@ export async function main(io: Io): Promise<number> {
       });
     }
     // compressed budgets (and the layer count) of an image in a registry need its manifest only
-    if (o.manifestOnly || (image !== undefined && !wantsHtml(o) && looksLikeReference(image, existsSync) && !manifestOnlyProblem(rules))) {
+    if (o.manifestOnly || (image !== undefined && !wantsHtml(o) && looksLikeReference(image, existsIn(io)) && !manifestOnlyProblem(rules))) {
       const format = textFormat(o);
       const m = await manifestOnly(io, image, o);
       const verdict = gateManifest(m, rules);
@@ -279,6 +279,15 @@ async function flushed(io: Io, code: number, format: OutputFormat): Promise<numb
   if (e.code === 'EPIPE' && format !== 'json') return code;
   io.stderr.write(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})\n`);
   return EXIT_ERROR;
+}
+
+/** A path the user gave, against the run's working directory (main(io) may run in another). */
+function inCwd(io: Io, p: string): string {
+  return path.resolve(io.cwd, p);
+}
+
+function existsIn(io: Io): (p: string) => boolean {
+  return (p) => existsSync(inCwd(io, p));
 }
 
 function outputFormat(o: CommonOptions): OutputFormat {
@@ -387,8 +396,8 @@ interface Overview {
 
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
 async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
-  if (arg !== undefined && arg !== '-' && looksLikeSavedReport(arg)) {
-    const { verdict, ...report } = (await savedReports())(arg);
+  if (arg !== undefined && arg !== '-' && looksLikeSavedReport(inCwd(io, arg))) {
+    const { verdict, ...report } = (await savedReports())(inCwd(io, arg), arg);
     return verdict ? { report, verdict } : { report };
   }
   return analyse(io, arg, o, pick);
@@ -396,7 +405,7 @@ async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick:
 
 /** What the manifest and config of a registry image say, without a layer (--manifest-only). */
 async function manifestOnly(io: Io, image: string | undefined, o: CommonOptions): Promise<ManifestReport> {
-  if (image === undefined || !looksLikeReference(image, existsSync)) {
+  if (image === undefined || !looksLikeReference(image, existsIn(io))) {
     throw new ImgsizeError('usage', '--manifest-only', 'reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway');
   }
   return readManifestOnly(parseReference(image), { env: io.env, platform: o.platform, insecure: o.insecureRegistry });
@@ -422,10 +431,10 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
       });
     }
     src = io.stdinFile ? { path: io.stdinFile, label: '-' } : { stream: io.stdin, label: '-' };
-  } else if (looksLikeReference(image, existsSync)) {
+  } else if (looksLikeReference(image, existsIn(io))) {
     src = { reference: parseReference(image) };
   } else {
-    src = { path: image };
+    src = { path: inCwd(io, image), label: image };
   }
   const showProgress = o.progress && !o.quiet && io.stderr.isTTY === true;
   let total = 0;
@@ -493,7 +502,7 @@ async function gateRules(io: Io, o: GateOptions, before?: { report: Report; labe
     ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
   };
   const saved = flags.baseline !== undefined || config?.rules.growth?.baseline !== undefined ? await savedReports() : undefined;
-  return mergeRules(config, flags, (p) => ({ report: saved!(p), label: p }), before);
+  return mergeRules(config, flags, (p) => ({ report: saved!(inCwd(io, p), p), label: p }), before);
 }
 
 function runGate(side: Side, rules: Rules): Verdict {

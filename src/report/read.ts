@@ -48,17 +48,17 @@ export function parseSavedReport(json: string, label: string): Report {
 }
 
 /** A saved report from a file: a regular file of at most MAX_SAVED_REPORT_BYTES, then parseSavedReport. */
-export function readSavedReport(path: string): Report {
+export function readSavedReport(path: string, label: string = path): Report {
   let text: string;
   try {
     const st = statSync(path);
-    if (!st.isFile()) throw new ImgsizeError('input', path, 'a saved report must be a regular file');
-    if (st.size > MAX_SAVED_REPORT_BYTES) throw new ImgsizeError('limit', path, `${st.size} bytes: larger than a saved report can be (${MAX_SAVED_REPORT_BYTES >> 20} MiB)`);
+    if (!st.isFile()) throw new ImgsizeError('input', label, 'a saved report must be a regular file');
+    if (st.size > MAX_SAVED_REPORT_BYTES) throw new ImgsizeError('limit', label, `${st.size} bytes: larger than a saved report can be (${MAX_SAVED_REPORT_BYTES >> 20} MiB)`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
     if (e instanceof ImgsizeError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? new ImgsizeError('input', path, 'no such file') : new ImgsizeError('input', path, `cannot read (${code ?? (e as Error).message})`);
+    throw code === 'ENOENT' ? new ImgsizeError('input', label, 'no such file') : new ImgsizeError('input', label, `cannot read (${code ?? (e as Error).message})`);
   }
-  return parseSavedReport(text, path);
+  return parseSavedReport(text, label);
 }

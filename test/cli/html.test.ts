@@ -89,7 +89,8 @@ describe('--html', () => {
   it('from a saved report, and a saved report without a tree still makes a page (without the treemap)', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'r.json'), (await run([SAMPLE, '--json', '--tree-nodes', '0'])).stdout);
-    const r = await run([path.join(dir, 'r.json'), '--html', 'r.html', '--quiet'], { cwd: dir });
+    // relative paths are the run's working directory's (main(io) with another cwd than the process's)
+    const r = await run(['r.json', '--html', 'r.html', '--quiet'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(pageData(readFileSync(path.join(dir, 'r.html'), 'utf8')).tree).toBeNull();
   });
@@ -101,7 +102,7 @@ describe('--html', () => {
     const dash = await run([SAMPLE, '--html', '-'], { cwd: dir });
     expect([dash.code, dash.stderr]).toEqual([2, 'imgsize: --html: expects a file name; --format html writes the page to stdout\n']);
     writeFileSync(path.join(dir, 'bad.tar'), Buffer.alloc(3000, 7));
-    const bad = await run([path.join(dir, 'bad.tar'), '--html', 'bad.html'], { cwd: dir });
+    const bad = await run(['bad.tar', '--html', 'bad.html'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(readdirSync(dir).sort()).toEqual(['bad.tar']);
   });
