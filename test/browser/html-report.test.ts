@@ -38,7 +38,7 @@ type Box = { path: string; node: number; x: number; y: number; w: number; h: num
 async function seedTar(which: 'before' | 'after'): Promise<string> {
   const file = path.join(tmp(), `${which}.tar`);
   const parts: Buffer[] = [];
-  for await (const c of seedArchive(which, { scale: 0.01 })) parts.push(c as Buffer);
+  for await (const c of seedArchive(which, { scale: 0.003 })) parts.push(c as Buffer);
   writeFileSync(file, Buffer.concat(parts));
   return file;
 }
@@ -87,7 +87,7 @@ if (!existsSync(CHROMIUM)) {
       html.diff = path.join(dir, 'diff.html');
       await imgsize(['diff', saved.before!, saved.after!, '--html', html.diff, '--quiet']);
       html.check = path.join(dir, 'check.html');
-      await imgsize(['check', saved.before!, '--budget', '20MB', '--html', html.check, '--quiet']);
+      await imgsize(['check', saved.before!, '--budget', '10MB', '--html', html.check, '--quiet']);
       // real archives written by real tools: docker save, an OCI zstd image, whiteouts, a Python app
       for (const [name, file] of [
         ['corpus', 'dive__test-docker-image.tar'],
@@ -297,7 +297,7 @@ if (!existsSync(CHROMIUM)) {
     it('shows the verdict of a check', async () => {
       const o = await open(html.check!);
       expect(await o.page.textContent('.verdict h2')).toBe('Check failed');
-      expect(await o.page.textContent('.verdict pre')).toMatch(/content size .* exceeds the budget 20 MB/);
+      expect(await o.page.textContent('.verdict pre')).toMatch(/content size .* exceeds the budget 10 MB/);
     });
 
     it("shows the image's hostile names as text, never as markup", async () => {
