@@ -10,7 +10,7 @@ import { ImgsizeError } from '../errors.js';
 import type { ImageSource } from '../archive/read.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
-import type { ArchiveOverview, ManifestReport, Report } from '../report/schema.js';
+import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
 import { readManifestOnly } from '../registry/source.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
@@ -18,7 +18,7 @@ import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../ana
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
 import { mergeRules, type FlagRules } from '../config/rules.js';
 import type { DecoderChoice } from '../layer/decompress.js';
-import { renderCheck, renderDiff, renderInspect, renderManifest, renderOverview, type OutputFormat } from '../render/output.js';
+import { renderCheck, renderDiff, renderInspect, renderManifest, renderOverview, renderSavedDiff, type OutputFormat } from '../render/output.js';
 import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
@@ -175,7 +175,15 @@ export async function main(io: Io): Promise<number> {
       exitCode = EXIT_OK;
       return;
     }
-    const side = await loadSide(io, image, o, { overview: true });
+    const side = await loadSide(io, image, o, { overview: true, savedDiff: true });
+    if ('savedDiff' in side) {
+      // a saved diff shown again, in any format (its HTML page too)
+      if (o.html !== undefined) writeHtml(io, o, renderSavedDiff('html', side.savedDiff, { top: textTop(o) }));
+      written = outputFormat(o);
+      out(renderSavedDiff(written, side.savedDiff, { top: textTop(o) }));
+      exitCode = EXIT_OK;
+      return;
+    }
     if ('overview' in side) {
       // several images and no --image: each of them, and how to pick one
       const format = (written = overviewFormat(o, side.overview.totals.images));
@@ -365,6 +373,8 @@ interface Side {
 interface Pick {
   readonly requireOne?: string;
   readonly overview?: boolean;
+  /** inspect: a saved diff is shown again (elsewhere it is refused: a side is an image). */
+  readonly savedDiff?: boolean;
   /** diff: 0 for BEFORE, 1 for AFTER (the second --image, when two are given). */
   readonly side?: 0 | 1;
 }
@@ -376,8 +386,8 @@ function imageFor(o: CommonOptions, pick: Pick): string | undefined {
   return given.length === 2 ? given[pick.side ?? 0] : given[0];
 }
 
-function one(side: Side | Overview): Side {
-  if ('overview' in side) throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
+function one(side: Side | Overview | SavedDiff): Side {
+  if ('overview' in side || 'savedDiff' in side) throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
   return side;
 }
 
@@ -394,10 +404,17 @@ interface Overview {
   readonly overview: ArchiveOverview;
 }
 
+interface SavedDiff {
+  readonly savedDiff: DiffDocument;
+}
+
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
-async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
+async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview | SavedDiff> {
   if (arg !== undefined && arg !== '-' && looksLikeSavedReport(inCwd(io, arg))) {
-    const { verdict, ...report } = (await savedReports())(inCwd(io, arg), arg);
+    const read = await import('../report/read.js');
+    const doc = pick.savedDiff ? read.readSavedDocument(inCwd(io, arg), arg) : { report: read.readSavedReport(inCwd(io, arg), arg) };
+    if ('diff' in doc) return { savedDiff: doc.diff };
+    const { verdict, ...report } = doc.report;
     return verdict ? { report, verdict } : { report };
   }
   return analyse(io, arg, o, pick);

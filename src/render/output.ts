@@ -2,13 +2,13 @@
  * Which renderer writes what, per command and --format: one pure function per command, so the
  * CLI only wires and the choice is tested here (test/unit/output.test.ts).
  */
-import type { ArchiveOverview, DiffResult, ManifestReport, Report, Verdict } from '../report/schema.js';
+import type { ArchiveOverview, DiffDocument, DiffResult, ManifestReport, Report, Verdict } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
 import { renderDiffMarkdown, renderDiffTable } from './diff.js';
 import { renderJson, toJson } from './json.js';
 import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
-import { renderVerdictMarkdown, renderVerdictText } from './verdict.js';
+import { renderVerdictListMarkdown, renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
 import { renderDiffHtml, renderReportHtml } from './html.js';
 import { renderOverviewMarkdown, renderOverviewTable } from './overview.js';
@@ -44,6 +44,14 @@ export function renderDiff(format: OutputFormat, diff: DiffResult, after: Report
   if (format === 'html') return renderDiffHtml(diff, verdict);
   if (format === 'markdown') return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : '');
   return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
+}
+
+/** A diff saved with `diff --json`, shown again (its verdict too, not evaluated again). */
+export function renderSavedDiff(format: OutputFormat, doc: DiffDocument, o: OutputOptions): string {
+  if (format === 'json') return toJson(doc);
+  if (format === 'html') return renderDiffHtml(doc.diff, doc.verdict);
+  if (format === 'markdown') return renderDiffMarkdown(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictListMarkdown(doc.verdict)}` : '');
+  return renderDiffTable(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictText(doc.verdict)}` : '');
 }
 
 /** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */

@@ -70,6 +70,12 @@ export function renderVerdictText(raw: Verdict): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The verdict's rules as a Markdown list, for a saved diff shown again (it has no report to head it). */
+export function renderVerdictListMarkdown(rawVerdict: Verdict): string {
+  const v = escapeVerdict(rawVerdict, mdText);
+  return `${v.results.map((r) => `- ${MARK[r.status]} **${r.status.toUpperCase()}** ${describeRule(r)}`).join('\n')}\n`;
+}
+
 export function renderVerdictMarkdown(rawVerdict: Verdict, rawReport: Report | ManifestReport): string {
   const v = escapeVerdict(rawVerdict, mdText);
   if ('scope' in rawReport) return manifestVerdictMarkdown(v, rawReport);

@@ -8,7 +8,7 @@ import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { ImgsizeError } from '../errors.js';
 import { parseBoundedJson } from '../config/json.js';
-import { ReportSchema, SCHEMA_VERSION, type Report } from './schema.js';
+import { DiffDocumentSchema, ReportSchema, SCHEMA_VERSION, type DiffDocument, type Report } from './schema.js';
 import { upgradeV1, upgradeV2, V1ReportSchema } from './upgrade.js';
 
 /** Saved reports larger than this are refused before they are read (a real one is a few hundred kB). */
@@ -22,7 +22,13 @@ function firstIssue(e: z.ZodError): string {
 }
 
 export function parseSavedReport(json: string, label: string): Report {
-  const raw = parseBoundedJson(json, label, (e) => `not a valid JSON report (${e.message})`);
+  return reportFromJson(
+    parseBoundedJson(json, label, (e) => `not a valid JSON report (${e.message})`),
+    label,
+  );
+}
+
+function reportFromJson(raw: unknown, label: string): Report {
   const version = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {
     throw new ImgsizeError('input', label, `written by a newer imgsize (schemaVersion ${version}; this one reads 1 to ${SCHEMA_VERSION})`, {
@@ -47,8 +53,44 @@ export function parseSavedReport(json: string, label: string): Report {
   return r.data;
 }
 
+/**
+ * A saved diff (`imgsize diff A B --json`), shown again: versions 2 and 3 (2 had no tree); version
+ * 1 diffs numbered layers from 0 and are refused with a hint to make them again.
+ */
+export function parseSavedDiff(json: string, label: string): DiffDocument {
+  return diffFromJson(
+    parseBoundedJson(json, label, (e) => `not a valid JSON diff (${e.message})`),
+    label,
+  );
+}
+
+function diffFromJson(raw: unknown, label: string): DiffDocument {
+  const version = raw && typeof raw === 'object' ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
+  if (typeof version === 'number' && version > SCHEMA_VERSION) throw new ImgsizeError('input', label, `written by a newer imgsize (schemaVersion ${version}; this one reads 1 to ${SCHEMA_VERSION})`);
+  if (version === 1) throw new ImgsizeError('input', label, 'a diff saved by imgsize 0.1 (schemaVersion 1) is not read', { hint: 'make it again with imgsize diff A B --json' });
+  const doc = version === 2 ? upgradeV2(raw as Record<string, unknown>) : raw;
+  const r = DiffDocumentSchema.safeParse(doc);
+  if (!r.success) throw new ImgsizeError('input', label, `not a valid imgsize diff: ${firstIssue(r.error)}`);
+  return r.data;
+}
+
+/** A saved image report or a saved diff, told apart by the diff document's `diff` key. */
+export function parseSavedDocument(json: string, label: string): { readonly report: Report } | { readonly diff: DiffDocument } {
+  const raw = parseBoundedJson(json, label, (e) => `not a valid JSON report (${e.message})`);
+  return raw && typeof raw === 'object' && !Array.isArray(raw) && 'diff' in raw ? { diff: diffFromJson(raw, label) } : { report: reportFromJson(raw, label) };
+}
+
+/** A saved document (report or diff) from a file, as readSavedReport reads one. */
+export function readSavedDocument(path: string, label: string = path): { readonly report: Report } | { readonly diff: DiffDocument } {
+  return parseSavedDocument(readSavedText(path, label), label);
+}
+
 /** A saved report from a file: a regular file of at most MAX_SAVED_REPORT_BYTES, then parseSavedReport. */
 export function readSavedReport(path: string, label: string = path): Report {
+  return parseSavedReport(readSavedText(path, label), label);
+}
+
+function readSavedText(path: string, label: string): string {
   let text: string;
   try {
     const st = statSync(path);
@@ -60,5 +102,5 @@ export function readSavedReport(path: string, label: string = path): Report {
     const code = (e as NodeJS.ErrnoException).code;
     throw code === 'ENOENT' ? new ImgsizeError('input', label, 'no such file') : new ImgsizeError('input', label, `cannot read (${code ?? (e as Error).message})`);
   }
-  return parseSavedReport(text, label);
+  return text;
 }

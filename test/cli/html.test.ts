@@ -78,6 +78,24 @@ describe('--html', () => {
     expect(data.tree.bytes).toEqual(data.tree.before);
   });
 
+  it('a saved diff is shown again in every format, its page too; --json gives back the same document', async () => {
+    const dir = tmp();
+    const saved = (await run(['diff', SAMPLE, SAMPLE, '--json', '--budget', '1MB'], { cwd: dir })).stdout;
+    writeFileSync(path.join(dir, 'd.json'), saved);
+    const again = await run(['d.json', '--json'], { cwd: dir });
+    expect([again.code, again.stdout]).toEqual([0, saved]);
+    const text = await run(['d.json'], { cwd: dir });
+    expect(text.stdout).toMatch(/^Before {2}hello:latest/);
+    expect(text.stdout).toMatch(/imgsize check: 1 rule\(s\) failed/);
+    expect((await run(['d.json', '--format', 'markdown'], { cwd: dir })).stdout).toMatch(/- ✖ \*\*FAIL\*\* content size/);
+    const page = await run(['d.json', '--html', 'd.html', '--quiet'], { cwd: dir });
+    expect(page.code).toBe(0);
+    expect(pageData(readFileSync(path.join(dir, 'd.html'), 'utf8')).page).toBe('diff');
+    // as a side of another diff it is still refused: a side is an image
+    const side = await run(['diff', 'd.json', SAMPLE], { cwd: dir });
+    expect([side.code, side.stderr]).toEqual([2, 'imgsize: d.json: a saved diff, not an image report: give the reports (or images) of both sides instead\n']);
+  });
+
   it('check --html: the page carries the verdict, and the exit code is the verdict', async () => {
     const dir = tmp();
     const r = await run(['check', SAMPLE, '--budget', '1MB', '--html', 'c.html', '--quiet'], { cwd: dir });
