@@ -45,15 +45,26 @@ const count = (n: number): string => n.toLocaleString('en-US');
 // ---------------------------------------------------------------------------------------------
 // DOM, text only
 
+/**
+ * Control characters, bidirectional overrides and zero-width characters made visible (`\x1b`,
+ * `\u{202e}`), as the terminal output shows them: a name cannot reorder or hide what is around it.
+ */
+function visible(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u{${n.toString(16)}}`;
+  });
+}
+
 type Child = Node | string | null | undefined | false;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string, string> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (k === 'class') e.className = v;
-    else e.setAttribute(k, v);
+    else e.setAttribute(k, visible(v));
   }
-  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(typeof c === 'string' ? document.createTextNode(visible(c)) : c);
   return e;
 }
 
@@ -421,7 +432,7 @@ class Treemap {
   private text(ctx: CanvasRenderingContext2D, s: string, x: number, y: number, max: number, colour: string, bold: boolean): void {
     ctx.font = `${bold ? '600 ' : ''}12px system-ui, sans-serif`;
     ctx.fillStyle = colour;
-    let t = s;
+    let t = visible(s);
     if (ctx.measureText(t).width > max) {
       while (t.length > 1 && ctx.measureText(`${t}…`).width > max) t = t.slice(0, -1);
       t = `${t}…`;
@@ -579,7 +590,7 @@ function reportPage(d: ReportPage): void {
   const r = d.report;
   const t = r.totals;
   const title = r.image.repoTags[0] ?? r.source.path;
-  document.title = `imgsize: ${title}`;
+  document.title = visible(`imgsize: ${title}`);
   const est = t.pushEstimatedLayers.length > 0;
   const header = el(
     'header',
@@ -828,7 +839,7 @@ function reportPage(d: ReportPage): void {
 function diffPage(d: DiffPage): void {
   const x = d.diff;
   const name = (s: { tags: readonly string[]; source: string }): string => s.tags[0] ?? s.source;
-  document.title = `imgsize diff: ${name(x.before)} → ${name(x.after)}`;
+  document.title = visible(`imgsize diff: ${name(x.before)} → ${name(x.after)}`);
   const c = x.totals.compressed;
   document.body.append(
     el(
@@ -980,6 +991,7 @@ else reportPage(data);
 (window as unknown as { imgsize: unknown }).imgsize = {
   human,
   signed,
+  visible,
   squarify,
   root: () => (shown ? pathOf(shown.tree, shown.state.root) : null),
   boxes: () => (shown ? shown.boxes.map((b) => ({ path: pathOf(shown!.tree, b.node), node: b.node, x: b.x, y: b.y, w: b.w, h: b.h, depth: b.depth, folder: b.folder })) : []),

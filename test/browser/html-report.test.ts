@@ -17,6 +17,7 @@ import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.j
 import { run } from '../helpers/run.js';
 import { tempDir } from '../helpers/temp.js';
 import { human } from '../../src/render/units.js';
+import { visible } from '../../src/render/escape.js';
 import { CORPUS } from '../helpers/corpus.js';
 // @ts-expect-error plain JS module shared with the benchmark and the screenshot script
 import { CHROMIUM, LAUNCH } from '../../scripts/chromium.mjs';
@@ -106,6 +107,7 @@ if (!existsSync(CHROMIUM)) {
               { path: 'app/<img src=x onerror=alert(1)>.bin', size: 300_000 },
               { path: 'app/</script><script>alert(2)</script>', size: 200_000 },
               { path: 'app/"><svg onload=alert(3)>/x', size: 100_000 },
+              { path: 'app/\u202egnp.exe', size: 50_000 },
             ],
             createdBy: 'RUN <script>alert(4)</script> && echo </script>',
           },
@@ -190,11 +192,15 @@ if (!existsSync(CHROMIUM)) {
       }
     });
 
-    it('formats sizes exactly as the CLI does', async () => {
+    it('formats sizes and shows control characters exactly as the CLI does', async () => {
       const o = await open(html.before!);
       const values = [0, 1, 999, 1000, 1001, 1499, 1500, 9_999, 99_949, 99_950, 999_499, 999_500, 999_999, 1_000_000, 4_200_000_123, 5_523_456_789, 424_000_000, 1e15 - 1, 123_456_789_012_345];
       const shown = await o.page.evaluate((v) => v.map((n) => (window as unknown as { imgsize: { human(n: number): string } }).imgsize.human(n)), values);
       expect(shown).toEqual(values.map(human));
+      // and image strings are made visible as on the terminal (the viewer has its own copy of it)
+      const names = ['a\u202eb', '\x1b[31mred', 'tab\tnew\nline', 'zero\u200bwidth', 'plain ünïcode'];
+      const page = await o.page.evaluate((v) => v.map((s) => (window as unknown as { imgsize: { visible(s: string): string } }).imgsize.visible(s)), names);
+      expect(page).toEqual(names.map(visible));
     });
 
     it("draws the largest folders where the report says, each box's area its share of the bytes", async () => {
@@ -313,6 +319,8 @@ if (!existsSync(CHROMIUM)) {
       await clickAt(o.page, app.x + 30, app.y + 8);
       await expect.poll(() => o.page.textContent('.contents')).toContain('<img src=x onerror=alert(1)>.bin');
       expect(await o.page.textContent('.contents')).toContain('"><svg onload=alert(3)>/');
+      // a bidirectional override is shown, not obeyed (as on the terminal)
+      expect(await o.page.textContent('.contents')).toContain('\\u{202e}gnp.exe');
       await o.page.mouse.move(5, 5);
       expect(o.dialogs).toEqual([]);
       expect(o.errors).toEqual([]);
