@@ -306,7 +306,10 @@ class Treemap {
   set(change: Partial<MapState>): void {
     const sizeChanged = change.sizeBy !== undefined && change.sizeBy !== this.state.sizeBy;
     Object.assign(this.state, change);
-    if (sizeChanged) weigh(this.tree, this.state.sizeBy);
+    if (sizeChanged) {
+      weigh(this.tree, this.state.sizeBy);
+      this.onChange(); // the folder list is ordered by the new sizes
+    }
     this.schedule();
   }
 
@@ -719,7 +722,7 @@ function reportPage(d: ReportPage): void {
             added.slice(0, 10).map(([p, b]) => [p, sized(b)]),
             'lr',
           )
-        : el('p', { class: 'note' }, 'None of its files is in the final filesystem.'),
+        : el('p', { class: 'note' }, d.tree ? 'None of its files is in the final filesystem.' : 'This report has no tree: what the layer added is not known here.'),
       removed.length
         ? table(
             ['removed or overwritten later', 'size', 'by layer'],
