@@ -43,8 +43,8 @@ interface Common {
 export interface ReportPage extends Common {
   readonly page: 'report';
   readonly report: Omit<Report, 'tree'>;
-  /** Each finding's items as the CLI words them (the first few). */
-  readonly findingItems: readonly (readonly string[])[];
+  /** Each finding's items as the CLI words them (the first few), with the path each names, if any. */
+  readonly findingItems: readonly (readonly { readonly text: string; readonly path?: string }[])[];
 }
 
 export interface DiffPage extends Common {

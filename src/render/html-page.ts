@@ -59,6 +59,7 @@ button.layer[aria-pressed="true"] { background: #222; color: #fff; }
 .findings { padding-left: 18px; }
 .findings > li { margin-bottom: 8px; overflow-wrap: anywhere; }
 .findings .fix { margin: 2px 0; color: var(--muted); }
+button.reveal { font: inherit; border: 0; background: none; color: #0b57d0; text-decoration: underline; cursor: pointer; padding: 0; text-align: left; overflow-wrap: anywhere; }
 .findings .error strong { color: #a00; }
 .grew { color: var(--grew); }
 .shrank { color: var(--shrank); }

@@ -61,8 +61,8 @@ export function renderReportHtml(report: Report, verdict?: Verdict): string {
     tree: tree ? reportColumns(tree) : null,
     report: rest,
     findingItems: report.findings.map((f) => {
-      const lines = f.items.slice(0, FINDING_ITEMS).map((i) => visible(describeItem(i)));
-      return f.items.length > FINDING_ITEMS ? [...lines, `… and ${f.items.length - FINDING_ITEMS} more`] : lines;
+      const lines = f.items.slice(0, FINDING_ITEMS).map((i) => ({ text: visible(describeItem(i)), ...(i.path !== undefined ? { path: i.path } : {}) }));
+      return f.items.length > FINDING_ITEMS ? [...lines, { text: `… and ${f.items.length - FINDING_ITEMS} more` }] : lines;
     }),
   };
   return htmlDocument('imgsize report', page);

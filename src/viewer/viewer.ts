@@ -280,6 +280,9 @@ class Treemap {
   boxes: Box[] = [];
   private fills = new Map<string, string | CanvasPattern>();
   private hover = -1;
+  /** A node to outline (reveal()), -1 for none. */
+  private focus = -1;
+  private byName: Map<string, number>[] | undefined;
   private frame = 0;
   onChange: () => void = () => {};
 
@@ -311,6 +314,24 @@ class Treemap {
       this.onChange(); // the folder list is ordered by the new sizes
     }
     this.schedule();
+  }
+
+  /**
+   * Shows a path of the image: opens the deepest folder of the tree on it and outlines the box
+   * (a path the tree does not hold, deleted or folded, shows its nearest ancestor that it holds).
+   */
+  reveal(path: string): void {
+    const { cols, kids } = this.tree;
+    this.byName ??= kids.map((list) => new Map(list.filter((k) => cols.kind[k] !== 3).map((k) => [cols.name[k]!, k])));
+    let node = 0;
+    for (const part of path.split('/').filter(Boolean)) {
+      const next = this.byName[node]!.get(part);
+      if (next === undefined) break;
+      node = next;
+    }
+    this.focus = node;
+    this.zoom(kids[node]!.length > 0 || node === 0 ? node : cols.parent[node]!);
+    this.canvas.scrollIntoView({ block: 'nearest' });
   }
 
   zoom(node: number): void {
@@ -415,6 +436,14 @@ class Treemap {
       }
       ctx.globalAlpha = 1;
     }
+    const focused = this.boxes.find((b) => b.node === this.focus);
+    if (focused) {
+      ctx.strokeStyle = '#000';
+      ctx.lineWidth = 3;
+      ctx.setLineDash([6, 3]);
+      ctx.strokeRect(focused.x + 1.5, focused.y + 1.5, focused.w - 3, focused.h - 3);
+      ctx.setLineDash([]);
+    }
     if (this.hover >= 0) {
       const b = this.boxes[this.hover];
       if (b) {
@@ -442,6 +471,11 @@ class Treemap {
       if (ctx.measureText(t).width > max) return;
     }
     ctx.fillText(t, x, y);
+  }
+
+  /** The outlined node's path, for the tests. */
+  focused(): string | null {
+    return this.focus < 0 ? null : pathOf(this.tree, this.focus);
   }
 
   /** The innermost box under a point (the boxes are listed outermost first). */
@@ -577,6 +611,13 @@ function swatch(colour: string, pattern: number): HTMLElement {
 
 function legendOf(entries: readonly [string, string, number][]): HTMLElement {
   return el('ul', { class: 'legend' }, ...entries.map(([text, colour, pattern]) => el('li', {}, swatch(colour, pattern), text)));
+}
+
+/** A path the treemap can show: a button that opens its folder there and outlines it. */
+function revealButton(map: Treemap, path: string, text: string): HTMLElement {
+  const b = el('button', { type: 'button', class: 'reveal', title: 'show it in the treemap' }, text);
+  b.addEventListener('click', () => map.reveal(path));
+  return b;
 }
 
 function verdictSection(d: PageData): HTMLElement | null {
@@ -719,14 +760,14 @@ function reportPage(d: ReportPage): void {
       added.length
         ? table(
             ['added (largest)', 'size'],
-            added.slice(0, 10).map(([p, b]) => [p, sized(b)]),
+            added.slice(0, 10).map(([p, b]) => [map ? revealButton(map, p, p) : p, sized(b)]),
             'lr',
           )
         : el('p', { class: 'note' }, d.tree ? 'None of its files is in the final filesystem.' : 'This report has no tree: what the layer added is not known here.'),
       removed.length
         ? table(
             ['removed or overwritten later', 'size', 'by layer'],
-            removed.slice(0, 10).map((w) => [w.path, sized(w.bytes), String(w.by)]),
+            removed.slice(0, 10).map((w) => [map ? revealButton(map, w.path, w.path) : w.path, sized(w.bytes), String(w.by)]),
             'lrr',
           )
         : el('p', { class: 'note' }, l.wastedBytes > 0 ? `${human(l.wastedBytes)} of it removed or overwritten by later layers.` : 'Nothing of it is removed or overwritten later.'),
@@ -828,7 +869,7 @@ function reportPage(d: ReportPage): void {
               ': ',
               f.title,
               el('p', { class: 'fix' }, `Fix: ${f.fix}`),
-              el('ul', {}, ...(d.findingItems[k] ?? []).map((line) => el('li', {}, line))),
+              el('ul', {}, ...(d.findingItems[k] ?? []).map((item) => el('li', {}, item.path !== undefined && map ? revealButton(map, item.path, item.text) : item.text))),
             ),
           ),
         ),
@@ -997,6 +1038,7 @@ else reportPage(data);
   visible,
   squarify,
   root: () => (shown ? pathOf(shown.tree, shown.state.root) : null),
+  focus: () => (shown ? shown.focused() : null),
   boxes: () => (shown ? shown.boxes.map((b) => ({ path: pathOf(shown!.tree, b.node), node: b.node, x: b.x, y: b.y, w: b.w, h: b.h, depth: b.depth, folder: b.folder })) : []),
 };
 document.body.dataset.ready = '1';

@@ -286,6 +286,17 @@ if (!existsSync(CHROMIUM)) {
       expect(byPackage[1]).toBeGreaterThan(140);
     });
 
+    it('shows a path from the side panels in the treemap when clicked: its folder opened, its box outlined', async () => {
+      const o = await open(html.before!);
+      await o.page.click('button.layer[data-layer="6"]');
+      await o.page.click('.layer-detail button.reveal >> nth=0');
+      const focus = await o.page.evaluate(() => (window as unknown as { imgsize: { focus(): string | null } }).imgsize.focus());
+      expect(focus).toMatch(/\/torch\/lib\/libtorch_cuda\.so$/);
+      await expect.poll(() => root(o.page)).toBe(focus!.slice(0, focus!.lastIndexOf('/')));
+      expect((await boxes(o.page)).some((b) => b.path === focus)).toBe(true);
+      await shot(o.page, 'before-finding');
+    });
+
     it('colours the diff by change: the CUDA torch removed (blue), the CPU torch added (vermillion), removed files still drawn', async () => {
       const o = await open(html.diff!);
       const all = await boxes(o.page);
