@@ -181,6 +181,41 @@ if (!registryTools) {
       expect(tokens.log).toEqual(['GET anonymous repository:public/hello:pull']);
     });
 
+    it('asks for a new token when the registry refuses one mid-pull (it expired)', async () => {
+      // in front of the registry: the third request that carries a token is refused as a registry
+      // refuses an expired one (401 and its challenge); the pull must get a new token and go on
+      const challenge = await new Promise<string>((resolve, reject) => {
+        httpRequest(`http://${reg.host}/v2/public/hello/manifests/v1`, (r) => {
+          r.resume();
+          resolve(String(r.headers['www-authenticate']));
+        })
+          .on('error', reject)
+          .end();
+      });
+      let withToken = 0;
+      const proxy = createHttpServer((req, res) => {
+        if (req.headers.authorization && ++withToken === 3) {
+          return void res.writeHead(401, { 'www-authenticate': `${challenge},error="invalid_token"`, 'content-type': 'application/json' }).end('{"errors":[{"code":"UNAUTHORIZED"}]}');
+        }
+        const up = httpRequest(`http://${reg.host}${req.url}`, { method: req.method, headers: { ...req.headers, host: reg.host } }, (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        });
+        req.pipe(up);
+      });
+      await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+      try {
+        tokens.log.length = 0;
+        const host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+        const r = await run([`${host}/public/hello:v1`, '--json'], { env: { HOME: tmp() } });
+        expect(r.code, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout).totals.contentBytes).toBe(4_800_029);
+        expect(tokens.log).toEqual(['GET anonymous repository:public/hello:pull', 'GET anonymous repository:public/hello:pull']);
+      } finally {
+        proxy.close();
+      }
+    });
+
     it('is denied a private one anonymously, and reads it with a password or an identity token', async () => {
       const home = tmp();
       const anon = await run([`${reg.host}/private/hello:v1`], { env: { HOME: home } });
