@@ -31,6 +31,8 @@ export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
     readonly registryBlobs?: Map<string, BlobRecord>;
     /** Registry hosts reached over plain HTTP (--insecure-registry). */
     readonly insecureRegistries?: readonly string[];
+    /** Registry authorizations got in this run: both sides of a diff in one repository share a token. */
+    readonly registryTokens?: Map<string, string>;
   };
 
 /** The image the options name (the first of several, with a notice). */
@@ -52,7 +54,13 @@ export async function readSource(src: ImageSource, opts: ReadImageOptions): Prom
 
 async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
   if ('reference' in src) {
-    const outer = await readRegistry(src.reference, { ...opts, env: opts.env ?? process.env, insecure: opts.insecureRegistries, ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}) });
+    const outer = await readRegistry(src.reference, {
+      ...opts,
+      env: opts.env ?? process.env,
+      insecure: opts.insecureRegistries,
+      tokens: opts.registryTokens,
+      ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}),
+    });
     return { kind: 'image', model: assembleImage(outer, { ...opts, sourcePath: src.reference.given, format: 'registry' }) };
   }
   if ('stream' in src) {

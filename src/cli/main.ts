@@ -430,11 +430,15 @@ async function manifestOnly(io: Io, image: string | undefined, o: CommonOptions)
 
 /** Registry blobs read during one run (one main(io)): both sides of a diff share them. */
 const runBlobs = new WeakMap<Io, Map<string, BlobRecord>>();
+/** Registry tokens got during one run: both sides of a diff in one repository share one. */
+const runTokens = new WeakMap<Io, Map<string, string>>();
 
 async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
   const chosenImage = imageFor(o, pick);
   let registryBlobs = runBlobs.get(io);
   if (!registryBlobs) runBlobs.set(io, (registryBlobs = new Map()));
+  let registryTokens = runTokens.get(io);
+  if (!registryTokens) runTokens.set(io, (registryTokens = new Map()));
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
@@ -481,6 +485,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
     scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
     env: io.env,
     registryBlobs,
+    registryTokens,
     ...(o.insecureRegistry?.length ? { insecureRegistries: o.insecureRegistry } : {}),
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(chosenImage !== undefined ? { image: chosenImage } : {}),

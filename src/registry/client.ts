@@ -95,6 +95,11 @@ function extraCAs(endpoint: string, env: Readonly<Record<string, string | undefi
 export interface ClientOptions {
   /** Hosts (host[:port]) reached over plain HTTP: --insecure-registry. */
   readonly insecure?: readonly string[] | undefined;
+  /**
+   * Authorizations got in this run, by registry and repository: both sides of `diff REF1 REF2` in
+   * one repository use one token (a registry that refuses it asks again, as for an expired one).
+   */
+  readonly tokens?: Map<string, string> | undefined;
 }
 
 export class RegistryClient {
@@ -104,6 +109,8 @@ export class RegistryClient {
   private readonly dispatcher: Dispatcher;
   private readonly creds: Credentials | undefined;
   private authorization: string | undefined;
+  private readonly tokens: Map<string, string> | undefined;
+  private readonly tokenKey: string;
   /** Why no credentials were found (a helper that is missing or failed): said when the registry refuses. */
   private readonly credentialProblems: string[] = [];
 
@@ -118,6 +125,9 @@ export class RegistryClient {
     const cas = extraCAs(ref.endpoint, env);
     this.dispatcher = cas.length > 0 ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: { ca: [...rootCertificates, ...cas] } }).compose(interceptors.redirect({ maxRedirections: 5 })) : agent();
     this.creds = findCredentials(ref.registry, env, this.credentialProblems);
+    this.tokens = opts.tokens;
+    this.tokenKey = `${ref.endpoint}/${ref.repository}`;
+    this.authorization = this.tokens?.get(this.tokenKey);
   }
 
   /**
@@ -130,6 +140,7 @@ export class RegistryClient {
     if (r.status === 401) {
       await r.body.dump();
       this.authorization = await this.authenticate(header(r, 'www-authenticate'));
+      this.tokens?.set(this.tokenKey, this.authorization);
       r = await this.sendWithRetries(url, accept, extra);
     }
     if (r.status >= 400) throw await this.failure(r, pathInRepo);

@@ -28,13 +28,15 @@ export interface RegistryReadOptions extends ReadOptions {
   readonly blobs?: Map<string, BlobRecord>;
   /** Hosts reached over plain HTTP (--insecure-registry). */
   readonly insecure?: readonly string[] | undefined;
+  /** Authorizations got in this run (client.ts): one token for both sides of a diff in one repository. */
+  readonly tokens?: Map<string, string> | undefined;
 }
 
 const sha256 = (b: Buffer): string => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 const memberOf = (digest: string): string => `blobs/sha256/${digest.slice('sha256:'.length)}`;
 
 export async function readRegistry(ref: ImageReference, opts: RegistryReadOptions): Promise<OuterContents> {
-  const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure });
+  const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure, tokens: opts.tokens });
   const entries = new Map<string, OuterEntry>();
   const json = jsonBudget();
   let inputBytes = 0;

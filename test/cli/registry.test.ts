@@ -181,6 +181,13 @@ if (!registryTools) {
       expect(tokens.log).toEqual(['GET anonymous repository:public/hello:pull']);
     });
 
+    it('diff of two references in one repository asks for one token', async () => {
+      tokens.log.length = 0;
+      const d = await run(['diff', `${reg.host}/public/hello:v1`, `${reg.host}/public/hello:v1`, '--json'], { env: { HOME: tmp() } });
+      expect(d.code, d.stderr).toBe(0);
+      expect(tokens.log).toEqual(['GET anonymous repository:public/hello:pull']);
+    });
+
     it('asks for a new token when the registry refuses one mid-pull (it expired)', async () => {
       // in front of the registry: the third request that carries a token is refused as a registry
       // refuses an expired one (401 and its challenge); the pull must get a new token and go on
