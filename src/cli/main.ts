@@ -143,7 +143,11 @@ export async function main(io: Io): Promise<number> {
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
       .option('--manifest-only', 'an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)')
-      .option('--insecure-registry <host>', 'reach this registry (host[:port]) over plain HTTP; repeatable', (v: string, prev: string[] = []) => [...prev, v])
+      .option(
+        '--insecure-registry <host>',
+        'treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable',
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
       .option('--exact-push-size', 'gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')

@@ -1,11 +1,12 @@
 /**
  * A registry client on the distribution API (undici 7: proxies from HTTPS_PROXY/NO_PROXY, redirects
  * followed without Authorization across hosts). HTTPS, with docker's extra CAs from certs.d (and
- * NODE_EXTRA_CA_CERTS); plain HTTP for a host given with --insecure-registry, and as a fallback for
- * loopback registries (127.0.0.0/8, ::1, localhost) that do not speak TLS. 401s are answered once per scope with a token (or Basic), which is
+ * NODE_EXTRA_CA_CERTS); a host given with --insecure-registry as docker treats one — HTTPS without
+ * verifying its certificate (that host's only, not a CDN it redirects to), else plain HTTP — and
+ * plain HTTP as a fallback for loopback registries (127.0.0.0/8, ::1, localhost) that do not speak TLS. 401s are answered once per scope with a token (or Basic), which is
  * then kept for the run. Errors carry the registry's own error code.
  */
-import { EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
+import { buildConnector, EnvHttpProxyAgent, interceptors, request, type Dispatcher } from 'undici';
 import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +44,19 @@ export interface Response {
 }
 
 let dispatcher: Dispatcher | undefined;
+/**
+ * How TLS connections are made: the system's roots plus docker's extra CAs; for the one
+ * --insecure-registry host (host:port), no verification — every other host (a CDN the registry
+ * redirects to) is still verified.
+ */
+export function connector(cas: readonly string[], insecureEndpoint: string | undefined): buildConnector.connector {
+  const strict = buildConnector({ ...(cas.length > 0 ? { ca: [...rootCertificates, ...cas] } : {}), timeout: TIMEOUTS.connectTimeout });
+  if (insecureEndpoint === undefined) return strict;
+  const lax = buildConnector({ rejectUnauthorized: false, timeout: TIMEOUTS.connectTimeout });
+  const [host, port = '443'] = insecureEndpoint.startsWith('[') ? [insecureEndpoint.slice(1, insecureEndpoint.indexOf(']')), insecureEndpoint.split(']:')[1]] : insecureEndpoint.split(':');
+  return (opts, cb) => ((opts.hostname === host || opts.hostname === `[${host}]`) && String(opts.port || 443) === port ? lax : strict)(opts, cb);
+}
+
 function agent(): Dispatcher {
   dispatcher ??= new EnvHttpProxyAgent(TIMEOUTS).compose(interceptors.redirect({ maxRedirections: 5 }));
   return dispatcher;
@@ -104,8 +118,10 @@ export interface ClientOptions {
 
 export class RegistryClient {
   private base: URL;
-  /** Loopback registries: HTTPS first, plain HTTP when the registry does not speak TLS (as docker does). */
+  /** Loopback registries and --insecure-registry hosts: HTTPS first, plain HTTP when the registry does not speak TLS (as docker does). */
   private mayFallBack: boolean;
+  /** --insecure-registry: its certificate is not verified, and any TLS failure falls back to HTTP. */
+  private readonly insecure: boolean;
   private readonly dispatcher: Dispatcher;
   private readonly creds: Credentials | undefined;
   private authorization: string | undefined;
@@ -120,10 +136,14 @@ export class RegistryClient {
     opts: ClientOptions = {},
   ) {
     const insecure = (opts.insecure ?? []).some((h) => h.toLowerCase() === ref.registry || h.toLowerCase() === ref.endpoint);
-    this.base = new URL(`${insecure ? 'http' : 'https'}://${ref.endpoint}/`);
-    this.mayFallBack = !insecure && isLoopback(ref.endpoint);
+    this.base = new URL(`https://${ref.endpoint}/`);
+    this.insecure = insecure;
+    this.mayFallBack = insecure || isLoopback(ref.endpoint);
     const cas = extraCAs(ref.endpoint, env);
-    this.dispatcher = cas.length > 0 ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: { ca: [...rootCertificates, ...cas] } }).compose(interceptors.redirect({ maxRedirections: 5 })) : agent();
+    this.dispatcher =
+      cas.length > 0 || insecure
+        ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: connector(cas, insecure ? ref.endpoint : undefined) }).compose(interceptors.redirect({ maxRedirections: 5 }))
+        : agent();
     this.creds = findCredentials(ref.registry, env, this.credentialProblems);
     this.tokens = opts.tokens;
     this.tokenKey = `${ref.endpoint}/${ref.repository}`;
@@ -182,7 +202,7 @@ export class RegistryClient {
       // a loopback registry that speaks plain HTTP: the TLS handshake fails; once, then HTTP (not
       // when it speaks TLS with a certificate this machine does not trust: that is said as such)
       const code = String((e as NodeJS.ErrnoException).code ?? '');
-      if (this.mayFallBack && this.base.protocol === 'https:' && !/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|ISSUER/.test(code)) {
+      if (this.mayFallBack && this.base.protocol === 'https:' && (this.insecure || !/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|ISSUER/.test(code))) {
         this.mayFallBack = false;
         this.base = new URL(`http://${this.ref.endpoint}/`);
         return this.send(new URL(url.pathname + url.search, this.base), accept, extra);

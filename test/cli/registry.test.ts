@@ -67,6 +67,12 @@ if (!registryTools) {
       expect(rep.image.repoTags).toEqual([`${reg.host}/test/hello:v1`]);
     });
 
+    it('--insecure-registry on a registry that speaks plain HTTP: tried over HTTPS, read over HTTP', async () => {
+      const r = await run([`${reg.host}/test/hello:v1`, '--json', '--insecure-registry', reg.host]);
+      expect(r.code, r.stderr).toBe(0);
+      sameImage(r.stdout, (await run([SAMPLE, '--json'])).stdout);
+    });
+
     it('reads a Docker v2s2 manifest of the same image, with the same layers', async () => {
       const a = JSON.parse((await run([`${reg.host}/test/hello:v2s2`, '--json'])).stdout);
       const b = JSON.parse((await run([SAMPLE, '--json'])).stdout);
@@ -370,6 +376,13 @@ if (!registryTools) {
       writeFileSync(path.join(certs, 'ca.crt'), ca);
       const ok = await run([`${reg.host}/test/hello:v1`, '--json'], { env: { HOME: home } });
       expect(ok.code, ok.stderr).toBe(0);
+      sameImage(ok.stdout, (await run([SAMPLE, '--json'])).stdout);
+    });
+
+    it('--insecure-registry, as docker means it: HTTPS without verifying that host, the same image', async () => {
+      const ok = await run([`${reg.host}/test/hello:v1`, '--json', '--insecure-registry', reg.host], { env: { HOME: tmp() } });
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(JSON.parse(ok.stdout).source.format).toBe('registry');
       sameImage(ok.stdout, (await run([SAMPLE, '--json'])).stdout);
     });
   });
