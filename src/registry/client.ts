@@ -43,18 +43,34 @@ export interface Response {
   readonly body: AsyncIterable<Buffer> & { dump(): Promise<void> };
 }
 
+/** A body already read, as a Response body. */
+function bufferBody(b: Buffer): Response['body'] {
+  return Object.assign(
+    (async function* () {
+      if (b.length > 0) yield b;
+    })(),
+    { dump: async (): Promise<void> => undefined },
+  );
+}
+
 let dispatcher: Dispatcher | undefined;
 /**
- * How TLS connections are made: the system's roots plus docker's extra CAs; for the one
- * --insecure-registry host (host:port), no verification — every other host (a CDN the registry
- * redirects to) is still verified.
+ * How TLS connections are made: the system's roots plus docker's extra CAs for every host; for the
+ * registry's own host:port, its client certificate (certs.d) and, with --insecure-registry, no
+ * verification — any other host (a CDN the registry redirects to) is verified and gets no client
+ * certificate, as docker does.
  */
-export function connector(cas: readonly string[], insecureEndpoint: string | undefined): buildConnector.connector {
-  const strict = buildConnector({ ...(cas.length > 0 ? { ca: [...rootCertificates, ...cas] } : {}), timeout: TIMEOUTS.connectTimeout });
-  if (insecureEndpoint === undefined) return strict;
-  const lax = buildConnector({ rejectUnauthorized: false, timeout: TIMEOUTS.connectTimeout });
-  const [host, port = '443'] = insecureEndpoint.startsWith('[') ? [insecureEndpoint.slice(1, insecureEndpoint.indexOf(']')), insecureEndpoint.split(']:')[1]] : insecureEndpoint.split(':');
-  return (opts, cb) => ((opts.hostname === host || opts.hostname === `[${host}]`) && String(opts.port || 443) === port ? lax : strict)(opts, cb);
+export function connector(
+  cas: readonly string[],
+  endpoint: string,
+  own: { readonly insecure?: boolean; readonly client?: { readonly cert: string; readonly key: string } } = {},
+): buildConnector.connector {
+  const ca = cas.length > 0 ? { ca: [...rootCertificates, ...cas] } : {};
+  const strict = buildConnector({ ...ca, timeout: TIMEOUTS.connectTimeout });
+  if (!own.insecure && !own.client) return strict;
+  const registry = buildConnector({ ...ca, ...(own.insecure ? { rejectUnauthorized: false } : {}), ...(own.client ?? {}), timeout: TIMEOUTS.connectTimeout });
+  const [host, port = '443'] = endpoint.startsWith('[') ? [endpoint.slice(1, endpoint.indexOf(']')), endpoint.split(']:')[1]] : endpoint.split(':');
+  return (opts, cb) => ((opts.hostname === host || opts.hostname === `[${host}]`) && String(opts.port || 443) === port ? registry : strict)(opts, cb);
 }
 
 function agent(): Dispatcher {
@@ -84,26 +100,44 @@ const header = (r: Response, name: string): string | undefined => {
 };
 
 /** Docker's extra CAs for a registry: `/etc/docker/certs.d/<host[:port]>/*.crt` (and the rootless ~/.config/docker/certs.d). */
-function extraCAs(endpoint: string, env: Readonly<Record<string, string | undefined>>): string[] {
+/** What docker's certs.d folder of a registry holds: extra CAs (`*.crt`) and a client certificate (`*.cert` with its `*.key`). */
+interface CertsD {
+  readonly cas: string[];
+  readonly client?: { readonly cert: string; readonly key: string };
+}
+
+function certsD(endpoint: string, env: Readonly<Record<string, string | undefined>>): CertsD {
   const dirs = ['/etc/docker/certs.d', path.join(env.XDG_CONFIG_HOME ?? path.join(env.HOME ?? homedir(), '.config'), 'docker', 'certs.d')];
-  const out: string[] = [];
+  const cas: string[] = [];
+  let client: CertsD['client'];
+  const read = (f: string): string | undefined => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return undefined; // unreadable: skipped
+    }
+  };
   for (const d of dirs) {
     const dir = path.join(d, endpoint);
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => n.endsWith('.crt') && !n.endsWith('.cert'));
+      names = readdirSync(dir).sort();
     } catch {
       continue;
     }
-    for (const n of names.sort()) {
-      try {
-        out.push(readFileSync(path.join(dir, n), 'utf8'));
-      } catch {
-        /* unreadable: skipped */
-      }
+    for (const n of names.filter((x) => x.endsWith('.crt'))) {
+      const ca = read(path.join(dir, n));
+      if (ca) cas.push(ca);
+    }
+    // docker: client.cert with client.key (any name.cert with its name.key), the first pair found
+    for (const n of names.filter((x) => x.endsWith('.cert'))) {
+      if (client) break;
+      const cert = read(path.join(dir, n));
+      const key = read(path.join(dir, `${n.slice(0, -'.cert'.length)}.key`));
+      if (cert && key) client = { cert, key };
     }
   }
-  return out;
+  return client ? { cas, client } : { cas };
 }
 
 export interface ClientOptions {
@@ -122,6 +156,9 @@ export class RegistryClient {
   private mayFallBack: boolean;
   /** --insecure-registry: its certificate is not verified, and any TLS failure falls back to HTTP. */
   private readonly insecure: boolean;
+  /** Whether the registry has answered a request yet, and whether certs.d gave a client certificate (for the hint). */
+  private answered = false;
+  private readonly hasClientCert: boolean;
   private readonly dispatcher: Dispatcher;
   private readonly creds: Credentials | undefined;
   private authorization: string | undefined;
@@ -139,10 +176,13 @@ export class RegistryClient {
     this.base = new URL(`https://${ref.endpoint}/`);
     this.insecure = insecure;
     this.mayFallBack = insecure || isLoopback(ref.endpoint);
-    const cas = extraCAs(ref.endpoint, env);
+    const certs = certsD(ref.endpoint, env);
+    this.hasClientCert = certs.client !== undefined;
     this.dispatcher =
-      cas.length > 0 || insecure
-        ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: connector(cas, insecure ? ref.endpoint : undefined) }).compose(interceptors.redirect({ maxRedirections: 5 }))
+      certs.cas.length > 0 || certs.client || insecure
+        ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: connector(certs.cas, ref.endpoint, { insecure, ...(certs.client ? { client: certs.client } : {}) }) }).compose(
+            interceptors.redirect({ maxRedirections: 5 }),
+          )
         : agent();
     this.creds = findCredentials(ref.registry, env, this.credentialProblems);
     this.tokens = opts.tokens;
@@ -178,7 +218,12 @@ export class RegistryClient {
           await sleep(backoff(attempt));
           continue;
         }
-        throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${this.base.origin} (${code || (e as Error).message})`);
+        // a TLS registry that closes the connection before answering at all: often one that wants a client certificate
+        const hint =
+          this.base.protocol === 'https:' && !this.answered && !this.hasClientCert && (code === 'UND_ERR_SOCKET' || code === 'ECONNRESET')
+            ? { hint: `if the registry wants a client certificate, put client.cert and client.key in /etc/docker/certs.d/${this.ref.endpoint}/ (or ~/.config/docker/certs.d/)` }
+            : {};
+        throw new ImgsizeError('input', this.ref.registry, `cannot reach the registry at ${this.base.origin} (${code || (e as Error).message})`, hint);
       }
       if (attempt < RETRIES && RETRY_STATUS.has(r.status)) {
         await r.body.dump();
@@ -197,6 +242,7 @@ export class RegistryClient {
     try {
       const r = await request(url.protocol === this.base.protocol ? url : new URL(url.pathname + url.search, this.base), { method: 'GET', headers, dispatcher: this.dispatcher });
       this.mayFallBack = false; // it answered: this is the registry's scheme
+      this.answered = true;
       return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
     } catch (e) {
       // a loopback registry that speaks plain HTTP: the TLS handshake fails; once, then HTTP (not
@@ -204,8 +250,19 @@ export class RegistryClient {
       const code = String((e as NodeJS.ErrnoException).code ?? '');
       if (this.mayFallBack && this.base.protocol === 'https:' && (this.insecure || !/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|ISSUER/.test(code))) {
         this.mayFallBack = false;
+        const tls = this.base;
         this.base = new URL(`http://${this.ref.endpoint}/`);
-        return this.send(new URL(url.pathname + url.search, this.base), accept, extra);
+        const r = await this.send(new URL(url.pathname + url.search, this.base), accept, extra);
+        if (r.status !== 400) return r;
+        // it speaks TLS after all (Go answers plain HTTP with 400 "…HTTP request to an HTTPS
+        // server"): the TLS failure is what to say (a client certificate it wants, a handshake it refused)
+        const text = await readSmall(r.body, 'response', 4096).catch(() => Buffer.alloc(0));
+        if (/HTTP request to an HTTPS server/i.test(text.toString('latin1'))) {
+          this.base = tls;
+          this.answered = false; // only its plain-HTTP port answered, to say it is HTTPS
+          throw e;
+        }
+        return { ...r, body: bufferBody(text) };
       }
       throw e;
     }

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, request as httpRequest, type Incoming
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
-import { makeTls, missingTools, registryTools, startRegistry, startTokenServer, type Registry, type TokenServer } from '../helpers/registry.js';
+import { makeClientCert, makeTls, missingTools, registryTools, startRegistry, startTokenServer, type Registry, type TokenServer } from '../helpers/registry.js';
 import { run } from '../helpers/run.js';
 import { ManifestReportSchema } from '../../src/report/schema.js';
 import { tempFolders } from '../helpers/temp.js';
@@ -383,6 +383,42 @@ if (!registryTools) {
       const ok = await run([`${reg.host}/test/hello:v1`, '--json', '--insecure-registry', reg.host], { env: { HOME: tmp() } });
       expect(ok.code, ok.stderr).toBe(0);
       expect(JSON.parse(ok.stdout).source.format).toBe('registry');
+      sameImage(ok.stdout, (await run([SAMPLE, '--json'])).stdout);
+    });
+  });
+
+  describe('a registry that wants a client certificate (mutual TLS)', () => {
+    let reg: Registry;
+    let dir: string;
+    const setup7 = (async (): Promise<void> => {
+      dir = tmp();
+      const tls = makeTls(dir);
+      makeClientCert(dir);
+      reg = await startRegistry(dir, { tls: { ...tls, clientCa: tls.ca } });
+      // skopeo's cert dir holds the pair only (it wants a .cert for every .key it finds)
+      const push = path.join(dir, 'push-certs');
+      mkdirSync(push);
+      for (const f of ['client.cert', 'client.key']) writeFileSync(path.join(push, f), readFileSync(path.join(dir, f)));
+      await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1', ['--dest-cert-dir', push]);
+    })();
+    setup7.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
+    beforeAll(() => setup7, 60_000);
+    afterAll(() => reg?.stop());
+
+    it("presents docker's certs.d client.cert and client.key to that registry, and is refused without them", async () => {
+      const home = tmp();
+      const certs = path.join(home, '.config/docker/certs.d', reg.host);
+      mkdirSync(certs, { recursive: true });
+      writeFileSync(path.join(certs, 'ca.crt'), readFileSync(path.join(dir, 'ca.crt')));
+      const without = await run([`${reg.host}/test/hello:v1`], { env: { HOME: home } });
+      expect(without.code).toBe(2);
+      expect(without.stderr).toMatch(
+        /^imgsize: 127\.0\.0\.1:\d+: cannot reach the registry at https:\/\/127\.0\.0\.1:\d+ \(UND_ERR_SOCKET\)\nhint: if the registry wants a client certificate, put client\.cert and client\.key in \/etc\/docker\/certs\.d\/127\.0\.0\.1:\d+\//,
+      );
+      writeFileSync(path.join(certs, 'client.cert'), readFileSync(path.join(dir, 'client.cert')));
+      writeFileSync(path.join(certs, 'client.key'), readFileSync(path.join(dir, 'client.key')));
+      const ok = await run([`${reg.host}/test/hello:v1`, '--json'], { env: { HOME: home } });
+      expect(ok.code, ok.stderr).toBe(0);
       sameImage(ok.stdout, (await run([SAMPLE, '--json'])).stdout);
     });
   });

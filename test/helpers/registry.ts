@@ -122,7 +122,20 @@ export function makeTls(dir: string): { ca: string; cert: string; key: string } 
   return { ca: f('ca.crt'), cert: f('srv.crt'), key: f('srv.key') };
 }
 
-export async function startRegistry(dir: string, opts: { htpasswd?: boolean; token?: TokenServer; tls?: { cert: string; key: string } } = {}): Promise<Registry> {
+/** A client certificate the test CA of makeTls (in `dir`) signed: client.cert, client.key (docker's certs.d names). */
+export function makeClientCert(dir: string): { cert: string; key: string } {
+  const f = (n: string): string => path.join(dir, n);
+  const ssl = (...args: string[]): void => {
+    const r = spawnSync('openssl', args, { stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed`);
+  };
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('client.key'), '-out', f('client.csr'), '-subj', '/CN=imgsize-test-client');
+  writeFileSync(f('client-ext'), 'extendedKeyUsage=clientAuth\n');
+  ssl('x509', '-req', '-in', f('client.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('client.cert'), '-days', '2', '-extfile', f('client-ext'));
+  return { cert: f('client.cert'), key: f('client.key') };
+}
+
+export async function startRegistry(dir: string, opts: { htpasswd?: boolean; token?: TokenServer; tls?: { cert: string; key: string; clientCa?: string } } = {}): Promise<Registry> {
   const port = await freePort();
   mkdirSync(path.join(dir, 'data'), { recursive: true });
   const auth = opts.htpasswd
@@ -133,7 +146,7 @@ export async function startRegistry(dir: string, opts: { htpasswd?: boolean; tok
   if (opts.htpasswd) writeFileSync(path.join(dir, 'htpasswd'), `${HTPASSWD}\n`);
   writeFileSync(
     path.join(dir, 'config.yml'),
-    `version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: ${path.join(dir, 'data')}}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:${port}${opts.tls ? `, tls: {certificate: ${opts.tls.cert}, key: ${opts.tls.key}}` : ''}}\n${auth}`,
+    `version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: ${path.join(dir, 'data')}}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:${port}${opts.tls ? `, tls: {certificate: ${opts.tls.cert}, key: ${opts.tls.key}${opts.tls.clientCa ? `, clientcas: [${opts.tls.clientCa}]` : ''}}` : ''}}\n${auth}`,
   );
   const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
   const host = `127.0.0.1:${port}`;
