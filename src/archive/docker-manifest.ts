@@ -30,15 +30,18 @@ export function dockerCandidates(outer: OuterContents, manifestBlob: BlobRecord)
   });
 }
 
-/** Docker ≥ 25 and containerd exports name their images in manifest.json: borrow the tags. */
-export function addRepoTags(outer: OuterContents, manifestBlob: BlobRecord, candidates: Candidate[]): void {
+/**
+ * Docker ≥ 25 and containerd exports name their images in manifest.json: borrow the tags. Returns
+ * how many images manifest.json lists (0 when it is not a list).
+ */
+export function addRepoTags(outer: OuterContents, manifestBlob: BlobRecord, candidates: Candidate[]): number {
   let manifest: unknown;
   try {
     manifest = JSON.parse(manifestBlob.json?.toString('utf8') ?? 'null');
   } catch {
-    return;
+    return 0;
   }
-  if (!Array.isArray(manifest)) return;
+  if (!Array.isArray(manifest)) return 0;
   for (const raw of manifest) {
     if (!isObject(raw)) continue;
     const e = lowerKeys(raw);
@@ -53,4 +56,5 @@ export function addRepoTags(outer: OuterContents, manifestBlob: BlobRecord, cand
       }
     }
   }
+  return manifest.length;
 }

@@ -7,7 +7,7 @@ import { ImgsizeError, type Warning } from '../errors.js';
 import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
 import { displayPath } from '../layer/paths.js';
 import type { Absent, Candidate } from './candidate.js';
-import { resolveMember, type BlobRecord, type OuterContents } from './contents.js';
+import { resolveMember, type OuterContents } from './contents.js';
 import { addRepoTags, dockerCandidates } from './docker-manifest.js';
 import { digestInName, getCaseInsensitive, isObject, parseJson, short, verifyBlob, type Fail, type Json } from './metadata.js';
 import { rootedAtLayout, walkIndex } from './oci-index.js';
@@ -57,6 +57,8 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
 
   let format: ArchiveFormat;
   let candidates: Candidate[] = [];
+  // images docker's manifest.json names: several of them (and no --image) make an overview
+  let namedImages = 0;
   const absent: Absent[] = [];
   if (indexBlob) {
     const index = parseJson(indexBlob, 'index.json');
@@ -76,7 +78,7 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
       const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${absent.map((a) => short(a.digest)).join(', ')})` : 'it lists no image manifests';
       throw new ImgsizeError('format', 'index.json', `no image in this archive: ${why}`);
     }
-    if (candidates.length > 0 && manifestBlob) addRepoTags(outer, manifestBlob, candidates);
+    if (candidates.length > 0 && manifestBlob) namedImages = addRepoTags(outer, manifestBlob, candidates);
   } else {
     format = 'docker';
   }
@@ -92,24 +94,15 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
       });
     }
     candidates = dockerCandidates(outer, manifestBlob);
+    namedImages = candidates.length;
   }
 
-  const several = severalImages(candidates, { ...opts, namedImages: manifestBlob ? manifestEntries(manifestBlob) : 0 });
+  const several = severalImages(candidates, { ...opts, namedImages });
   const chosen = several ?? [choose(candidates, absent, opts, notices)];
   for (const a of absent) {
     if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short(a.digest)} is not in the archive (partial export)`);
   }
   return { outer, root, format, chosen, several: several !== undefined, warnings, notices };
-}
-
-/** How many images docker's manifest.json lists (0 when it is not a list). */
-function manifestEntries(blob: BlobRecord): number {
-  try {
-    const m: unknown = JSON.parse(blob.json?.toString('utf8') ?? 'null');
-    return Array.isArray(m) ? m.length : 0;
-  } catch {
-    return 0;
-  }
 }
 
 /**
