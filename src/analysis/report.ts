@@ -110,11 +110,10 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   };
 }
 
-/** What pushing a layer uploads: its blob when compressed, else the gzip size the scan found (estimated unless exact). */
+/** What pushing a layer uploads (its report figure, pushOf), and whether it is an estimate. */
 export function pushBytesOf(l: ModelLayer): { bytes: number; estimated: boolean } {
-  const p = l.scan.pushSize;
-  if (l.compression !== 'none' || !p) return { bytes: l.compressedBytes, estimated: false };
-  return { bytes: p.bytes, estimated: p.method !== 'exact' };
+  const p = pushOf(l);
+  return { bytes: p.pushBytes, estimated: p.pushSize?.estimated ?? false };
 }
 
 /** A layer's push figure: the blob when it is compressed, else the gzip size the scan found. */

@@ -53,6 +53,11 @@ export interface Squashed {
 
 type LayerInput = Pick<LayerScan, 'files' | 'opaqueDirs' | 'deletions'>;
 
+/** An entry whose bytes are content of the final filesystem (finalBytes): a regular file or a symlink. */
+export function isContent(e: FinalEntry | undefined): e is FinalEntry {
+  return e !== undefined && (e.kind === 'file' || e.kind === 'symlink');
+}
+
 export function squash(layers: readonly LayerInput[]): Squashed {
   const root: FsNode = {};
   const wasted = layers.map(() => 0);
@@ -196,7 +201,7 @@ export function squash(layers: readonly LayerInput[]): Squashed {
   let finalBytes = 0;
   let finalFiles = 0;
   eachEntry(root, (e) => {
-    if (e.kind === 'file' || e.kind === 'symlink') finalBytes += e.size;
+    if (isContent(e)) finalBytes += e.size;
     if (e.kind === 'file') finalFiles++;
   });
   return { root, finalBytes, finalFiles, wastedBytesByLayer: wasted, wastedPaths };
@@ -303,7 +308,7 @@ export function folderTotals(root: FsNode, depth: number, include: (e: FinalEntr
     }
     const [name, child] = next.value;
     const e = child.entry;
-    if (e && (e.kind === 'file' || e.kind === 'symlink') && include(e)) {
+    if (isContent(e) && include(e)) {
       f.bytes += e.size;
       if (e.kind === 'file') f.files++;
       f.count++;

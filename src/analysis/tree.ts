@@ -6,7 +6,7 @@
  * parents first, so each names its parent by an earlier position. Pure: the squashed tree in, plain
  * data out; every entry is visited a bounded number of times (sums, then one colour walk).
  */
-import type { FinalEntry, FsNode } from './squash.js';
+import { eachEntry, isContent, type FinalEntry, type FsNode } from './squash.js';
 import { displayPath } from '../layer/paths.js';
 import type { ReportTree, TreeNode } from '../report/schema.js';
 
@@ -23,8 +23,6 @@ interface Sums {
   bytes: number;
   files: number;
 }
-
-const counted = (e: FinalEntry | undefined): e is FinalEntry => e !== undefined && (e.kind === 'file' || e.kind === 'symlink');
 
 /** Per folder node: bytes (files and symlinks, as finalBytes) and regular files below it; post-order, no recursion. */
 function folderSums(root: FsNode): Map<FsNode, Sums> {
@@ -49,7 +47,7 @@ function folderSums(root: FsNode): Map<FsNode, Sums> {
       continue;
     }
     const child = next.value;
-    if (counted(child.entry)) {
+    if (isContent(child.entry)) {
       top.s.bytes += child.entry.size;
       if (child.entry.kind === 'file') top.s.files++;
     }
@@ -128,7 +126,7 @@ export function buildTree(root: FsNode, opts: TreeOptions = {}): ReportTree {
     const kids: { name: string; node: FsNode; bytes: number; files: number }[] = [];
     for (const [name, node] of next.node.children!) {
       const s = sums.get(node);
-      const own = counted(node.entry) ? node.entry : undefined;
+      const own = isContent(node.entry) ? node.entry : undefined;
       const bytes = (s?.bytes ?? 0) + (own?.size ?? 0);
       if (bytes === 0) continue;
       kids.push({ name, node, bytes, files: (s?.files ?? 0) + (own?.kind === 'file' ? 1 : 0) });
@@ -208,18 +206,12 @@ function colour(nodes: Building[], members: ReadonlyMap<number, FsNode[]>, owner
     const byLayer = new Map<number, number>();
     const byOwner = new Map<number, number>();
     const add = (e: FinalEntry): void => {
-      if (!counted(e) || e.size === 0) return;
+      if (!isContent(e) || e.size === 0) return;
       byLayer.set(e.layer, (byLayer.get(e.layer) ?? 0) + e.size);
       const o = ownerOf?.(e);
       if (o !== undefined) byOwner.set(o, (byOwner.get(o) ?? 0) + e.size);
     };
-    for (const node of list) {
-      const stack: FsNode[] = [node];
-      for (let n = stack.pop(); n; n = stack.pop()) {
-        if (n.entry) add(n.entry);
-        if (n.children) for (const c of n.children.values()) stack.push(c);
-      }
-    }
+    for (const node of list) eachEntry(node, add);
     const layer = largest(byLayer);
     const owner = largest(byOwner);
     const node = nodes[at]!;
