@@ -23,13 +23,13 @@ import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import { MAX_TREE_NODES, TREE_NODES } from '../analysis/tree.js';
-import type { readSavedReport as ReadSaved } from '../report/read.js';
+type SavedReading = typeof import('../report/read.js');
 import { looksLikeSavedReport } from '../report/sniff.js';
 import { findConfig, loadConfig } from './config.js';
 import { VERSION } from '../version.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
-const savedReports = (): Promise<typeof ReadSaved> => import('../report/read.js').then((m) => m.readSavedReport);
+const savedReports = (): Promise<SavedReading> => import('../report/read.js');
 
 export interface Io {
   readonly argv: readonly string[];
@@ -319,7 +319,7 @@ function textFormat(o: CommonOptions): Exclude<OutputFormat, 'html'> {
 
 /** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
 function writeHtml(io: Io, o: CommonOptions, page: string): void {
-  const file = path.resolve(io.cwd, o.html!);
+  const file = inCwd(io, o.html!);
   try {
     writeFileSync(file, page);
   } catch (e) {
@@ -415,7 +415,7 @@ interface SavedDiff {
 /** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
 async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview | SavedDiff> {
   if (arg !== undefined && arg !== '-' && looksLikeSavedReport(inCwd(io, arg))) {
-    const read = await import('../report/read.js');
+    const read = await savedReports();
     const doc = pick.savedDiff ? read.readSavedDocument(inCwd(io, arg), arg) : { report: read.readSavedReport(inCwd(io, arg), arg) };
     if ('diff' in doc) return { savedDiff: doc.diff };
     const { verdict, ...report } = doc.report;
@@ -527,7 +527,7 @@ async function gateRules(io: Io, o: GateOptions, before?: { report: Report; labe
     ...(maxGrowth ? { maxGrowth } : {}),
     ...(o.baseline !== undefined ? { baseline: o.baseline } : {}),
   };
-  const saved = flags.baseline !== undefined || config?.rules.growth?.baseline !== undefined ? await savedReports() : undefined;
+  const saved = flags.baseline !== undefined || config?.rules.growth?.baseline !== undefined ? (await savedReports()).readSavedReport : undefined;
   return mergeRules(config, flags, (p) => ({ report: saved!(inCwd(io, p), p), label: p }), before);
 }
 

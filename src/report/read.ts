@@ -28,13 +28,19 @@ export function parseSavedReport(json: string, label: string): Report {
   );
 }
 
-function reportFromJson(raw: unknown, label: string): Report {
+/** A saved document's schemaVersion; one from a newer imgsize is refused with a hint to upgrade. */
+function versionOf(raw: unknown, label: string): unknown {
   const version = raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (typeof version === 'number' && version > SCHEMA_VERSION) {
     throw new ImgsizeError('input', label, `written by a newer imgsize (schemaVersion ${version}; this one reads 1 to ${SCHEMA_VERSION})`, {
       hint: 'upgrade imgsize, or save the report again with this version',
     });
   }
+  return version;
+}
+
+function reportFromJson(raw: unknown, label: string): Report {
+  const version = versionOf(raw, label);
   if (raw && typeof raw === 'object' && 'diff' in raw) {
     throw new ImgsizeError('input', label, 'a saved diff, not an image report: give the reports (or images) of both sides instead');
   }
@@ -65,8 +71,7 @@ export function parseSavedDiff(json: string, label: string): DiffDocument {
 }
 
 function diffFromJson(raw: unknown, label: string): DiffDocument {
-  const version = raw && typeof raw === 'object' ? (raw as { schemaVersion?: unknown }).schemaVersion : undefined;
-  if (typeof version === 'number' && version > SCHEMA_VERSION) throw new ImgsizeError('input', label, `written by a newer imgsize (schemaVersion ${version}; this one reads 1 to ${SCHEMA_VERSION})`);
+  const version = versionOf(raw, label);
   if (version === 1) throw new ImgsizeError('input', label, 'a diff saved by imgsize 0.1 (schemaVersion 1) is not read', { hint: 'make it again with imgsize diff A B --json' });
   const doc = version === 2 ? upgradeV2(raw as Record<string, unknown>) : raw;
   const r = DiffDocumentSchema.safeParse(doc);
