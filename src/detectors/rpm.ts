@@ -11,11 +11,16 @@ import { createRequire } from 'node:module';
 import type { DetectedPackage, Detector, MetaFiles } from './types.js';
 import { normalizePath } from '../layer/paths.js';
 
-const SQLITE = /^(var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/rpmdb\.sqlite$/;
+/**
+ * Where rpm keeps its database, in every format, in both folders it uses (Fedora ≥ 36 moved it to
+ * /usr/lib/sysimage/rpm; /var/lib/rpm is then a symlink): the sqlite database of rpm ≥ 4.16, which
+ * is read, and the older ones (BerkeleyDB `Packages`, SUSE's ndb `Packages.db`), which are not.
+ */
+export const RPM_DATABASES: readonly string[] = ['var/lib/rpm', 'usr/lib/sysimage/rpm'].flatMap((d) => [`${d}/rpmdb.sqlite`, `${d}/Packages`, `${d}/Packages.db`]);
+const isSqlite = (p: string): boolean => p.endsWith('/rpmdb.sqlite') && RPM_DATABASES.includes(p);
+const isOld = (p: string): boolean => !p.endsWith('/rpmdb.sqlite') && RPM_DATABASES.includes(p);
 /** The Packages table as rpm creates it (lib/backend/sqlite.c): an integer key and the header blob. */
 const PACKAGES_TABLE = /^CREATE TABLE\s+['"`]?Packages['"`]?\s*\(\s*hnum\s+INTEGER\s+PRIMARY\s+KEY(\s+AUTOINCREMENT)?\s*,\s*blob\s+BLOB(\s+NOT\s+NULL)?\s*\)\s*$/i;
-/** Databases rpm wrote before its sqlite backend: present, not read. */
-const OLD = /^(var\/lib\/rpm|usr\/lib\/sysimage\/rpm)\/(Packages|Packages\.db)$/;
 
 const TAG = { name: 1000, version: 1001, release: 1002, epoch: 1003, arch: 1022, oldFilenames: 1027, dirIndexes: 1116, basenames: 1117, dirnames: 1118 } as const;
 const TYPE = { int32: 4, string: 6, stringArray: 8, i18nString: 9 } as const;
@@ -113,7 +118,7 @@ let sql: SqlJs | undefined;
 export const rpm: Detector = {
   ecosystem: 'rpm',
   maxBytes: 256 << 20, // a full Fedora workstation's rpmdb.sqlite is ~150 MB; a container's 2–20 MB
-  wants: (p) => SQLITE.test(p),
+  wants: isSqlite,
   async prepare(): Promise<void> {
     if (sql) return;
     const init = createRequire(import.meta.url)('sql.js') as () => Promise<SqlJs>;
@@ -121,7 +126,7 @@ export const rpm: Detector = {
   },
   detect(files: MetaFiles): DetectedPackage[] {
     // the one the final filesystem holds (both paths are one file where var/lib/rpm is a symlink)
-    const db = [...files.entries()].find(([p]) => SQLITE.test(p))?.[1];
+    const db = [...files.entries()].find(([p]) => isSqlite(p))?.[1];
     if (!db || !sql) return [];
     let rows: unknown[][] = [];
     try {
@@ -146,16 +151,6 @@ export const rpm: Detector = {
   },
 };
 
-/** Where rpm keeps its database, in every format. */
-export const RPM_DATABASES: readonly string[] = [
-  'var/lib/rpm/rpmdb.sqlite',
-  'var/lib/rpm/Packages',
-  'var/lib/rpm/Packages.db',
-  'usr/lib/sysimage/rpm/rpmdb.sqlite',
-  'usr/lib/sysimage/rpm/Packages',
-  'usr/lib/sysimage/rpm/Packages.db',
-];
-
 /**
  * What the report should say about rpm databases it could not read: an older format present, or
  * an sqlite database that yielded no package. `paths`: those of RPM_DATABASES the image holds.
@@ -168,8 +163,8 @@ export function rpmDatabaseProblems(paths: readonly string[], readPackages: numb
     const file = p.slice(p.lastIndexOf('/') + 1);
     if (seen.has(file)) continue;
     seen.add(file);
-    if (OLD.test(p)) out.push(`/${p}: an rpm database in the BerkeleyDB or ndb format (rpm < 4.16, SUSE): present, not read — its packages are not listed`);
-    else if (SQLITE.test(p) && readPackages === 0) out.push(`/${p}: an rpm database imgsize could not read (not captured, or not a database rpm wrote): its packages are not listed`);
+    if (isOld(p)) out.push(`/${p}: an rpm database in the BerkeleyDB or ndb format (rpm < 4.16, SUSE): present, not read — its packages are not listed`);
+    else if (isSqlite(p) && readPackages === 0) out.push(`/${p}: an rpm database imgsize could not read (not captured, or not a database rpm wrote): its packages are not listed`);
   }
   return out;
 }
