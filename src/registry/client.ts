@@ -69,7 +69,7 @@ export function connector(
   const strict = buildConnector({ ...ca, timeout: TIMEOUTS.connectTimeout });
   if (!own.insecure && !own.client) return strict;
   const registry = buildConnector({ ...ca, ...(own.insecure ? { rejectUnauthorized: false } : {}), ...(own.client ?? {}), timeout: TIMEOUTS.connectTimeout });
-  const [host, port = '443'] = endpoint.startsWith('[') ? [endpoint.slice(1, endpoint.indexOf(']')), endpoint.split(']:')[1]] : endpoint.split(':');
+  const [host, port] = hostAndPort(endpoint);
   return (opts, cb) => ((opts.hostname === host || opts.hostname === `[${host}]`) && String(opts.port || 443) === port ? registry : strict)(opts, cb);
 }
 
@@ -78,8 +78,14 @@ function agent(): Dispatcher {
   return dispatcher;
 }
 
-export function isLoopback(host: string): boolean {
-  const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+/** `host[:port]` (IPv6 in brackets) as host and port (443 when none is given). */
+function hostAndPort(endpoint: string): [host: string, port: string] {
+  const m = /^(?:\[([^\]]*)\]|([^:]*))(?::(\d+))?$/.exec(endpoint);
+  return [m?.[1] ?? m?.[2] ?? endpoint, m?.[3] ?? '443'];
+}
+
+export function isLoopback(endpoint: string): boolean {
+  const [h] = hostAndPort(endpoint);
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 

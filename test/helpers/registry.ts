@@ -54,8 +54,7 @@ export interface TokenServer {
 export async function startTokenServer(dir: string): Promise<TokenServer> {
   const keyFile = path.join(dir, 'token.key');
   const cert = path.join(dir, 'token.crt');
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', cert, '-days', '2', '-subj', '/CN=imgsize-test-token'], { stdio: 'ignore' });
-  if (r.status !== 0) throw new Error('openssl could not make the token certificate');
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', cert, '-days', '2', '-subj', '/CN=imgsize-test-token');
   const key = createPrivateKey(readFileSync(keyFile));
   const der = new X509Certificate(readFileSync(cert)).raw.toString('base64');
   const b64u = (s: string): string => Buffer.from(s).toString('base64url');
@@ -109,29 +108,26 @@ export async function startTokenServer(dir: string): Promise<TokenServer> {
 }
 
 /** A test CA and a server certificate it signed for 127.0.0.1 (files in `dir`): ca.crt, srv.crt, srv.key. */
+function openssl(...args: string[]): void {
+  const r = spawnSync('openssl', args, { stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`openssl ${args[0]} failed`);
+}
+
 export function makeTls(dir: string): { ca: string; cert: string; key: string } {
   const f = (n: string): string => path.join(dir, n);
-  const ssl = (...args: string[]): void => {
-    const r = spawnSync('openssl', args, { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed`);
-  };
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=imgsize-test-ca');
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1');
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.crt'), '-days', '2', '-subj', '/CN=imgsize-test-ca');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('srv.key'), '-out', f('srv.csr'), '-subj', '/CN=127.0.0.1');
   writeFileSync(f('ext'), 'subjectAltName=IP:127.0.0.1\n');
-  ssl('x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('srv.crt'), '-days', '2', '-extfile', f('ext'));
+  openssl('x509', '-req', '-in', f('srv.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('srv.crt'), '-days', '2', '-extfile', f('ext'));
   return { ca: f('ca.crt'), cert: f('srv.crt'), key: f('srv.key') };
 }
 
 /** A client certificate the test CA of makeTls (in `dir`) signed: client.cert, client.key (docker's certs.d names). */
 export function makeClientCert(dir: string): { cert: string; key: string } {
   const f = (n: string): string => path.join(dir, n);
-  const ssl = (...args: string[]): void => {
-    const r = spawnSync('openssl', args, { stdio: 'ignore' });
-    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed`);
-  };
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('client.key'), '-out', f('client.csr'), '-subj', '/CN=imgsize-test-client');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('client.key'), '-out', f('client.csr'), '-subj', '/CN=imgsize-test-client');
   writeFileSync(f('client-ext'), 'extendedKeyUsage=clientAuth\n');
-  ssl('x509', '-req', '-in', f('client.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('client.cert'), '-days', '2', '-extfile', f('client-ext'));
+  openssl('x509', '-req', '-in', f('client.csr'), '-CA', f('ca.crt'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('client.cert'), '-days', '2', '-extfile', f('client-ext'));
   return { cert: f('client.cert'), key: f('client.key') };
 }
 
