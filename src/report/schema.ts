@@ -35,6 +35,7 @@ const layerNumber = (description: string) =>
     .positive()
     .max(1 << 20)
     .describe(description);
+const schemaVersion = () => z.literal(SCHEMA_VERSION).describe('The version of this contract.');
 const imagePath = (description: string) => z.string().max(MAX_TEXT).regex(/^\//, 'a path starts with /').describe(`${description} As the image shows it: leading /.`);
 const digest = (description: string) =>
   z
@@ -344,7 +345,7 @@ const imageFields = {
 
 export const ReportSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    schemaVersion: schemaVersion(),
     ...imageFields,
     verdict: VerdictSchema.optional().describe('Present in what `imgsize check --json` writes.'),
   })
@@ -428,7 +429,7 @@ export const DiffSchema = z.strictObject({
 
 export const DiffDocumentSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    schemaVersion: schemaVersion(),
     diff: DiffSchema.describe('What changed from BEFORE to AFTER.'),
     verdict: VerdictSchema.optional().describe('The gate on AFTER, when diff was given rules.'),
   })
@@ -436,7 +437,7 @@ export const DiffDocumentSchema = z
 
 export const ManifestReportSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    schemaVersion: schemaVersion(),
     scope: z.literal('manifest').describe('Read from the manifest and config only: no layer was downloaded, so there are no content, file, package or waste figures.'),
     source: imageFields.source,
     image: imageFields.image,
@@ -480,7 +481,7 @@ export const ManifestReportSchema = z
 
 export const ArchiveOverviewSchema = z
   .strictObject({
-    schemaVersion: z.literal(SCHEMA_VERSION).describe('The version of this contract.'),
+    schemaVersion: schemaVersion(),
     scope: z.literal('archive').describe('Several images of the platform and no --image: each of them, and the archive as a whole; no files, packages or findings (choose one image with --image).'),
     source: imageFields.source,
     images: z
