@@ -16,34 +16,32 @@ const FINDING_ITEMS = 5;
 
 const KINDS: Record<ReportTree['nodes'][number]['kind'], Kind> = { folder: 0, file: 1, symlink: 2, smaller: 3 };
 
-export function reportColumns(t: ReportTree): TreeColumns {
-  const n = t.nodes;
+/** The columns every tree has, report's or diff's: the shape (parents, names, kinds, folds). */
+function shapeColumns(n: readonly (ReportTree['nodes'][number] | DiffTree['nodes'][number])[]): Pick<TreeColumns, 'parent' | 'name' | 'kind' | 'partial' | 'folded'> {
   return {
-    nodeBudget: t.nodeBudget,
     parent: n.map((x) => x.parent ?? -1),
     name: n.map((x) => x.name),
     kind: n.map((x) => KINDS[x.kind]),
-    bytes: n.map((x) => x.bytes),
-    files: n.map((x) => x.files),
-    layer: n.map((x) => x.layer ?? 0),
-    pkg: n.map((x) => x.package ?? -1),
     partial: n.map((x) => (x.partial ? 1 : 0)),
     folded: n.map((x) => x.folded ?? 0),
   };
 }
 
-export function diffColumns(t: DiffTree): TreeColumns {
+export function reportColumns(t: ReportTree): TreeColumns {
   const n = t.nodes;
   return {
-    nodeBudget: n.length,
-    parent: n.map((x) => x.parent ?? -1),
-    name: n.map((x) => x.name),
-    kind: n.map((x) => KINDS[x.kind]),
-    bytes: n.map((x) => x.after),
-    before: n.map((x) => x.before),
-    partial: n.map((x) => (x.partial ? 1 : 0)),
-    folded: n.map((x) => x.folded ?? 0),
+    nodeBudget: t.nodeBudget,
+    ...shapeColumns(n),
+    bytes: n.map((x) => x.bytes),
+    files: n.map((x) => x.files),
+    layer: n.map((x) => x.layer ?? 0),
+    pkg: n.map((x) => x.package ?? -1),
   };
+}
+
+export function diffColumns(t: DiffTree): TreeColumns {
+  const n = t.nodes;
+  return { nodeBudget: n.length, ...shapeColumns(n), bytes: n.map((x) => x.after), before: n.map((x) => x.before) };
 }
 
 function verdictFields(verdict: Verdict | undefined): Pick<ReportPage, 'verdictLines' | 'verdictFailed'> {

@@ -234,9 +234,14 @@ function weigh(t: Tree, by: SizeBy): void {
   }
 }
 
+/** A folder's children that have a box (weight > 0), heaviest first. */
+function shownKids(t: Tree, i: number): number[] {
+  return t.kids[i]!.filter((k) => t.weight[k]! > 0).sort((x, y) => t.weight[y]! - t.weight[x]!);
+}
+
 function pathOf(t: Tree, i: number): string {
   const parts: string[] = [];
-  for (let n = i; n > 0; n = t.cols.parent[n]!) parts.unshift(t.cols.kind[n] === 3 ? `(${count(t.cols.folded[n]!)} smaller)` : t.cols.name[n]!);
+  for (let n = i; n > 0; n = t.cols.parent[n]!) parts.unshift(label(t, n));
   return `/${parts.join('/')}`;
 }
 
@@ -379,7 +384,7 @@ class Treemap {
       const head = b.depth === 0 ? 0 : b.h > HEADER * 2 && b.w > 40 ? HEADER : 0;
       const inner = { x: b.x + PAD, y: b.y + PAD + head, w: b.w - 2 * PAD, h: b.h - 2 * PAD - head };
       if (inner.w < MIN_BOX || inner.h < MIN_BOX) continue;
-      const list = kids[b.node]!.filter((k) => weight[k]! > 0).sort((x, y) => weight[y]! - weight[x]!);
+      const list = shownKids(this.tree, b.node);
       const rects = squarify(
         list.map((k) => weight[k]!),
         inner,
@@ -590,7 +595,7 @@ function refreshNav(map: Treemap, total: (i: number) => string): void {
     }),
     el('span', { class: 'crumb-total' }, ` — ${total(map.state.root)}`),
   );
-  const list = t.kids[map.state.root]!.filter((k) => t.weight[k]! > 0).sort((x, y) => t.weight[y]! - t.weight[x]!);
+  const list = shownKids(t, map.state.root);
   map.contents.replaceChildren(
     ...list.slice(0, 50).map((k) => {
       const opens = t.kids[k]!.length > 0;
