@@ -9,7 +9,7 @@ import type { LayerScan } from '../layer/scan.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
 import { displayPath, dirname, joinPath, normalizePath } from '../layer/paths.js';
 import type { Folder, ReportPackage, UnownedKind } from '../report/schema.js';
-import { folderTotals, lookup, walk, walkNamed, type FinalEntry, type FsNode } from './squash.js';
+import { folderTotals, isContent, lookup, walk, walkNamed, type FinalEntry, type FsNode } from './squash.js';
 import { unownedKind } from './unowned-kinds.js';
 
 /** A package as the report carries it (report/schema.ts): layer numbers and paths as the image shows them. */
@@ -57,16 +57,18 @@ export function resolveParents(root: FsNode, p: string, maxHops = 40): string {
   return parts.join('/');
 }
 
-const counts = (e: FinalEntry | undefined): e is FinalEntry => e !== undefined && (e.kind === 'file' || e.kind === 'symlink' || e.kind === 'hardlink');
+/** What a package's list can own: final content (files, symlinks) and hardlinks (0 bytes of their own). */
+const counts = (e: FinalEntry | undefined): e is FinalEntry => isContent(e) || e?.kind === 'hardlink';
 
 export function attributePackages(detected: readonly DetectedPackage[], root: FsNode, opts: { depth?: number; top?: number } = {}): Ownership {
   // owned entries, by identity (no path strings kept per file), each with the first package to claim it
   const owned = new Map<FinalEntry, number>();
   let claimedTwice = 0;
   const sums = detected.map(() => ({ bytes: 0, files: 0, layers: new Set<number>(), compiledBytes: 0, compiledFiles: 0 }));
-  const add = (e: FinalEntry, by: number, seen: Set<FinalEntry>): void => {
-    if (seen.has(e)) return;
-    seen.add(e);
+  /** `seen`: the entries this package has counted already (a file listed under several spellings counts once). */
+  const add = (e: FinalEntry, by: number, seen?: Set<FinalEntry>): void => {
+    if (seen?.has(e)) return;
+    seen?.add(e);
     if (owned.has(e)) claimedTwice++;
     else owned.set(e, by);
     const s = sums[by]!;
@@ -94,16 +96,11 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   // bytecode compiled after install (Debian byte-compiles python3-* packages in postinst): a .pyc no
   // list names belongs to the owner of the .py it was compiled from
   compiledBytecode(root, (pyc, source) => {
-    if (owned.has(pyc)) return;
     const by = owned.get(source);
-    if (by === undefined) return;
-    owned.set(pyc, by);
-    const s = sums[by]!;
-    s.files++;
-    s.bytes += pyc.size;
-    s.compiledBytes += pyc.size;
-    s.compiledFiles++;
-    s.layers.add(pyc.layer + 1);
+    if (owned.has(pyc) || by === undefined) return;
+    add(pyc, by);
+    sums[by]!.compiledBytes += pyc.size;
+    sums[by]!.compiledFiles++;
   });
   const packages: PackageUsage[] = detected.map((d, i) => {
     const s = sums[i]!;
@@ -128,7 +125,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   const dirs = folderTotals(root, depth, (e) => !owned.has(e));
   const kinds = new Map<UnownedKind, { bytes: number; files: number }>();
   walkNamed(root, '', (e, dir, name) => {
-    if ((e.kind !== 'file' && e.kind !== 'symlink') || owned.has(e)) return;
+    if (!isContent(e) || owned.has(e)) return;
     unownedBytes += e.size;
     if (e.kind === 'file') unownedFiles++;
     const kind = unownedKind(joinPath(dir, name));

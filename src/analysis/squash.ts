@@ -54,7 +54,7 @@ export interface Squashed {
 type LayerInput = Pick<LayerScan, 'files' | 'opaqueDirs' | 'deletions'>;
 
 /** An entry whose bytes are content of the final filesystem (finalBytes): a regular file or a symlink. */
-export function isContent(e: FinalEntry | undefined): e is FinalEntry {
+export function isContent(e: FinalEntry | undefined): e is FinalEntry & { readonly kind: 'file' | 'symlink' } {
   return e !== undefined && (e.kind === 'file' || e.kind === 'symlink');
 }
 
