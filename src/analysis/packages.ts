@@ -7,6 +7,7 @@
  */
 import type { LayerScan } from '../layer/scan.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
+import type { ListBudget } from '../detectors/budget.js';
 import { displayPath, dirname, joinPath, normalizePath } from '../layer/paths.js';
 import type { Folder, ReportPackage, UnownedKind } from '../report/schema.js';
 import { folderTotals, isContent, lookup, walk, walkNamed, type FinalEntry, type FsNode } from './squash.js';
@@ -25,16 +26,19 @@ export interface Ownership {
   readonly ownerOf: (e: FinalEntry) => number | undefined;
 }
 
-/** The captured metadata files whose final-filesystem entry is the captured copy. */
-export function finalMetaFiles(layers: readonly Pick<LayerScan, 'captured'>[], root: FsNode): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
+/** The captured metadata files whose final-filesystem entry is the captured copy, and those over their cap (their sizes). */
+export function finalMetaFiles(layers: readonly Pick<LayerScan, 'captured' | 'oversize'>[], root: FsNode): { files: Map<string, Buffer>; oversize: Map<string, number> } {
+  const files = new Map<string, Buffer>();
+  const oversize = new Map<string, number>();
+  const isFinal = (path: string, layer: number): boolean => {
+    const e = lookup(root, path);
+    return e !== undefined && e.kind === 'file' && e.layer === layer;
+  };
   layers.forEach((l, i) => {
-    for (const [path, data] of l.captured) {
-      const e = lookup(root, path);
-      if (e && e.kind === 'file' && e.layer === i) out.set(path, data);
-    }
+    for (const [path, data] of l.captured) if (isFinal(path, i)) files.set(path, data);
+    for (const [path, size] of l.oversize ?? []) if (isFinal(path, i)) oversize.set(path, size);
   });
-  return out;
+  return { files, oversize };
 }
 
 /** Follows symlinked folders among the parents of `p` (not the leaf), as a lookup would. */
@@ -157,11 +161,14 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
   };
 }
 
-export function detectPackages(detectors: readonly Detector[], meta: ReadonlyMap<string, Buffer>): DetectedPackage[] {
+/** Every detector over the metadata it wants, all of them within one budget for the image (detectors/budget.ts). */
+export function detectPackages(detectors: readonly Detector[], meta: ReturnType<typeof finalMetaFiles>, budget: ListBudget): DetectedPackage[] {
   return detectors.flatMap((d) => {
     const mine = new Map<string, Buffer>();
-    for (const [p, b] of meta) if (d.wants(p)) mine.set(p, b);
-    return mine.size > 0 ? d.detect(mine) : [];
+    for (const [p, b] of meta.files) if (d.wants(p)) mine.set(p, b);
+    const oversize = new Map<string, number>();
+    for (const [p, n] of meta.oversize) if (d.wants(p)) oversize.set(p, n);
+    return mine.size > 0 || oversize.size > 0 ? d.detect(mine, { budget, oversize }) : [];
   });
 }
 

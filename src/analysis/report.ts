@@ -8,7 +8,8 @@ import { folderTotals, lookup, squash, walkNamed, type Squashed } from './squash
 import { attributePackages, detectPackages, finalMetaFiles, resolveParents } from './packages.js';
 import { RPM_DATABASES, rpmDatabaseProblems } from '../detectors/rpm.js';
 import { findings as findFindings, isCondaCuda, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings/index.js';
-import type { Detector } from '../detectors/types.js';
+import type { DetectedPackage, Detector } from '../detectors/types.js';
+import { ListBudget, type ImageShape } from '../detectors/budget.js';
 import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
 import { buildTree, TREE_NODES } from './tree.js';
@@ -61,12 +62,15 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
     model.layers.map((l) => l.scan),
     fs.root,
   );
-  const detected = detectPackages(opts.detectors ?? [], meta);
+  const detected = detectPackages(opts.detectors ?? [], meta, new ListBudget(shapeOf(model)));
   const own = attributePackages(detected, fs.root, { depth, top });
-  const databaseWarnings = rpmDatabaseProblems(
-    RPM_DATABASES.filter((p) => lookup(fs.root, resolveParents(fs.root, p))?.kind === 'file'),
-    detected.filter((d) => d.ecosystem === 'rpm').length,
-  ).map((message) => ({ code: 'package-database-not-read' as const, message }));
+  const databaseWarnings = [
+    ...rpmDatabaseProblems(
+      RPM_DATABASES.filter((p) => lookup(fs.root, resolveParents(fs.root, p))?.kind === 'file'),
+      detected.filter((d) => d.ecosystem === 'rpm').length,
+    ),
+    ...limitedPackages(detected),
+  ].map((message) => ({ code: 'package-database-not-read' as const, message }));
   const cudaLibs = torchCudaLibraries(fs.root);
   const torch = torchBuild(own.packages, cudaLibs);
   const wasted = [...fs.wastedPaths].sort((a, b) => b.bytes - a.bytes || cmp(a.path, b.path));
@@ -121,6 +125,28 @@ function pushOf(l: ModelLayer): Pick<ReportLayer, 'pushBytes' | 'pushSize'> {
   const p = l.scan.pushSize;
   if (l.compression !== 'none' || !p) return { pushBytes: l.compressedBytes };
   return { pushBytes: p.bytes, pushSize: { method: p.method, by: p.by, sampledBytes: p.sampledBytes, estimated: p.method !== 'exact' } };
+}
+
+/** What the image's layers hold, which bounds what its package metadata may expand to. */
+function shapeOf(model: ImageModel): ImageShape {
+  let entries = 0;
+  let pathBytes = 0;
+  let longest = 0;
+  for (const l of model.layers) {
+    for (const f of l.scan.files) {
+      entries++;
+      pathBytes += f.path.length;
+      if (f.path.length > longest) longest = f.path.length;
+    }
+  }
+  return { entries, pathBytes, longest };
+}
+
+/** The warnings of packages whose metadata was not read whole: at most 10 named, then a count. */
+function limitedPackages(detected: readonly DetectedPackage[]): string[] {
+  const limited = detected.filter((d) => d.limited);
+  const named = limited.slice(0, 10).map((d) => `${d.ecosystem} package ${d.name}: ${d.attribution ?? 'its metadata was not read whole'}`);
+  return limited.length > 10 ? [...named, `… and ${limited.length - 10} more packages whose metadata was not read whole`] : named;
 }
 
 function cmp(a: string, b: string): number {

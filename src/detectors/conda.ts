@@ -5,9 +5,10 @@
  * environment. Bytes come from the tar headers, as for every ecosystem, never from the metadata's
  * own `size_in_bytes`. A file that is not JSON, or not a conda record, is passed over.
  */
-import type { DetectedPackage, Detector, MetaFiles } from './types.js';
+import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
 import { normalizePath } from '../layer/paths.js';
 import { parseBoundedJson } from '../config/json.js';
+import { jsonValues, Listing, overCap, type ListBudget } from './budget.js';
 
 const META = /^(?:(.*)\/)?conda-meta\/([^/]+)\.json$/;
 
@@ -21,12 +22,27 @@ export function channelName(channel: string): string {
   return m ? m[1]! : channel.replace(/\/(linux|osx|win|noarch)[-\w]*$/, '');
 }
 
-function listed(record: Record<string, unknown>): string[] {
-  if (Array.isArray(record.files)) return record.files.filter((f): f is string => typeof f === 'string');
+/** The record's files, relative to the environment (`prefix`), within the budget. */
+function listed(record: Record<string, unknown>, prefix: string, budget: ListBudget): { paths: string[]; attribution?: string; limited?: true } {
   const pd = record.paths_data as { paths?: unknown } | undefined;
-  if (pd && Array.isArray(pd.paths)) return pd.paths.map((p) => (p as { _path?: unknown })?._path).filter((p): p is string => typeof p === 'string');
-  return [];
+  const names: unknown[] = Array.isArray(record.files) ? record.files : pd && Array.isArray(pd.paths) ? pd.paths.map((p) => (p as { _path?: unknown } | null)?._path) : [];
+  const list = new Listing(budget);
+  for (const f of names) {
+    if (typeof f !== 'string') continue;
+    const path = raw(f);
+    if (!list.add(prefix.length + 1 + path.length, () => normalizePath(prefix === '' ? path : `${prefix}/${path}`))) break;
+  }
+  return list.result();
 }
+
+/** name-version-build.json → name and version (a record over its cap is named by its file alone). */
+function fromFileName(file: string): { name: string; version: string | null } {
+  const parts = Buffer.from(file, 'latin1').toString('utf8').split('-');
+  return parts.length >= 3 ? { name: parts.slice(0, -2).join('-'), version: parts[parts.length - 2]! } : { name: parts.join('-'), version: null };
+}
+
+/** 32 MiB: a conda-meta record lists every file with its sha256 (pytorch's is ~5 MB). */
+const MAX_BYTES = 32 << 20;
 
 /** A JSON object (nesting bounded, as every JSON imgsize reads), else undefined. */
 function parse(text: string): Record<string, unknown> | undefined {
@@ -40,15 +56,27 @@ function parse(text: string): Record<string, unknown> | undefined {
 
 export const conda: Detector = {
   ecosystem: 'conda',
-  maxBytes: 32 << 20, // a conda-meta record lists every file with its sha256: pytorch's is ~5 MB
+  maxBytes: MAX_BYTES,
   wants: (p) => META.test(p),
-  detect(files: MetaFiles): DetectedPackage[] {
+  detect(files: MetaFiles, ctx: DetectContext = looseContext()): DetectedPackage[] {
     const out: DetectedPackage[] = [];
-    for (const [path, data] of files) {
+    const records: [string, Buffer | number][] = [...files, ...ctx.oversize];
+    for (const [path, data] of records) {
       const m = META.exec(path);
       if (!m) continue;
       const prefix = m[1] ?? '';
-      const record = parse(data.toString('utf8'));
+      const location = Buffer.from(prefix, 'latin1').toString('utf8');
+      const text = typeof data === 'number' ? undefined : data.toString('utf8');
+      // over its cap, or more values than the image's budget lets JSON.parse build: named by its file
+      if (text === undefined || !ctx.budget.takeValues(jsonValues(text))) {
+        const why =
+          text === undefined
+            ? overCap(`conda-meta/${m[2]}.json`, data as number, MAX_BYTES)
+            : { paths: [], attribution: `its conda-meta record holds more values than the image's budget for parsed metadata (Safety limits): not read`, limited: true as const };
+        out.push({ ecosystem: 'conda', ...fromFileName(m[2]!), location, ...why });
+        continue;
+      }
+      const record = parse(text);
       const name = str(record?.name);
       if (!record || !name) continue;
       const channel = str(record.channel) ?? str(record.schannel);
@@ -56,8 +84,8 @@ export const conda: Detector = {
         ecosystem: 'conda',
         name,
         version: str(record.version) ?? null,
-        location: Buffer.from(prefix, 'latin1').toString('utf8'),
-        paths: listed(record).map((f) => normalizePath(prefix === '' ? raw(f) : `${prefix}/${raw(f)}`)),
+        location,
+        ...listed(record, prefix, ctx.budget),
         ...(str(record.build) ? { build: str(record.build)! } : {}),
         ...(channel ? { channel: channelName(channel) } : {}),
       });

@@ -5,25 +5,45 @@
  * name and version with 0 bytes and say so: their files belong to the dpkg package that ships them.
  * A .dist-info whose INSTALLER is conda is conda's (detectors/conda.ts): not listed twice.
  */
-import type { DetectedPackage, Detector, MetaFiles } from './types.js';
-import { csvFirstFields, joinListed, parseHeaders } from './text.js';
+import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
+import { eachCsvFirstField, eachLine, joinListed, parseHeaders } from './text.js';
+import { Listing, overCap } from './budget.js';
 import { normalizePath } from '../layer/paths.js';
 
 const DIST_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.dist-info\/(RECORD|METADATA|INSTALLER)$/;
 const EGG_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.egg-info\/(installed-files\.txt|PKG-INFO)$/;
 const EGG_FILE = /^(.*?(?:site|dist)-packages)\/([^/]+)\.egg-info$/;
 
+/** 8× the largest real file list measured (a 1 MB RECORD). */
+const MAX_BYTES = 8 << 20;
+const wants = (p: string): boolean => DIST_INFO.test(p) || EGG_INFO.test(p) || EGG_FILE.test(p);
+
 const text = (b: Buffer | undefined): string => (b ? b.toString('latin1') : '');
 const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 
+/** Each non-empty line of a file list, trimmed. */
+function trimmedLines(text: string, fn: (line: string) => boolean): void {
+  eachLine(text, (l) => {
+    const t = l.trim();
+    return t === '' || fn(t);
+  });
+}
+
 export const pip: Detector = {
   ecosystem: 'pip',
-  maxBytes: 8 << 20, // 8× the largest real file measured (a 1 MB RECORD)
-  wants: (p) => DIST_INFO.test(p) || EGG_INFO.test(p) || EGG_FILE.test(p),
-  detect(files: MetaFiles): DetectedPackage[] {
+  maxBytes: MAX_BYTES,
+  wants,
+  detect(files: MetaFiles, ctx: DetectContext = looseContext()): DetectedPackage[] {
     const out: DetectedPackage[] = [];
     const seen = new Set<string>();
-    for (const path of files.keys()) {
+    /** A listed path joined to its base folder, built only if it can name a file (budget.ts). */
+    const listing = (base: string, text: string, each: (text: string, fn: (row: string) => boolean) => void) => {
+      const list = new Listing(ctx.budget);
+      each(text, (row) => list.add(row.startsWith('/') ? row.length : base.length + 1 + row.length, () => normalizePath(joinListed(base, row))));
+      return list.result();
+    };
+    const paths = [...files.keys(), ...ctx.oversize.keys()].filter(wants);
+    for (const path of paths) {
       let m = DIST_INFO.exec(path);
       if (m) {
         const [, sp, dir] = m as unknown as [string, string, string];
@@ -34,6 +54,7 @@ export const pip: Detector = {
         if (text(files.get(`${key}/INSTALLER`)).trim() === 'conda') continue;
         const info = parseHeaders(utf8(text(files.get(`${key}/METADATA`))));
         const record = files.get(`${key}/RECORD`);
+        const big = ctx.oversize.get(`${key}/RECORD`);
         const name = info.get('Name') ?? utf8(dir.replace(/-[^-]*$/, ''));
         const version = info.get('Version') ?? (dir.includes('-') ? utf8(dir.slice(dir.lastIndexOf('-') + 1)) : null);
         out.push({
@@ -41,7 +62,11 @@ export const pip: Detector = {
           name,
           version,
           location: utf8(sp),
-          ...(record ? { paths: csvFirstFields(text(record)).map((r) => normalizePath(joinListed(sp, r))) } : { paths: [], attribution: 'no RECORD: its files are not attributed to it' }),
+          ...(record
+            ? listing(sp, text(record), eachCsvFirstField)
+            : big !== undefined
+              ? overCap('RECORD', big, MAX_BYTES)
+              : { paths: [], attribution: 'no RECORD: its files are not attributed to it' }),
         });
         continue;
       }
@@ -53,25 +78,22 @@ export const pip: Detector = {
         seen.add(egg);
         const info = parseHeaders(utf8(text(files.get(`${egg}/PKG-INFO`) ?? files.get(egg))));
         const list = files.get(`${egg}/installed-files.txt`);
-        const lines = list
-          ? text(list)
-              .split('\n')
-              .map((l) => l.trim())
-              .filter(Boolean)
-          : [];
+        const big = ctx.oversize.get(`${egg}/installed-files.txt`);
         out.push({
           ecosystem: 'pip',
           name: info.get('Name') ?? utf8(dir.replace(/-py\d.*$/, '').replace(/-[^-]*$/, '')),
           version: info.get('Version') ?? null,
           location: utf8(sp),
-          paths: lines.map((l) => normalizePath(joinListed(egg, l))),
           ...(list
-            ? {}
-            : {
-                attribution: sp.includes('dist-packages')
-                  ? 'no file list (a Debian package): its bytes count under the dpkg package that ships it'
-                  : 'no installed-files.txt: its files are not attributed to it',
-              }),
+            ? listing(egg, text(list), trimmedLines)
+            : big !== undefined
+              ? overCap('installed-files.txt', big, MAX_BYTES)
+              : {
+                  paths: [],
+                  attribution: sp.includes('dist-packages')
+                    ? 'no file list (a Debian package): its bytes count under the dpkg package that ships it'
+                    : 'no installed-files.txt: its files are not attributed to it',
+                }),
         });
       }
     }

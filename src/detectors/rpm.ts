@@ -8,7 +8,8 @@
  * not read; `rpmDatabaseProblems` says so instead of an empty package list.
  */
 import { createRequire } from 'node:module';
-import type { DetectedPackage, Detector, MetaFiles } from './types.js';
+import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
+import { Listing, type ListBudget } from './budget.js';
 import { normalizePath } from '../layer/paths.js';
 
 /**
@@ -87,8 +88,12 @@ class Header {
 
 const utf8 = (s: string): string => Buffer.from(s, 'latin1').toString('utf8');
 
-/** A package from its header, its files as paths of the image (no leading /). */
-export function packageOfHeader(blob: Uint8Array): DetectedPackage | undefined {
+/**
+ * A package from its header, its files as paths of the image (no leading /). A header's file list
+ * is DIRNAMES × BASENAMES through DIRINDEXES: each path's length is known before it is built, so a
+ * long directory name shared by many base names costs a count, not its product (budget.ts).
+ */
+export function packageOfHeader(blob: Uint8Array, budget: ListBudget = looseContext().budget): DetectedPackage | undefined {
   const h = Header.parse(blob);
   const name = h?.string(TAG.name);
   if (!h || !name) return undefined;
@@ -98,15 +103,18 @@ export function packageOfHeader(blob: Uint8Array): DetectedPackage | undefined {
   const dirs = h.strings(TAG.dirnames);
   const bases = h.strings(TAG.basenames);
   const index = h.ints(TAG.dirIndexes);
-  const paths =
-    bases.length > 0
-      ? bases.flatMap((base, i) => {
-          const dir = dirs[index[i] ?? -1];
-          return dir === undefined ? [] : [normalizePath(`${dir}${base}`)];
-        })
-      : h.strings(TAG.oldFilenames).map(normalizePath);
+  const list = new Listing(budget);
+  if (bases.length > 0) {
+    for (let i = 0; i < bases.length; i++) {
+      const dir = dirs[index[i] ?? -1];
+      const base = bases[i]!;
+      if (dir !== undefined && !list.add(dir.length + base.length, () => normalizePath(`${dir}${base}`))) break;
+    }
+  } else {
+    for (const f of h.strings(TAG.oldFilenames)) if (!list.add(f.length, () => normalizePath(f))) break;
+  }
   const v = version === undefined ? null : `${epoch ? `${epoch}:` : ''}${version}${release ? `-${release}` : ''}`;
-  return { ecosystem: 'rpm', name: utf8(name), version: v === null ? null : utf8(v), paths };
+  return { ecosystem: 'rpm', name: utf8(name), version: v === null ? null : utf8(v), ...list.result() };
 }
 
 interface SqlJs {
@@ -124,7 +132,7 @@ export const rpm: Detector = {
     const init = createRequire(import.meta.url)('sql.js') as () => Promise<SqlJs>;
     sql = await init();
   },
-  detect(files: MetaFiles): DetectedPackage[] {
+  detect(files: MetaFiles, ctx: DetectContext = looseContext()): DetectedPackage[] {
     // the one the final filesystem holds (both paths are one file where var/lib/rpm is a symlink)
     const db = [...files.entries()].find(([p]) => isSqlite(p))?.[1];
     if (!db || !sql) return [];
@@ -145,7 +153,7 @@ export const rpm: Detector = {
       return []; // not a database rpm wrote (rpmDatabaseProblems says so)
     }
     return rows.flatMap(([blob]) => {
-      const p = blob instanceof Uint8Array ? packageOfHeader(blob) : undefined;
+      const p = blob instanceof Uint8Array ? packageOfHeader(blob, ctx.budget) : undefined;
       return p ? [p] : [];
     });
   },

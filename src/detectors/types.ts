@@ -4,6 +4,7 @@
  */
 export type { Ecosystem } from '../report/schema.js';
 import type { Ecosystem } from '../report/schema.js';
+import { ListBudget } from './budget.js';
 
 /** The metadata files of the final filesystem, keyed by normalised path (raw bytes as latin1). */
 export type MetaFiles = ReadonlyMap<string, Buffer>;
@@ -26,6 +27,20 @@ export interface DetectedPackage {
   readonly build?: string;
   /** conda: the channel's name (conda-forge, pytorch, nvidia). */
   readonly channel?: string;
+  /** Its metadata was not read whole (a file over its cap, a list past the image's budget): the report warns. */
+  readonly limited?: boolean;
+}
+
+/** What one image gives its detectors beside the files: the bound on what parsing them expands to. */
+export interface DetectContext {
+  readonly budget: ListBudget;
+  /** Metadata files this detector wanted that were over its cap: present, not captured (path → bytes). */
+  readonly oversize: ReadonlyMap<string, number>;
+}
+
+/** A context for a detector run on files alone (unit tests): no budget but the path length. */
+export function looseContext(): DetectContext {
+  return { budget: ListBudget.unbounded(), oversize: new Map() };
 }
 
 export interface Detector {
@@ -36,5 +51,5 @@ export interface Detector {
   wants(path: string): boolean;
   /** Loads what `detect` needs (a WebAssembly module), once; awaited before detect when it wants a captured file. */
   prepare?(): Promise<void>;
-  detect(files: MetaFiles): DetectedPackage[];
+  detect(files: MetaFiles, ctx?: DetectContext): DetectedPackage[];
 }

@@ -42,6 +42,8 @@ export interface LayerScan {
   readonly deletions: readonly string[];
   /** Small files captured for the detectors, keyed by normalised path (last one wins). */
   readonly captured: ReadonlyMap<string, Buffer>;
+  /** Files a detector wanted that were over its cap: not captured, their size (the report warns). */
+  readonly oversize?: ReadonlyMap<string, number>;
   /** For an uncompressed layer: what gzipping it for a push would upload (see push-size.ts). */
   readonly pushSize?: PushSize;
 }
@@ -119,6 +121,7 @@ export class LayerScanner implements EntrySink {
   private readonly opaqueDirs: string[] = [];
   private readonly deletions: string[] = [];
   private readonly captured = new Map<string, Buffer>();
+  private readonly oversize = new Map<string, number>();
   private readonly opts: ScanOptions;
 
   private readonly hints: ScanHints;
@@ -316,6 +319,7 @@ export class LayerScanner implements EntrySink {
         }
         return this.captureSink(path, e.size);
       }
+      if (cap > 0) this.oversize.set(path, e.size);
     } else if (e.type === 'file' && e.size === 0 && this.opts.capture && this.opts.capture(path, 0) > 0) {
       this.captured.set(path, Buffer.alloc(0));
     }
@@ -393,6 +397,7 @@ export class LayerScanner implements EntrySink {
       opaqueDirs: this.opaqueDirs,
       deletions: this.deletions,
       captured: this.captured,
+      oversize: this.oversize,
     };
   }
 }

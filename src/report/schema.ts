@@ -57,7 +57,7 @@ export const FindingCodeSchema = z
 export const WarningCodeSchema = z
   .enum(['digest-mismatch', 'format', 'no-diff-ids', 'not-verified', 'index-loop', 'package-database-not-read'])
   .describe(
-    'digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself; package-database-not-read: a package database is there but its format is not read (rpm BerkeleyDB / ndb), so its packages are missing.',
+    'digest-mismatch / format: what --no-verify let through; no-diff-ids: the config lists no diff_ids; not-verified: a layer read without hashing its contents; index-loop: an index that names itself; package-database-not-read: package metadata is there but was not read whole — a database format not read (rpm BerkeleyDB / ndb: its packages are missing), a metadata file over its cap, or a file list past what the image can hold (not all files of that package are attributed).',
   );
 export const MetricSchema = z
   .enum(['content', 'compressed', 'uncompressed', 'final'])
