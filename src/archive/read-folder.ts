@@ -1,10 +1,20 @@
 /** Reads an image folder (an OCI layout) with random access (random-access.ts). */
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { joinPath, normalizePath } from '../layer/paths.js';
 import { jsonBudget, type OuterContents, type OuterEntry } from './contents.js';
 import { memberSink } from './member-sink.js';
 import { openForReading, Progress, pump, readBig, SMALL_FILE_BYTES, type BigMember, type PlanOptions } from './random-access.js';
+
+/** `blobs` or `blobs/<algorithm>` of the layout, a symlink to a folder: the layout's blob store kept elsewhere. */
+async function isSharedBlobStore(name: string, abs: string): Promise<boolean> {
+  if (!/^blobs(\/[a-z0-9]+)?$/.test(name)) return false;
+  try {
+    return (await stat(abs)).isDirectory();
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Reads an image folder (an OCI layout). Random access allows better than a stream: small files
@@ -25,7 +35,13 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
       const abs = path.join(root, relChild);
       const st = await lstat(abs);
       const name = normalizePath(Buffer.from(relChild, 'utf8').toString('latin1'));
-      if (st.isSymbolicLink()) entries.set(name, { kind: 'symlink', target: Buffer.from(await readlink(abs), 'utf8').toString('latin1') });
+      if (st.isSymbolicLink() && (await isSharedBlobStore(name, abs))) {
+        // a shared blob store (skopeo --shared-blob-dir, a store several layouts link to): the
+        // layout's own `blobs` folder, read as if it were here — its files are still regular files
+        // named by their digests and verified against them; links inside it are not followed out
+        entries.set(name, { kind: 'dir' });
+        await walk(relChild, depth + 1);
+      } else if (st.isSymbolicLink()) entries.set(name, { kind: 'symlink', target: Buffer.from(await readlink(abs), 'utf8').toString('latin1') });
       else if (st.isDirectory()) {
         entries.set(name, { kind: 'dir' });
         await walk(relChild, depth + 1);

@@ -1,5 +1,5 @@
 /** An OCI layout folder: read metadata first, then only the chosen image's big blobs. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -40,5 +40,31 @@ describe('OCI layout folder', () => {
     const { dir } = await layoutFolder();
     const m = await readImage({ path: dir }, { verify: true, platform: 'linux/arm64' });
     expect(m.layers[0]!.scan.contentBytes).toBe(3 << 20);
+  });
+});
+
+describe('an OCI layout whose blobs are in a shared store', () => {
+  it('follows a symlinked blobs/ folder (as skopeo --shared-blob-dir lays it out), every blob still verified', async () => {
+    const { dir } = await layoutFolder();
+    const store = tmp();
+    renameSync(path.join(dir, 'blobs'), path.join(store, 'blobs'));
+    symlinkSync(path.join(store, 'blobs'), path.join(dir, 'blobs'));
+    const m = await readImage({ path: dir }, { verify: true });
+    expect(m.image.platform).toBe('linux/amd64');
+    expect(m.layers[0]!.scan.contentBytes).toBe(3 << 20);
+  });
+
+  it('a blob of the shared store that does not hash to its name is still an error', async () => {
+    const { dir } = await layoutFolder();
+    const store = tmp();
+    renameSync(path.join(dir, 'blobs', 'sha256'), path.join(store, 'sha256'));
+    symlinkSync(path.join(store, 'sha256'), path.join(dir, 'blobs', 'sha256'));
+    const layer = readdirSync(path.join(store, 'sha256'))
+      .map((n) => path.join(store, 'sha256', n))
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0]!; // the arm64 layer, stored uncompressed
+    const bytes = readFileSync(layer);
+    bytes[bytes.length >> 1] ^= 1;
+    writeFileSync(layer, bytes);
+    await expect(readImage({ path: dir }, { verify: true, platform: 'linux/arm64' })).rejects.toThrow(/digest|hash/i);
   });
 });
