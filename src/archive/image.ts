@@ -3,7 +3,7 @@
  * (OCI index, docker manifest.json or both), has the image chosen (platform.ts), matches layers to
  * their scans, and verifies digests and diff_ids. Only archive/ knows docker vs OCI.
  */
-import { ImgsizeError, type Warning } from '../errors.js';
+import { ImgsizeError, listSome, type Warning } from '../errors.js';
 import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
 import { displayPath } from '../layer/paths.js';
 import type { Absent, Candidate } from './candidate.js';
@@ -75,7 +75,7 @@ function resolve(given: OuterContents, opts: AssembleOptions): Resolved {
     candidates = walkIndex(outer, index, 0, { visited: new Set(), walked: new Map(), fail }, [], absent, warnings);
     format = manifestBlob ? 'docker+oci' : 'oci';
     if (candidates.length === 0 && !manifestBlob) {
-      const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${absent.map((a) => short(a.digest)).join(', ')})` : 'it lists no image manifests';
+      const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${listSome(absent.map((a) => short(a.digest)))})` : 'it lists no image manifests';
       throw new ImgsizeError('format', 'index.json', `no image in this archive: ${why}`);
     }
     if (candidates.length > 0 && manifestBlob) namedImages = addRepoTags(outer, manifestBlob, candidates);

@@ -2,7 +2,7 @@
  * Choosing the image: --image by name, --platform by os/arch[/variant] (default linux/amd64, with
  * the single-other-platform fallback), and where each candidate's platform comes from.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError, listSome } from '../errors.js';
 import type { Candidate, Absent } from './candidate.js';
 import type { BlobRecord } from './contents.js';
 import { isObject, short, unique } from './metadata.js';
@@ -72,7 +72,7 @@ export function choose(candidates: Candidate[], absent: Absent[], opts: ChooseOp
     pool = candidates.filter((c) => imageMatches(c, opts.image!));
     if (pool.length === 0) {
       const all = choiceNames(candidates);
-      throw new ImgsizeError('platform', `--image ${opts.image}`, `no such image in the archive; it holds: ${all.length ? all.join(', ') : '(no image)'}`);
+      throw new ImgsizeError('platform', `--image ${opts.image}`, `no such image in the archive; it holds: ${all.length ? listSome(all) : '(no image)'}`);
     }
   }
   const want = opts.platform ?? DEFAULT_PLATFORM;
@@ -82,7 +82,7 @@ export function choose(candidates: Candidate[], absent: Absent[], opts: ChooseOp
     if (matches.length > 1 && opts.requireOne && opts.image === undefined) {
       const names = choiceNames(matches);
       const why = opts.requireOne === 'check' ? 'a gate checks one image' : `${opts.requireOne} compares one image per side`;
-      throw new ImgsizeError('usage', opts.requireOne, `the archive holds ${matches.length} ${want} images (${names.join(', ')}); ${why}: choose it with --image`, {
+      throw new ImgsizeError('usage', opts.requireOne, `the archive holds ${matches.length} ${want} images (${listSome(names)}); ${why}: choose it with --image`, {
         hint:
           opts.requireOne === 'check' ? `e.g. imgsize check ARCHIVE --image ${names[0]} …, once per image` : `e.g. imgsize diff A B --image ${names[0]} (both sides), or --image BEFORE --image AFTER`,
       });
@@ -95,7 +95,7 @@ export function choose(candidates: Candidate[], absent: Absent[], opts: ChooseOp
   const missing = absent.find((a) => a.platform && platformMatches(a.platform, want));
   if (missing) {
     throw new ImgsizeError('missing-blob', want, `the ${want} image is listed in the index but its manifest ${short(missing.digest)} is not in the archive (partial export)`, {
-      hint: `choose one that is present with --platform: ${unique(pool.map((c) => c.platform)).join(', ')}`,
+      hint: `choose one that is present with --platform: ${listSome(unique(pool.map((c) => c.platform)))}`,
     });
   }
   const platforms = unique(pool.map((c) => c.platform));
@@ -103,7 +103,7 @@ export function choose(candidates: Candidate[], absent: Absent[], opts: ChooseOp
     notices.push(`no ${want} image in the archive; using its only image, ${pool[0]!.platform}`);
     return pool[0]!;
   }
-  throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in the archive; it holds: ${platforms.join(', ')}`, {
+  throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in the archive; it holds: ${listSome(platforms)}`, {
     hint: 'choose one with --platform',
   });
 }

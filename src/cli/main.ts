@@ -27,6 +27,7 @@ type SavedReading = typeof import('../report/read.js');
 import { looksLikeSavedReport } from '../report/sniff.js';
 import { findConfig, loadConfig } from './config.js';
 import { VERSION } from '../version.js';
+import { messages } from './messages.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
 const savedReports = (): Promise<SavedReading> => import('../report/read.js');
@@ -111,7 +112,7 @@ Exit codes: 0 ok, 1 a budget or gate failed, 2 could not run (usage, unreadable 
 export async function main(io: Io): Promise<number> {
   let debug = io.argv.includes('--debug');
   const out = (s: string): void => void io.stdout.write(s);
-  const err = (s: string): void => void io.stderr.write(s);
+  const msg = messages(io.stderr);
   let exitCode = EXIT_OK;
   /** The format the command wrote in (a write error's meaning depends on it). */
   let written: OutputFormat = 'table';
@@ -123,7 +124,7 @@ export async function main(io: Io): Promise<number> {
     .description('Where the bytes of a container image go: per layer, package, folder and file, wasted bytes and findings.')
     .exitOverride()
     // commander's own errors in the house style: `imgsize: usage: <why>` and a hint line
-    .configureOutput({ writeOut: out, writeErr: err, outputError: (s, write) => write(`imgsize: usage: ${s.replace(/^error: /, '')}`) })
+    .configureOutput({ writeOut: out, writeErr: msg.sayLines, outputError: (s, write) => write(`imgsize: usage: ${s.replace(/^error: /, '')}`) })
     .showHelpAfterError('hint: run imgsize --help for usage');
 
   const addCommon = (c: Command): Command =>
@@ -267,15 +268,15 @@ export async function main(io: Io): Promise<number> {
       return EXIT_ERROR; // commander already printed one line
     }
     if (e instanceof ImgsizeError) {
-      err(`imgsize: ${e.what}: ${e.message}\n`);
-      if (e.hint) err(`hint: ${e.hint}\n`);
-      if (debug && e.stack) err(`${e.stack}\n`);
+      msg.say(`imgsize: ${e.what}: ${e.message}`);
+      if (e.hint) msg.say(`hint: ${e.hint}`);
+      if (debug && e.stack) msg.sayLines(e.stack);
       return EXIT_ERROR;
     }
-    const msg = e instanceof Error ? e.message : String(e);
-    err(`imgsize: internal error: ${msg}\n`);
-    if (debug && e instanceof Error && e.stack) err(`${e.stack}\n`);
-    else err('hint: run again with --debug and report it\n');
+    const why = e instanceof Error ? e.message : String(e);
+    msg.say(`imgsize: internal error: ${why}`);
+    if (debug && e instanceof Error && e.stack) msg.sayLines(e.stack);
+    else msg.say('hint: run again with --debug and report it');
     return EXIT_ERROR;
   }
 }
@@ -289,7 +290,7 @@ async function flushed(io: Io, code: number, format: OutputFormat): Promise<numb
   const e = io.flush ? await io.flush() : undefined;
   if (!e) return code;
   if (e.code === 'EPIPE' && format !== 'json') return code;
-  io.stderr.write(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})\n`);
+  messages(io.stderr).say(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})`);
   return EXIT_ERROR;
 }
 
@@ -325,7 +326,7 @@ function writeHtml(io: Io, o: CommonOptions, page: string): void {
   } catch (e) {
     throw new ImgsizeError('output', o.html!, `cannot write the HTML report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (!o.quiet) io.stderr.write(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network\n`);
+  if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
 }
 
 /** Rows per table in text and Markdown: --top, else 10. */
@@ -499,7 +500,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
   });
   if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
   const notices = 'overview' in got ? got.notices : got.model.notices;
-  if (!o.quiet) for (const n of notices) io.stderr.write(`imgsize: ${n}\n`);
+  if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
   if ('overview' in got) return { overview: got.overview };
   return { report: got.report, files: got.files };
 }
@@ -549,7 +550,7 @@ function finishGate(io: Io, verdict: Verdict, report: Report | ManifestReport): 
       try {
         io.appendFile(file, text);
       } catch (e) {
-        io.stderr.write(`imgsize: warning: cannot write $${variable} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict stands\n`);
+        messages(io.stderr).say(`imgsize: warning: cannot write $${variable} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict stands`);
       }
     };
     append('GITHUB_STEP_SUMMARY', renderVerdictMarkdown(verdict, report));

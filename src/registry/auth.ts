@@ -169,20 +169,73 @@ export function isInternalHost(host: string): boolean {
   return h === '::1' || h === '::' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80:') || h.startsWith('::ffff:');
 }
 
-/** The realm a Bearer challenge names, if imgsize may ask it for a token. */
-export function checkRealm(realm: string | undefined, registryUrl: URL): URL {
+/** The realm a Bearer challenge names (or a redirect of a token request: `what`), if imgsize may ask it for a token. */
+export function checkRealm(realm: string | undefined, registryUrl: URL, what = 'the token realm'): URL {
   if (!realm) throw new ImgsizeError('input', registryUrl.host, 'the registry asks for a token but names no realm');
   let u: URL;
   try {
     u = new URL(realm);
   } catch {
-    throw new ImgsizeError('input', registryUrl.host, `the token realm "${realm.slice(0, 200)}" is not a URL`);
+    throw new ImgsizeError('input', registryUrl.host, `${what} "${realm.slice(0, 200)}" is not a URL`);
   }
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && registryUrl.protocol === 'http:')) {
-    throw new ImgsizeError('input', registryUrl.host, `refusing the token realm ${u.origin}: plain http for a registry reached over https`);
+    throw new ImgsizeError('input', registryUrl.host, `refusing ${what} ${u.origin}: plain http for a registry reached over https`);
   }
   if (isInternalHost(u.hostname) && !isInternalHost(registryUrl.hostname)) {
-    throw new ImgsizeError('input', registryUrl.host, `refusing the token realm ${u.origin}: a loopback or private address for a public registry`);
+    throw new ImgsizeError('input', registryUrl.host, `refusing ${what} ${u.origin}: a loopback or private address for a public registry`);
   }
   return u;
+}
+
+export interface TokenRequest {
+  readonly method: 'GET' | 'POST';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** One HTTP exchange, redirects not followed (client.ts gives undici's; tests give their own). */
+export type SendOnce = (url: URL, req: TokenRequest) => Promise<{ statusCode: number; headers: Readonly<Record<string, string | string[] | undefined>>; body: { dump(): Promise<void> } }>;
+
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const MAX_TOKEN_REDIRECTS = 5;
+
+/**
+ * A token request with its redirects followed by hand, each hop held to the realm's rules
+ * (checkRealm: https, or http for a registry reached over http; no loopback or private address for
+ * a public registry) and never from https to http. Credentials go to the realm's own origin only:
+ * a redirect elsewhere drops Authorization, and a POST that would carry its refresh token there is
+ * refused (as are 307/308, which keep the body).
+ */
+export async function requestToken<R extends Awaited<ReturnType<SendOnce>>>(realm: URL, req: TokenRequest, registryUrl: URL, send: (url: URL, req: TokenRequest) => Promise<R>): Promise<R> {
+  let url = realm;
+  let cur = req;
+  for (let hop = 0; ; hop++) {
+    const r = await send(url, cur);
+    if (!REDIRECT_STATUS.has(r.statusCode)) return r;
+    await r.body.dump().catch(() => undefined);
+    const location = r.headers.location;
+    const loc = Array.isArray(location) ? location[0] : location;
+    if (!loc) throw new ImgsizeError('input', registryUrl.host, `the token service answered ${r.statusCode} without a location`);
+    if (hop >= MAX_TOKEN_REDIRECTS) throw new ImgsizeError('input', registryUrl.host, `the token service redirected more than ${MAX_TOKEN_REDIRECTS} times`);
+    let next: URL;
+    try {
+      next = new URL(loc, url);
+    } catch {
+      throw new ImgsizeError('input', registryUrl.host, `the token service redirected to "${loc.slice(0, 200)}", which is not a URL`);
+    }
+    checkRealm(next.href, registryUrl, "the token service's redirect to");
+    if (url.protocol === 'https:' && next.protocol !== 'https:') throw new ImgsizeError('input', registryUrl.host, `refusing the token service's redirect to ${next.origin}: from https to plain http`);
+    // 303, and 301/302 of a POST, become a GET without a body (as browsers and undici do)
+    if (r.statusCode === 303 || ((r.statusCode === 301 || r.statusCode === 302) && cur.method === 'POST')) {
+      const { 'content-type': _, ...headers } = cur.headers;
+      cur = { method: 'GET', headers };
+    }
+    if (next.origin !== realm.origin) {
+      if (cur.body !== undefined)
+        throw new ImgsizeError('input', registryUrl.host, `refusing the token service's redirect to ${next.origin}: the refresh token is sent to the realm's own origin only`);
+      const { authorization: _, ...headers } = cur.headers;
+      cur = { ...cur, headers };
+    }
+    url = next;
+  }
 }

@@ -12,7 +12,8 @@ import { homedir } from 'node:os';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { ImgsizeError } from '../errors.js';
-import { checkRealm, findCredentials, parseChallenge, type Credentials } from './auth.js';
+import { parseBoundedJson } from '../config/json.js';
+import { checkRealm, findCredentials, parseChallenge, requestToken, type Credentials, type TokenRequest } from './auth.js';
 import type { ImageReference } from './reference.js';
 
 export const MANIFEST_TYPES = [
@@ -33,6 +34,9 @@ const RETRY_STATUS = new Set([429, 502, 503, 504]);
 export const TRANSIENT_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 const backoff = (attempt: number): number => Math.min(250 * 2 ** attempt, MAX_WAIT_MS);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Redirects followed for one request (a blob on a CDN takes one or two). */
+const MAX_REDIRECTS = 5;
 
 /** A token or a manifest larger than this is refused (real ones are a few kB). */
 const MAX_SMALL_BODY = 16 << 20;
@@ -73,8 +77,15 @@ export function connector(
   return (opts, cb) => ((opts.hostname === host || opts.hostname === `[${host}]`) && String(opts.port || 443) === port ? registry : strict)(opts, cb);
 }
 
+let tokenDispatcher: Dispatcher | undefined;
+/** For token requests: no redirect followed by undici (requestToken checks each hop). */
+function tokenAgent(): Dispatcher {
+  tokenDispatcher ??= new EnvHttpProxyAgent(TIMEOUTS);
+  return tokenDispatcher;
+}
+
 function agent(): Dispatcher {
-  dispatcher ??= new EnvHttpProxyAgent(TIMEOUTS).compose(interceptors.redirect({ maxRedirections: 5 }));
+  dispatcher ??= new EnvHttpProxyAgent(TIMEOUTS).compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS }));
   return dispatcher;
 }
 
@@ -89,15 +100,30 @@ export function isLoopback(endpoint: string): boolean {
   return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
 }
 
-export async function readSmall(body: AsyncIterable<Buffer>, what: string, max = MAX_SMALL_BODY): Promise<Buffer> {
+/**
+ * A small answer (a manifest, a config, a token) read whole, never past `max`: an answer that
+ * breaks off (a connection closed early, a Content-Length that does not match the body) is one
+ * clear error naming `where` (the registry or token service) and `what`.
+ */
+export async function readSmall(body: AsyncIterable<Buffer>, what: string, max = MAX_SMALL_BODY, where = what): Promise<Buffer> {
   const parts: Buffer[] = [];
   let n = 0;
-  for await (const c of body) {
-    n += c.length;
-    if (n > max) throw new ImgsizeError('limit', what, `larger than ${max >> 20} MiB`);
-    parts.push(c);
+  try {
+    for await (const c of body) {
+      n += c.length;
+      if (n > max) throw new ImgsizeError('limit', where, `${where === what ? 'the answer' : what} is larger than ${max >> 20} MiB`);
+      parts.push(c);
+    }
+  } catch (e) {
+    if (e instanceof ImgsizeError) throw e;
+    throw new ImgsizeError('input', where, `${where === what ? 'the answer' : what} broke off after ${n} bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
   }
   return Buffer.concat(parts);
+}
+
+/** A JSON answer of a registry or token service: anything else is one clear error naming `where` and `what`. */
+export function parseAnswer(body: Buffer, where: string, what: string): unknown {
+  return parseBoundedJson(body.toString('utf8'), where, (e) => `${what} is not JSON (${e.message.slice(0, 200)})`);
 }
 
 const header = (r: Response, name: string): string | undefined => {
@@ -187,7 +213,7 @@ export class RegistryClient {
     this.dispatcher =
       certs.cas.length > 0 || certs.client || insecure
         ? new EnvHttpProxyAgent({ ...TIMEOUTS, connect: connector(certs.cas, ref.endpoint, { insecure, ...(certs.client ? { client: certs.client } : {}) }) }).compose(
-            interceptors.redirect({ maxRedirections: 5 }),
+            interceptors.redirect({ maxRedirections: MAX_REDIRECTS }),
           )
         : agent();
     this.creds = findCredentials(ref.registry, env, this.credentialProblems);
@@ -210,7 +236,17 @@ export class RegistryClient {
       r = await this.sendWithRetries(url, accept, extra);
     }
     if (r.status >= 400) throw await this.failure(r, pathInRepo);
+    if (r.status >= 300) {
+      // undici hands back the answer that would have been the sixth redirect
+      await r.body.dump().catch(() => undefined);
+      throw new ImgsizeError('input', this.ref.registry, `more than ${MAX_REDIRECTS} redirects for ${pathInRepo} (the last to ${header(r, 'location')?.slice(0, 200) ?? 'nowhere'})`);
+    }
     return r;
+  }
+
+  /** A small answer of this registry read whole (readSmall), its errors naming the registry. */
+  read(r: Response, what: string, max?: number): Promise<Buffer> {
+    return readSmall(r.body, what, max, this.ref.registry);
   }
 
   private async sendWithRetries(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>): Promise<Response> {
@@ -220,6 +256,8 @@ export class RegistryClient {
         r = await this.send(url, accept, extra);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
+        // undici refuses a redirect back to a URL it has been sent to already
+        if (/redirect loop/i.test((e as Error).message)) throw new ImgsizeError('input', this.ref.registry, `its redirects for ${url.pathname.slice(0, 200)} go round in a loop`);
         if (attempt < RETRIES && TRANSIENT_ERRORS.has(code)) {
           await sleep(backoff(attempt));
           continue;
@@ -288,21 +326,23 @@ export class RegistryClient {
     q.searchParams.set('scope', scope);
     const headers: Record<string, string> = { 'user-agent': 'imgsize' };
     if (this.creds?.username) headers.authorization = this.basic(this.creds);
+    const send = (url: URL, req: TokenRequest): Promise<Dispatcher.ResponseData> => request(url, { ...req, dispatcher: tokenAgent() });
     let r: Dispatcher.ResponseData;
     try {
       if (this.creds?.identityToken) {
         // an identity token: OAuth2's refresh grant (POST), the GET flow where the realm has no such endpoint (crane)
         const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.identityToken, service: ch.params.service ?? '', scope, client_id: 'imgsize' });
-        r = await request(realm, { method: 'POST', headers: { 'user-agent': 'imgsize', 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString(), dispatcher: agent() });
+        r = await requestToken(realm, { method: 'POST', headers: { 'user-agent': 'imgsize', 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() }, this.base, send);
         if (r.statusCode === 404 || r.statusCode === 405) {
           await r.body.dump();
-          r = await request(q, { method: 'GET', headers, dispatcher: agent() });
+          r = await requestToken(q, { method: 'GET', headers }, this.base, send);
         }
-      } else r = await request(q, { method: 'GET', headers, dispatcher: agent() });
+      } else r = await requestToken(q, { method: 'GET', headers }, this.base, send);
     } catch (e) {
+      if (e instanceof ImgsizeError) throw e;
       throw new ImgsizeError('input', this.ref.registry, `cannot reach the token service at ${q.origin} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
-    const text = (await readSmall(r.body as unknown as AsyncIterable<Buffer>, 'token')).toString('utf8');
+    const text = (await readSmall(r.body as unknown as AsyncIterable<Buffer>, 'the token', MAX_SMALL_BODY, `the token service at ${q.origin}`)).toString('utf8');
     if (r.statusCode >= 400) throw this.denied(`the token service answered ${r.statusCode}`);
     let token: unknown;
     try {

@@ -6,12 +6,12 @@
  * chosen manifest; archive/image.ts then assembles and verifies it like any layout.
  */
 import { createHash } from 'node:crypto';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError, listSome } from '../errors.js';
 import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
 import { memberSink } from '../archive/member-sink.js';
 import { isObject, type Json } from '../archive/metadata.js';
 import { DEFAULT_PLATFORM, platformMatches, platformOf } from '../archive/platform.js';
-import { MANIFEST_TYPES, readSmall, RegistryClient, TRANSIENT_ERRORS } from './client.js';
+import { MANIFEST_TYPES, parseAnswer, RegistryClient, TRANSIENT_ERRORS } from './client.js';
 import type { ImageReference } from './reference.js';
 import { mapHistory } from '../archive/image.js';
 import type { ManifestReport } from '../report/schema.js';
@@ -128,7 +128,7 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
 function manifestFetcher(client: RegistryClient, counted: (bytes: number) => void): Fetch {
   return async (at) => {
     const r = await client.get(`manifests/${at}`, MANIFEST_TYPES.join(', '));
-    const body = await readSmall(r.body, `manifest ${at}`);
+    const body = await client.read(r, `the manifest ${at}`);
     counted(body.length);
     const digest = sha256(body);
     const said = r.headers['docker-content-digest'];
@@ -139,11 +139,11 @@ function manifestFetcher(client: RegistryClient, counted: (bytes: number) => voi
       .trim();
     if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(type))
       throw new ImgsizeError('format', `manifest ${at}`, 'is a schema 1 manifest, which imgsize does not read');
-    return { body, digest, mediaType: type };
+    return { body, digest, mediaType: type, doc: parseAnswer(body, client.ref.registry, `the manifest ${at}`) };
   };
 }
 
-type Fetch = (at: string) => Promise<{ body: Buffer; digest: string; mediaType: string }>;
+type Fetch = (at: string) => Promise<{ body: Buffer; digest: string; mediaType: string; doc: unknown }>;
 
 /** The reference's image manifest: an index resolved to the platform's manifest by the --platform rules. */
 async function resolveManifest(
@@ -152,7 +152,7 @@ async function resolveManifest(
   manifest: Fetch,
 ): Promise<{ top: { body: Buffer; digest: string; mediaType: string }; doc: Json; platform: string | undefined; choices: Json[] }> {
   let top = await manifest(ref.ref);
-  let doc = JSON.parse(top.body.toString('utf8')) as unknown;
+  let doc = top.doc;
   let platform: string | undefined;
   let choices: Json[] = [];
   if (isObject(doc) && Array.isArray(doc.manifests)) {
@@ -166,11 +166,11 @@ async function resolveManifest(
     if (!chosen && opts.platform === undefined && choices.length === 1) chosen = choices[0];
     if (!chosen) {
       const all = choices.map((d) => platformOf(d.platform) ?? '?');
-      throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in ${ref.canonical}; it holds: ${all.join(', ') || 'no images'}`, { hint: 'choose one with --platform' });
+      throw new ImgsizeError('platform', `--platform ${want}`, `no ${want} image in ${ref.canonical}; it holds: ${listSome(all) || 'no images'}`, { hint: 'choose one with --platform' });
     }
     platform = platformOf(chosen.platform) ?? undefined;
     top = await manifest(String(chosen.digest));
-    doc = JSON.parse(top.body.toString('utf8')) as unknown;
+    doc = top.doc;
   }
   if (!isObject(doc) || !isObject(doc.config) || !Array.isArray(doc.layers)) throw new ImgsizeError('format', ref.canonical, 'the registry sent something that is not an image manifest');
   return { top, doc, platform, choices };
@@ -194,9 +194,9 @@ export async function readManifestOnly(ref: ImageReference, opts: RegistryReadOp
   const { top, doc, platform, choices } = await resolveManifest(ref, opts, fetch);
   const cfgDesc = descriptor(ref, doc.config, 'the config descriptor');
   const r = await client.get(`blobs/${cfgDesc.digest}`);
-  const cfgBody = await readSmall(r.body, 'image config');
+  const cfgBody = await client.read(r, 'the image config');
   if (sha256(cfgBody) !== cfgDesc.digest) throw new ImgsizeError('digest-mismatch', 'image config', `digest mismatch: expected ${cfgDesc.digest}, the blob hashes to ${sha256(cfgBody)}`);
-  const cfg = JSON.parse(cfgBody.toString('utf8')) as unknown;
+  const cfg = parseAnswer(cfgBody, ref.registry, 'the image config');
   const config: Json = isObject(cfg) ? cfg : {};
   const layers = (doc.layers as unknown[]).map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
   const history = Array.isArray(config.history) ? (config.history as unknown[]).filter(isObject) : [];
@@ -231,7 +231,7 @@ async function platformTotals(ref: ImageReference, choices: readonly Json[], fet
   const out = [];
   for (const d of choices.slice(0, 64)) {
     const m = await fetch(String(d.digest));
-    const doc = JSON.parse(m.body.toString('utf8')) as unknown;
+    const doc = m.doc;
     if (!isObject(doc) || !Array.isArray(doc.layers)) continue; // an artifact, not an image
     const layers = (doc.layers as unknown[]).map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
     out.push({ platform: platformOf(d.platform) ?? 'unknown', manifestDigest: m.digest, compressedBytes: layers.reduce((a, l) => a + l.size, 0), layers: layers.length });

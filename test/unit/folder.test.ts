@@ -63,7 +63,7 @@ describe('an OCI layout whose blobs are in a shared store', () => {
       .map((n) => path.join(store, 'sha256', n))
       .sort((a, b) => statSync(b).size - statSync(a).size)[0]!; // the arm64 layer, stored uncompressed
     const bytes = readFileSync(layer);
-    bytes[bytes.length >> 1] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length >> 1) ^ 1, bytes.length >> 1);
     writeFileSync(layer, bytes);
     await expect(readImage({ path: dir }, { verify: true, platform: 'linux/arm64' })).rejects.toThrow(/digest|hash/i);
   });
