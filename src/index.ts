@@ -4,12 +4,12 @@
  * (schema/report.schema.json, generated from ./report/schema.ts).
  */
 export { inspectImage, inspectSource, type InspectOptions, type Inspected, type Overviewed } from './inspect.js';
-export { readImage, readSource, type ImageSource, type ReadImageOptions } from './archive/read.js';
+export { readImage, readSource, type ImageSource, type ReadImageOptions } from './source/read.js';
 export { archiveOverview } from './analysis/overview.js';
 export { buildReport, REPORT_TOP, type ReportOptions } from './analysis/report.js';
 export { diffReports, metricBytes, METRICS } from './analysis/diff.js';
-export { evaluate, verdictExitCode, PUSH_ESTIMATE_MARGIN, type Rules, type RuleOrigin } from './analysis/budget.js';
-export { forbiddenHits } from './analysis/forbidden.js';
+export { evaluate, verdictExitCode, PUSH_ESTIMATE_MARGIN, type Rules, type RuleOrigin } from './gate/budget.js';
+export { forbiddenHits } from './gate/forbidden.js';
 export { buildTree, TREE_NODES, MAX_TREE_NODES } from './analysis/tree.js';
 export { diffTrees } from './analysis/tree-diff.js';
 export { renderReportHtml, renderDiffHtml } from './render/html.js';
@@ -45,4 +45,4 @@ export type {
   WarningCode,
 } from './report/schema.js';
 export type { ImageModel, ModelLayer } from './model.js';
-export { ImgsizeError, type ErrorCode } from './errors.js';
+export { ImgsizeError, type ErrorCode } from './base/errors.js';

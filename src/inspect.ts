@@ -2,12 +2,12 @@
  * The main job as one call, for programs and for the CLI: read an image (a path or a stream),
  * with the package detectors' metadata captured as it streams, and build its report.
  */
-import { readSource, type ImageSource, type ReadImageOptions } from './archive/read.js';
+import { readSource, type ImageSource, type ReadImageOptions } from './source/read.js';
 import { archiveOverview } from './analysis/overview.js';
 import type { ArchiveOverview } from './report/schema.js';
-import { ImgsizeError } from './errors.js';
+import { ImgsizeError } from './base/errors.js';
 import { buildReport, type ReportOptions } from './analysis/report.js';
-import type { ImageFiles } from './analysis/gate.js';
+import type { ImageFiles } from './gate/gate.js';
 import { squash } from './analysis/squash.js';
 import { DETECTORS, captureFor, prepareDetectors } from './detectors/index.js';
 import type { ImageModel } from './model.js';

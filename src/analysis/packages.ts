@@ -8,7 +8,7 @@
 import type { LayerScan } from '../layer/scan.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
 import type { ListBudget } from '../detectors/budget.js';
-import { displayPath, dirname, joinPath, normalizePath } from '../layer/paths.js';
+import { displayPath, dirname, joinPath, normalizePath } from '../base/paths.js';
 import type { Folder, ReportPackage, UnownedKind } from '../report/schema.js';
 import { folderTotals, isContent, lookup, walk, walkNamed, type FinalEntry, type FsNode } from './squash.js';
 import { unownedKind } from './unowned-kinds.js';

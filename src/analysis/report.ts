@@ -3,7 +3,7 @@
  * Pure: no I/O, no formatting of numbers. Keys are built in the schema's order.
  */
 import type { ImageModel, ModelLayer } from '../model.js';
-import { displayPath, joinPath } from '../layer/paths.js';
+import { displayPath, joinPath } from '../base/paths.js';
 import { folderTotals, lookup, squash, walkNamed, type Squashed } from './squash.js';
 import { attributePackages, detectPackages, finalMetaFiles, resolveParents } from './packages.js';
 import { RPM_DATABASES, rpmDatabaseProblems } from '../detectors/rpm.js';

@@ -6,7 +6,7 @@
  * and counted once. Pure: plain data in, plain data out.
  */
 import type { EntryKind, LayerScan } from '../layer/scan.js';
-import { joinPath } from '../layer/paths.js';
+import { joinPath } from '../base/paths.js';
 
 export interface FinalEntry {
   readonly kind: EntryKind;

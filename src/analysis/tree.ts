@@ -7,13 +7,12 @@
  * data out; every entry is visited a bounded number of times (sums, then one colour walk).
  */
 import { eachEntry, isContent, type FinalEntry, type FsNode } from './squash.js';
-import { displayPath } from '../layer/paths.js';
+import { displayPath } from '../base/paths.js';
 import type { ReportTree, TreeNode } from '../report/schema.js';
+import { MAX_TREE_NODES, TREE_NODES } from '../report/limits.js';
 
-/** Nodes the report's tree holds unless told otherwise (a ~5k-node treemap draws in a blink). */
-export const TREE_NODES = 5000;
-/** The most nodes a tree may be asked for. */
-export const MAX_TREE_NODES = 100_000;
+export { MAX_TREE_NODES, TREE_NODES };
+
 /** Children shown per folder; the rest are folded. */
 export const MAX_CHILDREN = 200;
 /** Children smaller than this share of the image are folded (a box under a pixel on any screen). */

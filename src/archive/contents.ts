@@ -2,9 +2,9 @@
  * What reading the outer archive yields, whichever reader read it (a stream, a file, a folder):
  * its members by normalised name, each regular one as a BlobRecord; and what the readers share.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import type { Compression } from '../layer/decompress.js';
-import { dirname, joinPath, normalizePath } from '../layer/paths.js';
+import { dirname, joinPath, normalizePath } from '../base/paths.js';
 import type { LayerScan, ScanOptions } from '../layer/scan.js';
 
 /** Metadata members larger than this are not kept (a 1 GB blob that starts with `{` is not JSON we need). */

@@ -1,5 +1,5 @@
 /** The docker side: manifest.json (docker save, docker-archive writers) and its tags. */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import type { Candidate } from './candidate.js';
 import { resolveMember, type BlobRecord, type OuterContents } from './contents.js';
 import { configPlatform } from './platform.js';

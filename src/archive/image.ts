@@ -3,9 +3,10 @@
  * (OCI index, docker manifest.json or both), has the image chosen (platform.ts), matches layers to
  * their scans, and verifies digests and diff_ids. Only archive/ knows docker vs OCI.
  */
-import { ImgsizeError, listSome, type Warning } from '../errors.js';
+import { ImgsizeError, listSome } from '../base/errors.js';
+import type { Warning } from '../report/schema.js';
 import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
-import { displayPath } from '../layer/paths.js';
+import { displayPath } from '../base/paths.js';
 import type { Absent, Candidate } from './candidate.js';
 import { resolveMember, type OuterContents } from './contents.js';
 import { addRepoTags, dockerCandidates } from './docker-manifest.js';
@@ -13,7 +14,8 @@ import { digestInName, getCaseInsensitive, isObject, parseJson, short, verifyBlo
 import { rootedAtLayout, walkIndex } from './oci-index.js';
 import { choose, severalImages } from './platform.js';
 
-export { DEFAULT_PLATFORM, nameMatches, platformMatches } from './platform.js';
+export { nameMatches } from './platform.js';
+export { DEFAULT_PLATFORM, platformMatches } from '../base/platform.js';
 
 export interface AssembleOptions {
   /** `os/arch[/variant]`; default linux/amd64 (with the single-other-platform fallback). */

@@ -6,9 +6,9 @@
  * after the layers). It takes part in the skip protocol (tar/reader.ts, "Skipping").
  */
 import { createHash, type Hash } from 'node:crypto';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import { StreamHash } from '../layer/hasher.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 import { LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js';
 import type { EntrySink, TarEntry } from '../tar/reader.js';
 import { MAX_JSON_BYTES, MAX_JSON_TOTAL_BYTES, type BlobRecord, type JsonBudget, type OuterEntry } from './contents.js';

@@ -2,7 +2,7 @@
  * Reading image metadata: JSON blobs parsed within their limits, digests checked against the
  * bytes, and the small helpers the index walk, the docker manifest reader and the assembly share.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import type { BlobRecord } from './contents.js';
 
 export type Json = Record<string, unknown>;

@@ -3,11 +3,13 @@
  * and attestations skipped, every index and manifest checked against its descriptor), and an OCI
  * layout tarred inside a folder.
  */
-import { ImgsizeError, type Warning } from '../errors.js';
-import { displayPath } from '../layer/paths.js';
+import { ImgsizeError } from '../base/errors.js';
+import type { Warning } from '../report/schema.js';
+import { displayPath } from '../base/paths.js';
 import type { Absent, Candidate } from './candidate.js';
 import { resolveMember, type OuterContents, type OuterEntry } from './contents.js';
-import { configPlatform, platformOf } from './platform.js';
+import { configPlatform } from './platform.js';
+import { platformOf } from '../base/platform.js';
 import { DIGEST_RE, isObject, short, unique, verifyBlob, type Fail, type Json } from './metadata.js';
 
 const MAX_INDEX_DEPTH = 8;

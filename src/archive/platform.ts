@@ -2,12 +2,11 @@
  * Choosing the image: --image by name, --platform by os/arch[/variant] (default linux/amd64, with
  * the single-other-platform fallback), and where each candidate's platform comes from.
  */
-import { ImgsizeError, listSome } from '../errors.js';
+import { ImgsizeError, listSome } from '../base/errors.js';
+import { DEFAULT_PLATFORM, platformMatches, platformOf } from '../base/platform.js';
 import type { Candidate, Absent } from './candidate.js';
 import type { BlobRecord } from './contents.js';
 import { isObject, short, unique } from './metadata.js';
-
-export const DEFAULT_PLATFORM = 'linux/amd64';
 
 export interface ChooseOptions {
   readonly platform?: string | undefined;
@@ -108,23 +107,6 @@ export function choose(candidates: Candidate[], absent: Absent[], opts: ChooseOp
   });
 }
 
-export function platformMatches(have: string, want: string): boolean {
-  const h = canonicalPlatform(have).split('/');
-  const w = canonicalPlatform(want).split('/');
-  if (h[0] !== w[0] || h[1] !== w[1]) return false;
-  if (w.length < 3) return true;
-  return h[2] === w[2];
-}
-
-export function canonicalPlatform(p: string): string {
-  const parts = p.toLowerCase().split('/');
-  if (parts[1] === 'arm64' && parts[2] === 'v8') parts.length = 2;
-  if (parts[1] === 'amd64' && parts[2] === 'v1') parts.length = 2;
-  if (parts[1] === 'x86_64') parts[1] = 'amd64';
-  if (parts[1] === 'aarch64') parts[1] = 'arm64';
-  return parts.join('/');
-}
-
 /**
  * `app` matches `app:latest`, `docker.io/library/app:latest` and podman's `localhost/app:latest`;
  * a registry or namespace the user leaves out matches any.
@@ -150,9 +132,4 @@ export function configPlatform(config: BlobRecord | undefined): string | null {
   } catch {
     return null;
   }
-}
-
-export function platformOf(p: unknown): string | null {
-  if (!isObject(p) || typeof p.os !== 'string' || typeof p.architecture !== 'string') return null;
-  return typeof p.variant === 'string' && p.variant ? `${p.os}/${p.architecture}/${p.variant}` : `${p.os}/${p.architecture}`;
 }

@@ -7,7 +7,7 @@
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import { cannotRead, type JsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
 import { memberSink, type BlobSink } from './member-sink.js';
 

@@ -1,6 +1,6 @@
 /** Reads an uncompressed archive file with random access (random-access.ts). */
 import { sniffCompression } from '../layer/decompress.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 import { TarReader, type TarEntry } from '../tar/reader.js';
 import { concatenated, jsonBudget, type OuterContents, type OuterEntry } from './contents.js';
 import { recordNonFile, tarMemberSink } from './member-sink.js';

@@ -1,7 +1,7 @@
 /** Reads an image folder (an OCI layout) with random access (random-access.ts). */
 import { lstat, readdir, readlink, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { joinPath, normalizePath } from '../layer/paths.js';
+import { joinPath, normalizePath } from '../base/paths.js';
 import { jsonBudget, type OuterContents, type OuterEntry } from './contents.js';
 import { memberSink } from './member-sink.js';
 import { openForReading, Progress, pump, readBig, SMALL_FILE_BYTES, type BigMember, type PlanOptions } from './random-access.js';

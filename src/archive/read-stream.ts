@@ -4,9 +4,9 @@
  */
 import type { Compression } from '../layer/decompress.js';
 import { createDecoder, sniffCompression } from '../layer/decompress.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 import { checkInflation } from '../layer/scan.js';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import { TarReader, type TarEntry } from '../tar/reader.js';
 import { concatenated, jsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
 import { recordNonFile, tarMemberSink } from './member-sink.js';

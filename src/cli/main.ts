@@ -6,17 +6,17 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { looksLikeReference, parseReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
-import { ImgsizeError } from '../errors.js';
-import type { ImageSource } from '../archive/read.js';
+import { ImgsizeError } from '../base/errors.js';
+import type { ImageSource } from '../source/read.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
 import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
 import { readManifestOnly } from '../registry/source.js';
 import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
-import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../analysis/budget.js';
-import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../analysis/gate.js';
-import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../config/size.js';
-import { mergeRules, type FlagRules } from '../config/rules.js';
+import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../gate/budget.js';
+import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../gate/gate.js';
+import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../base/size.js';
+import { mergeRules, type FlagRules } from '../gate/rules.js';
 import type { DecoderChoice } from '../layer/decompress.js';
 import { renderCheck, renderDiff, renderInspect, renderManifest, renderOverview, renderSavedDiff, type OutputFormat } from '../render/output.js';
 import { renderVerdictMarkdown } from '../render/verdict.js';
@@ -25,8 +25,9 @@ import { human } from '../render/units.js';
 import { MAX_TREE_NODES, TREE_NODES } from '../analysis/tree.js';
 type SavedReading = typeof import('../report/read.js');
 import { looksLikeSavedReport } from '../report/sniff.js';
-import { findConfig, loadConfig } from './config.js';
-import { VERSION } from '../version.js';
+import { findConfig, loadConfig } from '../gate/config-file.js';
+import { VERSION } from '../base/version.js';
+import { parsePlatform } from '../base/platform.js';
 import { messages } from './messages.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
@@ -446,9 +447,7 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
   if (!registryTokens) runTokens.set(io, (registryTokens = new Map()));
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
-  if (o.platform !== undefined && !/^[a-z0-9_.-]+\/[a-z0-9_.-]+(\/[a-z0-9_.-]+)?$/i.test(o.platform)) {
-    throw new ImgsizeError('usage', '--platform', `expected os/arch[/variant], e.g. linux/amd64, got "${o.platform}"`);
-  }
+  if (o.platform !== undefined) parsePlatform(o.platform);
   let src: ImageSource;
   if (image === undefined || image === '-') {
     if (image === undefined && io.stdin.isTTY) {

@@ -1,6 +1,6 @@
 /** apk: `lib/apk/db/installed` blocks: P: name, V: version, F: folder, R: file in that folder. */
 import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 import { Listing } from './budget.js';
 import { eachLine } from './text.js';
 

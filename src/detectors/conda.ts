@@ -6,8 +6,8 @@
  * own `size_in_bytes`. A file that is not JSON, or not a conda record, is passed over.
  */
 import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
-import { normalizePath } from '../layer/paths.js';
-import { parseBoundedJson } from '../config/json.js';
+import { normalizePath } from '../base/paths.js';
+import { parseBoundedJson } from '../base/json.js';
 import { jsonValues, Listing, overCap, type ListBudget } from './budget.js';
 
 const META = /^(?:(.*)\/)?conda-meta\/([^/]+)\.json$/;

@@ -6,7 +6,7 @@
 import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
 import { eachLine, parseHeaders } from './text.js';
 import { Listing, overCap, type ListBudget } from './budget.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 
 const LIST = /^var\/lib\/dpkg\/info\/([^/]+)\.list$/;
 const STATUS_D = /^var\/lib\/dpkg\/status\.d\/([^/]+)$/;

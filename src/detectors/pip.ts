@@ -8,7 +8,7 @@
 import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
 import { eachCsvFirstField, eachLine, joinListed, parseHeaders } from './text.js';
 import { Listing, overCap } from './budget.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 
 const DIST_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.dist-info\/(RECORD|METADATA|INSTALLER)$/;
 const EGG_INFO = /^(.*?(?:site|dist)-packages)\/([^/]+)\.egg-info\/(installed-files\.txt|PKG-INFO)$/;

@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
 import { Listing, type ListBudget } from './budget.js';
-import { normalizePath } from '../layer/paths.js';
+import { normalizePath } from '../base/paths.js';
 
 /**
  * Where rpm keeps its database, in every format, in both folders it uses (Fedora ≥ 36 moved it to

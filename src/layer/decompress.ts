@@ -11,30 +11,17 @@ import zlib from 'node:zlib';
 import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import { Decompress as FzstdDecompress } from 'fzstd';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import { ExternalDecoder, externalDecoderFor } from './external.js';
+import type { Compression, Decoder, DecoderChoice, OnData } from './decoder.js';
 
-export type Compression = 'gzip' | 'zstd' | 'none';
+export type { Compression, Decoder, DecoderChoice } from './decoder.js';
 
 export function sniffCompression(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';
   return 'none';
 }
-
-/**
- * A decoder hands its output to `onData` in order. Each chunk is the consumer's to keep, unless it
- * asked for `reuseOutput`: then a chunk is valid only until `onData` returns (or the promise it
- * returns settles), and the consumer copies what it keeps.
- */
-export interface Decoder {
-  /** True when the decoder works off this thread and wants big writes (see LayerScanner.feed). */
-  readonly batches: boolean;
-  write(chunk: Buffer): void | Promise<void>;
-  end(): Promise<void>;
-}
-
-type OnData = (chunk: Buffer) => void | Promise<void>;
 
 const hasNativeZstd = typeof (zlib as unknown as { createZstdDecompress?: unknown }).createZstdDecompress === 'function';
 
@@ -69,12 +56,6 @@ export function zstdDecoderName(size: number, choice: DecoderChoice = 'auto'): Z
 
 /** Blobs at least this big go to an external decoder when the machine has one. */
 export const EXTERNAL_MIN_BYTES = 16 << 20;
-
-/**
- * Which decoders may be used: `auto` (the fastest here), `builtin` (in-process only: node:zlib,
- * fzstd), `external` (the gzip/zstd commands for big blobs). The CLI takes it from IMGSIZE_DECODER.
- */
-export type DecoderChoice = 'auto' | 'builtin' | 'external';
 
 export interface DecoderOptions {
   /** Which decoders may be used (default auto). */

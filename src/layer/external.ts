@@ -11,8 +11,8 @@
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
-import { ImgsizeError } from '../errors.js';
-import type { Compression, Decoder, DecoderChoice } from './decompress.js';
+import { ImgsizeError } from '../base/errors.js';
+import type { Compression, Decoder, DecoderChoice } from './decoder.js';
 
 const COMMANDS: Record<Exclude<Compression, 'none'>, { cmd: string; args: string[] }> = {
   gzip: { cmd: 'igzip', args: ['-dc'] },

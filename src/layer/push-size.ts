@@ -13,7 +13,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { Worker } from 'node:worker_threads';
 import zlib from 'node:zlib';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 
 /** Bytes deflated per sample. */
 export const SAMPLE_BYTES = 16 << 10;

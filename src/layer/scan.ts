@@ -4,10 +4,10 @@
  * capture the few small files the package detectors ask for. Knows nothing of manifests.
  */
 import { StreamHash } from './hasher.js';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import { TarReader, type EntrySink, type TarEntry, printable } from '../tar/reader.js';
 import { createDecoder, sniffCompression, type Compression, type Decoder, type DecoderChoice } from './decompress.js';
-import { normalizePath, whiteoutOf } from './paths.js';
+import { normalizePath, whiteoutOf } from '../base/paths.js';
 import { createPushSizer, type PushSize, type PushSizeMode, type PushSizer } from './push-size.js';
 
 export type EntryKind = 'file' | 'symlink' | 'hardlink' | 'dir' | 'other';

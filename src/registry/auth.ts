@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 
 export interface Credentials {
   readonly username?: string;

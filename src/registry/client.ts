@@ -11,8 +11,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { rootCertificates } from 'node:tls';
-import { ImgsizeError } from '../errors.js';
-import { parseBoundedJson } from '../config/json.js';
+import { ImgsizeError } from '../base/errors.js';
+import { parseBoundedJson } from '../base/json.js';
 import { checkRealm, findCredentials, parseChallenge, requestToken, type Credentials, type TokenRequest } from './auth.js';
 import type { ImageReference } from './reference.js';
 

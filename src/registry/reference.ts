@@ -5,7 +5,7 @@
  * defaults: no host is `docker.io`, a one-element path there gets `library/`, no tag is `latest`;
  * with a tag and a digest the digest is what is fetched. Pure.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 
 export interface ImageReference {
   /** As the user gave it. */

@@ -6,11 +6,11 @@
  * chosen manifest; archive/image.ts then assembles and verifies it like any layout.
  */
 import { createHash } from 'node:crypto';
-import { ImgsizeError, listSome } from '../errors.js';
+import { ImgsizeError, listSome } from '../base/errors.js';
 import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
 import { memberSink } from '../archive/member-sink.js';
 import { isObject, type Json } from '../archive/metadata.js';
-import { DEFAULT_PLATFORM, platformMatches, platformOf } from '../archive/platform.js';
+import { DEFAULT_PLATFORM, platformMatches, platformObject, platformOf } from '../base/platform.js';
 import { MANIFEST_TYPES, parseAnswer, RegistryClient, TRANSIENT_ERRORS } from './client.js';
 import type { ImageReference } from './reference.js';
 import { mapHistory } from '../archive/image.js';
@@ -114,7 +114,7 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
           mediaType: top.mediaType || 'application/vnd.oci.image.manifest.v1+json',
           digest: top.digest,
           size: top.body.length,
-          ...(platform ? { platform: { os: platform.split('/')[0], architecture: platform.split('/')[1], ...(platform.split('/')[2] ? { variant: platform.split('/')[2] } : {}) } } : {}),
+          ...(platform ? { platform: platformObject(platform) } : {}),
           annotations: { 'org.opencontainers.image.ref.name': ref.canonical },
         },
       ],

@@ -5,7 +5,7 @@
  */
 import type { Report } from '../analysis/report.js';
 import type { DiffResult } from '../analysis/diff.js';
-import type { Verdict } from '../analysis/budget.js';
+import type { Verdict } from '../gate/budget.js';
 
 /**
  * Terminal: control characters (C0, DEL, C1: ANSI escape sequences, carriage returns, newlines),

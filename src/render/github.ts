@@ -2,7 +2,7 @@
  * GitHub Actions: workflow commands for failed and warned rules (they go to stderr, so stdout
  * keeps only the report), and the step outputs an `if:` of a later step reads ($GITHUB_OUTPUT).
  */
-import type { Verdict } from '../analysis/budget.js';
+import type { Verdict } from '../gate/budget.js';
 import { describeRule } from './verdict.js';
 import { escapeVerdict, visible } from './escape.js';
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import type { PageData } from './html-data.js';
 
 const STYLE = `

@@ -9,7 +9,7 @@ import { htmlDocument } from './html-page.js';
 import { describeItem } from './items.js';
 import { renderVerdictText } from './verdict.js';
 import { visible } from './escape.js';
-import { VERSION } from '../version.js';
+import { VERSION } from '../base/version.js';
 
 /** Items shown per finding (as in text output). */
 const FINDING_ITEMS = 5;

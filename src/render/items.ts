@@ -1,5 +1,5 @@
 /** One line for a thing behind a finding or a rule: a package, a path in a layer, a forbidden hit. */
-import type { RuleItem } from '../analysis/budget.js';
+import type { RuleItem } from '../gate/budget.js';
 import { human } from './units.js';
 
 export function describeItem(i: RuleItem): string {

@@ -1,5 +1,5 @@
 /** Renders a check verdict: text lines, a Markdown PR comment, GitHub annotations. */
-import type { RuleResult, Verdict } from '../analysis/budget.js';
+import type { RuleResult, Verdict } from '../gate/budget.js';
 import type { Report } from '../analysis/report.js';
 import type { ManifestReport } from '../report/schema.js';
 import { human, humanExact } from './units.js';

@@ -6,8 +6,8 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
-import { ImgsizeError } from '../errors.js';
-import { parseBoundedJson } from '../config/json.js';
+import { ImgsizeError } from '../base/errors.js';
+import { parseBoundedJson } from '../base/json.js';
 import { DiffDocumentSchema, ReportSchema, SCHEMA_VERSION, type DiffDocument, type Report } from './schema.js';
 import { upgradeV1, upgradeV2, V1ReportSchema } from './upgrade.js';
 

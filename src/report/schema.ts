@@ -17,7 +17,7 @@
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION } from './version.js';
-import { MAX_TREE_NODES } from '../analysis/tree.js';
+import { MAX_TREE_NODES } from './limits.js';
 
 export { SCHEMA_VERSION };
 

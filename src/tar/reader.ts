@@ -12,7 +12,7 @@
  * Names and link targets are kept as raw bytes in a latin1 string (one char per byte) so that
  * invalid UTF-8 stays distinct and a symlink's length is its length in bytes.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 
 export type TarEntryType = 'file' | 'hardlink' | 'symlink' | 'dir' | 'other';
 

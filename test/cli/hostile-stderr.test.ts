@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar } from '../fixtures/builder.js';
 import { run } from '../helpers/run.js';
 import { tempDir } from '../helpers/temp.js';
-import { listSome } from '../../src/errors.js';
+import { listSome } from '../../src/base/errors.js';
 import { messageLine, MAX_MESSAGE_CHARS } from '../../src/cli/messages.js';
 
 const tmp = tempDir('imgsize-hostile-stderr-');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ImgsizeError } from '../../src/errors.js';
+import { ImgsizeError } from '../../src/base/errors.js';
 
 /** Asserts the promise fails with an ImgsizeError whose `what: why` line matches. */
 export async function failsWith(p: Promise<unknown>, re: RegExp): Promise<void> {

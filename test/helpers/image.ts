@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readImage, type ReadImageOptions } from '../../src/archive/read.js';
+import { readImage, type ReadImageOptions } from '../../src/source/read.js';
 import type { DecoderChoice } from '../../src/layer/decompress.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import type { ImageModel } from '../../src/model.js';

@@ -8,7 +8,7 @@ import { renderVerdictMarkdown, renderVerdictText } from '../../src/render/verdi
 import { renderAnnotations } from '../../src/render/github.js';
 import { renderDiffMarkdown, renderDiffTable } from '../../src/render/diff.js';
 import { diffReports } from '../../src/analysis/diff.js';
-import { evaluate } from '../../src/analysis/budget.js';
+import { evaluate } from '../../src/gate/budget.js';
 import { mdText, visible } from '../../src/render/escape.js';
 
 const EVIL = [

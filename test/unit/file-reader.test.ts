@@ -6,7 +6,7 @@ import { truncateSync, writeFileSync } from 'node:fs';
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readImage } from '../../src/archive/read.js';
+import { readImage } from '../../src/source/read.js';
 import { readOuterFile } from '../../src/archive/read-file.js';
 import type { ImageModel } from '../../src/model.js';
 import { blobPath, buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readImage } from '../../src/archive/read.js';
+import { readImage } from '../../src/source/read.js';
 import { buildImage, ociMembers } from '../fixtures/builder.js';
 import { tempFolders } from '../helpers/temp.js';
 

@@ -3,15 +3,15 @@ import { writeFileSync } from 'node:fs';
 
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseGrowth, parseSize } from '../../src/config/size.js';
-import { loadConfig } from '../../src/cli/config.js';
-import { evaluate, verdictExitCode } from '../../src/analysis/budget.js';
+import { parseGrowth, parseSize } from '../../src/base/size.js';
+import { loadConfig } from '../../src/gate/config-file.js';
+import { evaluate, verdictExitCode } from '../../src/gate/budget.js';
 import { diffReports } from '../../src/analysis/diff.js';
 import type { Report } from '../../src/analysis/report.js';
-import { compileNameGlob, compilePathGlobs } from '../../src/analysis/glob.js';
-import { forbiddenHits } from '../../src/analysis/forbidden.js';
+import { compileNameGlob, compilePathGlobs } from '../../src/gate/glob.js';
+import { forbiddenHits } from '../../src/gate/forbidden.js';
 import { squash } from '../../src/analysis/squash.js';
-import { mergeRules } from '../../src/config/rules.js';
+import { mergeRules } from '../../src/gate/rules.js';
 import type { LayerEntry } from '../../src/layer/scan.js';
 import { tempFolders } from '../helpers/temp.js';
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { failsWith } from '../helpers/errors.js';
 import { blobPath, buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
 import { inspector } from '../helpers/image.js';
-import { forbiddenHits } from '../../src/analysis/forbidden.js';
+import { forbiddenHits } from '../../src/gate/forbidden.js';
 import { squash } from '../../src/analysis/squash.js';
 
 const MT_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -150,7 +150,7 @@ describe('compressed outer archives', () => {
 
 describe('sizes that cannot be exact', () => {
   it('are refused, never rounded', async () => {
-    const { parseSize, parseGrowth } = await import('../../src/config/size.js');
+    const { parseSize, parseGrowth } = await import('../../src/base/size.js');
     expect(parseSize('99999999999999999999')).toBeUndefined();
     expect(parseSize('9'.repeat(400))).toBeUndefined();
     expect(parseSize('1.00000000000000000001GB')).toBeUndefined();

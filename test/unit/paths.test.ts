@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizePath, whiteoutOf } from '../../src/layer/paths.js';
+import { normalizePath, whiteoutOf } from '../../src/base/paths.js';
 
 describe('normalizePath', () => {
   it.each([

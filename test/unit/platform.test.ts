@@ -1,6 +1,7 @@
 /** Choosing the image: names (--image) and platforms (--platform), as tables. */
 import { describe, expect, it } from 'vitest';
-import { nameMatches, platformMatches } from '../../src/archive/platform.js';
+import { nameMatches } from '../../src/archive/platform.js';
+import { platformMatches } from '../../src/base/platform.js';
 
 describe('nameMatches(name in the archive, --image)', () => {
   it.each([

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain JS module shared with `npm start`
 import { seedArchive, seedImage } from '../../samples/seed.mjs';
-import { readImage } from '../../src/archive/read.js';
+import { readImage } from '../../src/source/read.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import { DETECTORS, captureFor } from '../../src/detectors/index.js';
 

@@ -5,7 +5,7 @@
  * Each finding carries the bytes at stake, every path or package concerned and a concrete fix.
  * Pure: plain data in, plain data out.
  */
-import { joinPath } from '../../layer/paths.js';
+import { joinPath } from '../../base/paths.js';
 import type { Finding, FindingCode } from '../../report/schema.js';
 import { walkNamed } from '../squash.js';
 import { buildToolchain } from './build-toolchain.js';

@@ -1,4 +1,4 @@
-import { basename, displayPath } from '../../layer/paths.js';
+import { basename, displayPath } from '../../base/paths.js';
 import { lookup } from '../squash.js';
 import { PKG_DIR, type FindingDefinition } from './types.js';
 

@@ -1,5 +1,5 @@
 /** torch and CUDA: which build torch is, the CUDA libraries inside it, the nvidia-* wheels. */
-import { joinPath } from '../../layer/paths.js';
+import { joinPath } from '../../base/paths.js';
 import type { ReportPackage, TorchBuild } from '../../report/schema.js';
 import { walkNamed, type FsNode } from '../squash.js';
 import type { FinalFile } from './types.js';

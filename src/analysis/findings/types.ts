@@ -3,7 +3,7 @@
  * final filesystem, the layers' entries, the packages, the waste, and the final paths it asked for.
  */
 import type { LayerScan } from '../../layer/scan.js';
-import { displayPath } from '../../layer/paths.js';
+import { displayPath } from '../../base/paths.js';
 import type { Finding, FindingCode, FindingItem, ReportPackage } from '../../report/schema.js';
 import type { FsNode } from '../squash.js';
 

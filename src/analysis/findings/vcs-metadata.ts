@@ -1,4 +1,4 @@
-import { displayPath } from '../../layer/paths.js';
+import { displayPath } from '../../base/paths.js';
 import { byBytes, type FindingDefinition } from './types.js';
 
 const VCS_DIR = /(^|\/)\.(git|hg|svn)(\/|$)/;

@@ -1,4 +1,4 @@
-import { displayPath } from '../../layer/paths.js';
+import { displayPath } from '../../base/paths.js';
 import { WASTE_MIN_BYTES, WASTE_MIN_SHARE } from './thresholds.js';
 import type { FindingDefinition } from './types.js';
 

@@ -30,9 +30,6 @@ export class ImgsizeError extends Error {
   }
 }
 
-/** Warnings that do not stop the run; they land in the report's `warnings[]` (codes: report/schema.ts). */
-export type { Warning, WarningCode } from './report/schema.js';
-
 /** A list for a message: the first `max` items, then how many more ("a, b, c and 59,990 more"). */
 export function listSome(items: readonly string[], max = 10): string {
   if (items.length <= max) return items.join(', ');

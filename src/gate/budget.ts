@@ -3,9 +3,9 @@
  * a verdict of plain data. One pure function decides the exit code. Formatting lives in render/.
  */
 import type { Estimate, FindingCode, ForbiddenHit, Level, Metric, Report, RuleItem, RuleKind, RuleResult, Verdict } from '../report/schema.js';
-import { metricBytes } from './diff.js';
+import { metricBytes } from '../analysis/diff.js';
 import { compileNameGlob } from './glob.js';
-import type { Growth } from '../config/size.js';
+import type { Growth } from '../base/size.js';
 
 export type { Estimate, Level, RuleItem, RuleKind, RuleResult, Verdict };
 

@@ -4,9 +4,9 @@
  * the glob names (a folder stands for everything below it) and the layer that holds it. Pure.
  */
 import type { LayerScan } from '../layer/scan.js';
-import { displayPath } from '../layer/paths.js';
+import { displayPath } from '../base/paths.js';
 import { compilePathGlobs } from './glob.js';
-import { lookup, type FsNode } from './squash.js';
+import { lookup, type FsNode } from '../analysis/squash.js';
 import type { ForbiddenHit } from '../report/schema.js';
 
 export type { ForbiddenHit };

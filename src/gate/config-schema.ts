@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { FindingCodeSchema, MetricSchema } from '../report/schema.js';
-import { parseGrowth, parseSize, SIZE_EXAMPLE } from './size.js';
+import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../base/size.js';
 
 const Level = z.enum(['fail', 'warn']);
 const Metric = MetricSchema;

@@ -2,12 +2,12 @@
  * The gate as one pure call: the rules against a report and, for path rules, the image's layers
  * and final filesystem (a saved report has no file list, so path rules need the image).
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import type { LayerScan } from '../layer/scan.js';
 import type { ManifestReport, Report, Verdict } from '../report/schema.js';
 import { evaluate, type Rules } from './budget.js';
 import { forbiddenHits } from './forbidden.js';
-import type { FsNode } from './squash.js';
+import type { FsNode } from '../analysis/squash.js';
 
 /** What path rules look at: each layer's entries and the final filesystem. */
 export interface ImageFiles {

@@ -5,15 +5,15 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 import { releaseHashing } from '../layer/hasher.js';
 import { MAX_CAPTURE_TOTAL_BYTES, MAX_SIZED_LAYERS } from '../layer/scan.js';
 import type { ImageModel } from '../model.js';
-import { cannotRead, type BlobRecord, type OuterContents, type ReadOptions } from './contents.js';
-import { readOuterFile } from './read-file.js';
-import { readOuterDirectory } from './read-folder.js';
-import { readOuterStream } from './read-stream.js';
-import { assemble, assembleImage, layerMembers, type AssembleOptions, type Assembled } from './image.js';
+import { cannotRead, type BlobRecord, type OuterContents, type ReadOptions } from '../archive/contents.js';
+import { readOuterFile } from '../archive/read-file.js';
+import { readOuterDirectory } from '../archive/read-folder.js';
+import { readOuterStream } from '../archive/read-stream.js';
+import { assemble, assembleImage, layerMembers, type AssembleOptions, type Assembled } from '../archive/image.js';
 import type { ImageReference } from '../registry/reference.js';
 import { readRegistry } from '../registry/source.js';
 

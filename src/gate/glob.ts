@@ -9,7 +9,7 @@
  * everything below it too (`.git` matches `/app/.git/config`).
  * Name globs (package rules): `*`, `?` and `{a,b}` over the whole name, case-insensitively.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from '../base/errors.js';
 
 /** More brace alternatives than this in one glob are refused (they multiply). */
 export const MAX_ALTERNATIVES = 256;

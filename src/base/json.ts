@@ -3,7 +3,7 @@
  * file is refused before it is parsed, so that nothing that walks it later (validation, error
  * messages) can be driven into deep recursion. One linear scan, no recursion.
  */
-import { ImgsizeError } from '../errors.js';
+import { ImgsizeError } from './errors.js';
 
 /** Deeper than any real config or report (a report nests 5 levels). */
 export const MAX_JSON_DEPTH = 64;

@@ -1,9 +1,9 @@
 /** Finds, reads and validates imgsize.config.json (the schema is in config/schema.ts). */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ImgsizeError } from '../errors.js';
-import type { Config } from '../config/schema.js';
-import { parseBoundedJson, preview } from '../config/json.js';
+import { ImgsizeError } from '../base/errors.js';
+import type { Config } from './config-schema.js';
+import { parseBoundedJson, preview } from '../base/json.js';
 
 export const CONFIG_NAME = 'imgsize.config.json';
 
@@ -22,7 +22,7 @@ export function findConfig(cwd: string): string | undefined {
 
 /** Reads and validates a config file. The schema (zod) is loaded only here: most runs need no config. */
 export async function loadConfig(file: string): Promise<Config> {
-  const { ConfigSchema, CONFIG_EXAMPLE } = await import('../config/schema.js');
+  const { ConfigSchema, CONFIG_EXAMPLE } = await import('./config-schema.js');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

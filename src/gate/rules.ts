@@ -6,12 +6,12 @@
  */
 import type { Metric } from '../analysis/diff.js';
 import type { Report } from '../analysis/report.js';
-import type { Rules } from '../analysis/budget.js';
+import type { Rules } from './budget.js';
 import type { FindingCode, Level } from '../report/schema.js';
-import type { Growth } from './size.js';
-import type { Config } from './schema.js';
-import { compileNameGlob, compilePathGlobs } from '../analysis/glob.js';
-import { ImgsizeError } from '../errors.js';
+import type { Growth } from '../base/size.js';
+import type { Config } from './config-schema.js';
+import { compileNameGlob, compilePathGlobs } from './glob.js';
+import { ImgsizeError } from '../base/errors.js';
 
 export interface FlagRules {
   readonly budget?: number;
