@@ -2,12 +2,13 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { looksLikeReference, parseReference } from '../registry/reference.js';
+import { statSync, writeFileSync } from 'node:fs';
+import type { ImageReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
 import { ImgsizeError } from '../base/errors.js';
-import type { ImageSource } from '../source/read.js';
+import { openDaemonImage, withDaemonsTried, type ImageSource } from '../source/read.js';
+import { resolveSource, SOURCES, type Resolved, type SourceFlag } from '../source/resolve.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
 import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
@@ -24,7 +25,6 @@ import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
 import { MAX_TREE_NODES, TREE_NODES } from '../analysis/tree.js';
 type SavedReading = typeof import('../report/read.js');
-import { looksLikeSavedReport } from '../report/sniff.js';
 import { findConfig, loadConfig } from '../gate/config-file.js';
 import { VERSION } from '../base/version.js';
 import { parsePlatform } from '../base/platform.js';
@@ -70,6 +70,7 @@ interface CommonOptions {
   manifestOnly?: boolean;
   insecureRegistry?: string[];
   html?: string;
+  source?: SourceFlag;
 }
 
 interface GateOptions {
@@ -144,6 +145,12 @@ export async function main(io: Io): Promise<number> {
       .option('--tree-nodes <n>', `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES))
       .option('--no-verify', 'report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them')
       .option('--max-ratio <n>', 'refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)', '1000')
+      .addOption(
+        new Option(
+          '--source <where>',
+          'where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)',
+        ).choices([...SOURCES]),
+      )
       .option('--manifest-only', 'an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)')
       .option(
         '--insecure-registry <host>',
@@ -242,16 +249,27 @@ export async function main(io: Io): Promise<number> {
       });
     }
     // compressed budgets (and the layer count) of an image in a registry need its manifest only
-    if (o.manifestOnly || (image !== undefined && !wantsHtml(o) && looksLikeReference(image, existsIn(io)) && !manifestOnlyProblem(rules))) {
-      const format = textFormat(o);
-      const m = await manifestOnly(io, image, o);
-      const verdict = gateManifest(m, rules);
-      written = format;
-      out(renderManifest(format, m, verdict, { width: io.stdout.columns }));
-      exitCode = finishGate(io, verdict, m);
-      return;
+    let src = resolveIn(io, image, o);
+    const registry = registryOf(src);
+    if (o.manifestOnly || (registry && !wantsHtml(o) && !manifestOnlyProblem(rules))) {
+      // a local daemon's image is read whole; a registry's compressed figures need its manifest only
+      const local = !o.manifestOnly && 'daemon' in src ? await openDaemonImage(src.daemon, { env: io.env, platform: o.platform }) : undefined;
+      if (local?.found) {
+        if (!o.quiet) messages(io.stderr).say(`imgsize: ${local.notice}`);
+        src = { stream: local.stream, label: image ?? '-' };
+      } else {
+        const format = textFormat(o);
+        const m = await manifestOnly(io, image, o).catch((e: unknown) => {
+          throw local && 'daemon' in src ? withDaemonsTried(e, src.daemon, local.tried) : e;
+        });
+        const verdict = gateManifest(m, rules);
+        written = format;
+        out(renderManifest(format, m, verdict, { width: io.stdout.columns }));
+        exitCode = finishGate(io, verdict, m);
+        return;
+      }
     }
-    const side = one(await loadSide(io, image, o, { requireOne: 'check' }));
+    const side = one('saved' in src ? await loadSide(io, image, o, { requireOne: 'check' }) : await analyse(io, src, o, { requireOne: 'check' }));
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
     if (o.html !== undefined) writeHtml(io, o, renderCheck('html', side.report, verdict));
@@ -298,10 +316,6 @@ async function flushed(io: Io, code: number, format: OutputFormat): Promise<numb
 /** A path the user gave, against the run's working directory (main(io) may run in another). */
 function inCwd(io: Io, p: string): string {
   return path.resolve(io.cwd, p);
-}
-
-function existsIn(io: Io): (p: string) => boolean {
-  return (p) => existsSync(inCwd(io, p));
 }
 
 function outputFormat(o: CommonOptions): OutputFormat {
@@ -414,24 +428,34 @@ interface SavedDiff {
   readonly savedDiff: DiffDocument;
 }
 
-/** An archive, a folder, '-' or a saved --json report (sniffed: a report starts with '{'). */
+/** Where the run's argument is, by the front door (source/resolve.ts). */
+function resolveIn(io: Io, arg: string | undefined, o: CommonOptions): Resolved {
+  return resolveSource(arg, { cwd: io.cwd, stdin: io.stdin, stdinFile: io.stdinFile, source: o.source });
+}
+
+/** An image from wherever the argument names it, or a saved --json report (sniffed: a report starts with '{'). */
 async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview | SavedDiff> {
-  if (arg !== undefined && arg !== '-' && looksLikeSavedReport(inCwd(io, arg))) {
+  const src = resolveIn(io, arg, o);
+  if ('saved' in src) {
     const read = await savedReports();
-    const doc = pick.savedDiff ? read.readSavedDocument(inCwd(io, arg), arg) : { report: read.readSavedReport(inCwd(io, arg), arg) };
+    const doc = pick.savedDiff ? read.readSavedDocument(src.saved, src.label) : { report: read.readSavedReport(src.saved, src.label) };
     if ('diff' in doc) return { savedDiff: doc.diff };
     const { verdict, ...report } = doc.report;
     return verdict ? { report, verdict } : { report };
   }
-  return analyse(io, arg, o, pick);
+  return analyse(io, src, o, pick);
 }
 
 /** What the manifest and config of a registry image say, without a layer (--manifest-only). */
 async function manifestOnly(io: Io, image: string | undefined, o: CommonOptions): Promise<ManifestReport> {
-  if (image === undefined || !looksLikeReference(image, existsIn(io))) {
-    throw new ImgsizeError('usage', '--manifest-only', 'reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway');
-  }
-  return readManifestOnly(parseReference(image), { env: io.env, platform: o.platform, insecure: o.insecureRegistry });
+  const ref = image === undefined ? undefined : registryOf(resolveIn(io, image, o));
+  if (!ref) throw new ImgsizeError('usage', '--manifest-only', 'reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway');
+  return readManifestOnly(ref, { env: io.env, platform: o.platform, insecure: o.insecureRegistry });
+}
+
+/** The registry image a source names: a reference, or the registry a daemon name falls back to. */
+function registryOf(src: Resolved): ImageReference | undefined {
+  return 'reference' in src ? src.reference : 'daemon' in src ? src.daemon.fallback : undefined;
 }
 
 /** Registry blobs read during one run (one main(io)): both sides of a diff share them. */
@@ -439,7 +463,7 @@ const runBlobs = new WeakMap<Io, Map<string, BlobRecord>>();
 /** Registry tokens got during one run: both sides of a diff in one repository share one. */
 const runTokens = new WeakMap<Io, Map<string, string>>();
 
-async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
+async function analyse(io: Io, src: ImageSource, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
   const chosenImage = imageFor(o, pick);
   let registryBlobs = runBlobs.get(io);
   if (!registryBlobs) runBlobs.set(io, (registryBlobs = new Map()));
@@ -448,19 +472,6 @@ async function analyse(io: Io, image: string | undefined, o: CommonOptions, pick
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined) parsePlatform(o.platform);
-  let src: ImageSource;
-  if (image === undefined || image === '-') {
-    if (image === undefined && io.stdin.isTTY) {
-      throw new ImgsizeError('usage', 'input', 'no image given and stdin is a terminal', {
-        hint: 'pipe an archive (docker save app | imgsize) or name one (imgsize app.tar); see imgsize --help',
-      });
-    }
-    src = io.stdinFile ? { path: io.stdinFile, label: '-' } : { stream: io.stdin, label: '-' };
-  } else if (looksLikeReference(image, existsIn(io))) {
-    src = { reference: parseReference(image) };
-  } else {
-    src = { path: inCwd(io, image), label: image };
-  }
   const showProgress = o.progress && !o.quiet && io.stderr.isTTY === true;
   let total = 0;
   if (showProgress && 'path' in src) {

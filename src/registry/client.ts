@@ -378,7 +378,9 @@ export class RegistryClient {
       // `imgsize app:dev` for an image that only exists in the local docker: Docker Hub has no library/app
       const local = this.ref.registry === 'docker.io' && this.ref.repository.startsWith('library/') && !this.ref.given.includes('/');
       return new ImgsizeError('input', this.ref.canonical, `not found in the registry (${code || `HTTP 404 for ${what}`})`, {
-        hint: local ? `a local image? imgsize reads registries; for one only in your docker: docker save ${this.ref.given} | imgsize` : 'check the name and tag (and that you may read the repository)',
+        hint: local
+          ? `a local image? imgsize reads it from a running docker or podman daemon, or piped: docker save ${this.ref.given} | imgsize`
+          : 'check the name and tag (and that you may read the repository)',
       });
     }
     if (r.status === 429) {

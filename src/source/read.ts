@@ -14,14 +14,14 @@ import { readOuterFile } from '../archive/read-file.js';
 import { readOuterDirectory } from '../archive/read-folder.js';
 import { readOuterStream } from '../archive/read-stream.js';
 import { assemble, assembleImage, layerMembers, type AssembleOptions, type Assembled } from '../archive/image.js';
-import type { ImageReference } from '../registry/reference.js';
 import { readRegistry } from '../registry/source.js';
+import type { DaemonQuery, ImageSource } from './resolve.js';
+import { daemonEndpoints } from '../daemon/endpoints.js';
+import { daemonName, describeTried, saveFromDaemon, type Tried } from '../daemon/client.js';
+import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
 
-/**
- * A path (file or folder; `label` names it in reports and errors, e.g. `-` for stdin that is a
- * file), a stream, or an image in a registry (registry/reference.ts).
- */
-export type ImageSource = { readonly path: string; readonly label?: string } | { readonly stream: AsyncIterable<Buffer>; readonly label: string } | { readonly reference: ImageReference };
+export type { ImageSource } from './resolve.js';
 
 export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
   ReadOptions & {
@@ -53,6 +53,7 @@ export async function readSource(src: ImageSource, opts: ReadImageOptions): Prom
 }
 
 async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
+  if ('daemon' in src) return readDaemon(src.daemon, opts);
   if ('reference' in src) {
     const outer = await readRegistry(src.reference, {
       ...opts,
@@ -88,6 +89,55 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
       ? await readOuterStream(openFile(src.path), opts)
       : ((await readOuterFile(src.path, st.size, planned)) ?? (await readOuterStream(openFile(src.path), opts)));
   return assemble(outer, assembleOpts);
+}
+
+/** The image of a local daemon, when one has it: its stream, and the notice that says where it came from. */
+export async function openDaemonImage(
+  q: DaemonQuery,
+  opts: { readonly env?: Readonly<Record<string, string | undefined>> | undefined; readonly platform?: string | undefined },
+): Promise<{ found: true; stream: AsyncIterable<Buffer>; notice: string } | { found: false; tried: readonly Tried[] }> {
+  const readText = (f: string): string | undefined => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const got = await saveFromDaemon(q.name, daemonEndpoints(q.engines, opts.env ?? process.env, readText, homedir()), { platform: opts.platform });
+  return got.found ? { found: true, stream: got.stream, notice: `read ${q.name} from ${daemonName(got.endpoint)} (${got.endpoint.from})` } : got;
+}
+
+/** An image of a local daemon, streamed as docker save streams it; else the registry its name names, when it has one. */
+async function readDaemon(q: DaemonQuery, opts: ReadImageOptions): Promise<Assembled> {
+  const got = await openDaemonImage(q, opts);
+  if (got.found) {
+    const outer = await readOuterStream(got.stream, opts);
+    const a = assemble(outer, { ...opts, sourcePath: q.name });
+    return a.kind === 'image' ? { ...a, model: { ...a.model, notices: [got.notice, ...a.model.notices] } } : { ...a, notices: [got.notice, ...a.notices] };
+  }
+  if (!q.fallback) throw daemonMissing(q, got.tried);
+  try {
+    return await readAndAssemble({ reference: q.fallback }, opts);
+  } catch (e) {
+    throw withDaemonsTried(e, q, got.tried);
+  }
+}
+
+/** No daemon gave the image, and there is no registry to ask. */
+export function daemonMissing(q: DaemonQuery, triedList: readonly Tried[]): ImgsizeError {
+  const tried = describeTried(triedList);
+  const none = triedList.every((t) => !t.why.startsWith('has no image'));
+  return new ImgsizeError('input', q.name, none ? `no ${q.engines.join(' or ')} daemon answered (tried ${tried})` : `not in the local daemon (tried ${tried})`, {
+    hint: none ? 'start the daemon, or point DOCKER_HOST (Podman: CONTAINER_HOST) at its socket' : 'check the name (docker images lists them)',
+  });
+}
+
+/** The registry's failure for a name no daemon had, with the daemons tried (a bare word that could have been a file says so). */
+export function withDaemonsTried(e: unknown, q: DaemonQuery, triedList: readonly Tried[]): unknown {
+  if (!(e instanceof ImgsizeError) || e.code === 'digest-mismatch' || e.code === 'corrupt') return e;
+  const where = `no local daemon has it (tried ${describeTried(triedList)})`;
+  if (q.couldBeFile) return new ImgsizeError('input', q.name, `no such file or directory; ${where}; and the registry: ${e.message}`, { cause: e });
+  return new ImgsizeError(e.code, e.what, e.message, { hint: `${e.hint ? `${e.hint}; ` : ''}${where}`, cause: e });
 }
 
 async function* openFile(path: string): AsyncGenerator<Buffer> {

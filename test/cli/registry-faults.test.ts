@@ -84,7 +84,7 @@ describe('a registry whose answers are broken', () => {
     ['evil', [], /^imgsize: 127\.0\.0\.1:\d+\/evil:latest: the registry answered HTTP 500 \(UNKNOWN: \\x1b\]0;owned\\x07\\x0d\\x0aimgsize: all good\\x0a::error::fake\) for manifests\/latest\n$/],
     ['token', [], /^imgsize: the token service at http:\/\/127\.0\.0\.1:\d+: the token broke off after \d+ bytes \(\w+\)\n$/],
   ])('%s %s: one line naming the registry, exit 2', async (repo, flags, line) => {
-    const r = await run([`${host}/${repo}:latest`, ...flags], { env: { HOME: '/nonexistent' } });
+    const r = await run(['--source', 'registry', `${host}/${repo}:latest`, ...flags], { env: { HOME: '/nonexistent' } });
     expect(r.stderr).toMatch(line);
     expect(r.stderr).not.toMatch(/internal error/);
     expect([r.code, r.stdout]).toEqual([2, '']);
