@@ -7,7 +7,6 @@
  * list (dirnames + basenames). Older databases (BerkeleyDB `Packages`, SUSE's `Packages.db`) are
  * not read; `rpmDatabaseProblems` says so instead of an empty package list.
  */
-import { createRequire } from 'node:module';
 import { looseContext, type DetectContext, type DetectedPackage, type Detector, type MetaFiles } from './types.js';
 import { Listing, type ListBudget } from './budget.js';
 import { normalizePath } from '../base/paths.js';
@@ -122,6 +121,8 @@ interface SqlJs {
 }
 
 let sql: SqlJs | undefined;
+/** sql.js's WebAssembly, base64, built into the action's bundle; undefined elsewhere. */
+declare const __IMGSIZE_SQL_WASM__: string | undefined;
 
 export const rpm: Detector = {
   ecosystem: 'rpm',
@@ -129,8 +130,9 @@ export const rpm: Detector = {
   wants: isSqlite,
   async prepare(): Promise<void> {
     if (sql) return;
-    const init = createRequire(import.meta.url)('sql.js') as () => Promise<SqlJs>;
-    sql = await init();
+    const init = (await import('sql.js')).default as (o?: { wasmBinary?: Uint8Array }) => Promise<SqlJs>;
+    // the action's bundle carries the WebAssembly (scripts/bundle.mjs); elsewhere sql.js finds its own file
+    sql = await init(typeof __IMGSIZE_SQL_WASM__ === 'string' ? { wasmBinary: Buffer.from(__IMGSIZE_SQL_WASM__, 'base64') } : undefined);
   },
   detect(files: MetaFiles, ctx: DetectContext = looseContext()): DetectedPackage[] {
     // the one the final filesystem holds (both paths are one file where var/lib/rpm is a symlink)

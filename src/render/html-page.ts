@@ -71,9 +71,12 @@ footer { padding: 10px 20px 20px; color: var(--muted); font-size: 12px; border-t
 `;
 
 let viewer: string | undefined;
+/** The viewer's script, built into the action's bundle (scripts/bundle.mjs); undefined elsewhere. */
+declare const __IMGSIZE_VIEWER__: string | undefined;
 
 /** The built viewer (dist/viewer/viewer.js: two folders up from src/render and from dist/render alike). */
 function viewerScript(): string {
+  if (typeof __IMGSIZE_VIEWER__ === 'string') return __IMGSIZE_VIEWER__;
   if (viewer !== undefined) return viewer;
   try {
     viewer = readFileSync(new URL('../../dist/viewer/viewer.js', import.meta.url), 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
