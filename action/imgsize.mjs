@@ -36042,7 +36042,6 @@ function keyed(side, at) {
 	}
 	return out;
 }
-var opened = (n) => n !== void 0 && n.kind === "folder" && !n.partial;
 function diffTrees(before, after) {
 	const b = sideOf(before);
 	const a = sideOf(after);
@@ -36085,18 +36084,11 @@ function diffTrees(before, after) {
 	}
 	return { nodes };
 }
+var opened;
+var init_tree_diff = __esmMin((() => {
+	opened = (n) => n !== void 0 && n.kind === "folder" && !n.partial;
+}));
 // src/analysis/diff.ts
-/**
-* What a change bought: compares two reports (from archives or saved with --json). Pure.
-* Layers are matched by diffId (a multiset: the same layer twice counts twice); packages by
-* ecosystem and normalised name, whatever folder they moved to (site-packages → a venv).
-*/
-var METRICS = [
-	"content",
-	"compressed",
-	"uncompressed",
-	"final"
-];
 function metricBytes(r, m) {
 	switch (m) {
 		case "content": return r.totals.contentBytes;
@@ -36113,7 +36105,6 @@ function delta(before, after) {
 		percent: before === 0 ? null : (after - before) / before * 100
 	};
 }
-var fold = (n) => n.toLowerCase().replace(/[-_.]+/g, "-");
 function diffReports(before, after) {
 	const pool = /* @__PURE__ */ new Map();
 	before.layers.forEach((l, i) => {
@@ -36258,7 +36249,20 @@ function diffReports(before, after) {
 		...before.tree && after.tree ? { tree: diffTrees(before.tree, after.tree) } : {}
 	};
 }
+var METRICS, DEFAULT_METRIC, fold;
+var init_diff = __esmMin((() => {
+	init_tree_diff();
+	METRICS = [
+		"content",
+		"compressed",
+		"uncompressed",
+		"final"
+	];
+	DEFAULT_METRIC = "compressed";
+	fold = (n) => n.toLowerCase().replace(/[-_.]+/g, "-");
+}));
 // src/gate/glob.ts
+init_diff();
 init_errors$2();
 /** Globs longer than this are refused. */
 var MAX_GLOB_LENGTH = 1024;
@@ -36648,11 +36652,12 @@ var init_size = __esmMin((() => {
 }));
 // src/gate/rules.ts
 init_size();
+init_diff();
 init_errors$2();
 function mergeRules(config, flags, loadBaseline, before) {
 	const cfg = config?.rules;
 	const from = config?.label ?? "config";
-	const metric = flags.metric ?? "content";
+	const metric = flags.metric ?? "compressed";
 	const budgets = Object.entries(cfg?.budget ?? {}).filter(([m]) => flags.budget === void 0 || m !== metric).map(([m, r]) => ({
 		metric: m,
 		limit: r.limit,
@@ -45673,6 +45678,7 @@ var Level, Metric, FindingCode, Size, GrowthLimit, ConfigSchema, CONFIG_EXAMPLE;
 var init_config_schema = __esmMin((() => {
 	init_zod();
 	init_schema();
+	init_diff();
 	Level = _enum(["fail", "warn"]);
 	Metric = MetricSchema;
 	FindingCode = FindingCodeSchema;
@@ -45715,7 +45721,7 @@ var init_config_schema = __esmMin((() => {
 		growth: strictObject({
 			baseline: string().optional(),
 			max: GrowthLimit,
-			metric: Metric.default("content"),
+			metric: Metric.default(DEFAULT_METRIC),
 			level: Level.default("fail")
 		}).optional(),
 		/** Findings that fail (or warn) the gate: { "secrets": "fail" }. */
@@ -46101,6 +46107,7 @@ var init_read = __esmMin((() => {
 * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
 */
 init_errors$2();
+init_diff();
 init_size();
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
 var savedReports = () => Promise.resolve().then(() => (init_read(), read_exports));
@@ -46143,7 +46150,7 @@ async function main(io) {
 	program.name("imgsize").version(VERSION, "-V, --version").description("Where the bytes of a container image go: per layer, package, folder and file, wasted bytes and findings.").exitOverride().configureOutput({
 		writeOut: out,
 		writeErr: msg.sayLines,
-		outputError: (s, write) => write(`imgsize: usage: ${s.replace(/^error: /, "")}`)
+		outputError: (s, write) => write(`imgsize: usage: ${usageError(s.replace(/^error: /, ""))}`)
 	}).showHelpAfterError("hint: run imgsize --help for usage");
 	const addCommon = (c) => c.option("--platform <os/arch[/variant]>", "platform to analyse in a multi-platform archive (default linux/amd64)").option("--image <tag|id>", "the image of an archive that holds several: a tag (busybox = busybox:latest) or an image ID prefix; diff takes one per side (--image BEFORE --image AFTER)", (v, prev = []) => [...prev, v]).option("--json", "print JSON (same as --format json)").addOption(new Option("--format <format>", "output format (html: the page --html writes, to stdout)").choices([
 		"table",
@@ -46151,7 +46158,7 @@ async function main(io) {
 		"markdown",
 		"html"
 	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
-	const addGate = (c) => c.option("--budget <size>", `size budget for the image, ${SIZE_EXAMPLE}`).addOption(new Option("--metric <metric>", "which size the budget and growth limit apply to (default: content)").choices([...METRICS])).option("--max-layers <n>", "most layers allowed").option("--baseline <report.json>", "a saved --json report to measure growth against").option("--max-growth <limit>", "most growth allowed against the baseline: \"5%\" or a size like \"10MB\"").option("--config <file>", "rules file (default: imgsize.config.json found from here up to the repository root)");
+	const addGate = (c) => c.option("--budget <size>", `size budget for the image, ${SIZE_EXAMPLE}`).addOption(new Option("--metric <metric>", `which size the budget and growth limit apply to (default: ${DEFAULT_METRIC}, what a pull downloads; content is the classic docker images SIZE)`).choices([...METRICS])).option("--max-layers <n>", "most layers allowed").option("--baseline <report.json>", "a saved --json report to measure growth against").option("--max-growth <limit>", "most growth allowed against the baseline: \"5%\" or a size like \"10MB\"").option("--config <file>", "rules file (default: imgsize.config.json found from here up to the repository root)");
 	addCommon(program.command("inspect", { isDefault: true }).description("analyse one image (default command)").argument("[image]", "archive path, OCI layout folder, - for stdin (default), or a saved --json report to show again").addHelpText("after", EXAMPLES)).action(async (image, o) => {
 		debug = Boolean(o.debug);
 		checkCommon(io, o);
@@ -46251,7 +46258,7 @@ async function main(io) {
 		out(renderCheck(format, side.report, verdict));
 		exitCode = finishGate(io, verdict, side.report);
 	});
-	program.addHelpText("after", EXAMPLES);
+	program.addHelpText("after", () => `\n${optionList(program, "inspect", "Options of imgsize [image] (inspect, the default command; diff and check take them too):")}\n${gateOptionList(program)}${EXAMPLES}`);
 	try {
 		await program.parseAsync([
 			"node",
@@ -46276,6 +46283,33 @@ async function main(io) {
 		else msg.say("hint: run again with --debug and report it");
 		return 2;
 	}
+}
+/** Commander's option lines of one command, under a heading. */
+function optionList(program, name, heading, only) {
+	const cmd = program.commands.find((c) => c.name() === name);
+	if (!cmd) return "";
+	const help = cmd.createHelp();
+	const options = help.visibleOptions(cmd).filter((o) => o.long !== "--help" && (!only || only(o.long ?? "")));
+	const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+	return `${heading}\n${options.map((o) => `  ${help.optionTerm(o).padEnd(width)}  ${help.optionDescription(o)}`).join("\n")}\n`;
+}
+function gateOptionList(program) {
+	return optionList(program, "check", "\nGate options (imgsize check, and imgsize diff on AFTER):", (f) => GATE_FLAGS.includes(f));
+}
+/** The options only check and diff take. */
+var GATE_FLAGS = [
+	"--budget",
+	"--metric",
+	"--max-layers",
+	"--baseline",
+	"--max-growth",
+	"--config"
+];
+/** A usage error of the bare command that names a gate option says which command takes it. */
+function usageError(message) {
+	const m = /^unknown option '(--[\w-]+)(?:=[^']*)?'/.exec(message);
+	if (m && GATE_FLAGS.includes(m[1])) return `${m[1]} belongs to check (and diff): imgsize check IMAGE ${m[1]} …`;
+	return message;
 }
 /**
 * The report must have reached stdout: a write error (a full disk, a closed stdout) is one line and

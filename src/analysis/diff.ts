@@ -7,6 +7,12 @@ import { diffTrees } from './tree-diff.js';
 import type { Delta, DiffResult, DiffWarning, DirectoryChange, FindingChange, LayerChange, Metric, PackageChange, Report } from '../report/schema.js';
 
 export const METRICS: readonly Metric[] = ['content', 'compressed', 'uncompressed', 'final'];
+/**
+ * What a budget measures unless it names its metric: compressed — what a registry lists, what a
+ * pull moves and what `docker images` shows as the content size on the containerd image store
+ * (Docker 29's default). The classic store's `docker images` SIZE is `content`.
+ */
+export const DEFAULT_METRIC: Metric = 'compressed';
 
 export function metricBytes(r: Pick<Report, 'totals'>, m: Metric): number {
   switch (m) {

@@ -13,7 +13,7 @@ import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
 import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
 import { readManifestOnly } from '../registry/source.js';
-import { diffReports, METRICS, type Metric } from '../analysis/diff.js';
+import { DEFAULT_METRIC, diffReports, METRICS, type Metric } from '../analysis/diff.js';
 import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../gate/budget.js';
 import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../gate/gate.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../base/size.js';
@@ -126,7 +126,7 @@ export async function main(io: Io): Promise<number> {
     .description('Where the bytes of a container image go: per layer, package, folder and file, wasted bytes and findings.')
     .exitOverride()
     // commander's own errors in the house style: `imgsize: usage: <why>` and a hint line
-    .configureOutput({ writeOut: out, writeErr: msg.sayLines, outputError: (s, write) => write(`imgsize: usage: ${s.replace(/^error: /, '')}`) })
+    .configureOutput({ writeOut: out, writeErr: msg.sayLines, outputError: (s, write) => write(`imgsize: usage: ${usageError(s.replace(/^error: /, ''))}`) })
     .showHelpAfterError('hint: run imgsize --help for usage');
 
   const addCommon = (c: Command): Command =>
@@ -165,7 +165,11 @@ export async function main(io: Io): Promise<number> {
   const addGate = (c: Command): Command =>
     c
       .option('--budget <size>', `size budget for the image, ${SIZE_EXAMPLE}`)
-      .addOption(new Option('--metric <metric>', 'which size the budget and growth limit apply to (default: content)').choices([...METRICS]))
+      .addOption(
+        new Option('--metric <metric>', `which size the budget and growth limit apply to (default: ${DEFAULT_METRIC}, what a pull downloads; content is the classic docker images SIZE)`).choices([
+          ...METRICS,
+        ]),
+      )
       .option('--max-layers <n>', 'most layers allowed')
       .option('--baseline <report.json>', 'a saved --json report to measure growth against')
       .option('--max-growth <limit>', 'most growth allowed against the baseline: "5%" or a size like "10MB"')
@@ -276,7 +280,11 @@ export async function main(io: Io): Promise<number> {
     out(renderCheck(format, side.report, verdict));
     exitCode = finishGate(io, verdict, side.report);
   });
-  program.addHelpText('after', EXAMPLES);
+  // the bare command's help shows the options of `imgsize [image]` (inspect) and the gate's, not only the commands
+  program.addHelpText(
+    'after',
+    () => `\n${optionList(program, 'inspect', 'Options of imgsize [image] (inspect, the default command; diff and check take them too):')}\n${gateOptionList(program)}${EXAMPLES}`,
+  );
 
   try {
     await program.parseAsync(['node', 'imgsize', ...io.argv]);
@@ -298,6 +306,30 @@ export async function main(io: Io): Promise<number> {
     else msg.say('hint: run again with --debug and report it');
     return EXIT_ERROR;
   }
+}
+
+/** Commander's option lines of one command, under a heading. */
+function optionList(program: Command, name: string, heading: string, only?: (flag: string) => boolean): string {
+  const cmd = program.commands.find((c) => c.name() === name);
+  if (!cmd) return '';
+  const help = cmd.createHelp();
+  const options = help.visibleOptions(cmd).filter((o) => o.long !== '--help' && (!only || only(o.long ?? '')));
+  const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+  return `${heading}\n${options.map((o) => `  ${help.optionTerm(o).padEnd(width)}  ${help.optionDescription(o)}`).join('\n')}\n`;
+}
+
+function gateOptionList(program: Command): string {
+  return optionList(program, 'check', '\nGate options (imgsize check, and imgsize diff on AFTER):', (f) => GATE_FLAGS.includes(f));
+}
+
+/** The options only check and diff take. */
+const GATE_FLAGS = ['--budget', '--metric', '--max-layers', '--baseline', '--max-growth', '--config'];
+
+/** A usage error of the bare command that names a gate option says which command takes it. */
+function usageError(message: string): string {
+  const m = /^unknown option '(--[\w-]+)(?:=[^']*)?'/.exec(message);
+  if (m && GATE_FLAGS.includes(m[1]!)) return `${m[1]} belongs to check (and diff): imgsize check IMAGE ${m[1]} …`;
+  return message;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { FindingCodeSchema, MetricSchema } from '../report/schema.js';
+import { DEFAULT_METRIC } from '../analysis/diff.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../base/size.js';
 
 const Level = z.enum(['fail', 'warn']);
@@ -42,7 +43,7 @@ export const ConfigSchema = z.strictObject({
   /** Globs that must match no path of the final filesystem. */
   forbiddenPaths: rule(z.array(z.string())).optional(),
   wasted: z.strictObject({ maxBytes: Size.optional(), maxPercent: z.number().min(0).max(100).optional(), level: Level.default('fail') }).optional(),
-  growth: z.strictObject({ baseline: z.string().optional(), max: GrowthLimit, metric: Metric.default('content'), level: Level.default('fail') }).optional(),
+  growth: z.strictObject({ baseline: z.string().optional(), max: GrowthLimit, metric: Metric.default(DEFAULT_METRIC), level: Level.default('fail') }).optional(),
   /** Findings that fail (or warn) the gate: { "secrets": "fail" }. */
   findings: z.partialRecord(FindingCode, Level).optional(),
 });

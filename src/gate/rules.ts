@@ -4,7 +4,7 @@
  * `--max-growth` its growth), everything else in the file stands. Each rule says where it came
  * from. Pure: the config is already read and validated, baselines come through `loadBaseline`.
  */
-import type { Metric } from '../analysis/diff.js';
+import { DEFAULT_METRIC, type Metric } from '../analysis/diff.js';
 import type { Report } from '../analysis/report.js';
 import type { Rules } from './budget.js';
 import type { FindingCode, Level } from '../report/schema.js';
@@ -36,7 +36,7 @@ export function mergeRules(
 ): Rules {
   const cfg = config?.rules;
   const from = config?.label ?? 'config';
-  const metric = flags.metric ?? 'content';
+  const metric = flags.metric ?? DEFAULT_METRIC;
   const budgets: { metric: Metric; limit: number; level: 'fail' | 'warn'; from: string }[] = Object.entries(cfg?.budget ?? {})
     .filter(([m]) => flags.budget === undefined || m !== metric)
     .map(([m, r]) => ({ metric: m as Metric, limit: r!.limit, level: r!.level, from }));

@@ -88,7 +88,7 @@ if (!existsSync(CHROMIUM)) {
       html.diff = path.join(dir, 'diff.html');
       await imgsize(['diff', saved.before!, saved.after!, '--html', html.diff, '--quiet']);
       html.check = path.join(dir, 'check.html');
-      await imgsize(['check', saved.before!, '--budget', '10MB', '--html', html.check, '--quiet']);
+      await imgsize(['check', saved.before!, '--budget', '10MB', '--metric', 'content', '--html', html.check, '--quiet']);
       // real archives written by real tools: docker save, an OCI zstd image, whiteouts, a Python app
       for (const [name, file] of [
         ['corpus', 'dive__test-docker-image.tar'],

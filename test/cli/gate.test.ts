@@ -14,10 +14,10 @@ const tmp = tempFolders('imgsize-gate-');
 
 describe('imgsize check', () => {
   it('exits 0 at a budget equal to the size and 1 one byte under, showing exact bytes', async () => {
-    const ok = await run(['check', SAMPLE, '--budget', String(CONTENT)]);
+    const ok = await run(['check', SAMPLE, '--budget', String(CONTENT), '--metric', 'content']);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/PASS .*content size 4\.8 MB \(4,800,029 bytes\) is within the budget 4\.8 MB \(4,800,029 bytes\)/);
-    const over = await run(['check', SAMPLE, '--budget', String(CONTENT - 1)]);
+    const over = await run(['check', SAMPLE, '--budget', String(CONTENT - 1), '--metric', 'content']);
     expect(over.code).toBe(1);
     expect(over.stdout).toMatch(/FAIL .*exceeds the budget 4\.8 MB \(4,800,028 bytes\) by 1 B/);
   });
@@ -116,12 +116,12 @@ describe('imgsize check', () => {
   });
 
   it('renders a PR comment with the imgsize marker', async () => {
-    const r = await run(['check', SAMPLE, '--budget', '1MB', '--format', 'markdown']);
+    const r = await run(['check', SAMPLE, '--budget', '1MB', '--metric', 'content', '--format', 'markdown']);
     expect(r.stdout.startsWith('<!-- imgsize -->\n### ✖ imgsize: 1 size rule(s) failed')).toBe(true);
   });
 
   it('carries the verdict with the report in --json', async () => {
-    const r = await run(['check', SAMPLE, '--budget', '1MB', '--json']);
+    const r = await run(['check', SAMPLE, '--budget', '1MB', '--metric', 'content', '--json']);
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(3);
     expect(j.verdict.failed).toBe(1);
@@ -133,7 +133,7 @@ describe('imgsize check', () => {
     let stderr = '';
     const appended: [string, string][] = [];
     const code = await main({
-      argv: ['check', SAMPLE, '--budget', '1MB'],
+      argv: ['check', SAMPLE, '--budget', '1MB', '--metric', 'content'],
       stdin: Object.assign((async function* () {})(), { isTTY: false }),
       stdout: { write: (s: string) => ((stdout += s), true) },
       stderr: { write: (s: string) => ((stderr += s), true) },
@@ -211,8 +211,8 @@ describe('imgsize diff', () => {
 
   it('gates AFTER with --budget and its growth against BEFORE', async () => {
     const { before, after } = await images();
-    expect((await run(['diff', before, after, '--budget', '1150'])).code).toBe(0);
-    expect((await run(['diff', before, after, '--budget', '1149'])).code).toBe(1);
+    expect((await run(['diff', before, after, '--budget', '1150', '--metric', 'content'])).code).toBe(0);
+    expect((await run(['diff', before, after, '--budget', '1149', '--metric', 'content'])).code).toBe(1);
     expect((await run(['diff', after, before, '--max-growth', '100B'])).code).toBe(1);
   });
 });

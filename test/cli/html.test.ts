@@ -80,7 +80,7 @@ describe('--html', () => {
 
   it('a saved diff is shown again in every format, its page too; --json gives back the same document', async () => {
     const dir = tmp();
-    const saved = (await run(['diff', SAMPLE, SAMPLE, '--json', '--budget', '1MB'], { cwd: dir })).stdout;
+    const saved = (await run(['diff', SAMPLE, SAMPLE, '--json', '--budget', '1MB', '--metric', 'content'], { cwd: dir })).stdout;
     writeFileSync(path.join(dir, 'd.json'), saved);
     const again = await run(['d.json', '--json'], { cwd: dir });
     expect([again.code, again.stdout]).toEqual([0, saved]);
@@ -98,7 +98,7 @@ describe('--html', () => {
 
   it('check --html: the page carries the verdict, and the exit code is the verdict', async () => {
     const dir = tmp();
-    const r = await run(['check', SAMPLE, '--budget', '1MB', '--html', 'c.html', '--quiet'], { cwd: dir });
+    const r = await run(['check', SAMPLE, '--budget', '1MB', '--metric', 'content', '--html', 'c.html', '--quiet'], { cwd: dir });
     expect(r.code).toBe(1);
     const data = pageData(readFileSync(path.join(dir, 'c.html'), 'utf8'));
     expect(data.verdictLines!.join('\n')).toMatch(/FAIL .*exceeds the budget 1 MB/);

@@ -154,3 +154,25 @@ describe('JSON nesting that a person or tool controls', () => {
     expect(b.stderr).toMatch(/^imgsize: .*r\.json: JSON nested deeper than 64 levels/);
   });
 });
+
+describe('help for a newcomer', () => {
+  it('imgsize --help lists the options of imgsize [image] and the gate’s, not only the commands', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Options of imgsize \[image\] \(inspect, the default command; diff and check take them too\):$/m);
+    expect(r.stdout).toMatch(/^ {2}--source <where> +where the image is: a local daemon/m);
+    expect(r.stdout).toMatch(/^Gate options \(imgsize check, and imgsize diff on AFTER\):\n {2}--budget <size>/m);
+  });
+
+  it('a gate option on the bare command says which command takes it', async () => {
+    const r = await run([SAMPLE, '--budget', '1B']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('imgsize: usage: --budget belongs to check (and diff): imgsize check IMAGE --budget …\nhint: run imgsize --help for usage\n');
+  });
+
+  it('a budget that names no metric gates what a pull downloads, and the verdict says so', async () => {
+    const r = await run(['check', SAMPLE, '--budget', '424MB']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^✔ PASS {2}compressed size 83\.6 kB \(83,639 bytes\) is within the budget 424 MB/m);
+  });
+});

@@ -269,7 +269,8 @@ describe('rules from the config and the flags', () => {
 
   it('takes the file alone without flags, and the flags alone without a file', () => {
     expect(mergeRules({ rules: cfg, label: 'c.json' }, {}, none).maxLayers).toEqual({ limit: 30, level: 'fail', from: 'c.json' });
-    expect(mergeRules(undefined, { budget: 5 }, none)).toEqual({ budgets: [{ metric: 'content', limit: 5, level: 'fail', from: '--budget' }] });
+    // a budget that names no metric measures what a pull downloads (DEFAULT_METRIC)
+    expect(mergeRules(undefined, { budget: 5 }, none)).toEqual({ budgets: [{ metric: 'compressed', limit: 5, level: 'fail', from: '--budget' }] });
   });
 
   it('refuses a bad glob in the file before any image is read', () => {
