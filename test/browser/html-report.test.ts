@@ -118,7 +118,7 @@ if (!existsSync(CHROMIUM)) {
       html.evil = path.join(dir, 'evil.html');
       await imgsize([evilTar, '--html', html.evil, '--quiet']);
       browser = await launched;
-    }, 60_000);
+    });
 
     afterAll(async () => {
       await browser?.close();

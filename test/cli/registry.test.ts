@@ -54,7 +54,7 @@ if (!registryTools) {
       await reg.push(`oci:${layout}`, 'test/multi:v1', ['--all']);
     })();
     setup1.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup1, 60_000);
+    beforeAll(() => setup1);
     afterAll(() => reg?.stop());
 
     it('reports the same numbers as the archive of the same image', async () => {
@@ -138,7 +138,7 @@ if (!registryTools) {
       await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
     })();
     setup2.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup2, 60_000);
+    beforeAll(() => setup2);
     afterAll(() => reg?.stop());
 
     it('is refused without credentials and read with DOCKER_AUTH_CONFIG', async () => {
@@ -173,7 +173,7 @@ if (!registryTools) {
       await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
     })();
     setup3.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup3, 60_000);
+    beforeAll(() => setup3);
     afterAll(() => {
       reg?.stop();
       tokens?.stop();
@@ -314,7 +314,7 @@ if (!registryTools) {
       host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
     })();
     setup4.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup4, 60_000);
+    beforeAll(() => setup4);
     afterAll(() => {
       reg?.stop();
       proxy?.close();
@@ -361,7 +361,7 @@ if (!registryTools) {
       await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1');
     })();
     setup5.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup5, 60_000);
+    beforeAll(() => setup5);
     afterAll(() => reg?.stop());
 
     it("is trusted with the CA in docker's certs.d folder, refused without it", async () => {
@@ -402,7 +402,7 @@ if (!registryTools) {
       await reg.push(`oci-archive:${SAMPLE}`, 'test/hello:v1', ['--dest-cert-dir', push]);
     })();
     setup7.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup7, 60_000);
+    beforeAll(() => setup7);
     afterAll(() => reg?.stop());
 
     it("presents docker's certs.d client.cert and client.key to that registry, and is refused without them", async () => {
@@ -451,7 +451,7 @@ if (!registryTools) {
       await reg.push(`oci-archive:${SAMPLE}`, 'private/hello:v1');
     })();
     setup6.catch(() => undefined); // reported by the beforeAll below, not as an unhandled rejection
-    beforeAll(() => setup6, 60_000);
+    beforeAll(() => setup6);
     afterAll(() => {
       reg?.stop();
       for (const s of servers) s.close();

@@ -59,7 +59,7 @@ describe.skipIf(!present || !registryTools)('the corpus through a registry', () 
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     if (skipped.length) console.warn(`corpus through a registry: not pushed by skopeo: ${skipped.join('; ')}`);
-  }, 120_000);
+  });
   afterAll(() => reg?.stop());
 
   it('pushes most of the corpus', () => {

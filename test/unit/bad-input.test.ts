@@ -205,7 +205,7 @@ describe('bombs and endless input', () => {
     const img = await simple();
     const target = blobPath(img.layers[0]!.digest);
     await failsWith(inspect(await outerTar(replace(ociMembers([img]), target, bomb)), { verify: false, ratioFloor: 64 << 20 }), /decompression bomb: .* \(ratio over \d+:1\)/);
-  }, 60_000);
+  });
 
   it('stops reading zeros after the end of the outer archive', async () => {
     const tar = await outerTar(ociMembers([await simple()]));
