@@ -10,7 +10,8 @@ export { buildReport, REPORT_TOP, type ReportOptions } from './analysis/report.j
 export { diffReports, metricBytes, METRICS } from './analysis/diff.js';
 export { evaluate, verdictExitCode, PUSH_ESTIMATE_MARGIN, type Rules, type RuleOrigin } from './gate/budget.js';
 export { forbiddenHits } from './gate/forbidden.js';
-export { buildTree, TREE_NODES, MAX_TREE_NODES } from './analysis/tree.js';
+export { buildTree } from './analysis/tree.js';
+export { TREE_NODES, MAX_TREE_NODES } from './report/limits.js';
 export { diffTrees } from './analysis/tree-diff.js';
 export { renderReportHtml, renderDiffHtml } from './render/html.js';
 export { DETECTORS, captureFor, type Detector, type DetectedPackage } from './detectors/index.js';

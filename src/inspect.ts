@@ -5,7 +5,7 @@
 import { readSource, type ImageSource, type ReadImageOptions } from './source/read.js';
 import { archiveOverview } from './analysis/overview.js';
 import type { ArchiveOverview } from './report/schema.js';
-import { ImgsizeError } from './base/errors.js';
+import { oneImageExpected } from './base/errors.js';
 import { buildReport, type ReportOptions } from './analysis/report.js';
 import type { ImageFiles } from './gate/gate.js';
 import { squash } from './analysis/squash.js';
@@ -35,7 +35,7 @@ export interface Overviewed {
 /** Reads the image once and returns its report, the model it was built from and its files. */
 export async function inspectImage(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected> {
   const r = await inspectSource(src, { ...opts, overview: false });
-  if ('overview' in r) throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
+  if ('overview' in r) throw oneImageExpected('archive');
   return r;
 }
 

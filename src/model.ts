@@ -4,7 +4,7 @@
  */
 import type { ArchiveFormat, Warning } from './report/schema.js';
 import type { LayerScan } from './layer/scan.js';
-import type { Compression } from './layer/decompress.js';
+import type { Compression } from './layer/decoder.js';
 
 export type { ArchiveFormat };
 

@@ -12,7 +12,8 @@ import type { DetectedPackage, Detector } from '../detectors/types.js';
 import { ListBudget, type ImageShape } from '../detectors/budget.js';
 import type { Finding, Folder, PackageGroup, Report, ReportLayer, ReportPackage } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
-import { buildTree, TREE_NODES } from './tree.js';
+import { buildTree } from './tree.js';
+import { TREE_NODES } from '../report/limits.js';
 
 export { SCHEMA_VERSION };
 export type { Report, ReportLayer, ReportPackage, PackageGroup, Finding };

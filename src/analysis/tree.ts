@@ -11,8 +11,6 @@ import { displayPath } from '../base/paths.js';
 import type { ReportTree, TreeNode } from '../report/schema.js';
 import { MAX_TREE_NODES, TREE_NODES } from '../report/limits.js';
 
-export { MAX_TREE_NODES, TREE_NODES };
-
 /** Children shown per folder; the rest are folded. */
 export const MAX_CHILDREN = 200;
 /** Children smaller than this share of the image are folded (a box under a pixel on any screen). */

@@ -3,7 +3,7 @@
  * its members by normalised name, each regular one as a BlobRecord; and what the readers share.
  */
 import { ImgsizeError } from '../base/errors.js';
-import type { Compression } from '../layer/decompress.js';
+import type { Compression } from '../layer/decoder.js';
 import { dirname, joinPath, normalizePath } from '../base/paths.js';
 import type { LayerScan, ScanOptions } from '../layer/scan.js';
 

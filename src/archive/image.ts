@@ -3,7 +3,7 @@
  * (OCI index, docker manifest.json or both), has the image chosen (platform.ts), matches layers to
  * their scans, and verifies digests and diff_ids. Only archive/ knows docker vs OCI.
  */
-import { ImgsizeError, listSome } from '../base/errors.js';
+import { ImgsizeError, listSome, oneImageExpected } from '../base/errors.js';
 import type { Warning } from '../report/schema.js';
 import type { ImageModel, ModelLayer, ArchiveFormat } from '../model.js';
 import { displayPath } from '../base/paths.js';
@@ -13,9 +13,6 @@ import { addRepoTags, dockerCandidates } from './docker-manifest.js';
 import { digestInName, getCaseInsensitive, isObject, parseJson, short, verifyBlob, type Fail, type Json } from './metadata.js';
 import { rootedAtLayout, walkIndex } from './oci-index.js';
 import { choose, severalImages } from './platform.js';
-
-export { nameMatches } from './platform.js';
-export { DEFAULT_PLATFORM, platformMatches } from '../base/platform.js';
 
 export interface AssembleOptions {
   /** `os/arch[/variant]`; default linux/amd64 (with the single-other-platform fallback). */
@@ -138,7 +135,7 @@ export function assemble(given: OuterContents, opts: AssembleOptions): Assembled
 
 export function assembleImage(given: OuterContents, opts: AssembleOptions): ImageModel {
   const a = assemble(given, { ...opts, overview: false });
-  if (a.kind !== 'image') throw new ImgsizeError('internal', opts.sourcePath, 'several images where one was asked for');
+  if (a.kind !== 'image') throw oneImageExpected(opts.sourcePath);
   return a.model;
 }
 

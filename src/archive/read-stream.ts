@@ -2,7 +2,7 @@
  * Reads the OUTER archive (a docker save / OCI tar, as a whole plain, gzip or zstd) from a stream,
  * in one pass: every member goes through the member sink. Nothing is written to disk.
  */
-import type { Compression } from '../layer/decompress.js';
+import type { Compression } from '../layer/decoder.js';
 import { createDecoder, sniffCompression } from '../layer/decompress.js';
 import { normalizePath } from '../base/paths.js';
 import { checkInflation } from '../layer/scan.js';

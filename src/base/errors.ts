@@ -35,3 +35,8 @@ export function listSome(items: readonly string[], max = 10): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} and ${(items.length - max).toLocaleString('en-US')} more`;
 }
+
+/** An overview of several images came back where the caller asked for one: a bug of the caller (`overview` is opt-in). */
+export function oneImageExpected(where: string): ImgsizeError {
+  return new ImgsizeError('internal', where, 'several images where one was asked for');
+}

@@ -55,12 +55,6 @@ export function whiteoutOf(path: string): Whiteout | undefined {
   return { kind: 'delete', path: joinPath(dir, base.slice(WHITEOUT_PREFIX.length)) };
 }
 
-/** True if `p` is `dir` itself or lies under it ('' is the root and holds everything). */
-export function isUnder(p: string, dir: string): boolean {
-  if (dir === '') return true;
-  return p === dir || (p.length > dir.length && p.charCodeAt(dir.length) === 0x2f && p.startsWith(dir));
-}
-
 /** Raw latin1 path → readable UTF-8 string, for reports. */
 export function displayPath(raw: string): string {
   for (let i = 0; i < raw.length; i++) {

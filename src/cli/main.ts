@@ -6,7 +6,7 @@ import { statSync, writeFileSync } from 'node:fs';
 import type { ImageReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
-import { ImgsizeError } from '../base/errors.js';
+import { ImgsizeError, oneImageExpected } from '../base/errors.js';
 import { openDaemonImage, withDaemonsTried, type ImageSource } from '../source/read.js';
 import { resolveSource, SOURCES, type Resolved, type SourceFlag } from '../source/resolve.js';
 import type { BlobRecord } from '../archive/contents.js';
@@ -18,12 +18,12 @@ import { ruleCount, verdictExitCode, type Rules, type Verdict } from '../gate/bu
 import { gate, gateManifest, manifestOnlyProblem, type ImageFiles } from '../gate/gate.js';
 import { parseGrowth, parseSize, SIZE_EXAMPLE } from '../base/size.js';
 import { mergeRules, type FlagRules } from '../gate/rules.js';
-import type { DecoderChoice } from '../layer/decompress.js';
+import type { DecoderChoice } from '../layer/decoder.js';
 import { renderCheck, renderDiff, renderInspect, renderManifest, renderOverview, renderSavedDiff, type OutputFormat } from '../render/output.js';
 import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
-import { MAX_TREE_NODES, TREE_NODES } from '../analysis/tree.js';
+import { MAX_TREE_NODES, TREE_NODES } from '../report/limits.js';
 type SavedReading = typeof import('../report/read.js');
 import { findConfig, loadConfig } from '../gate/config-file.js';
 import { VERSION } from '../base/version.js';
@@ -48,8 +48,8 @@ export interface Io {
   readonly flush?: () => Promise<NodeJS.ErrnoException | undefined>;
 }
 
+/** Exit codes: 0 ok, 2 could not run; 1 (a gate failed) comes from the verdict alone (gate/budget.ts verdictExitCode). */
 export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
 export const EXIT_ERROR = 2;
 
 interface CommonOptions {
@@ -111,7 +111,9 @@ $GITHUB_STEP_SUMMARY and verdict/bytes/limit to $GITHUB_OUTPUT; stdout holds onl
 Sizes are SI units like docker images (1 MB = 1,000,000 bytes); --json has exact bytes.
 Exit codes: 0 ok, 1 a budget or gate failed, 2 could not run (usage, unreadable or invalid archive).`;
 
-export async function main(io: Io): Promise<number> {
+export async function main(given: Io): Promise<number> {
+  // what one run shares: both sides of a diff fetch a registry blob once and ask one token per repository
+  const io: Run = { ...given, registryBlobs: new Map(), registryTokens: new Map() };
   let debug = io.argv.includes('--debug');
   const out = (s: string): void => void io.stdout.write(s);
   const msg = messages(io.stderr);
@@ -439,7 +441,7 @@ function imageFor(o: CommonOptions, pick: Pick): string | undefined {
 }
 
 function one(side: Side | Overview | SavedDiff): Side {
-  if ('overview' in side || 'savedDiff' in side) throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
+  if ('overview' in side || 'savedDiff' in side) throw oneImageExpected('archive');
   return side;
 }
 
@@ -466,7 +468,7 @@ function resolveIn(io: Io, arg: string | undefined, o: CommonOptions): Resolved 
 }
 
 /** An image from wherever the argument names it, or a saved --json report (sniffed: a report starts with '{'). */
-async function loadSide(io: Io, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview | SavedDiff> {
+async function loadSide(io: Run, arg: string | undefined, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview | SavedDiff> {
   const src = resolveIn(io, arg, o);
   if ('saved' in src) {
     const read = await savedReports();
@@ -490,17 +492,17 @@ function registryOf(src: Resolved): ImageReference | undefined {
   return 'reference' in src ? src.reference : 'daemon' in src ? src.daemon.fallback : undefined;
 }
 
-/** Registry blobs read during one run (one main(io)): both sides of a diff share them. */
-const runBlobs = new WeakMap<Io, Map<string, BlobRecord>>();
-/** Registry tokens got during one run: both sides of a diff in one repository share one. */
-const runTokens = new WeakMap<Io, Map<string, string>>();
+/** One run (one main(io)): its streams and what its reads share. */
+interface Run extends Io {
+  /** Registry blobs read during the run: both sides of a diff share them. */
+  readonly registryBlobs: Map<string, BlobRecord>;
+  /** Registry tokens got during the run: both sides of a diff in one repository share one. */
+  readonly registryTokens: Map<string, string>;
+}
 
-async function analyse(io: Io, src: ImageSource, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
+async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
   const chosenImage = imageFor(o, pick);
-  let registryBlobs = runBlobs.get(io);
-  if (!registryBlobs) runBlobs.set(io, (registryBlobs = new Map()));
-  let registryTokens = runTokens.get(io);
-  if (!registryTokens) runTokens.set(io, (registryTokens = new Map()));
+  const { registryBlobs, registryTokens } = io;
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined) parsePlatform(o.platform);

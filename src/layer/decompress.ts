@@ -15,8 +15,6 @@ import { ImgsizeError } from '../base/errors.js';
 import { ExternalDecoder, externalDecoderFor } from './external.js';
 import type { Compression, Decoder, DecoderChoice, OnData } from './decoder.js';
 
-export type { Compression, Decoder, DecoderChoice } from './decoder.js';
-
 export function sniffCompression(head: Buffer): Compression {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'gzip';
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'zstd';

@@ -6,7 +6,8 @@
 import { StreamHash } from './hasher.js';
 import { ImgsizeError } from '../base/errors.js';
 import { TarReader, type EntrySink, type TarEntry, printable } from '../tar/reader.js';
-import { createDecoder, sniffCompression, type Compression, type Decoder, type DecoderChoice } from './decompress.js';
+import { createDecoder, sniffCompression } from './decompress.js';
+import type { Compression, Decoder, DecoderChoice } from './decoder.js';
 import { normalizePath, whiteoutOf } from '../base/paths.js';
 import { createPushSizer, type PushSize, type PushSizeMode, type PushSizer } from './push-size.js';
 

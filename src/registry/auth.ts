@@ -86,7 +86,7 @@ const HELPER_TIMEOUT_MS = 20_000;
  */
 function fromHelper(name: string, server: string, env: Readonly<Record<string, string | undefined>>, problems: string[]): Credentials | undefined {
   if (!/^[\w.-]+$/.test(name)) return undefined;
-  const r = spawnSync(`docker-credential-${name}`, ['get'], { input: server, encoding: 'utf8', timeout: HELPER_TIMEOUT_MS, env: { ...process.env, ...env } as NodeJS.ProcessEnv, maxBuffer: 1 << 20 });
+  const r = spawnSync(`docker-credential-${name}`, ['get'], { input: server, encoding: 'utf8', timeout: HELPER_TIMEOUT_MS, env: env as NodeJS.ProcessEnv, maxBuffer: 1 << 20 });
   // docker stops here; imgsize goes on anonymously (public images still read) and says why when refused
   if (r.error) {
     const code = (r.error as NodeJS.ErrnoException).code;

@@ -63,13 +63,6 @@ function reportFromJson(raw: unknown, label: string): Report {
  * A saved diff (`imgsize diff A B --json`), shown again: versions 2 and 3 (2 had no tree); version
  * 1 diffs numbered layers from 0 and are refused with a hint to make them again.
  */
-export function parseSavedDiff(json: string, label: string): DiffDocument {
-  return diffFromJson(
-    parseBoundedJson(json, label, (e) => `not a valid JSON diff (${e.message})`),
-    label,
-  );
-}
-
 function diffFromJson(raw: unknown, label: string): DiffDocument {
   const version = versionOf(raw, label);
   if (version === 1) throw new ImgsizeError('input', label, 'a diff saved by imgsize 0.1 (schemaVersion 1) is not read', { hint: 'make it again with imgsize diff A B --json' });

@@ -5,7 +5,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
-import { ImgsizeError } from '../base/errors.js';
+import { ImgsizeError, oneImageExpected } from '../base/errors.js';
 import { releaseHashing } from '../layer/hasher.js';
 import { MAX_CAPTURE_TOTAL_BYTES, MAX_SIZED_LAYERS } from '../layer/scan.js';
 import type { ImageModel } from '../model.js';
@@ -38,7 +38,7 @@ export type ReadImageOptions = Omit<AssembleOptions, 'sourcePath' | 'format'> &
 /** The image the options name (the first of several, with a notice). */
 export async function readImage(src: ImageSource, opts: ReadImageOptions): Promise<ImageModel> {
   const a = await readSource(src, { ...opts, overview: false });
-  if (a.kind !== 'image') throw new ImgsizeError('internal', 'archive', 'several images where one was asked for');
+  if (a.kind !== 'image') throw oneImageExpected('archive');
   return a.model;
 }
 
@@ -46,7 +46,8 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
 export async function readSource(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
   try {
     // one budget for the metadata captured from all the image's layers
-    return await readAndAssemble(src, { ...opts, scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } } });
+    // the environment is read once, here at the door (the CLI gives its own; a library caller may not)
+    return await readAndAssemble(src, { ...opts, env: opts.env ?? process.env, scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } } });
   } finally {
     await releaseHashing();
   }
@@ -57,7 +58,7 @@ async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promis
   if ('reference' in src) {
     const outer = await readRegistry(src.reference, {
       ...opts,
-      env: opts.env ?? process.env,
+      env: opts.env ?? {},
       insecure: opts.insecureRegistries,
       tokens: opts.registryTokens,
       ...(opts.registryBlobs ? { blobs: opts.registryBlobs } : {}),
@@ -103,7 +104,7 @@ export async function openDaemonImage(
       return undefined;
     }
   };
-  const got = await saveFromDaemon(q.name, daemonEndpoints(q.engines, opts.env ?? process.env, readText, homedir()), { platform: opts.platform });
+  const got = await saveFromDaemon(q.name, daemonEndpoints(q.engines, opts.env ?? {}, readText, homedir()), { platform: opts.platform });
   return got.found ? { found: true, stream: got.stream, notice: `read ${q.name} from ${daemonName(got.endpoint)} (${got.endpoint.from})` } : got;
 }
 

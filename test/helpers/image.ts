@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readImage, type ReadImageOptions } from '../../src/source/read.js';
-import type { DecoderChoice } from '../../src/layer/decompress.js';
+import type { DecoderChoice } from '../../src/layer/decoder.js';
 import { buildReport, type Report } from '../../src/analysis/report.js';
 import type { ImageModel } from '../../src/model.js';
 

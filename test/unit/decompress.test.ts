@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { EXTERNAL_MIN_BYTES, createDecoder, zstdDecoderName, type DecoderChoice } from '../../src/layer/decompress.js';
+import { EXTERNAL_MIN_BYTES, createDecoder, zstdDecoderName } from '../../src/layer/decompress.js';
+import type { DecoderChoice } from '../../src/layer/decoder.js';
 import { zstdRaw } from '../fixtures/builder.js';
 
 const hasZstdCommand = spawnSync('sh', ['-c', 'command -v zstd'], { stdio: 'ignore' }).status === 0;

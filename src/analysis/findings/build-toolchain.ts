@@ -6,7 +6,7 @@ const TOOLCHAIN_PATH = /^usr\/(lib|libexec)\/gcc\/|^usr\/bin\/(gcc|g\+\+|cc|c\+\
 const CC1 = /^usr\/(lib|libexec)\/gcc\/[^/]+\/[^/]+\/cc1(plus)?$/;
 
 /** Compilers left in the final stage: compiler packages, else compiler files. */
-export const buildToolchain: FindingDefinition = {
+export const buildToolchain = {
   code: 'build-toolchain',
   severity: 'warning',
   when: 'gcc/g++/cpp, build-essential, `*-dev` packages, `cc1`',
@@ -24,4 +24,4 @@ export const buildToolchain: FindingDefinition = {
       items: pkgs.length > 0 ? byBytes(pkgs.map(pkgItem)) : byBytes(files).map(fileItem),
     };
   },
-};
+} satisfies FindingDefinition;

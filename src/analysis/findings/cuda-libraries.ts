@@ -2,7 +2,7 @@ import { findTorch, isCondaCuda, isNvidiaWheel, torchCudaLibraries } from './tor
 import { byBytes, fileItem, pkgItem, type FindingDefinition } from './types.js';
 
 /** nvidia-* wheels, triton and torch's own CUDA libraries: what a default-index torch drags in. */
-export const cudaLibraries: FindingDefinition = {
+export const cudaLibraries = {
   code: 'cuda-libraries',
   severity: 'warning',
   when: '`nvidia-*` wheels, triton, CUDA libraries inside torch (`+cu124` builds), conda CUDA packages (`cuda-*`, `libcublas`, `pytorch-cuda`…); a `+cpu` torch is not a finding',
@@ -34,4 +34,4 @@ export const cudaLibraries: FindingDefinition = {
       items: [...byBytes(cudaPkgs.map(pkgItem)), ...byBytes(torchCuda.map(fileItem))],
     };
   },
-};
+} satisfies FindingDefinition;

@@ -2,7 +2,7 @@ import type { ReportPackage } from '../../report/schema.js';
 import { byBytes, pkgItem, type FindingDefinition } from './types.js';
 
 /** One pip distribution installed twice (a venv and the system Python, two site-packages). */
-export const duplicatePackages: FindingDefinition = {
+export const duplicatePackages = {
   code: 'duplicate-packages',
   severity: 'warning',
   when: 'one pip distribution installed twice (pip/setuptools/wheel excepted: every venv has them)',
@@ -33,4 +33,4 @@ export const duplicatePackages: FindingDefinition = {
       items: dups.flatMap((ps) => ps.map((p) => ({ ...pkgItem(p), path: p.location ?? '/' }))),
     };
   },
-};
+} satisfies FindingDefinition;

@@ -26,14 +26,14 @@ export { isSecretPath } from './secrets.js';
 
 /** Every finding, by code (adding one: a file here, its code in report/schema.ts, an entry below). */
 export const FINDINGS: { readonly [C in FindingCode]: FindingDefinition & { readonly code: C } } = {
-  'cuda-libraries': cudaLibraries as FindingDefinition & { code: 'cuda-libraries' },
-  'model-files': modelFiles as FindingDefinition & { code: 'model-files' },
-  'build-toolchain': buildToolchain as FindingDefinition & { code: 'build-toolchain' },
-  'package-cache': packageCache as FindingDefinition & { code: 'package-cache' },
-  'vcs-metadata': vcsMetadata as FindingDefinition & { code: 'vcs-metadata' },
-  secrets: secrets as FindingDefinition & { code: 'secrets' },
-  'wasted-bytes': wastedBytes as FindingDefinition & { code: 'wasted-bytes' },
-  'duplicate-packages': duplicatePackages as FindingDefinition & { code: 'duplicate-packages' },
+  'cuda-libraries': cudaLibraries,
+  'model-files': modelFiles,
+  'build-toolchain': buildToolchain,
+  'package-cache': packageCache,
+  'vcs-metadata': vcsMetadata,
+  secrets: secrets,
+  'wasted-bytes': wastedBytes,
+  'duplicate-packages': duplicatePackages,
 };
 
 export const FINDING_DEFINITIONS: readonly FindingDefinition[] = Object.values(FINDINGS);

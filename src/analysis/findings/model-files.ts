@@ -36,7 +36,7 @@ function isModel(f: FinalFile, hasConfig: (dir: string) => boolean): boolean {
 }
 
 /** Model and data files copied in (not shipped inside an installed package). */
-export const modelFiles: FindingDefinition = {
+export const modelFiles = {
   code: 'model-files',
   severity: 'warning',
   when: `\`*.pt *.pth *.pkl *.npy *.h5 *.onnx *.safetensors *.ckpt *.gguf *.tflite *.keras *.joblib …\`, a SavedModel, \`*.bin\` beside a Hugging Face \`config.json\`, or the \`~/.cache/huggingface\` and \`~/.cache/torch\` downloads, of **≥ ${MODEL_FILE_MIN_BYTES / 1e6} MB** each (by default), outside installed packages`,
@@ -59,4 +59,4 @@ export const modelFiles: FindingDefinition = {
       items: models.map(fileItem),
     };
   },
-};
+} satisfies FindingDefinition;

@@ -5,7 +5,7 @@ const CACHE_PATH =
   /(^|\/)\.cache\/(pip|pypoetry|uv)\/|(^|\/)\.npm\/_cacache\/|(^|\/)\.cache\/yarn\/|^usr\/local\/share\/\.cache\/yarn\/|^var\/lib\/apt\/lists\/[^/]+$|^var\/cache\/apt\/(archives\/[^/]+\.deb|[^/]+\.bin)$|^var\/cache\/apk\/[^/]+$/;
 
 /** Package manager caches and indexes that a RUN left behind. */
-export const packageCache: FindingDefinition = {
+export const packageCache = {
   code: 'package-cache',
   severity: 'warning',
   when: `pip/npm/yarn caches, apt lists, \`.deb\` archives, apk cache, from ${CACHE_MIN_BYTES / 1e3} kB`,
@@ -19,4 +19,4 @@ export const packageCache: FindingDefinition = {
     if (bytes < th.cacheMinBytes) return undefined;
     return { bytes, title: 'package manager caches in the image (pip/npm/yarn caches, apt lists, .deb archives)', items: topFolders(caches) };
   },
-};
+} satisfies FindingDefinition;

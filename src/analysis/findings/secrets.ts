@@ -14,7 +14,7 @@ export function isSecretPath(path: string): boolean {
 }
 
 /** Secret-looking files in any layer, also when a later layer deleted them (they still ship). */
-export const secrets: FindingDefinition = {
+export const secrets = {
   code: 'secrets',
   severity: 'error',
   when: '`.env`, private keys, cloud/registry credentials — by path only, also when a later layer deleted them',
@@ -43,4 +43,4 @@ export const secrets: FindingDefinition = {
       }),
     };
   },
-};
+} satisfies FindingDefinition;

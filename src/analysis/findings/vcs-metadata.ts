@@ -4,7 +4,7 @@ import { byBytes, type FindingDefinition } from './types.js';
 const VCS_DIR = /(^|\/)\.(git|hg|svn)(\/|$)/;
 
 /** .git (and .hg, .svn) folders that .dockerignore missed. */
-export const vcsMetadata: FindingDefinition = {
+export const vcsMetadata = {
   code: 'vcs-metadata',
   severity: 'warning',
   when: '`.git`, `.hg`, `.svn` folders',
@@ -27,4 +27,4 @@ export const vcsMetadata: FindingDefinition = {
       items: byBytes([...roots].map(([r, b]) => ({ path: `/${displayPath(r)}`, bytes: b }))),
     };
   },
-};
+} satisfies FindingDefinition;

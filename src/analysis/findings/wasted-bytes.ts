@@ -3,7 +3,7 @@ import { WASTE_MIN_BYTES, WASTE_MIN_SHARE } from './thresholds.js';
 import type { FindingDefinition } from './types.js';
 
 /** Bytes shipped in one layer and deleted or overwritten by a later one. */
-export const wastedBytes: FindingDefinition = {
+export const wastedBytes = {
   code: 'wasted-bytes',
   severity: 'warning',
   when: `from ${WASTE_MIN_BYTES / 1e6} MB, or from ${WASTE_MIN_BYTES / 1e7} MB and ${WASTE_MIN_SHARE * 100}% of the content`,
@@ -20,4 +20,4 @@ export const wastedBytes: FindingDefinition = {
       items: input.wasted.map((w) => ({ path: `/${displayPath(w.path)}`, bytes: w.bytes, layer: w.layer + 1, removedBy: w.by + 1 })),
     };
   },
-};
+} satisfies FindingDefinition;
