@@ -37,15 +37,19 @@ function input(env: ActionIo['env'], name: string): string | undefined {
   return v ? v : undefined;
 }
 
-/** Runs the CLI in this process; its stdout is returned, its stderr goes to the step's log. */
-async function imgsize(io: ActionIo, argv: string[]): Promise<{ code: number; stdout: string }> {
+/**
+ * Runs the CLI in this process; its stdout is returned, its stderr goes to the step's log. Under
+ * GitHub Actions the CLI writes its Markdown to the step summary itself; a run that only renders
+ * the comment (`summary: false`) does not write it again.
+ */
+async function imgsize(io: ActionIo, argv: string[], summary = true): Promise<{ code: number; stdout: string }> {
   let stdout = '';
   const cli: Io = {
     argv,
     stdin: Object.assign((async function* () {})(), { isTTY: true }),
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => io.stderr.write(s), isTTY: false },
-    env: io.env,
+    env: summary ? io.env : { ...io.env, GITHUB_STEP_SUMMARY: undefined },
     cwd: io.cwd,
     appendFile: io.appendFile,
   };
@@ -96,14 +100,13 @@ export async function runAction(io: ActionIo): Promise<number> {
     const diff = await imgsize(io, ['diff', baseline, reportFile, ...flags('platform'), '--format', 'markdown']);
     if (diff.code === 2) {
       warn(`the baseline ${baseline} could not be read: the comment shows this image alone`);
-      body = (await imgsize(io, [reportFile, '--format', 'markdown'])).stdout;
+      body = (await imgsize(io, [reportFile, '--format', 'markdown'], false)).stdout;
     } else {
       const { verdict, ...report } = readSavedReport(reportFile);
       body = diff.stdout + (verdict ? `\n${renderVerdictMarkdown(verdict, report).replace(`${COMMENT_MARKER}\n`, '')}` : '');
-      io.appendFile(env.GITHUB_STEP_SUMMARY ?? '/dev/null', diff.stdout);
     }
   } else {
-    body = (await imgsize(io, [reportFile, '--format', 'markdown'])).stdout;
+    body = (await imgsize(io, [reportFile, '--format', 'markdown'], false)).stdout;
   }
 
   const pr = pullRequest(env);

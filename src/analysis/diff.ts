@@ -167,7 +167,8 @@ export function diffReports(before: Report, after: Report): DiffResult {
       wasted: delta(before.totals.wastedBytes, after.totals.wastedBytes),
     },
     layers,
-    sharedCompressedBytes: layers.filter((l) => l.status === 'shared').reduce((a, l) => a + l.compressedBytes, 0),
+    // what a pull of AFTER reuses: the shared layers' push sizes (a layer stored uncompressed is pushed gzipped)
+    sharedCompressedBytes: layers.reduce((a, l) => a + (l.status === 'shared' && l.afterLayer !== null ? after.layers[l.afterLayer - 1]!.pushBytes : 0), 0),
     packages,
     directories,
     findings,

@@ -191,6 +191,7 @@ export async function main(given: Io): Promise<number> {
       const m = await manifestOnly(io, image, o);
       written = format;
       out(renderManifest(format, m, undefined, { width: io.stdout.columns }));
+      stepSummary(io, renderManifest('markdown', m, undefined, {}));
       exitCode = EXIT_OK;
       return;
     }
@@ -200,6 +201,7 @@ export async function main(given: Io): Promise<number> {
       if (o.html !== undefined) writeHtml(io, o, renderSavedDiff('html', side.savedDiff, { top: textTop(o) }));
       written = outputFormat(o);
       out(renderSavedDiff(written, side.savedDiff, { top: textTop(o) }));
+      stepSummary(io, renderSavedDiff('markdown', side.savedDiff, { top: textTop(o) }));
       exitCode = EXIT_OK;
       return;
     }
@@ -207,6 +209,7 @@ export async function main(given: Io): Promise<number> {
       // several images and no --image: each of them, and how to pick one
       const format = (written = overviewFormat(o, side.overview.totals.images));
       out(renderOverview(format, side.overview));
+      stepSummary(io, renderOverview('markdown', side.overview));
       exitCode = EXIT_OK;
       return;
     }
@@ -215,6 +218,7 @@ export async function main(given: Io): Promise<number> {
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
     out(renderInspect(format, report, verdict, { top: textTop(o), width: io.stdout.columns }));
+    stepSummary(io, renderInspect('markdown', report, verdict, { top: textTop(o) }));
     exitCode = EXIT_OK;
   });
 
@@ -240,6 +244,8 @@ export async function main(given: Io): Promise<number> {
     const verdict = gate ? runGate(a, gate) : undefined;
     if (o.html !== undefined) writeHtml(io, o, renderDiff('html', d, a.report, verdict, { top: textTop(o) }));
     out(renderDiff(format, d, a.report, verdict, { top: textTop(o) }));
+    // the change to the step summary; a verdict is appended there by finishGate, once
+    stepSummary(io, renderDiff('markdown', d, a.report, undefined, { top: textTop(o) }));
     exitCode = verdict ? finishGate(io, verdict, a.report) : EXIT_OK;
   });
 
@@ -580,6 +586,22 @@ function runGate(side: Side, rules: Rules): Verdict {
   return gate(side.report, rules, side.files);
 }
 
+/** Under GitHub Actions, a command's Markdown goes to the job's step summary too (a file that cannot be written is a warning). */
+function stepSummary(io: Io, markdown: string): void {
+  if (io.env.GITHUB_ACTIONS === 'true') appendGitHub(io, 'GITHUB_STEP_SUMMARY', markdown);
+}
+
+/** Appends to the file a GitHub variable names; one that cannot be written is a warning, never a failed run. */
+function appendGitHub(io: Io, variable: string, text: string): void {
+  const file = io.env[variable];
+  if (!file || !io.appendFile) return;
+  try {
+    io.appendFile(file, text);
+  } catch (e) {
+    messages(io.stderr).say(`imgsize: warning: cannot write $${variable} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict stands`);
+  }
+}
+
 /**
  * Under GitHub Actions: annotations on stderr (stdout holds only the report), the verdict's
  * Markdown appended to the step summary and the outputs to $GITHUB_OUTPUT, once per run. A file
@@ -588,17 +610,8 @@ function runGate(side: Side, rules: Rules): Verdict {
 function finishGate(io: Io, verdict: Verdict, report: Report | ManifestReport): number {
   if (io.env.GITHUB_ACTIONS === 'true') {
     io.stderr.write(renderAnnotations(verdict));
-    const append = (variable: string, text: string): void => {
-      const file = io.env[variable];
-      if (!file || !io.appendFile) return;
-      try {
-        io.appendFile(file, text);
-      } catch (e) {
-        messages(io.stderr).say(`imgsize: warning: cannot write $${variable} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the verdict stands`);
-      }
-    };
-    append('GITHUB_STEP_SUMMARY', renderVerdictMarkdown(verdict, report));
-    append('GITHUB_OUTPUT', renderOutputs(verdict));
+    appendGitHub(io, 'GITHUB_STEP_SUMMARY', renderVerdictMarkdown(verdict, report));
+    appendGitHub(io, 'GITHUB_OUTPUT', renderOutputs(verdict));
   }
   return verdictExitCode(verdict);
 }

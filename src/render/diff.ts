@@ -63,9 +63,9 @@ function layersLine(d: DiffResult): string {
   const recompressed = of('recompressed');
   return [
     `Layers: ${of('shared').length} shared (${human(d.sharedCompressedBytes)} compressed, reused by a pull)`,
-    ...(recompressed.length > 0 ? [`${recompressed.length} same content as another blob (${bytes(recompressed)}, downloaded again)`] : []),
-    `${of('added').length} added (${bytes(of('added'))})`,
-    `${of('removed').length} removed (${bytes(of('removed'))})`,
+    ...(recompressed.length > 0 ? [`${recompressed.length} same content as another blob (${bytes(recompressed)} content, downloaded again)`] : []),
+    `${of('added').length} added (${bytes(of('added'))} content)`,
+    `${of('removed').length} removed (${bytes(of('removed'))} content)`,
   ].join(', ');
 }
 

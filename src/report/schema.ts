@@ -395,7 +395,7 @@ export const DiffSchema = z.strictObject({
       }),
     )
     .describe('Matched by diffId (a multiset).'),
-  sharedCompressedBytes: bytes("Compressed bytes of AFTER's layers whose blobs BEFORE has: a pull of AFTER reuses them."),
+  sharedCompressedBytes: bytes("What a pull of AFTER reuses: the push sizes (layers[].pushBytes) of AFTER's layers whose blobs BEFORE has."),
   packages: z
     .array(
       z.strictObject({

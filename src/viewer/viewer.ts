@@ -631,7 +631,8 @@ function verdictSection(d: PageData): HTMLElement | null {
     'section',
     { class: `verdict ${d.verdictFailed ? 'failed' : 'passed'}`, 'aria-label': 'Verdict' },
     el('h2', {}, d.verdictFailed ? 'Check failed' : 'Check passed'),
-    el('pre', {}, d.verdictLines.join('\n')),
+    // one line each: a newline between them is layout, not a character of the verdict to show as \x0a
+    el('pre', {}, ...d.verdictLines.flatMap((line, i) => (i === 0 ? [line] : [document.createTextNode('\n'), line]))),
   );
 }
 

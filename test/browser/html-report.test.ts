@@ -88,7 +88,7 @@ if (!existsSync(CHROMIUM)) {
       html.diff = path.join(dir, 'diff.html');
       await imgsize(['diff', saved.before!, saved.after!, '--html', html.diff, '--quiet']);
       html.check = path.join(dir, 'check.html');
-      await imgsize(['check', saved.before!, '--budget', '10MB', '--metric', 'content', '--html', html.check, '--quiet']);
+      await imgsize(['check', saved.before!, '--budget', '10MB', '--metric', 'content', '--max-layers', '1', '--html', html.check, '--quiet']);
       // real archives written by real tools: docker save, an OCI zstd image, whiteouts, a Python app
       for (const [name, file] of [
         ['corpus', 'dive__test-docker-image.tar'],
@@ -314,7 +314,11 @@ if (!existsSync(CHROMIUM)) {
     it('shows the verdict of a check', async () => {
       const o = await open(html.check!);
       expect(await o.page.textContent('.verdict h2')).toBe('Check failed');
-      expect(await o.page.textContent('.verdict pre')).toMatch(/content size .* exceeds the budget 10 MB/);
+      const verdict = (await o.page.textContent('.verdict pre'))!;
+      expect(verdict).toMatch(/content size .* exceeds the budget 10 MB/);
+      // a verdict of several rules: one line each, never a literal \x0a between them (issue 24)
+      expect(verdict).toMatch(/\[--budget\]\n.*FAIL .*layers/);
+      expect(verdict).not.toContain('\\x0a');
     });
 
     it("shows the image's hostile names as text, never as markup", async () => {

@@ -80,6 +80,9 @@ describe('the action on a pull request', () => {
     expect(first.outputs).toMatch(/^verdict=pass$/m);
     expect(first.outputs).toContain(`report=${report}\ncomment-url=https://github.example/c/1000\n`);
     expect(first.summary).toContain(diff.stdout);
+    // the CLI writes the summary: the verdict once and the diff once, never the comment's copy again
+    expect(first.summary.split('### ✔ imgsize: within budget').length - 1).toBe(1);
+    expect(first.summary.split(diff.stdout).length - 1).toBe(1);
 
     gh.requests.length = 0;
     const again = await action({ image: after, baseline, budget: '100kB', metric: 'content' });

@@ -149,6 +149,25 @@ describe('imgsize check', () => {
     expect(appended[1]![1]).toBe(`verdict=fail\nfailed=1\nwarned=0\nmetric=content\nbytes=${CONTENT}\nlimit=1000000\n`);
   });
 
+  it.each([
+    ['inspect', [SAMPLE, '--json'], /^<!-- imgsize -->\n### imgsize: hello\\:latest/],
+    ['diff', ['diff', SAMPLE, SAMPLE, '--json'], /^<!-- imgsize -->\n### imgsize: hello\\:latest → hello\\:latest/],
+  ])('under GitHub Actions %s writes its Markdown to the step summary too, once', async (_name, argv, head) => {
+    const appended: [string, string][] = [];
+    const code = await main({
+      argv: argv as string[],
+      stdin: Object.assign((async function* () {})(), { isTTY: false }),
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: '/summary.md' },
+      cwd: process.cwd(),
+      appendFile: (p, t) => void appended.push([p, t]),
+    });
+    expect(code).toBe(0);
+    expect(appended.map(([p]) => p)).toEqual(['/summary.md']);
+    expect(appended[0]![1]).toMatch(head);
+  });
+
   it('measures growth against a saved baseline report', async () => {
     const dir = tmp();
     const base = path.join(dir, 'main.json');

@@ -3,7 +3,7 @@
  * --image by tag (as given or normalised) or by image ID prefix, choices that list real images
  * only, and diff with one --image per side.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar, type Entry } from '../fixtures/builder.js';
@@ -93,5 +93,24 @@ describe('an archive with several images', () => {
     expect([h.code, h.stderr]).toEqual([2, "imgsize: --html: the archive holds 3 images and the page shows one image's files: choose it with --image\n"]);
     const two = await run([archive, '--image', 'app:1', '--image', 'app:2']);
     expect([two.code, two.stderr]).toEqual([2, 'imgsize: --image: given more than once: only diff takes one per side\n']);
+  });
+});
+
+describe('the diff’s shared bytes, of layers stored uncompressed (issue 24)', () => {
+  it('are what a pull reuses — the shared layers’ push sizes — never the stored tar’s size', async () => {
+    const archive = path.resolve(__dirname, '../../../shared/corpus/images/ggcr__test_link.tar');
+    if (!existsSync(archive)) return void expect(process.env.CI, 'the corpus is missing').toBeFalsy();
+    const images = ['--image', 'bazel/v1/tarball:test_image_1', '--image', 'bazel/v1/tarball:test_image_3'];
+    const d = await run(['diff', archive, archive, ...images, '--json']);
+    expect(d.code, d.stderr).toBe(0);
+    const diff = JSON.parse(d.stdout).diff;
+    const after = JSON.parse((await run([archive, '--image', 'bazel/v1/tarball:test_image_3', '--json'])).stdout);
+    const shared = diff.layers.filter((l: { status: string }) => l.status === 'shared');
+    expect(shared.length).toBe(1);
+    expect(diff.sharedCompressedBytes).toBe(shared.reduce((a: number, l: { afterLayer: number }) => a + after.layers[l.afterLayer - 1].pushBytes, 0));
+    expect(diff.sharedCompressedBytes).toBeLessThanOrEqual(after.totals.pushBytes);
+    expect(shared[0].compressedBytes).toBe(10_240); // the tar as stored: not what a pull moves
+    const text = await run(['diff', archive, archive, ...images]);
+    expect(text.stdout).toMatch(/^Layers: 1 shared \(1\d\d B compressed, reused by a pull\), 1 added \(6 B content\), 0 removed \(0 B content\)$/m);
   });
 });
