@@ -38377,6 +38377,44 @@ function clip(s, n) {
 	const one = s.replace(/\s+/g, " ").trim();
 	return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
 }
+var SGR = {
+	red: 31,
+	green: 32,
+	yellow: 33,
+	bold: 1,
+	dim: 2
+};
+/** `text` in a colour when the terminal takes colour; unchanged otherwise. */
+function paint(t, colour, text) {
+	return t?.color ? `\u001b[${SGR[colour]}m${text}\u001b[0m` : text;
+}
+/** A path cut from the left to `n` characters: the file name is what a reader needs. */
+function clipPath(s, n) {
+	return s.length > n ? `…${s.slice(s.length - Math.max(1, n - 1))}` : s;
+}
+/**
+* Cuts one column's cells so that the table fits `width` (columns two spaces apart): the other
+* columns keep their widths. Paths lose their start, other text its end. Without a width, nothing.
+*/
+function fitColumn(head, rows, col, width, kind) {
+	if (width === void 0) return;
+	const others = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))).reduce((a, w, i) => i === col ? a : a + w, 0) + 2 * (head.length - 1);
+	const room = Math.max(12, width - others);
+	for (const r of rows) if ((r[col] ?? "").length > room) r[col] = kind === "path" ? clipPath(r[col], room) : clip(r[col], room);
+}
+/** Prose on a terminal: words wrapped at `width`, continuation lines indented like the first line's text. */
+function wrap(line, width, indent = "  ") {
+	if (width === void 0 || line.length <= width) return line;
+	const lead = /^ */.exec(line)[0];
+	const out = [];
+	let cur = lead;
+	for (const word of line.slice(lead.length).split(" ")) if (cur.trim() !== "" && cur.length + 1 + word.length > width) {
+		out.push(cur);
+		cur = `${indent}${word}`;
+	} else cur = cur.trim() === "" ? `${cur}${word}` : `${cur} ${word}`;
+	out.push(cur);
+	return out.map((l) => l.length > width ? clip(l, width) : l).join("\n");
+}
 // node_modules/pretty-bytes/index.js
 var UNIT_SETS = [
 	[
@@ -38923,26 +38961,26 @@ function print(v, indent, key, parentKey) {
 }
 // src/render/table.ts
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
+/**
+* A table whose rows are fitted to the terminal before they are laid out: `fit` names the column
+* that gives way (a path loses its start, text its end). Piped (no width), nothing is cut.
+*/
+function fitted(head, aligns, rows, width, fit) {
+	if (fit) fitColumn(head, rows, fit.col, width, fit.kind);
+	const t = plainTable(head, aligns);
+	for (const r of rows) t.push(r);
+	return t.toString();
+}
 function renderTable(raw, opts = {}) {
 	const r = escapeReport(raw, visible);
 	const out = [];
-	const width = opts.width ?? 100;
+	const width = opts.width;
 	const tags = r.image.repoTags.length > 0 ? r.image.repoTags.join(", ") : "(untagged)";
 	out.push(`Image     ${tags}`);
 	out.push(`Platform  ${r.image.platform}   Format ${r.source.format}${r.source.outerCompression !== "none" ? ` (${r.source.outerCompression})` : ""}   Layers ${r.layers.length}   Files ${r.totals.files.toLocaleString("en-US")}`);
 	out.push("");
 	const t = r.totals;
-	const totals = plainTable([
-		"",
-		"size",
-		"bytes",
-		""
-	], [
-		"left",
-		"right",
-		"right",
-		"left"
-	]);
+	const totals = [];
 	totals.push([
 		"Content",
 		human(t.contentBytes),
@@ -38982,8 +39020,31 @@ function renderTable(raw, opts = {}) {
 		t.wastedBytes.toLocaleString("en-US"),
 		`deleted or overwritten by later layers${pct}`
 	]);
-	out.push(totals.toString(), "");
-	const layers = plainTable([
+	out.push(fitted([
+		"",
+		"size",
+		"bytes",
+		""
+	], [
+		"left",
+		"right",
+		"right",
+		"left"
+	], totals, width, {
+		col: 3,
+		kind: "text"
+	}), "");
+	const layers = [];
+	const stepWidth = width === void 0 ? 48 : Number.MAX_SAFE_INTEGER;
+	for (const l of r.layers) layers.push([
+		String(l.number),
+		human(l.contentBytes),
+		l.compression !== "none" ? `${human(l.compressedBytes)} ${l.compression}` : l.pushSize ? `${l.pushSize.estimated ? "~" : ""}${human(l.pushBytes)} gzip` : human(l.compressedBytes),
+		l.entries.toLocaleString("en-US"),
+		l.wastedBytes > 0 ? human(l.wastedBytes) : "-",
+		clip(l.createdBy ?? "(no history)", stepWidth)
+	]);
+	out.push("Layers", fitted([
 		"#",
 		"content",
 		"compressed",
@@ -38997,19 +39058,19 @@ function renderTable(raw, opts = {}) {
 		"right",
 		"right",
 		"left"
-	]);
-	const stepWidth = Math.max(20, width - 52);
-	for (const l of r.layers) layers.push([
-		String(l.number),
-		human(l.contentBytes),
-		l.compression !== "none" ? `${human(l.compressedBytes)} ${l.compression}` : l.pushSize ? `${l.pushSize.estimated ? "~" : ""}${human(l.pushBytes)} gzip` : human(l.compressedBytes),
-		l.entries.toLocaleString("en-US"),
-		l.wastedBytes > 0 ? human(l.wastedBytes) : "-",
-		clip(l.createdBy ?? "(no history)", stepWidth)
-	]);
-	out.push("Layers", layers.toString(), "");
+	], layers, width, {
+		col: 5,
+		kind: "text"
+	}), "");
 	if (r.packages.length > 0) {
-		const pk = plainTable([
+		const pk = r.packages.slice(0, opts.top ?? 10).map((p) => [
+			p.name,
+			p.version ?? "",
+			p.ecosystem,
+			human(p.bytes),
+			String(p.files)
+		]);
+		out.push("Largest packages", fitted([
 			"package",
 			"version",
 			"ecosystem",
@@ -39021,15 +39082,10 @@ function renderTable(raw, opts = {}) {
 			"left",
 			"right",
 			"right"
-		]);
-		for (const p of r.packages.slice(0, opts.top ?? 10)) pk.push([
-			p.name,
-			p.version ?? "",
-			p.ecosystem,
-			human(p.bytes),
-			String(p.files)
-		]);
-		out.push("Largest packages", pk.toString());
+		], pk, width, {
+			col: 1,
+			kind: "text"
+		}));
 		for (const g of r.packageGroups) out.push(`${g.name}: ${g.count} packages, ${human(g.bytes)}`);
 		if (r.torch) {
 			const t = r.torch;
@@ -39037,7 +39093,7 @@ function renderTable(raw, opts = {}) {
 			out.push(`torch ${t.version ?? ""}: ${what}`);
 		}
 		const u = r.unowned;
-		out.push(`Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString("en-US")} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `${d.path} ${human(d.bytes)}`).join(", ")}` : ""}`, ...u.kinds?.length ? [`  by kind: ${u.kinds.slice(0, 5).map((k) => `${KIND_LABEL[k.kind]} ${human(k.bytes)}`).join(", ")}`] : [], "");
+		out.push(...[`Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString("en-US")} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `${d.path} ${human(d.bytes)}`).join(", ")}` : ""}`, ...u.kinds?.length ? [`  by kind: ${u.kinds.slice(0, 5).map((k) => `${KIND_LABEL[k.kind]} ${human(k.bytes)}`).join(", ")}`] : []].map((l) => wrap(l, width, "    ")), "");
 		const compiled = r.packages.filter((p) => p.compiled);
 		if (compiled.length > 0) {
 			const b = compiled.reduce((a, p) => a + p.compiled.bytes, 0);
@@ -39045,7 +39101,12 @@ function renderTable(raw, opts = {}) {
 		}
 	}
 	if (r.directories.length > 0) {
-		const dirs = plainTable([
+		const dirs = r.directories.slice(0, opts.top ?? 10).map((d) => [
+			d.path,
+			human(d.bytes),
+			d.files.toLocaleString("en-US")
+		]);
+		out.push("Largest folders", fitted([
 			"folder",
 			"size",
 			"files"
@@ -39053,16 +39114,18 @@ function renderTable(raw, opts = {}) {
 			"left",
 			"right",
 			"right"
-		]);
-		for (const d of r.directories.slice(0, opts.top ?? 10)) dirs.push([
-			d.path,
-			human(d.bytes),
-			d.files.toLocaleString("en-US")
-		]);
-		out.push("Largest folders", dirs.toString(), "");
+		], dirs, width, {
+			col: 0,
+			kind: "path"
+		}), "");
 	}
 	if (r.largestFiles.length > 0) {
-		const files = plainTable([
+		const files = r.largestFiles.slice(0, opts.top ?? 10).map((f) => [
+			f.path,
+			human(f.bytes),
+			String(f.layer)
+		]);
+		out.push("Largest files", fitted([
 			"file",
 			"size",
 			"layer"
@@ -39070,16 +39133,19 @@ function renderTable(raw, opts = {}) {
 			"left",
 			"right",
 			"right"
-		]);
-		for (const f of r.largestFiles.slice(0, opts.top ?? 10)) files.push([
-			f.path,
-			human(f.bytes),
-			String(f.layer)
-		]);
-		out.push("Largest files", files.toString(), "");
+		], files, width, {
+			col: 0,
+			kind: "path"
+		}), "");
 	}
 	if (r.wasted.length > 0) {
-		const w = plainTable([
+		const w = r.wasted.slice(0, opts.top ?? 10).map((x) => [
+			x.path,
+			human(x.bytes),
+			`layer ${x.layer}`,
+			`layer ${x.by}`
+		]);
+		out.push("Wasted bytes", fitted([
 			"wasted path",
 			"size",
 			"from",
@@ -39089,22 +39155,19 @@ function renderTable(raw, opts = {}) {
 			"right",
 			"right",
 			"right"
-		]);
-		for (const x of r.wasted.slice(0, opts.top ?? 10)) w.push([
-			x.path,
-			human(x.bytes),
-			`layer ${x.layer}`,
-			`layer ${x.by}`
-		]);
-		out.push("Wasted bytes", w.toString(), "");
+		], w, width, {
+			col: 0,
+			kind: "path"
+		}), "");
 	}
 	for (const f of r.findings) {
-		out.push(`! ${f.title} (${human(f.bytes)})`, `  fix: ${f.fix}`);
-		for (const i of f.items.slice(0, 3)) out.push(`  ${describeItem(i)}`);
+		const mark = paint(opts, f.severity === "error" ? "red" : f.severity === "warning" ? "yellow" : "dim", "!");
+		out.push(wrap(`${mark} ${f.title} (${human(f.bytes)})`, width), wrap(`  fix: ${f.fix}`, width, "       "));
+		for (const i of f.items.slice(0, 3)) out.push(wrap(`  ${describeItem(i)}`, width, "    "));
 		if (f.items.length > 3) out.push(`  … and ${(f.items.length - 3).toLocaleString("en-US")} more (--json lists all)`);
 		out.push("");
 	}
-	for (const w of r.warnings) out.push(`warning: ${w.message}`);
+	for (const w of r.warnings) out.push(wrap(`${paint(opts, "yellow", "warning:")} ${w.message}`, width, "    "));
 	return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }
 /** How the kinds of unowned bytes read in text. */
@@ -39160,9 +39223,14 @@ var MARK = {
 	warn: "⚠",
 	fail: "✖"
 };
-function renderVerdictText(raw) {
+var COLOUR = {
+	pass: "green",
+	warn: "yellow",
+	fail: "red"
+};
+function renderVerdictText(raw, t = {}) {
 	const v = escapeVerdict(raw, visible);
-	const lines = v.results.map((r) => `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}  ${describeRule(r)}`);
+	const lines = v.results.map((r) => wrap(`${paint(t, COLOUR[r.status], `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}`)}  ${describeRule(r)}`, t.width, "        "));
 	lines.push("", v.failed > 0 ? `imgsize check: ${v.failed} rule(s) failed${v.warned ? `, ${v.warned} warning(s)` : ""}` : `imgsize check: all ${v.results.length} rule(s) passed${v.warned ? ` (${v.warned} warning(s))` : ""}`);
 	return `${lines.join("\n")}\n`;
 }
@@ -39519,20 +39587,17 @@ function renderInspect(format, report, verdict, o) {
 	} : report);
 	if (format === "html") return renderReportHtml(report, verdict);
 	if (format === "markdown") return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top });
-	return renderTable(report, {
-		top: o.top,
-		width: o.width
-	}) + (verdict ? `\n${renderVerdictText(verdict)}` : "");
+	return renderTable(report, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
 }
 /** `imgsize check`: the verdict (JSON: the report with it). */
-function renderCheck(format, report, verdict) {
+function renderCheck(format, report, verdict, t = {}) {
 	if (format === "json") return renderJson({
 		...report,
 		verdict
 	});
 	if (format === "html") return renderReportHtml(report, verdict);
 	if (format === "markdown") return renderVerdictMarkdown(verdict, report);
-	return renderVerdictText(verdict);
+	return renderVerdictText(verdict, t);
 }
 /** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
 function renderDiff(format, diff, after, verdict, o) {
@@ -39543,14 +39608,14 @@ function renderDiff(format, diff, after, verdict, o) {
 	});
 	if (format === "html") return renderDiffHtml(diff, verdict);
 	if (format === "markdown") return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : "");
-	return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : "");
+	return renderDiffTable(diff, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
 }
 /** A diff saved with `diff --json`, shown again (its verdict too, not evaluated again). */
 function renderSavedDiff(format, doc, o) {
 	if (format === "json") return toJson(doc);
 	if (format === "html") return renderDiffHtml(doc.diff, doc.verdict);
 	if (format === "markdown") return renderDiffMarkdown(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictListMarkdown(doc.verdict)}` : "");
-	return renderDiffTable(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictText(doc.verdict)}` : "");
+	return renderDiffTable(doc.diff, o) + (doc.verdict ? `\n${renderVerdictText(doc.verdict, o)}` : "");
 }
 /** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
 function renderManifest(format, m, verdict, o) {
@@ -39558,7 +39623,7 @@ function renderManifest(format, m, verdict, o) {
 		...m,
 		verdict
 	} : m);
-	if (verdict) return format === "markdown" ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict);
+	if (verdict) return format === "markdown" ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict, o);
 	return format === "markdown" ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
 }
 /** An archive of several images without --image: the overview (no HTML page: it has no files to draw). */
@@ -46171,7 +46236,7 @@ async function main(given) {
 			const format = textFormat(o);
 			const m = await manifestOnly(io, image, o);
 			written = format;
-			out(renderManifest(format, m, void 0, { width: io.stdout.columns }));
+			out(renderManifest(format, m, void 0, terminalOf(io)));
 			stepSummary(io, renderManifest("markdown", m, void 0, {}));
 			exitCode = 0;
 			return;
@@ -46183,7 +46248,10 @@ async function main(given) {
 		if ("savedDiff" in side) {
 			if (o.html !== void 0) writeHtml(io, o, renderSavedDiff("html", side.savedDiff, { top: textTop(o) }));
 			written = outputFormat(o);
-			out(renderSavedDiff(written, side.savedDiff, { top: textTop(o) }));
+			out(renderSavedDiff(written, side.savedDiff, {
+				top: textTop(o),
+				...terminalOf(io)
+			}));
 			stepSummary(io, renderSavedDiff("markdown", side.savedDiff, { top: textTop(o) }));
 			exitCode = 0;
 			return;
@@ -46200,7 +46268,7 @@ async function main(given) {
 		if (o.html !== void 0) writeHtml(io, o, renderInspect("html", report, verdict, { top: textTop(o) }));
 		out(renderInspect(format, report, verdict, {
 			top: textTop(o),
-			width: io.stdout.columns
+			...terminalOf(io)
 		}));
 		stepSummary(io, renderInspect("markdown", report, verdict, { top: textTop(o) }));
 		exitCode = 0;
@@ -46227,7 +46295,10 @@ async function main(given) {
 		if (gate && ruleCount(gate) === 0) throw new ImgsizeError("usage", "diff", "no rules to gate AFTER on");
 		const verdict = gate ? runGate(a, gate) : void 0;
 		if (o.html !== void 0) writeHtml(io, o, renderDiff("html", d, a.report, verdict, { top: textTop(o) }));
-		out(renderDiff(format, d, a.report, verdict, { top: textTop(o) }));
+		out(renderDiff(format, d, a.report, verdict, {
+			top: textTop(o),
+			...terminalOf(io)
+		}));
 		stepSummary(io, renderDiff("markdown", d, a.report, void 0, { top: textTop(o) }));
 		exitCode = verdict ? finishGate(io, verdict, a.report) : 0;
 	});
@@ -46256,7 +46327,7 @@ async function main(given) {
 				});
 				const verdict = gateManifest(m, rules);
 				written = format;
-				out(renderManifest(format, m, verdict, { width: io.stdout.columns }));
+				out(renderManifest(format, m, verdict, terminalOf(io)));
 				exitCode = finishGate(io, verdict, m);
 				return;
 			}
@@ -46265,7 +46336,7 @@ async function main(given) {
 		const verdict = runGate(side, rules);
 		const format = written = outputFormat(o);
 		if (o.html !== void 0) writeHtml(io, o, renderCheck("html", side.report, verdict));
-		out(renderCheck(format, side.report, verdict));
+		out(renderCheck(format, side.report, verdict, terminalOf(io)));
 		exitCode = finishGate(io, verdict, side.report);
 	});
 	program.addHelpText("after", () => `\n${optionList(program, "inspect", "Options of imgsize [image] (inspect, the default command; diff and check take them too):")}\n${gateOptionList(program)}${EXAMPLES}`);
@@ -46524,6 +46595,20 @@ async function gateRules(io, o, before) {
 }
 function runGate(side, rules) {
 	return gate(side.report, rules, side.files);
+}
+/**
+* What stdout allows, as the ecosystem decides it: on a terminal its width (tables fit it, prose
+* wraps) and colour; piped, neither. NO_COLOR (set, not empty) turns colour off, FORCE_COLOR on
+* (FORCE_COLOR=0 off), whatever stdout is.
+*/
+function terminalOf(io) {
+	const tty = io.stdout.isTTY === true;
+	const force = io.env.FORCE_COLOR;
+	const color = force !== void 0 && force !== "" ? force !== "0" && force !== "false" : io.env.NO_COLOR !== void 0 && io.env.NO_COLOR !== "" ? false : tty;
+	return {
+		width: tty && io.stdout.columns ? Math.max(40, io.stdout.columns) : void 0,
+		color
+	};
 }
 /** Under GitHub Actions, a command's Markdown goes to the job's step summary too (a file that cannot be written is a warning). */
 function stepSummary(io, markdown) {

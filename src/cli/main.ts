@@ -23,6 +23,7 @@ import { renderCheck, renderDiff, renderInspect, renderManifest, renderOverview,
 import { renderVerdictMarkdown } from '../render/verdict.js';
 import { renderAnnotations, renderOutputs } from '../render/github.js';
 import { human } from '../render/units.js';
+import type { Terminal } from '../render/style.js';
 import { MAX_TREE_NODES, TREE_NODES } from '../report/limits.js';
 type SavedReading = typeof import('../report/read.js');
 import { findConfig, loadConfig } from '../gate/config-file.js';
@@ -36,7 +37,7 @@ const savedReports = (): Promise<SavedReading> => import('../report/read.js');
 export interface Io {
   readonly argv: readonly string[];
   readonly stdin: AsyncIterable<Buffer> & { readonly isTTY?: boolean };
-  readonly stdout: { write(s: string): unknown; readonly columns?: number };
+  readonly stdout: { write(s: string): unknown; readonly columns?: number; readonly isTTY?: boolean };
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
@@ -190,7 +191,7 @@ export async function main(given: Io): Promise<number> {
       const format = textFormat(o);
       const m = await manifestOnly(io, image, o);
       written = format;
-      out(renderManifest(format, m, undefined, { width: io.stdout.columns }));
+      out(renderManifest(format, m, undefined, terminalOf(io)));
       stepSummary(io, renderManifest('markdown', m, undefined, {}));
       exitCode = EXIT_OK;
       return;
@@ -200,7 +201,7 @@ export async function main(given: Io): Promise<number> {
       // a saved diff shown again, in any format (its HTML page too)
       if (o.html !== undefined) writeHtml(io, o, renderSavedDiff('html', side.savedDiff, { top: textTop(o) }));
       written = outputFormat(o);
-      out(renderSavedDiff(written, side.savedDiff, { top: textTop(o) }));
+      out(renderSavedDiff(written, side.savedDiff, { top: textTop(o), ...terminalOf(io) }));
       stepSummary(io, renderSavedDiff('markdown', side.savedDiff, { top: textTop(o) }));
       exitCode = EXIT_OK;
       return;
@@ -217,7 +218,7 @@ export async function main(given: Io): Promise<number> {
     const format = (written = outputFormat(o));
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
-    out(renderInspect(format, report, verdict, { top: textTop(o), width: io.stdout.columns }));
+    out(renderInspect(format, report, verdict, { top: textTop(o), ...terminalOf(io) }));
     stepSummary(io, renderInspect('markdown', report, verdict, { top: textTop(o) }));
     exitCode = EXIT_OK;
   });
@@ -243,7 +244,7 @@ export async function main(given: Io): Promise<number> {
     if (gate && ruleCount(gate) === 0) throw new ImgsizeError('usage', 'diff', 'no rules to gate AFTER on');
     const verdict = gate ? runGate(a, gate) : undefined;
     if (o.html !== undefined) writeHtml(io, o, renderDiff('html', d, a.report, verdict, { top: textTop(o) }));
-    out(renderDiff(format, d, a.report, verdict, { top: textTop(o) }));
+    out(renderDiff(format, d, a.report, verdict, { top: textTop(o), ...terminalOf(io) }));
     // the change to the step summary; a verdict is appended there by finishGate, once
     stepSummary(io, renderDiff('markdown', d, a.report, undefined, { top: textTop(o) }));
     exitCode = verdict ? finishGate(io, verdict, a.report) : EXIT_OK;
@@ -276,7 +277,7 @@ export async function main(given: Io): Promise<number> {
         });
         const verdict = gateManifest(m, rules);
         written = format;
-        out(renderManifest(format, m, verdict, { width: io.stdout.columns }));
+        out(renderManifest(format, m, verdict, terminalOf(io)));
         exitCode = finishGate(io, verdict, m);
         return;
       }
@@ -285,7 +286,7 @@ export async function main(given: Io): Promise<number> {
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
     if (o.html !== undefined) writeHtml(io, o, renderCheck('html', side.report, verdict));
-    out(renderCheck(format, side.report, verdict));
+    out(renderCheck(format, side.report, verdict, terminalOf(io)));
     exitCode = finishGate(io, verdict, side.report);
   });
   // the bare command's help shows the options of `imgsize [image]` (inspect) and the gate's, not only the commands
@@ -584,6 +585,18 @@ async function gateRules(io: Io, o: GateOptions, before?: { report: Report; labe
 
 function runGate(side: Side, rules: Rules): Verdict {
   return gate(side.report, rules, side.files);
+}
+
+/**
+ * What stdout allows, as the ecosystem decides it: on a terminal its width (tables fit it, prose
+ * wraps) and colour; piped, neither. NO_COLOR (set, not empty) turns colour off, FORCE_COLOR on
+ * (FORCE_COLOR=0 off), whatever stdout is.
+ */
+function terminalOf(io: Io): Terminal {
+  const tty = io.stdout.isTTY === true;
+  const force = io.env.FORCE_COLOR;
+  const color = force !== undefined && force !== '' ? force !== '0' && force !== 'false' : io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '' ? false : tty;
+  return { width: tty && io.stdout.columns ? Math.max(40, io.stdout.columns) : undefined, color };
 }
 
 /** Under GitHub Actions, a command's Markdown goes to the job's step summary too (a file that cannot be written is a warning). */

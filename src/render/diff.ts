@@ -14,7 +14,7 @@ function packageLine(p: DiffResult['packages'][number]): string {
   return p.versionBefore === p.versionAfter ? `${p.name} ${version(p.versionAfter)}` : `${p.name} ${version(p.versionBefore)} → ${version(p.versionAfter)}`;
 }
 
-export function renderDiffTable(raw: DiffResult, opts: { top?: number } = {}): string {
+export function renderDiffTable(raw: DiffResult, opts: { top?: number; width?: number | undefined } = {}): string {
   const d = escapeDiff(raw, visible);
   const top = opts.top ?? 10;
   const out: string[] = [];

@@ -8,6 +8,7 @@ import { renderDiffMarkdown, renderDiffTable } from './diff.js';
 import { renderJson, toJson } from './json.js';
 import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
+import type { Terminal } from './style.js';
 import { renderVerdictListMarkdown, renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
 import { renderDiffHtml, renderReportHtml } from './html.js';
@@ -15,11 +16,9 @@ import { renderOverviewMarkdown, renderOverviewTable } from './overview.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown' | 'html';
 
-export interface OutputOptions {
+export interface OutputOptions extends Terminal {
   /** Rows per table in text and Markdown. */
   readonly top: number;
-  /** Terminal width, for the table. */
-  readonly width?: number | undefined;
 }
 
 /** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
@@ -27,15 +26,15 @@ export function renderInspect(format: OutputFormat, report: Report, verdict: Ver
   if (format === 'json') return renderJson(verdict ? { ...report, verdict } : report);
   if (format === 'html') return renderReportHtml(report, verdict);
   if (format === 'markdown') return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top });
-  return renderTable(report, { top: o.top, width: o.width }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
+  return renderTable(report, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : '');
 }
 
 /** `imgsize check`: the verdict (JSON: the report with it). */
-export function renderCheck(format: OutputFormat, report: Report, verdict: Verdict): string {
+export function renderCheck(format: OutputFormat, report: Report, verdict: Verdict, t: Terminal = {}): string {
   if (format === 'json') return renderJson({ ...report, verdict });
   if (format === 'html') return renderReportHtml(report, verdict);
   if (format === 'markdown') return renderVerdictMarkdown(verdict, report);
-  return renderVerdictText(verdict);
+  return renderVerdictText(verdict, t);
 }
 
 /** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
@@ -43,7 +42,7 @@ export function renderDiff(format: OutputFormat, diff: DiffResult, after: Report
   if (format === 'json') return toJson({ schemaVersion: SCHEMA_VERSION, diff, ...(verdict ? { verdict } : {}) });
   if (format === 'html') return renderDiffHtml(diff, verdict);
   if (format === 'markdown') return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : '');
-  return renderDiffTable(diff, { top: o.top }) + (verdict ? `\n${renderVerdictText(verdict)}` : '');
+  return renderDiffTable(diff, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : '');
 }
 
 /** A diff saved with `diff --json`, shown again (its verdict too, not evaluated again). */
@@ -51,13 +50,13 @@ export function renderSavedDiff(format: OutputFormat, doc: DiffDocument, o: Outp
   if (format === 'json') return toJson(doc);
   if (format === 'html') return renderDiffHtml(doc.diff, doc.verdict);
   if (format === 'markdown') return renderDiffMarkdown(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictListMarkdown(doc.verdict)}` : '');
-  return renderDiffTable(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictText(doc.verdict)}` : '');
+  return renderDiffTable(doc.diff, o) + (doc.verdict ? `\n${renderVerdictText(doc.verdict, o)}` : '');
 }
 
 /** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
-export function renderManifest(format: Exclude<OutputFormat, 'html'>, m: ManifestReport, verdict: Verdict | undefined, o: Pick<OutputOptions, 'width'>): string {
+export function renderManifest(format: Exclude<OutputFormat, 'html'>, m: ManifestReport, verdict: Verdict | undefined, o: Terminal): string {
   if (format === 'json') return toJson(verdict ? { ...m, verdict } : m);
-  if (verdict) return format === 'markdown' ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict);
+  if (verdict) return format === 'markdown' ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict, o);
   return format === 'markdown' ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
 }
 

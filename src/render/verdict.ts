@@ -6,6 +6,7 @@ import { human, humanExact } from './units.js';
 import { describeItem } from './items.js';
 import { COMMENT_MARKER, compressedFigure, estimateLine } from './markdown.js';
 import { escapeReport, escapeVerdict, mdText, visible } from './escape.js';
+import { paint, wrap, type Terminal } from './style.js';
 
 /** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
 const SHOWN_ITEMS = 5;
@@ -58,9 +59,11 @@ export function describeRule(r: RuleResult): string {
 
 const MARK = { pass: '✔', warn: '⚠', fail: '✖' } as const;
 
-export function renderVerdictText(raw: Verdict): string {
+const COLOUR = { pass: 'green', warn: 'yellow', fail: 'red' } as const;
+
+export function renderVerdictText(raw: Verdict, t: Terminal = {}): string {
   const v = escapeVerdict(raw, visible);
-  const lines = v.results.map((r) => `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}  ${describeRule(r)}`);
+  const lines = v.results.map((r) => wrap(`${paint(t, COLOUR[r.status], `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}`)}  ${describeRule(r)}`, t.width, '        '));
   lines.push(
     '',
     v.failed > 0
