@@ -5506,6 +5506,10 @@ var Progress = class {
 	constructor(report) {
 		this.report = report;
 	}
+	/** Bytes handled so far: read or jumped over. */
+	get handled() {
+		return this.done;
+	}
 	add(n) {
 		this.total += n;
 		this.skipped(n);
@@ -5578,6 +5582,13 @@ async function readBig(big, entries, json, contents, opts, progress) {
 	if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== "file")) needed = void 0;
 	const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
 	const stop = { failed: false };
+	let finished = 0;
+	const bytes = progress.handled + todo.reduce((a, b) => a + b.size, 0);
+	opts.onPhase?.({
+		done: 0,
+		of: todo.length,
+		bytes
+	});
 	const one = async (b) => {
 		const { fh, start, close } = await b.open();
 		try {
@@ -5593,6 +5604,11 @@ async function readBig(big, entries, json, contents, opts, progress) {
 			const b = todo[next++];
 			try {
 				await one(b);
+				opts.onPhase?.({
+					done: ++finished,
+					of: todo.length,
+					bytes
+				});
 			} catch (e) {
 				stop.failed = true;
 				throw e;
@@ -30230,8 +30246,22 @@ async function readRegistry(ref, opts) {
 	};
 	await blob(config);
 	let next = 0;
+	let finished = 0;
+	const bytes = inputBytes + layers.reduce((a, l) => a + (opts.blobs?.has(l.digest) ? 0 : l.size), 0);
+	opts.onPhase?.({
+		done: 0,
+		of: layers.length,
+		bytes
+	});
 	const worker = async () => {
-		while (next < layers.length) await blob(layers[next++]);
+		while (next < layers.length) {
+			await blob(layers[next++]);
+			opts.onPhase?.({
+				done: ++finished,
+				of: layers.length,
+				bytes
+			});
+		}
 	};
 	await Promise.all(Array.from({ length: Math.min(CONCURRENT_LAYERS, layers.length) }, worker));
 	await record("index.json", Buffer.from(JSON.stringify({
@@ -45884,6 +45914,48 @@ function messages(stderr) {
 		}
 	};
 }
+// src/cli/progress.ts
+/**
+* The progress line on a terminal's stderr: what is being read, how much of what the read will
+* handle (the file's size; once the reader knows which blobs it needs, their bytes — other
+* platforms' layers are never read, so they are not counted as left), the layers done, and the
+* rate. Redrawn at most five times a second; cleared when the read ends.
+*/
+function progressLine(stderr, label, path, now = Date.now) {
+	let total = 0;
+	if (path !== void 0) try {
+		const st = statSync(path);
+		if (st.isFile()) total = st.size;
+	} catch {}
+	const started = now();
+	let phase;
+	let bytes = 0;
+	let shown = 0;
+	const draw = (force = false) => {
+		const t = now();
+		if (!force && t - shown < 200) return;
+		shown = t;
+		const of = phase?.bytes || total;
+		const parts = [of > 0 ? `${human(Math.min(bytes, of))} of ${human(of)} (${Math.min(100, Math.floor(100 * bytes / of))}%)` : human(bytes)];
+		if (phase && phase.of > 0) parts.push(`layers ${phase.done} of ${phase.of} done`);
+		const seconds = (t - started) / 1e3;
+		if (seconds >= 1) parts.push(`${human(bytes / seconds)}/s`);
+		stderr.write(`\r${messageLine(`imgsize: reading ${label}: ${parts.join(", ")}`)}\u001b[K`);
+	};
+	return {
+		onProgress: (n) => {
+			bytes = n;
+			draw();
+		},
+		onPhase: (p) => {
+			phase = p;
+			draw(p.done === p.of);
+		},
+		end: () => {
+			if (shown > 0) stderr.write("\r\x1B[K");
+		}
+	};
+}
 // src/report/upgrade.ts
 function item(i) {
 	const { layer, removedBy, path, ...rest } = i;
@@ -46476,6 +46548,10 @@ function overviewFormat(o, images) {
 	if (f === "html" || o.html !== void 0) throw new ImgsizeError("usage", "--html", `the archive holds ${images} images and the page shows one image's files: choose it with --image`);
 	return f;
 }
+/** How the progress line names a source. */
+function sourceLabel(src) {
+	return "daemon" in src ? src.daemon.name : "reference" in src ? src.reference.given : "label" in src && src.label !== void 0 ? src.label : "path" in src ? src.path : "-";
+}
 /** Where the run's argument is, by the front door (source/resolve.ts). */
 function resolveIn(io, arg, o) {
 	return resolveSource(arg, {
@@ -46520,20 +46596,7 @@ async function analyse(io, src, o, pick = {}) {
 	const top = o.top === void 0 ? void 0 : wholeNumber(o.top, "--top");
 	const depth = wholeNumber(o.depth, "--depth");
 	if (o.platform !== void 0) parsePlatform(o.platform);
-	const showProgress = o.progress && !o.quiet && io.stderr.isTTY === true;
-	let total = 0;
-	if (showProgress && "path" in src) try {
-		const st = statSync(src.path);
-		if (st.isFile()) total = st.size;
-	} catch {}
-	let lastShown = 0;
-	const onProgress = showProgress ? (n) => {
-		const now = Date.now();
-		if (now - lastShown < 200) return;
-		lastShown = now;
-		const of = total > 0 ? ` of ${human(total)} (${Math.floor(100 * n / total)}%)` : "";
-		io.stderr.write(`\rimgsize: read ${human(n)}${of}   `);
-	} : void 0;
+	const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), "path" in src ? src.path : void 0) : void 0;
 	const got = await inspectSource(src, {
 		verify: o.verify,
 		...top !== void 0 ? { top } : {},
@@ -46552,9 +46615,11 @@ async function analyse(io, src, o, pick = {}) {
 		...chosenImage !== void 0 ? { image: chosenImage } : {},
 		...pick.requireOne ? { requireOne: pick.requireOne } : {},
 		...pick.overview ? { overview: true } : {},
-		...onProgress ? { onProgress } : {}
-	});
-	if (showProgress && lastShown > 0) io.stderr.write("\r\x1B[K");
+		...progress ? {
+			onProgress: progress.onProgress,
+			onPhase: progress.onPhase
+		} : {}
+	}).finally(() => progress?.end());
 	const notices = "overview" in got ? got.notices : got.model.notices;
 	if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
 	if ("overview" in got) return { overview: got.overview };

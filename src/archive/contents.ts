@@ -67,6 +67,18 @@ export interface ReadOptions {
   readonly verify?: boolean;
   /** Called with the count of input bytes read so far (for progress). */
   readonly onProgress?: (bytesRead: number) => void;
+  /**
+   * Called where the reader knows what is left (random access, a registry): the big blobs (the
+   * layers) it will read, how many are done, and the input bytes the whole read handles.
+   */
+  readonly onPhase?: (phase: ReadPhase) => void;
+}
+
+export interface ReadPhase {
+  readonly done: number;
+  readonly of: number;
+  /** Input bytes the read handles in all (read or jumped over). */
+  readonly bytes: number;
 }
 
 /** The error for a file that cannot be opened or read. */

@@ -41,6 +41,10 @@ export class Progress {
   /** Bytes actually read. */
   total = 0;
   constructor(private readonly report?: (bytesRead: number) => void) {}
+  /** Bytes handled so far: read or jumped over. */
+  get handled(): number {
+    return this.done;
+  }
   add(n: number): void {
     this.total += n;
     this.skipped(n);
@@ -118,6 +122,9 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
   if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== 'file')) needed = undefined;
   const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
   const stop = { failed: false };
+  let finished = 0;
+  const bytes = progress.handled + todo.reduce((a, b) => a + b.size, 0);
+  opts.onPhase?.({ done: 0, of: todo.length, bytes });
   const one = async (b: BigMember): Promise<void> => {
     const { fh, start, close } = await b.open();
     try {
@@ -133,6 +140,7 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
       const b = todo[next++]!;
       try {
         await one(b);
+        opts.onPhase?.({ done: ++finished, of: todo.length, bytes });
       } catch (e) {
         stop.failed = true;
         throw e;

@@ -2,7 +2,7 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
-import { statSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { ImageReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
@@ -30,6 +30,7 @@ import { findConfig, loadConfig } from '../gate/config-file.js';
 import { VERSION } from '../base/version.js';
 import { parsePlatform } from '../base/platform.js';
 import { messages } from './messages.js';
+import { progressLine } from './progress.js';
 
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
 const savedReports = (): Promise<SavedReading> => import('../report/read.js');
@@ -469,6 +470,11 @@ interface SavedDiff {
   readonly savedDiff: DiffDocument;
 }
 
+/** How the progress line names a source. */
+function sourceLabel(src: ImageSource): string {
+  return 'daemon' in src ? src.daemon.name : 'reference' in src ? src.reference.given : 'label' in src && src.label !== undefined ? src.label : 'path' in src ? src.path : '-';
+}
+
 /** Where the run's argument is, by the front door (source/resolve.ts). */
 function resolveIn(io: Io, arg: string | undefined, o: CommonOptions): Resolved {
   return resolveSource(arg, { cwd: io.cwd, stdin: io.stdin, stdinFile: io.stdinFile, source: o.source });
@@ -513,26 +519,7 @@ async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick: Pick =
   const top = o.top === undefined ? undefined : wholeNumber(o.top, '--top');
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined) parsePlatform(o.platform);
-  const showProgress = o.progress && !o.quiet && io.stderr.isTTY === true;
-  let total = 0;
-  if (showProgress && 'path' in src) {
-    try {
-      const st = statSync(src.path);
-      if (st.isFile()) total = st.size;
-    } catch {
-      /* readImage reports it */
-    }
-  }
-  let lastShown = 0;
-  const onProgress = showProgress
-    ? (n: number): void => {
-        const now = Date.now();
-        if (now - lastShown < 200) return;
-        lastShown = now;
-        const of = total > 0 ? ` of ${human(total)} (${Math.floor((100 * n) / total)}%)` : '';
-        io.stderr.write(`\rimgsize: read ${human(n)}${of}   `);
-      }
-    : undefined;
+  const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), 'path' in src ? src.path : undefined) : undefined;
   const got = await inspectSource(src, {
     verify: o.verify,
     ...(top !== undefined ? { top } : {}),
@@ -547,9 +534,8 @@ async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick: Pick =
     ...(chosenImage !== undefined ? { image: chosenImage } : {}),
     ...(pick.requireOne ? { requireOne: pick.requireOne } : {}),
     ...(pick.overview ? { overview: true } : {}),
-    ...(onProgress ? { onProgress } : {}),
-  });
-  if (showProgress && lastShown > 0) io.stderr.write('\r\x1b[K');
+    ...(progress ? { onProgress: progress.onProgress, onPhase: progress.onPhase } : {}),
+  }).finally(() => progress?.end());
   const notices = 'overview' in got ? got.notices : got.model.notices;
   if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
   if ('overview' in got) return { overview: got.overview };

@@ -100,8 +100,14 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   };
   await blob(config);
   let next = 0;
+  let finished = 0;
+  const bytes = inputBytes + layers.reduce((a, l) => a + (opts.blobs?.has(l.digest) ? 0 : l.size), 0);
+  opts.onPhase?.({ done: 0, of: layers.length, bytes });
   const worker = async (): Promise<void> => {
-    while (next < layers.length) await blob(layers[next++]!);
+    while (next < layers.length) {
+      await blob(layers[next++]!);
+      opts.onPhase?.({ done: ++finished, of: layers.length, bytes });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_LAYERS, layers.length) }, worker));
 

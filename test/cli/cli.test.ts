@@ -113,7 +113,7 @@ describe('imgsize inspect', () => {
 
   it('shows progress on stderr only when stderr is a terminal', async () => {
     const tty = await run([SAMPLE], { stderrIsTTY: true });
-    expect(tty.stderr).toMatch(/\rimgsize: read [\d.]+ kB of 93.2 kB \(\d+%\)/);
+    expect(tty.stderr).toMatch(/\rimgsize: reading .*hello\.oci\.tar: [\d.]+ kB of 93.2 kB \(\d+%\)\u001b\[K/);
     const pipe = await run([SAMPLE], { stderrIsTTY: false });
     expect(pipe.stderr).toBe('');
     const off = await run([SAMPLE, '--no-progress'], { stderrIsTTY: true });
