@@ -67,6 +67,13 @@ button.reveal { font: inherit; border: 0; background: none; color: #0b57d0; text
 .verdict.failed { border-color: #c62828; }
 .verdict pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
 .group { margin: 2px 0; }
+main > .top-findings { grid-column: 1 / -1; }
+.top-findings .findings { columns: 2 440px; column-gap: 28px; margin: 4px 0; }
+.top-findings .findings > li { break-inside: avoid; }
+input.search { font: inherit; width: 100%; box-sizing: border-box; padding: 4px 6px; margin: 4px 0; }
+.search-results { list-style: none; padding: 0; margin: 4px 0; overflow-wrap: anywhere; }
+.search-results li { margin: 2px 0; }
+td.ver { overflow-wrap: normal; word-break: keep-all; }
 footer { padding: 10px 20px 20px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); }
 `;
 

@@ -68,9 +68,9 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Record<string,
   return e;
 }
 
-/** `align`: one letter per column — l text, r a figure (right, no wrap), t a short tag (no wrap). */
+/** `align`: one letter per column — l text, r a figure (right, no wrap), t a short tag (no wrap), v a version (breaks only between versions). */
 function table(head: readonly string[], rows: readonly (readonly Child[])[], align: string, caption?: string): HTMLTableElement {
-  const cls = (i: number): string => (align[i] === 'r' ? 'num' : align[i] === 't' ? 'tag' : '');
+  const cls = (i: number): string => (align[i] === 'r' ? 'num' : align[i] === 't' ? 'tag' : align[i] === 'v' ? 'ver' : '');
   const t = el('table');
   if (caption) t.append(el('caption', {}, caption));
   t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: cls(i) }, h)))));
@@ -636,6 +636,38 @@ function verdictSection(d: PageData): HTMLElement | null {
   );
 }
 
+/**
+ * A search over the tree's paths and the packages (what bundle-analyzer users reach for first):
+ * a path opens its folder in the treemap; a package shows its size. Case-insensitive, the 30 largest.
+ */
+function searchSection(map: Treemap | null, packages: ReportPage['report']['packages']): HTMLElement {
+  const input = el('input', { type: 'search', placeholder: 'a path or package, e.g. torch', 'aria-label': 'Search paths and packages', class: 'search' });
+  const results = el('ul', { class: 'search-results', 'aria-live': 'polite' });
+  const run = (): void => {
+    const q = input.value.trim().toLowerCase();
+    if (q.length < 2) return void results.replaceChildren();
+    const found: [bytes: number, item: HTMLElement][] = [];
+    for (const p of packages) {
+      if (p.name.toLowerCase().includes(q)) found.push([p.bytes, el('li', { class: 'package' }, `package ${p.name}${p.version ? ` ${p.version}` : ''} (${p.ecosystem}) `, sized(p.bytes))]);
+    }
+    if (map) {
+      const t = map.tree;
+      for (let i = 1; i < t.cols.parent.length; i++) {
+        if (t.cols.kind[i] === 3 || !t.cols.name[i]!.toLowerCase().includes(q)) continue;
+        const path = pathOf(t, i);
+        found.push([t.cols.bytes[i]!, el('li', {}, revealButton(map, path, path), ' ', sized(t.cols.bytes[i]!))]);
+      }
+    }
+    found.sort((a, b) => b[0] - a[0]);
+    results.replaceChildren(
+      ...found.slice(0, 30).map(([, li]) => li),
+      ...(found.length === 0 ? [el('li', { class: 'note' }, 'nothing matches')] : found.length > 30 ? [el('li', { class: 'note' }, `… and ${count(found.length - 30)} more`)] : []),
+    );
+  };
+  input.addEventListener('input', run);
+  return section('Search', input, results);
+}
+
 function reportPage(d: ReportPage): void {
   const r = d.report;
   const t = r.totals;
@@ -741,6 +773,7 @@ function reportPage(d: ReportPage): void {
     );
   }
   main.append(side);
+  side.append(searchSection(map, r.packages));
 
   // layers
   const layerButtons: HTMLButtonElement[] = [];
@@ -822,7 +855,7 @@ function reportPage(d: ReportPage): void {
                 : sized(p.bytes),
               count(p.files),
             ]),
-          'lllrr',
+          'lvlrr',
           r.packages.length > 100 ? `The 100 ${order === 'bytes' ? 'largest' : 'first'} of ${r.packages.length}` : undefined,
         ),
       );
@@ -857,30 +890,59 @@ function reportPage(d: ReportPage): void {
     );
   }
 
-  // findings
-  if (r.findings.length > 0) {
+  // what was wasted, and the largest files: each path opens its folder in the treemap
+  const pathCell = (path: string): Child => (map ? revealButton(map, path, path) : path);
+  if (r.wasted.length > 0) {
     side.append(
       section(
-        'Findings',
-        el(
-          'ul',
-          { class: 'findings' },
-          ...r.findings.map((f, k) =>
-            el(
-              'li',
-              { class: f.severity },
-              el('strong', {}, f.code),
-              ' ',
-              sized(f.bytes),
-              ': ',
-              f.title,
-              el('p', { class: 'fix' }, `Fix: ${f.fix}`),
-              el('ul', {}, ...(d.findingItems[k] ?? []).map((item) => el('li', {}, item.path !== undefined && map ? revealButton(map, item.path, item.text) : item.text))),
-            ),
+        'Wasted bytes',
+        table(
+          ['path', 'size', 'from', 'removed by'],
+          r.wasted.slice(0, 20).map((w) => [pathCell(w.path), sized(w.bytes), `layer ${w.layer}`, `layer ${w.by}`]),
+          'lrrr',
+          r.wasted.length > 20 ? `The 20 largest of ${count(r.wasted.length)}` : undefined,
+        ),
+      ),
+    );
+  }
+  if (r.largestFiles.length > 0) {
+    side.append(
+      section(
+        'Largest files',
+        table(
+          ['file', 'size', 'layer'],
+          r.largestFiles.slice(0, 20).map((f) => [pathCell(f.path), sized(f.bytes), `layer ${f.layer}`]),
+          'lrr',
+        ),
+      ),
+    );
+  }
+
+  // findings: what to fix is the point of the page, so they come first, under the verdict
+  if (r.findings.length > 0) {
+    const findings = section(
+      'Findings',
+      el(
+        'ul',
+        { class: 'findings' },
+        ...r.findings.map((f, k) =>
+          el(
+            'li',
+            { class: f.severity },
+            el('strong', {}, f.code),
+            ' ',
+            sized(f.bytes),
+            ': ',
+            f.title,
+            el('p', { class: 'fix' }, `Fix: ${f.fix}`),
+            el('ul', {}, ...(d.findingItems[k] ?? []).map((item) => el('li', {}, item.path !== undefined && map ? revealButton(map, item.path, item.text) : item.text))),
           ),
         ),
       ),
     );
+    findings.classList.add('top-findings');
+    if (verdict) verdict.after(findings);
+    else main.prepend(findings);
   }
   if (r.warnings.length > 0) side.append(section('Warnings', el('ul', {}, ...r.warnings.map((w) => el('li', {}, w.message)))));
   footer(d);
@@ -899,14 +961,15 @@ function diffPage(d: DiffPage): void {
       el(
         'dl',
         { class: 'totals' },
-        el('dt', {}, 'content'),
-        el('dd', {}, signedSized(x.totals.content.delta)),
-        el('dt', {}, 'compressed'),
-        el('dd', {}, signedSized(c.delta)),
-        el('dt', {}, 'final'),
-        el('dd', {}, signedSized(x.totals.final.delta)),
-        el('dt', {}, 'wasted'),
-        el('dd', {}, signedSized(x.totals.wasted.delta)),
+        // before → after beside each change: a delta alone does not say how big the image is
+        ...(
+          [
+            ['content', x.totals.content],
+            ['compressed', c],
+            ['final', x.totals.final],
+            ['wasted', x.totals.wasted],
+          ] as const
+        ).flatMap(([k, t]) => [el('dt', {}, k), el('dd', {}, sized(t.before), ' → ', sized(t.after), ' (', signedSized(t.delta), ')')]),
       ),
       ...x.warnings.map((w) => el('p', { class: 'note' }, w.message)),
     ),
@@ -1011,7 +1074,7 @@ function diffPage(d: DiffPage): void {
         table(
           ['', 'package', 'before', 'after', 'change'],
           x.packages.slice(0, 100).map((p) => [p.status, `${p.name} (${p.ecosystem})`, p.versionBefore ?? '', p.versionAfter ?? '', signedSized(p.delta)]),
-          'tlllr',
+          'tlvvr',
         ),
       ),
     );

@@ -269,6 +269,7 @@ if (!existsSync(CHROMIUM)) {
     it('shows path, size, exact bytes, layer and package on hover; colours by package on request', async () => {
       const o = await open(html.before!);
       const torch = (await boxes(o.page)).find((b) => b.path.endsWith('/torch/lib/libtorch_cuda.so'))!;
+      await (await o.page.$('canvas'))!.scrollIntoViewIfNeeded(); // below the findings: scrolled to, as a reader would
       const c = (await (await o.page.$('canvas'))!.boundingBox())!;
       await o.page.mouse.move(c.x + torch.x + torch.w / 2, c.y + torch.y + torch.h / 2);
       const tip = await o.page.textContent('.tip');
@@ -309,6 +310,37 @@ if (!existsSync(CHROMIUM)) {
       expect(b1).toBeGreaterThan(r1 + 60);
       expect(r2).toBeGreaterThan(b2 + 60);
       expect(await o.page.textContent('main')).toContain('torch');
+    });
+
+    it('puts what to fix first: the findings above the treemap; wasted bytes and the largest files beside it', async () => {
+      const o = await open(html.before!);
+      const top = async (sel: string): Promise<number> => (await (await o.page.$(sel))!.boundingBox())!.y;
+      expect(await top('section.top-findings')).toBeLessThan(await top('canvas'));
+      expect(await o.page.textContent('section.top-findings')).toMatch(/cuda-libraries/);
+      const side = (await o.page.textContent('.side'))!;
+      expect(side).toMatch(/Wasted bytes/);
+      expect(side).toMatch(/Largest files.*libtorch_cuda\.so/s);
+      await shot(o.page, 'before-top');
+    });
+
+    it('searches paths and packages: a path found opens its folder in the treemap', async () => {
+      const o = await open(html.before!);
+      await o.page.fill('input.search', 'cublas');
+      await expect.poll(() => o.page.$$eval('.search-results li', (l) => l.length)).toBeGreaterThan(1);
+      const text = (await o.page.textContent('.search-results'))!;
+      expect(text).toMatch(/package nvidia-cublas-cu12 12\.4\.5\.8 \(pip\)/);
+      await o.page.click('.search-results button.reveal >> nth=0');
+      const focus = await o.page.evaluate(() => (window as unknown as { imgsize: { focus(): string | null } }).imgsize.focus());
+      expect(focus).toMatch(/cublas/);
+      expect((await boxes(o.page)).some((b) => b.path === focus)).toBe(true);
+      await o.page.fill('input.search', 'zzzz-nothing');
+      await expect.poll(() => o.page.textContent('.search-results')).toBe('nothing matches');
+    });
+
+    it("the diff's header shows before → after beside each change", async () => {
+      const o = await open(html.diff!);
+      const header = (await o.page.textContent('header .totals'))!;
+      expect(header).toMatch(/content[\d.]+ MB → [\d.]+ MB \(-[\d.]+ MB\)compressed[\d.]+ MB → [\d.]+ MB \(-[\d.]+ MB\)/);
     });
 
     it('shows the verdict of a check', async () => {
