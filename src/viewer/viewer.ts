@@ -275,6 +275,8 @@ interface MapState {
 const HEADER = 18;
 const PAD = 2;
 const MIN_BOX = 3;
+/** A revealed box smaller than this is zoomed into until it is not. */
+const MIN_VISIBLE = 8;
 
 class Treemap {
   readonly canvas = el('canvas', { tabindex: '0', role: 'img' });
@@ -335,7 +337,10 @@ class Treemap {
       node = next;
     }
     this.focus = node;
-    this.zoom(kids[node]!.length > 0 || node === 0 ? node : cols.parent[node]!);
+    // its folder; and when the box would still be a sliver there, the node itself, filling the map
+    this.state.root = kids[node]!.length > 0 || node === 0 ? node : cols.parent[node]!;
+    const box = this.layout(this.canvas.clientWidth || 600, this.canvas.clientHeight || 400).find((b) => b.node === node);
+    this.zoom(!box || box.w < MIN_VISIBLE || box.h < MIN_VISIBLE ? node : this.state.root);
     this.canvas.scrollIntoView({ block: 'nearest' });
   }
 
@@ -529,10 +534,10 @@ class Treemap {
   private click(e: MouseEvent): void {
     const [x, y] = this.point(e);
     let i = this.hit(x, y);
-    // the innermost opened folder under the pointer: a file's folder, a folder itself
-    while (i >= 0 && !this.boxes[i]!.folder) i = this.parentBox(i);
+    // one level at a time: the folder under the pointer that the shown folder holds directly
+    while (i >= 0 && this.boxes[i]!.depth > 1) i = this.parentBox(i);
     const b = this.boxes[i];
-    if (b && b.node !== this.state.root) this.zoom(b.node);
+    if (b && b.folder && b.node !== this.state.root) this.zoom(b.node);
   }
 
   /** The box holding box i: the nearest earlier box whose node is an ancestor of i's. */
@@ -634,6 +639,24 @@ function verdictSection(d: PageData): HTMLElement | null {
     // one line each: a newline between them is layout, not a character of the verdict to show as \x0a
     el('pre', {}, ...d.verdictLines.flatMap((line, i) => (i === 0 ? [line] : [document.createTextNode('\n'), line]))),
   );
+}
+
+/** The deepest folder holding nearly all (90 %) of a layer's bytes in the tree (the root when none does). */
+function layerHome(t: Tree, layer: number): number {
+  const { cols, kids } = t;
+  const held = new Map<number, number>();
+  let total = 0;
+  for (let i = 0; i < cols.parent.length; i++) {
+    if (kids[i]!.length > 0 || cols.layer?.[i] !== layer) continue;
+    total += cols.bytes[i]!;
+    for (let n = cols.parent[i]!; n >= 0; n = cols.parent[n]!) held.set(n, (held.get(n) ?? 0) + cols.bytes[i]!);
+  }
+  let node = 0;
+  for (;;) {
+    const next = kids[node]!.find((k) => kids[k]!.length > 0 && (held.get(k) ?? 0) >= 0.9 * total);
+    if (next === undefined) return node;
+    node = next;
+  }
 }
 
 /**
@@ -780,6 +803,8 @@ function reportPage(d: ReportPage): void {
   const showLayer = (n: number): void => {
     const lit = map?.state.highlight === n ? 0 : n;
     map?.set({ highlight: lit });
+    // the map goes to where the layer's bytes are (a layer lit in another folder would dim it all)
+    if (map && lit !== 0) map.zoom(layerHome(map.tree, lit));
     for (const b of layerButtons) b.setAttribute('aria-pressed', String(Number(b.dataset.layer) === lit));
     if (lit === 0) {
       layerDetail.replaceChildren();
@@ -1108,6 +1133,7 @@ else reportPage(data);
   squarify,
   root: () => (shown ? pathOf(shown.tree, shown.state.root) : null),
   focus: () => (shown ? shown.focused() : null),
+  reveal: (path: string) => shown?.reveal(path),
   boxes: () => (shown ? shown.boxes.map((b) => ({ path: pathOf(shown!.tree, b.node), node: b.node, x: b.x, y: b.y, w: b.w, h: b.h, depth: b.depth, folder: b.folder })) : []),
 };
 document.body.dataset.ready = '1';

@@ -176,6 +176,7 @@ if (!existsSync(CHROMIUM)) {
 
     /** Clicks a point of the canvas (boxes are in canvas pixels). */
     const clickAt = async (p: Page, x: number, y: number): Promise<void> => {
+      await (await p.$('canvas'))!.scrollIntoViewIfNeeded(); // the map is below the findings: scrolled to, as a reader would
       const c = (await (await p.$('canvas'))!.boundingBox())!;
       await p.mouse.click(c.x + x, c.y + y);
     };
@@ -242,28 +243,55 @@ if (!existsSync(CHROMIUM)) {
       await expect.poll(() => root(o.page)).toBe('/');
     });
 
-    it("highlights a layer's files when the layer is clicked, dimming the others", async () => {
+    it("highlights a layer's files when the layer is clicked, dimming the others, and takes the map to where its bytes are", async () => {
       const o = await open(html.before!);
-      const all = await boxes(o.page);
-      const leaves = all.filter((b) => !b.folder && b.w > 20 && b.h > 20);
-      const layerOf = await o.page.evaluate(() => {
-        const d = JSON.parse(document.getElementById('data')!.textContent!);
-        return d.tree.layer as number[];
-      });
-      const torchBox = leaves.find((b) => b.path.endsWith('/libtorch_cuda.so'))!;
-      const torchLayer = layerOf[torchBox.node]!;
-      const other = leaves.find((b) => layerOf[b.node] !== torchLayer)!;
-      const [otherBefore, torchBefore] = [await colour(o.page, other), await colour(o.page, torchBox)];
-      await o.page.click(`button.layer[data-layer="${torchLayer}"]`);
-      await expect.poll(() => o.page.getAttribute(`button.layer[data-layer="${torchLayer}"]`, 'aria-pressed')).toBe('true');
+      const layerOf = await o.page.evaluate(() => JSON.parse(document.getElementById('data')!.textContent!).tree.layer as number[]);
+      // layer 6 (pip install) is almost all site-packages: the map goes there
+      await o.page.click('button.layer[data-layer="6"]');
+      await expect.poll(() => root(o.page)).toMatch(/\/site-packages$/);
       await o.page.waitForTimeout(50);
-      const [otherAfter, torchAfter] = [await colour(o.page, other), await colour(o.page, torchBox)];
-      const spread = (c: number[]) => Math.max(...c) - Math.min(...c);
-      expect(torchAfter).toEqual(torchBefore);
-      expect(spread(otherAfter)).toBeLessThan(spread(otherBefore) / 3);
-      // the panel lists what the layer added
+      const torch = (await boxes(o.page)).find((b) => b.path.endsWith('/libtorch_cuda.so'))!;
+      const [r, g] = await colour(o.page, torch);
+      expect(r).toBeGreaterThan(180); // vermillion, not dimmed
+      expect(g).toBeLessThan(130);
       expect(await o.page.textContent('.layer-detail')).toContain('libtorch_cuda.so');
       await shot(o.page, 'before-layer');
+      // lit and unlit in the same view: another layer's boxes dim, and come back
+      await o.page.click('nav.crumbs button.crumb >> nth=0');
+      await o.page.click('button.layer[data-layer="6"]'); // off
+      await o.page.click('button.layer[data-layer="1"]');
+      await expect.poll(() => o.page.getAttribute('button.layer[data-layer="1"]', 'aria-pressed')).toBe('true');
+      await o.page.waitForTimeout(50);
+      const other = (await boxes(o.page)).find((b) => !b.folder && b.w > 20 && b.h > 20 && layerOf[b.node] !== 1)!;
+      expect(other, 'a box of another layer in layer 1’s view').toBeDefined();
+      const dim = await colour(o.page, other);
+      await o.page.click('button.layer[data-layer="1"]'); // off: nothing dimmed
+      await o.page.waitForTimeout(50);
+      const lit = await colour(o.page, other);
+      const spread = (c: number[]) => Math.max(...c) - Math.min(...c);
+      expect(spread(dim)).toBeLessThan(spread(lit) / 3);
+    });
+
+    it('zooms one folder at a time, and a revealed sliver is zoomed into until it shows; no tooltip outlives a zoom', async () => {
+      const o = await open(html.before!);
+      const deep = (await boxes(o.page)).filter((b) => b.depth >= 4 && b.w > 20 && b.h > 20)[0]!;
+      await clickAt(o.page, deep.x + deep.w / 2, deep.y + deep.h / 2);
+      await expect.poll(() => root(o.page)).toBe('/usr'); // the folder the shown one holds directly, not the one under the pointer
+      expect(await o.page.$eval('.tip', (t) => (t as HTMLElement).hidden)).toBe(true);
+      // a file thousands of times smaller than its folder (a sliver there): revealed, it is zoomed into until it shows
+      const tiny = await o.page.evaluate(() => {
+        const t = JSON.parse(document.getElementById('data')!.textContent!).tree as { parent: number[]; name: string[]; kind: number[]; bytes: number[] };
+        const pathOf = (i: number): string => (i <= 0 ? '' : `${pathOf(t.parent[i]!)}/${t.name[i]}`);
+        const i = t.kind.findIndex((k, n) => k === 1 && t.bytes[n]! > 0 && t.bytes[t.parent[n]!]! > 5000 * t.bytes[n]!);
+        return pathOf(i);
+      });
+      expect(tiny).toMatch(/^\/usr\//);
+      await o.page.evaluate((p) => (window as unknown as { imgsize: { reveal(p: string): void } }).imgsize.reveal(p), tiny);
+      await o.page.waitForTimeout(50);
+      expect(await o.page.evaluate(() => (window as unknown as { imgsize: { focus(): string | null } }).imgsize.focus())).toBe(tiny);
+      const box = (await boxes(o.page)).find((b) => b.path === tiny)!;
+      expect(box.w).toBeGreaterThanOrEqual(8);
+      expect(box.h).toBeGreaterThanOrEqual(8);
     });
 
     it('shows path, size, exact bytes, layer and package on hover; colours by package on request', async () => {
