@@ -537,7 +537,7 @@ class Treemap {
     // one level at a time: the folder under the pointer that the shown folder holds directly
     while (i >= 0 && this.boxes[i]!.depth > 1) i = this.parentBox(i);
     const b = this.boxes[i];
-    if (b && b.folder && b.node !== this.state.root) this.zoom(b.node);
+    if (b?.folder && b.node !== this.state.root) this.zoom(b.node);
   }
 
   /** The box holding box i: the nearest earlier box whose node is an ancestor of i's. */
