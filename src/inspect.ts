@@ -16,6 +16,8 @@ import type { Report } from './report/schema.js';
 export interface InspectOptions extends Omit<ReadImageOptions, 'verify'>, Omit<ReportOptions, 'detectors' | 'squashed'> {
   /** When false, digest and diff_id mismatches become warnings (default true). */
   readonly verify?: boolean;
+  /** With an overview: each image's report too (the overview's HTML page drills into them). */
+  readonly overviewReports?: boolean;
 }
 
 export interface Inspected {
@@ -30,6 +32,8 @@ export interface Inspected {
 export interface Overviewed {
   readonly overview: ArchiveOverview;
   readonly notices: readonly string[];
+  /** Each image's report, in the overview's order (with overviewReports). */
+  readonly reports?: readonly Report[];
 }
 
 /** Reads the image once and returns its report, the model it was built from and its files. */
@@ -41,23 +45,27 @@ export async function inspectImage(src: ImageSource, opts: InspectOptions = {}):
 
 /** As inspectImage; with `overview`, an archive of several images of the platform and no --image gives its overview instead. */
 export async function inspectSource(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected | Overviewed> {
-  const { top, depth, thresholds, treeNodes, verify, scan, ...read } = opts;
+  const { top, depth, thresholds, treeNodes, verify, scan, overviewReports, ...read } = opts;
   const got = await readSource(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
-  if (got.kind === 'archive') return { overview: archiveOverview(got.images), notices: got.notices };
-  const model = got.model;
+  const reportOpts = { ...(top !== undefined ? { top } : {}), ...(depth !== undefined ? { depth } : {}), ...(treeNodes !== undefined ? { treeNodes } : {}), ...(thresholds ? { thresholds } : {}) };
+  if (got.kind === 'archive') {
+    const overview = archiveOverview(got.images);
+    if (!overviewReports) return { overview, notices: got.notices };
+    const reports: Report[] = [];
+    for (const m of got.images) reports.push((await reportOf(m, reportOpts)).report);
+    return { overview, notices: got.notices, reports };
+  }
+  return reportOf(got.model, reportOpts);
+}
+
+/** One image's report, with the detectors its captured metadata wants. */
+async function reportOf(model: ImageModel, opts: Omit<ReportOptions, 'detectors' | 'squashed'>): Promise<Inspected> {
   const layers = model.layers.map((l) => l.scan);
   await prepareDetectors(
     DETECTORS,
     layers.flatMap((l) => [...l.captured.keys()]),
   );
   const squashed = squash(layers);
-  const report = buildReport(model, {
-    detectors: DETECTORS,
-    squashed,
-    ...(top !== undefined ? { top } : {}),
-    ...(depth !== undefined ? { depth } : {}),
-    ...(treeNodes !== undefined ? { treeNodes } : {}),
-    ...(thresholds ? { thresholds } : {}),
-  });
+  const report = buildReport(model, { ...opts, detectors: DETECTORS, squashed });
   return { report, model, files: { layers, root: squashed.root } };
 }

@@ -209,8 +209,10 @@ export async function main(given: Io): Promise<number> {
     }
     if ('overview' in side) {
       // several images and no --image: each of them, and how to pick one
-      const format = (written = overviewFormat(o, side.overview.totals.images));
-      out(renderOverview(format, side.overview));
+      // the page: the overview, each image drillable to its own report
+      const format = (written = outputFormat(o));
+      if (o.html !== undefined) writeHtml(io, o, renderOverview('html', side.overview, side.reports));
+      out(renderOverview(format, side.overview, side.reports));
       stepSummary(io, renderOverview('markdown', side.overview));
       exitCode = EXIT_OK;
       return;
@@ -453,17 +455,10 @@ function one(side: Side | Overview | SavedDiff): Side {
   return side;
 }
 
-/** The overview's format: no HTML page, which draws one image's files. */
-function overviewFormat(o: CommonOptions, images: number): Exclude<OutputFormat, 'html'> {
-  const f = outputFormat(o);
-  if (f === 'html' || o.html !== undefined) {
-    throw new ImgsizeError('usage', '--html', `the archive holds ${images} images and the page shows one image's files: choose it with --image`);
-  }
-  return f;
-}
-
 interface Overview {
   readonly overview: ArchiveOverview;
+  /** Each image's report, when its page is asked for. */
+  readonly reports?: readonly Report[] | undefined;
 }
 
 interface SavedDiff {
@@ -533,12 +528,12 @@ async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick: Pick =
     ...(o.platform !== undefined ? { platform: o.platform } : {}),
     ...(chosenImage !== undefined ? { image: chosenImage } : {}),
     ...(pick.requireOne ? { requireOne: pick.requireOne } : {}),
-    ...(pick.overview ? { overview: true } : {}),
+    ...(pick.overview ? { overview: true, ...(wantsHtml(o) ? { overviewReports: true } : {}) } : {}),
     ...(progress ? { onProgress: progress.onProgress, onPhase: progress.onPhase } : {}),
   }).finally(() => progress?.end());
   const notices = 'overview' in got ? got.notices : got.model.notices;
   if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
-  if ('overview' in got) return { overview: got.overview };
+  if ('overview' in got) return { overview: got.overview, reports: got.reports };
   return { report: got.report, files: got.files };
 }
 

@@ -3,7 +3,7 @@
  * or diff as the contract has it, without its tree, and the tree as columns (a third of the bytes
  * of one object per node). Types only: shared by the writer and the viewer, nothing runs here.
  */
-import type { DiffResult, Report } from '../report/schema.js';
+import type { ArchiveOverview, DiffResult, Report } from '../report/schema.js';
 
 /** Node kinds in `TreeColumns.kind`: 0 folder, 1 file, 2 symlink, 3 "(N smaller)". */
 export type Kind = 0 | 1 | 2 | 3;
@@ -52,4 +52,13 @@ export interface DiffPage extends Common {
   readonly diff: Omit<DiffResult, 'tree'>;
 }
 
-export type PageData = ReportPage | DiffPage;
+/** An archive of several images (docker save app:1 app:2): the overview, and each image's own page. */
+export interface OverviewPage extends Omit<Common, 'tree'> {
+  readonly page: 'overview';
+  readonly overview: ArchiveOverview;
+  /** Each image's report page, in the overview's order. */
+  readonly images: readonly ReportPage[];
+  readonly tree: null;
+}
+
+export type PageData = ReportPage | DiffPage | OverviewPage;

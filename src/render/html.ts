@@ -3,8 +3,8 @@
  * it. The page's data is the report without its tree plus the tree as columns; the viewer
  * (src/viewer/, built to dist/viewer/viewer.js) draws it. Pure but for reading the built viewer once.
  */
-import type { DiffResult, DiffTree, Report, ReportTree, Verdict } from '../report/schema.js';
-import type { DiffPage, Kind, ReportPage, TreeColumns } from './html-data.js';
+import type { ArchiveOverview, DiffResult, DiffTree, Report, ReportTree, Verdict } from '../report/schema.js';
+import type { DiffPage, Kind, OverviewPage, ReportPage, TreeColumns } from './html-data.js';
 import { htmlDocument } from './html-page.js';
 import { describeItem } from './items.js';
 import { renderVerdictText } from './verdict.js';
@@ -51,8 +51,18 @@ function verdictFields(verdict: Verdict | undefined): Pick<ReportPage, 'verdictL
 
 /** `imgsize IMAGE --html`: the report (and a check's verdict) as a page. */
 export function renderReportHtml(report: Report, verdict?: Verdict): string {
+  return htmlDocument('imgsize report', reportPage(report, verdict));
+}
+
+/** `imgsize all.tar --html`: the overview of several images, each drillable to its own report. */
+export function renderOverviewHtml(overview: ArchiveOverview, reports: readonly Report[]): string {
+  const page: OverviewPage = { page: 'overview', version: VERSION, tree: null, overview, images: reports.map((r) => reportPage(r)) };
+  return htmlDocument('imgsize archive', page);
+}
+
+function reportPage(report: Report, verdict?: Verdict): ReportPage {
   const { tree, ...rest } = report;
-  const page: ReportPage = {
+  return {
     page: 'report',
     version: VERSION,
     ...verdictFields(verdict),
@@ -63,7 +73,6 @@ export function renderReportHtml(report: Report, verdict?: Verdict): string {
       return f.items.length > FINDING_ITEMS ? [...lines, { text: `… and ${f.items.length - FINDING_ITEMS} more` }] : lines;
     }),
   };
-  return htmlDocument('imgsize report', page);
 }
 
 /** `imgsize diff A B --html`: the change as a page. */

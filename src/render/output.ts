@@ -11,7 +11,7 @@ import { renderTable } from './table.js';
 import type { Terminal } from './style.js';
 import { renderVerdictListMarkdown, renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
-import { renderDiffHtml, renderReportHtml } from './html.js';
+import { renderDiffHtml, renderOverviewHtml, renderReportHtml } from './html.js';
 import { renderOverviewMarkdown, renderOverviewTable } from './overview.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown' | 'html';
@@ -60,9 +60,10 @@ export function renderManifest(format: Exclude<OutputFormat, 'html'>, m: Manifes
   return format === 'markdown' ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
 }
 
-/** An archive of several images without --image: the overview (no HTML page: it has no files to draw). */
-export function renderOverview(format: Exclude<OutputFormat, 'html'>, o: ArchiveOverview): string {
+/** An archive of several images without --image: the overview (its HTML page drills into each image's report). */
+export function renderOverview(format: OutputFormat, o: ArchiveOverview, reports: readonly Report[] = []): string {
   if (format === 'json') return toJson(o);
+  if (format === 'html') return renderOverviewHtml(o, reports);
   return format === 'markdown' ? renderOverviewMarkdown(o) : renderOverviewTable(o);
 }
 

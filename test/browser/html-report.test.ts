@@ -117,6 +117,17 @@ if (!existsSync(CHROMIUM)) {
       writeFileSync(evilTar, await outerTar(dockerLegacyMembers([evil])));
       html.evil = path.join(dir, 'evil.html');
       await imgsize([evilTar, '--html', html.evil, '--quiet']);
+      // docker save app:1 app:2 worker:1: an archive of several images gets its page too
+      const base = [{ path: 'bin/busybox', size: 900_000 }];
+      const multi = await Promise.all([
+        buildImage({ tags: ['app:1'], layers: [{ entries: base }, { entries: [{ path: 'app/v1', size: 50_000 }] }] }),
+        buildImage({ tags: ['app:2'], layers: [{ entries: base }, { entries: [{ path: 'app/v2', size: 70_000 }] }] }),
+        buildImage({ tags: ['worker:1'], layers: [{ entries: [{ path: 'w/job', size: 30_000 }] }] }),
+      ]);
+      const multiTar = path.join(dir, 'multi.tar');
+      writeFileSync(multiTar, await outerTar(dockerLegacyMembers(multi)));
+      html.multi = path.join(dir, 'multi.html');
+      await imgsize([multiTar, '--html', html.multi, '--quiet']);
       browser = await launched;
     });
 
@@ -129,7 +140,8 @@ if (!existsSync(CHROMIUM)) {
     let current: Opened | undefined;
     let allowed = '';
 
-    async function open(file: string, viewport = { width: 1280, height: 800 }): Promise<Opened> {
+    /** Opens a page and waits until it is ready (and, with `drawn`, until its treemap is drawn). */
+    async function open(file: string, viewport = { width: 1280, height: 800 }, drawn = true): Promise<Opened> {
       if (!page) {
         const p = await browser.newPage({ viewport });
         p.on('pageerror', (e) => current?.errors.push(String(e)));
@@ -153,7 +165,7 @@ if (!existsSync(CHROMIUM)) {
       allowed = `file://${file}`;
       await page.goto(allowed);
       await page.waitForSelector('body[data-ready="1"]');
-      await page.waitForFunction(() => Number(document.body.dataset.drawn ?? 0) > 0);
+      if (drawn) await page.waitForFunction(() => Number(document.body.dataset.drawn ?? 0) > 0);
       return current;
     }
 
@@ -369,6 +381,23 @@ if (!existsSync(CHROMIUM)) {
       const o = await open(html.diff!);
       const header = (await o.page.textContent('header .totals'))!;
       expect(header).toMatch(/content[\d.]+ MB → [\d.]+ MB \(-[\d.]+ MB\)compressed[\d.]+ MB → [\d.]+ MB \(-[\d.]+ MB\)/);
+    });
+
+    it('an archive of several images: the overview, each image opening its own report, and back', async () => {
+      const o = await open(html.multi!, undefined, false);
+      expect(await o.page.textContent('h1')).toMatch(/multi\.tar \(3 images\)/);
+      const rows = await o.page.$$eval('main.overview tbody tr', (trs) => trs.map((tr) => tr.textContent));
+      expect(rows.length).toBe(3);
+      expect(rows[0]).toMatch(/^app:1linux\/amd642950 kB.*50 kB900 kB$/);
+      await o.page.click('a.image >> text=app:2');
+      await expect.poll(() => o.page.textContent('h1')).toMatch(/imgsize: app:2/);
+      await o.page.waitForFunction(() => Number(document.body.dataset.drawn ?? 0) > 0);
+      expect(await o.page.textContent('.side')).toContain('/app/v2');
+      expect(o.errors).toEqual([]);
+      expect(o.requests).toEqual([]);
+      await shot(o.page, 'multi-image');
+      await o.page.click('a.back');
+      await expect.poll(() => o.page.textContent('h1')).toMatch(/\(3 images\)/);
     });
 
     it('shows the verdict of a check', async () => {

@@ -3,7 +3,7 @@
  * --image by tag (as given or normalised) or by image ID prefix, choices that list real images
  * only, and diff with one --image per side.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, dockerLegacyMembers, ociMembers, outerTar, type Entry } from '../fixtures/builder.js';
@@ -88,9 +88,14 @@ describe('an archive with several images', () => {
     expect([three.code, three.stderr]).toEqual([2, 'imgsize: --image: diff takes one --image for both sides, or one per side (BEFORE, then AFTER)\n']);
   });
 
-  it('the overview has no HTML page, and inspect takes one --image', async () => {
-    const h = await run([archive, '--html', path.join(tmp(), 'x.html')]);
-    expect([h.code, h.stderr]).toEqual([2, "imgsize: --html: the archive holds 3 images and the page shows one image's files: choose it with --image\n"]);
+  it('the overview has an HTML page holding each image’s report; inspect takes one --image', async () => {
+    const file = path.join(tmp(), 'x.html');
+    const h = await run([archive, '--html', file, '--quiet']);
+    expect([h.code, h.stderr]).toEqual([0, '']);
+    const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(readFileSync(file, 'utf8'))![1]!);
+    expect(data.page).toBe('overview');
+    expect(data.overview.images.map((i: { tags: string[] }) => i.tags[0])).toEqual(['app:1', 'app:2', 'docker.io/library/worker:1']);
+    expect(data.images.map((p: { report: { totals: { contentBytes: number } } }) => p.report.totals.contentBytes)).toEqual([950_000, 970_000, 30_000]);
     const two = await run([archive, '--image', 'app:1', '--image', 'app:2']);
     expect([two.code, two.stderr]).toEqual([2, 'imgsize: --image: given more than once: only diff takes one per side\n']);
   });
