@@ -105,7 +105,7 @@ Examples:
   imgsize check - --json > r.json; imgsize r.json --format markdown   the verdict, shown again
 
 Compressed is what a push uploads: for layers stored uncompressed (classic docker save) their gzip
-size, estimated from samples (~, ±3 %) unless --exact-push-size. Rules from imgsize.config.json and
+size, estimated from samples (~, ±7 %: it models gzip -6; docker and skopeo push up to ~6 % more) unless --exact-push-size. Rules from imgsize.config.json and
 flags merge (a flag wins for its rule); forbiddenPaths match in every layer, not only the final one.
 Under GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr, the verdict to
 $GITHUB_STEP_SUMMARY and verdict/bytes/limit to $GITHUB_OUTPUT; stdout holds only the report.

@@ -22,8 +22,13 @@ export interface Rules {
   readonly findings?: readonly { readonly code: FindingCode; readonly level: Level; readonly from?: RuleOrigin }[];
 }
 
-/** The push-size estimate's margin: measured within ±3 % of gzip -6 (README, Integrity). */
-export const PUSH_ESTIMATE_MARGIN = 0.03;
+/**
+ * The push-size estimate's margin. The figure models GNU gzip -6 (zlib level 6, sampled): within
+ * −2 … +5 % of it, measured; what real pushers upload is more — containers/image's pgzip (skopeo,
+ * podman push) 0.7–6.4 % more than the estimate on the corpus's and the bench's plain layers, Go's
+ * compress/gzip (docker push) about 3 % more (README, What a push uploads). ±7 % covers both.
+ */
+export const PUSH_ESTIMATE_MARGIN = 0.07;
 
 export function ruleCount(r: Rules): number {
   return (r.budgets?.length ?? 0) + (r.maxLayers ? 1 : 0) + (r.packages?.length ?? 0) + (r.forbiddenPaths ? 1 : 0) + (r.wasted ? 1 : 0) + (r.growth ? 1 : 0) + (r.findings?.length ?? 0);

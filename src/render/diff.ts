@@ -1,4 +1,5 @@
 /** Renders a diff: a terminal table and a Markdown PR comment. */
+import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import { plainTable } from './style.js';
 import type { DiffResult, Delta } from '../analysis/diff.js';
 import { human, signedHuman } from './units.js';
@@ -34,7 +35,7 @@ export function renderDiffTable(raw: DiffResult, opts: { top?: number; width?: n
     t.push([label, est(d.compressedEstimated.before) + human(x.before), est(d.compressedEstimated.after) + human(x.after), signedHuman(x.delta), pct(x)]);
   }
   out.push(t.toString());
-  if (d.compressedEstimated.before || d.compressedEstimated.after) out.push('~ estimated (±3 %): layers stored uncompressed, their gzip -6 size estimated');
+  if (d.compressedEstimated.before || d.compressedEstimated.after) out.push(`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated`);
   out.push('');
 
   out.push(layersLine(d), '');

@@ -1,4 +1,5 @@
 /** The inspect report as Markdown (for a PR comment or a job summary). */
+import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
 import { clip } from './style.js';
@@ -20,7 +21,7 @@ export function estimateLine(r: Report): string[] {
   if (est.length === 0) return [];
   return [
     '',
-    `_~ estimated (±3 %): layer${est.length > 1 ? 's' : ''} ${est.join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`,
+    `_~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layer${est.length > 1 ? 's' : ''} ${est.join(', ')} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`,
   ];
 }
 

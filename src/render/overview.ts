@@ -1,4 +1,5 @@
 /** An archive of several images: each image, what it has alone and shares, the archive in all, how to pick one. */
+import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import type { ArchiveOverview } from '../report/schema.js';
 import { COMMENT_MARKER } from './markdown.js';
 import { mdText, visible } from './escape.js';
@@ -35,7 +36,7 @@ export function renderOverviewTable(o: ArchiveOverview): string {
     '',
     `In all (each layer once): ${o.totals.layers} layers, content ${human(o.totals.contentBytes)}, compressed ${est ? '~' : ''}${human(o.totals.compressedBytes)}`,
     'alone: content of layers no other image here has; shared: content of layers another image has too',
-    ...(est ? ['~ estimated (±3 %): layers stored uncompressed, their gzip -6 size estimated from samples'] : []),
+    ...(est ? [`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated from samples`] : []),
     '',
     pickLine(o, visible),
     '',

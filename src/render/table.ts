@@ -1,4 +1,5 @@
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
+import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import { clip, fitColumn, paint, plainTable, wrap, type Terminal } from './style.js';
 import type { Report } from '../analysis/report.js';
 import type { UnownedKind } from '../report/schema.js';
@@ -41,7 +42,9 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
     'Compressed',
     `${estimated ? '~' : ''}${human(push)}`,
     push.toLocaleString('en-US'),
-    estimated ? `what a push uploads, a pull downloads (~ estimated: ${estimated} layer(s) stored uncompressed, gzip -6 size estimated, ±3 %)` : 'what a push uploads, a pull downloads',
+    estimated
+      ? `what a push uploads, a pull downloads (~ estimated: ${estimated} layer(s) stored uncompressed, gzip -6 size estimated, ±${PUSH_ESTIMATE_MARGIN * 100} %)`
+      : 'what a push uploads, a pull downloads',
   ]);
   if (push !== t.compressedBytes) totals.push(['Stored', human(t.compressedBytes), t.compressedBytes.toLocaleString('en-US'), 'the layer blobs as this archive stores them']);
   totals.push(['Uncompressed', human(t.uncompressedBytes), t.uncompressedBytes.toLocaleString('en-US'), 'layer tars, headers included']);

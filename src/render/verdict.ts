@@ -18,7 +18,7 @@ function itemsOf(r: RuleResult): string {
   return `: ${items.slice(0, SHOWN_ITEMS).map(describeItem).join('; ')}${more}`;
 }
 
-/** "(estimated ±3 %: …)" after a figure that is an estimate, and whether the verdict holds within it. */
+/** "(estimated ±7 %: …)" after a figure that is an estimate, and whether the verdict holds within it. */
 function estimateNote(r: RuleResult): string {
   const e = r.estimate;
   if (!e) return '';

@@ -203,7 +203,7 @@ export const RuleResultSchema = z.strictObject({
   items: z.array(RuleItemSchema).optional().describe('Packages, paths or a finding items behind a failure (all of them).'),
   estimate: z
     .strictObject({
-      margin: z.number().min(0).max(1).describe('Relative margin of the estimate, 0.03 = ±3 %.'),
+      margin: z.number().min(0).max(1).describe('Relative margin of the estimate, 0.07 = ±7 %: the figure models gzip -6; real pushers (Go gzip, pgzip) write up to ~6 % more.'),
       layers: count('Layers whose figure is estimated.'),
       decided: z.boolean().describe('Whether the verdict is the same anywhere within the margin.'),
     })

@@ -719,7 +719,7 @@ function reportPage(d: ReportPage): void {
       ? el(
           'p',
           { class: 'note' },
-          `~ estimated (±3 %): layer${t.pushEstimatedLayers.length > 1 ? 's' : ''} ${t.pushEstimatedLayers.join(', ')} stored uncompressed; compressed is their gzip -6 size, estimated from samples.`,
+          `~ estimated (±7 %): layer${t.pushEstimatedLayers.length > 1 ? 's' : ''} ${t.pushEstimatedLayers.join(', ')} stored uncompressed; compressed is their gzip -6 size, estimated from samples.`,
         )
       : null,
   );
