@@ -3,7 +3,7 @@
  * pushed with skopeo. The same numbers as the archive of the same image, every format skopeo
  * writes, platforms of an index, auth, and clean errors.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +65,35 @@ if (!registryTools) {
       const rep = JSON.parse(fromRegistry.stdout);
       expect(rep.source).toEqual({ path: `${reg.host}/test/hello:v1`, format: 'registry', outerCompression: 'none' });
       expect(rep.image.repoTags).toEqual([`${reg.host}/test/hello:v1`]);
+    });
+
+    it('the push-size estimate of layers stored uncompressed is within its margin of what a real pusher (skopeo) uploads', async () => {
+      const corpus = path.resolve(ROOT, '../shared/corpus/images');
+      // (the npm7 archive is a Docker ≥ 25 save: skopeo reads it as the OCI layout it holds)
+      const archives = [
+        ['oci-archive', 'snyk__npm7-without-package-lock-file.tar'],
+        ['docker-archive', 'dive__test-docker-image.tar'],
+        ['docker-archive', 'snyk__skopeo-copy-busybox.tar'],
+        ['docker-archive', 'snyk__docker-oci-busybox.armv7.tar'],
+      ].map(([t, f]) => [t!, path.join(corpus, f!)] as const);
+      if (!archives.every(([, f]) => existsSync(f))) return void expect(process.env.CI, 'the corpus is missing').toBeFalsy();
+      const offsets: number[] = [];
+      for (const [k, [transport, file]] of archives.entries()) {
+        await reg.push(`${transport}:${file}`, `calib/c${k}:1`);
+        const pushed = JSON.parse((await run([`${reg.host}/calib/c${k}:1`, '--manifest-only', '--json', '--platform', k === 3 ? 'linux/arm/v7' : 'linux/amd64'])).stdout) as {
+          layers: { compressedBytes: number }[];
+        };
+        const estimated = JSON.parse((await run([file, '--json', ...(k === 3 ? ['--platform', 'linux/arm/v7'] : [])])).stdout) as {
+          layers: { pushBytes: number; uncompressedBytes: number; pushSize?: { estimated: boolean } }[];
+        };
+        estimated.layers.forEach((l, i) => {
+          if (l.pushSize?.estimated && l.uncompressedBytes >= 1 << 20) offsets.push(pushed.layers[i]!.compressedBytes / l.pushBytes - 1);
+        });
+      }
+      expect(offsets.length).toBeGreaterThanOrEqual(4);
+      // what skopeo's pgzip writes: more than gzip -6, within the ±7 % the verdicts are weighed against
+      for (const o of offsets) expect(Math.abs(o)).toBeLessThan(0.07);
+      expect(Math.max(...offsets)).toBeGreaterThan(0);
     });
 
     it('--insecure-registry on a registry that speaks plain HTTP: tried over HTTPS, read over HTTP', async () => {
