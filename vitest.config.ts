@@ -13,6 +13,7 @@ import { defineConfig } from 'vitest/config';
  */
 const E2E = [
   'test/browser/**/*.test.ts',
+  'test/e2e/**/*.test.ts',
   'test/cli/registry.test.ts',
   'test/cli/daemon.test.ts',
   'test/cli/pack.test.ts',

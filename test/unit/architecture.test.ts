@@ -22,6 +22,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['registry', 'daemon'], // the other places an image comes from, fed into the archive's assembly
   ['source'], // the front door: an argument to a source, opened and assembled
   ['analysis'], // pure functions over the model
+  ['fix'], // from a finding to the change that removes it: .dockerignore lines
   ['gate'], // budgets, rules, the config
   ['render'], // renderers: report → text
   ['inspect'], // the main job as one call (inspect.ts)

@@ -149,7 +149,7 @@ describe('in the report and the gate', () => {
     // a budget between the push size and the stored size passes: what a push uploads counts
     const r = await run(['check', file, '--metric', 'compressed', '--budget', String(Math.floor((push + stored) / 2))]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/compressed size ~[\d.]+ MB \([\d,]+ bytes\) is within the budget .* \(estimated ±3 %: 1 layer\(s\) stored uncompressed, .* the verdict holds across the margin\)/);
+    expect(r.stdout).toMatch(/compressed size ~[\d.]+ MB \([\d,]+ bytes\) is within the budget .* \(estimated ±7 %: 1 layer\(s\) stored uncompressed, .* the verdict holds across the margin\)/);
     const near = await run(['check', file, '--metric', 'compressed', '--budget', String(push)]);
     expect(near.stdout).toMatch(/within the margin the verdict could flip: run with --exact-push-size/);
     const table = await run([file]);
