@@ -53,6 +53,280 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 	enumerable: true
 }) : target, mod));
 var __require = /* #__PURE__ */ (() => createRequire(import.meta.url))();
+// src/fix/dockerignore.ts
+/** Go's path.Clean for a slash-separated relative path. */
+function clean(p) {
+	const out = [];
+	const rooted = p.startsWith("/");
+	for (const part of p.split("/")) {
+		if (part === "" || part === ".") continue;
+		if (part === "..") {
+			if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+			else if (!rooted) out.push("..");
+			continue;
+		}
+		out.push(part);
+	}
+	const s = out.join("/");
+	return rooted ? `/${s}` : s === "" ? "." : s;
+}
+/** What moby's patternmatcher escapes (its shouldEscape): the rest keeps its meaning in the expression. */
+var REGEXP_SPECIAL = /* @__PURE__ */ new Set([
+	".",
+	"+",
+	"(",
+	")",
+	"|",
+	"{",
+	"}",
+	"$"
+]);
+/** A pattern as moby's patternmatcher compiles it: exact, prefix (`dir/**`), suffix (`**` + tail) or a regular expression. */
+function compile(pattern) {
+	let re = "^";
+	let type = "exact";
+	const chars = [...pattern];
+	for (let i = 0, n = 0; i < chars.length; i++, n++) {
+		const ch = chars[i];
+		if (ch === "*") {
+			if (chars[i + 1] === "*") {
+				i++;
+				if (chars[i + 1] === "/") i++;
+				if (i + 1 >= chars.length) {
+					if (type === "exact") type = "prefix";
+					else {
+						re += ".*";
+						type = "regexp";
+					}
+				} else {
+					re += "(.*/)?";
+					type = "regexp";
+				}
+				if (n === 0) type = "suffix";
+			} else {
+				re += "[^/]*";
+				type = "regexp";
+			}
+		} else if (ch === "?") {
+			re += "[^/]";
+			type = "regexp";
+		} else if (REGEXP_SPECIAL.has(ch)) re += `\\${ch}`;
+		else if (ch === "\\") {
+			if (i + 1 < chars.length) {
+				re += `\\${chars[++i]}`;
+				type = "regexp";
+			} else re += "\\\\";
+		} else if (ch === "[" || ch === "]") {
+			re += ch;
+			type = "regexp";
+		} else re += ch;
+	}
+	if (type === "exact") return (p) => p === pattern;
+	if (type === "prefix") {
+		const prefix = pattern.slice(0, -2);
+		return (p) => p.startsWith(prefix);
+	}
+	if (type === "suffix") {
+		const suffix = pattern.slice(2);
+		return (p) => p.endsWith(suffix) || suffix.startsWith("/") && p === suffix.slice(1);
+	}
+	let compiled;
+	try {
+		compiled = new RegExp(`${re}$`, "u");
+	} catch {
+		return () => false;
+	}
+	return (p) => compiled.test(p);
+}
+/** The patterns of a .dockerignore file, in order. */
+function parseDockerignore(text) {
+	const out = [];
+	text.split("\n").forEach((raw, i) => {
+		const line = raw.replace(/\r$/, "");
+		let p = line.trim();
+		if (p === "" || p.startsWith("#")) return;
+		const exclusion = p.startsWith("!");
+		if (exclusion) p = p.slice(1).trim();
+		if (p === "") return;
+		p = clean(p);
+		if (p.length > 1 && p.startsWith("/")) p = p.slice(1);
+		out.push({
+			line,
+			lineNo: i + 1,
+			exclusion,
+			cleaned: p,
+			match: compile(p)
+		});
+	});
+	return out;
+}
+/** Whether a path of the context (relative, `/`-separated) is left out of the build, and the line that decided. */
+function ignoredBy(path, patterns) {
+	let matched = false;
+	let by;
+	const dirs = path.split("/").slice(0, -1);
+	for (const p of patterns) {
+		if (p.exclusion !== matched) continue;
+		let hit = p.match(path);
+		for (let i = 0; !hit && i < dirs.length; i++) hit = p.match(dirs.slice(0, i + 1).join("/"));
+		if (hit) {
+			matched = !p.exclusion;
+			by = p;
+		}
+	}
+	return by ? {
+		ignored: matched,
+		by
+	} : { ignored: matched };
+}
+// src/fix/dockerignore-fix.ts
+/** The findings whose files come from the build context. */
+var CONTEXT_FINDINGS = /* @__PURE__ */ new Set([
+	"model-files",
+	"vcs-metadata",
+	"secrets"
+]);
+/** `COPY <src> <dest>` of a history step (BuildKit's `COPY . /app # buildkit`, the classic builder's `COPY dir:… in /app`). */
+function copyStep(createdBy) {
+	if (!createdBy) return void 0;
+	const s = createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/\s+# buildkit$/, "").trim();
+	const classic = /^(?:COPY|ADD) (?:dir|file|multi):[0-9a-f]+ in (\S+)/.exec(s);
+	if (classic) return {
+		src: ".",
+		dest: classic[1]
+	};
+	const m = /^(?:COPY|ADD)((?:\s+--[a-z-]+=\S+)*)\s+(.+)$/.exec(s);
+	if (!m || /--from=/.test(m[1] ?? "")) return void 0;
+	const args = m[2].trim().split(/\s+/);
+	if (args.length < 2) return void 0;
+	return {
+		src: args.length === 2 ? args[0] : ".",
+		dest: args[args.length - 1]
+	};
+}
+/** The WORKDIR in force at each layer (from the config's history as the report carries it). */
+function workdirs(report) {
+	let wd = "/";
+	return report.layers.map((l) => {
+		for (const step of [...l.emptyLayerHistory ?? [], l.createdBy ?? ""]) {
+			const m = /WORKDIR\s+(\S+)/.exec(step);
+			if (m) wd = m[1].startsWith("/") ? m[1] : `${wd.replace(/\/$/, "")}/${m[1]}`;
+		}
+		return wd;
+	});
+}
+/** Where an image path came from in the build context, when its layer's step says. */
+function contextPathOf(report, imagePath, layer, wds) {
+	const step = copyStep(report.layers[layer - 1]?.createdBy ?? null);
+	if (!step || step.src !== "." && step.src !== "./") return void 0;
+	const root = `${(step.dest.startsWith("/") ? step.dest : `${(wds[layer - 1] ?? "/").replace(/\/$/, "")}/${step.dest === "." ? "" : step.dest}`).replace(/\/+$/, "")}/`;
+	return imagePath.startsWith(root) ? imagePath.slice(root.length) : void 0;
+}
+/** The last layer whose COPY of the context could have brought this path in. */
+function lastCopyHolding(report, imagePath, wds) {
+	for (let n = report.layers.length; n >= 1; n--) if (contextPathOf(report, imagePath, n, wds) !== void 0) return n;
+}
+/** The line that removes a file wherever it is in the context: by extension, by name, or the path itself. */
+function lineFor(t, code) {
+	const name = t.imagePath.slice(t.imagePath.lastIndexOf("/") + 1);
+	if (code === "model-files") {
+		const ext = /(\.[A-Za-z0-9]+)$/.exec(name)?.[1];
+		if (ext && ext !== ".bin") return `**/*${ext}`;
+	}
+	if (code === "vcs-metadata" || name.startsWith(".")) return `**/${name}`;
+	return t.contextPath ?? `**/${name}`;
+}
+/**
+* The .dockerignore lines for a report's context findings, checked against the existing file
+* (`existing`: its text, or undefined when there is none or it is not known).
+*/
+function dockerignoreFix(report, existing) {
+	const patterns = parseDockerignore(existing ?? "");
+	const wds = workdirs(report);
+	const ratio = (layer) => {
+		const l = report.layers[layer - 1];
+		return l && l.contentBytes > 0 ? Math.min(1, l.pushBytes / l.contentBytes) : 1;
+	};
+	const targets = [];
+	const lines = [];
+	const codes = /* @__PURE__ */ new Set();
+	for (const f of report.findings) {
+		if (!CONTEXT_FINDINGS.has(f.code)) continue;
+		for (const item of f.items) {
+			if (item.path === void 0) continue;
+			const layer = item.layer ?? lastCopyHolding(report, item.path, wds);
+			if (layer === void 0) continue;
+			const contextPath = contextPathOf(report, item.path, layer, wds);
+			if (contextPath === void 0) continue;
+			const t = {
+				imagePath: item.path,
+				contextPath,
+				bytes: item.bytes,
+				layer
+			};
+			if (ignoredBy(contextPath, patterns).ignored) continue;
+			targets.push(t);
+			codes.add(f.code);
+			const line = lineFor(t, f.code);
+			if (!lines.includes(line)) lines.push(line);
+		}
+	}
+	if (targets.length === 0) return void 0;
+	const after = [...patterns, ...parseDockerignore(lines.join("\n"))];
+	return {
+		findings: [...codes],
+		lines,
+		bytes: targets.reduce((a, t) => a + t.bytes, 0),
+		compressedBytes: Math.round(targets.reduce((a, t) => a + t.bytes * ratio(t.layer), 0)),
+		files: targets.length,
+		misleading: misleadingLines(patterns, targets),
+		stillShipped: targets.filter((t) => !ignoredBy(t.contextPath, after).ignored).map((t) => t.contextPath),
+		targets
+	};
+}
+/** Existing lines whose pattern matches a file's name but not where the file is: anchored at the root. */
+function misleadingLines(patterns, targets) {
+	const out = [];
+	for (const p of patterns) {
+		if (p.exclusion || p.cleaned.includes("/")) continue;
+		const t = targets.find((x) => x.contextPath.includes("/") && p.match(x.contextPath.slice(x.contextPath.lastIndexOf("/") + 1)));
+		if (t && !out.some((o) => o.lineNo === p.lineNo)) out.push({
+			line: p.line.trim(),
+			lineNo: p.lineNo,
+			path: t.contextPath,
+			because: `matches only at the root of the build context, not ${t.contextPath}: **/${p.cleaned} matches in every folder`
+		});
+	}
+	return out;
+}
+/** A unified diff that appends the lines to .dockerignore (`git apply` takes it). */
+function dockerignorePatch(fix, existing, file = ".dockerignore") {
+	const add = ["# imgsize: what the build context should not send (`imgsize … --context`)", ...fix.lines];
+	if (existing === void 0 || existing === "") return [
+		existing === void 0 ? "--- /dev/null" : `--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -0,0 +1,${add.length} @@`,
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+	const old = existing.endsWith("\n") ? existing.slice(0, -1).split("\n") : existing.split("\n");
+	const ctx = old.slice(-3);
+	const start = old.length - ctx.length + 1;
+	const noNewline = !existing.endsWith("\n");
+	return [
+		`--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
+		...ctx.slice(0, -1).map((l) => ` ${l}`),
+		...noNewline ? [
+			`-${ctx[ctx.length - 1]}`,
+			"\\ No newline at end of file",
+			`+${ctx[ctx.length - 1]}`
+		] : [` ${ctx[ctx.length - 1]}`],
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+}
 // node_modules/commander/lib/error.js
 var require_error = /* @__PURE__ */ __commonJSMin(((exports) => {
 	/**
@@ -38640,17 +38914,6 @@ function humanExact(bytes) {
 function signedHuman(bytes) {
 	return bytes === 0 ? "0 B" : prettyBytes(bytes, { signed: true });
 }
-// src/render/items.ts
-function describeItem(i) {
-	if ("entries" in i) {
-		const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy} but still shipped` : "";
-		const what = i.entries > 1 ? `: ${i.entries.toLocaleString("en-US")} entries, ${human(i.bytes)}` : i.bytes > 0 ? `: ${human(i.bytes)}` : "";
-		return `${i.path} (layer ${i.layer}${gone})${what}`;
-	}
-	if (i.package !== void 0) return `${i.package}${i.version ? ` ${i.version}` : ""}${i.path ? ` in ${i.path}` : ""} (${human(i.bytes)})`;
-	const at = [i.layer !== void 0 ? `layer ${i.layer}` : "", i.removedBy !== void 0 ? `removed in layer ${i.removedBy}` : ""].filter(Boolean).join(", ");
-	return `${i.path ?? ""} (${human(i.bytes)}${at ? `, ${at}` : ""})`;
-}
 // src/render/escape.ts
 /**
 * Terminal: control characters (C0, DEL, C1: ANSI escape sequences, carriage returns, newlines),
@@ -38793,8 +39056,56 @@ function escapeDiff(d, esc) {
 		}))
 	};
 }
+// src/render/fixes.ts
+function summary(fix, report) {
+	const t = report.totals;
+	return {
+		head: `.dockerignore: ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out (${fix.findings.join(", ")}): ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed`,
+		after: `Applied, the image is about ${human(t.contentBytes - fix.bytes)} content, ${human(Math.max(0, t.pushBytes - fix.compressedBytes))} compressed (an estimate from the same layers, no rebuild).`
+	};
+}
+function renderFixesText(fix, report) {
+	if (!fix) return [];
+	const s = summary(fix, report);
+	return [
+		"Fixes",
+		s.head,
+		...fix.lines.map((l) => `  ${visible(l)}`),
+		...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
+		...fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(", ")}`] : [],
+		s.after,
+		""
+	];
+}
+function renderFixesMarkdown(fix, report) {
+	if (!fix) return [];
+	const s = summary(fix, report);
+	return [
+		"#### Fixes",
+		"",
+		mdText(s.head),
+		"",
+		"```gitignore",
+		...fix.lines.map((l) => visible(l).replace(/`/g, "'")),
+		"```",
+		...fix.misleading.map((m) => `- line ${m.lineNo} \`${visible(m.line).replace(/`/g, "'")}\` ${mdText(m.because)}`),
+		"",
+		mdText(s.after),
+		""
+	];
+}
+// src/render/items.ts
+function describeItem(i) {
+	if ("entries" in i) {
+		const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy} but still shipped` : "";
+		const what = i.entries > 1 ? `: ${i.entries.toLocaleString("en-US")} entries, ${human(i.bytes)}` : i.bytes > 0 ? `: ${human(i.bytes)}` : "";
+		return `${i.path} (layer ${i.layer}${gone})${what}`;
+	}
+	if (i.package !== void 0) return `${i.package}${i.version ? ` ${i.version}` : ""}${i.path ? ` in ${i.path}` : ""} (${human(i.bytes)})`;
+	const at = [i.layer !== void 0 ? `layer ${i.layer}` : "", i.removedBy !== void 0 ? `removed in layer ${i.removedBy}` : ""].filter(Boolean).join(", ");
+	return `${i.path ?? ""} (${human(i.bytes)}${at ? `, ${at}` : ""})`;
+}
 // src/render/markdown.ts
-/** The inspect report as Markdown (for a PR comment or a job summary). */
 /** First line of every PR comment imgsize writes, so a bot can find and update its own. */
 var COMMENT_MARKER = "<!-- imgsize -->";
 /** The compressed (push) total, `~` when it is an estimate. */
@@ -38840,6 +39151,7 @@ function renderMarkdown(raw, opts = {}) {
 		for (const i of f.items.slice(0, 3)) out.push(`  - ${describeItem(i)}`);
 		if (f.items.length > 3) out.push(`  - … and ${f.items.length - 3} more`);
 	}
+	if (opts.fix) out.push("", ...renderFixesMarkdown(opts.fix, raw));
 	return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }
 // src/render/diff.ts
@@ -39012,7 +39324,6 @@ function print(v, indent, key, parentKey) {
 	return parts.length > 0 ? `{\n${parts.join(",\n")}\n${indent}}` : "{}";
 }
 // src/render/table.ts
-/** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
 /**
 * A table whose rows are fitted to the terminal before they are laid out: `fit` names the column
 * that gives way (a path loses its start, text its end). Piped (no width), nothing is cut.
@@ -39219,6 +39530,7 @@ function renderTable(raw, opts = {}) {
 		if (f.items.length > 3) out.push(`  … and ${(f.items.length - 3).toLocaleString("en-US")} more (--json lists all)`);
 		out.push("");
 	}
+	out.push(...renderFixesText(opts.fix, raw).map((l) => wrap(l, width, "    ")));
 	for (const w of r.warnings) out.push(wrap(`${paint(opts, "yellow", "warning:")} ${w.message}`, width, "    "));
 	return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }
@@ -39659,7 +39971,10 @@ function renderInspect(format, report, verdict, o) {
 		verdict
 	} : report);
 	if (format === "html") return renderReportHtml(report, verdict);
-	if (format === "markdown") return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top });
+	if (format === "markdown") return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, {
+		top: o.top,
+		fix: o.fix
+	});
 	return renderTable(report, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
 }
 /** `imgsize check`: the verdict (JSON: the report with it). */
@@ -46343,7 +46658,7 @@ async function main(given) {
 		"json",
 		"markdown",
 		"html"
-	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
+	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--context <dir>", "the image's build context: its .dockerignore is checked, and the fixes say which of its lines look as if they removed a file and do not").option("--fix-patch <file>", "write the .dockerignore fix as a unified diff to <file> (git apply it in the build context)").option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
 	const addGate = (c) => c.option("--budget <size>", `size budget for the image, ${SIZE_EXAMPLE}`).addOption(new Option("--metric <metric>", `which size the budget and growth limit apply to (default: ${DEFAULT_METRIC}, what a pull downloads; content is the classic docker images SIZE)`).choices([...METRICS])).option("--max-layers <n>", "most layers allowed").option("--baseline <report.json>", "a saved --json report to measure growth against").option("--max-growth <limit>", "most growth allowed against the baseline: \"5%\" or a size like \"10MB\"").option("--config <file>", "rules file (default: imgsize.config.json found from here up to the repository root)");
 	addCommon(program.command("inspect", { isDefault: true }).description("analyse one image (default command)").argument("[image]", "archive path, OCI layout folder, - for stdin (default), or a saved --json report to show again").addHelpText("after", EXAMPLES)).action(async (image, o) => {
 		debug = Boolean(o.debug);
@@ -46382,10 +46697,14 @@ async function main(given) {
 		}
 		const { report, verdict } = side;
 		const format = written = outputFormat(o);
+		const ignoreFile = contextIgnore(io, o);
+		const fix = dockerignoreFix(report, ignoreFile);
+		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, ignoreFile);
 		if (o.html !== void 0) writeHtml(io, o, renderInspect("html", report, verdict, { top: textTop(o) }));
 		out(renderInspect(format, report, verdict, {
 			top: textTop(o),
-			...terminalOf(io)
+			...terminalOf(io),
+			fix
 		}));
 		stepSummary(io, renderInspect("markdown", report, verdict, { top: textTop(o) }));
 		exitCode = 0;
@@ -46547,6 +46866,40 @@ function writeHtml(io, o, page) {
 	}
 	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
 }
+/** The build context's .dockerignore (--context), its text; undefined without --context or when there is none. */
+function contextIgnore(io, o) {
+	if (o.context === void 0) return void 0;
+	const dir = inCwd(io, o.context);
+	let st;
+	try {
+		st = statSync(dir);
+	} catch {
+		throw new ImgsizeError("usage", "--context", `${o.context}: no such folder`);
+	}
+	if (!st.isDirectory()) throw new ImgsizeError("usage", "--context", `${o.context}: not a folder (the build context: the folder docker build is given)`);
+	const file = path.join(dir, ".dockerignore");
+	try {
+		if (statSync(file).size > 1 << 20) throw new ImgsizeError("input", file, "larger than 1 MiB: not a .dockerignore imgsize reads");
+		return readFileSync(file, "utf8");
+	} catch (e) {
+		if (e instanceof ImgsizeError) throw e;
+		return;
+	}
+}
+/** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
+function writeFixPatch(io, o, fix, existing) {
+	if (!fix) {
+		if (!o.quiet) messages(io.stderr).say("imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written");
+		return;
+	}
+	const file = inCwd(io, o.fixPatch);
+	try {
+		writeFileSync(file, dockerignorePatch(fix, existing));
+	} catch (e) {
+		throw new ImgsizeError("output", o.fixPatch, `cannot write the patch (${e.code ?? e.message})`);
+	}
+	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.fixPatch}: apply it in the build context with git apply (or patch -p1)`);
+}
 /** Rows per table in text and Markdown: --top, else 10. */
 function textTop(o) {
 	return o.top === void 0 ? 10 : Number(o.top);
@@ -46559,6 +46912,7 @@ function checkCommon(io, o) {
 	treeNodes(o);
 	wholeNumber(o.maxRatio, "--max-ratio");
 	decoderChoice(io);
+	contextIgnore(io, o);
 }
 /** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */
 function decoderChoice(io) {

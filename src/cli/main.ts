@@ -2,7 +2,8 @@
  * The CLI: wires commander to the reader, the analyses and the renderers.
  * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dockerignoreFix, dockerignorePatch, type DockerignoreFix } from '../fix/dockerignore-fix.js';
 import type { ImageReference } from '../registry/reference.js';
 import { Command, CommanderError, Option } from 'commander';
 import path from 'node:path';
@@ -73,6 +74,8 @@ interface CommonOptions {
   insecureRegistry?: string[];
   html?: string;
   source?: SourceFlag;
+  context?: string;
+  fixPatch?: string;
 }
 
 interface GateOptions {
@@ -155,6 +158,8 @@ export async function main(given: Io): Promise<number> {
           'where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)',
         ).choices([...SOURCES]),
       )
+      .option('--context <dir>', "the image's build context: its .dockerignore is checked, and the fixes say which of its lines look as if they removed a file and do not")
+      .option('--fix-patch <file>', 'write the .dockerignore fix as a unified diff to <file> (git apply it in the build context)')
       .option('--manifest-only', 'an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)')
       .option(
         '--insecure-registry <host>',
@@ -219,9 +224,13 @@ export async function main(given: Io): Promise<number> {
     }
     const { report, verdict } = side;
     const format = (written = outputFormat(o));
+    // the change that removes what the findings found, checked against the context's .dockerignore
+    const ignoreFile = contextIgnore(io, o);
+    const fix = dockerignoreFix(report, ignoreFile);
+    if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, ignoreFile);
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
-    out(renderInspect(format, report, verdict, { top: textTop(o), ...terminalOf(io) }));
+    out(renderInspect(format, report, verdict, { top: textTop(o), ...terminalOf(io), fix }));
     stepSummary(io, renderInspect('markdown', report, verdict, { top: textTop(o) }));
     exitCode = EXIT_OK;
   });
@@ -388,6 +397,42 @@ function writeHtml(io: Io, o: CommonOptions, page: string): void {
   if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
 }
 
+/** The build context's .dockerignore (--context), its text; undefined without --context or when there is none. */
+function contextIgnore(io: Io, o: CommonOptions): string | undefined {
+  if (o.context === undefined) return undefined;
+  const dir = inCwd(io, o.context);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new ImgsizeError('usage', '--context', `${o.context}: no such folder`);
+  }
+  if (!st.isDirectory()) throw new ImgsizeError('usage', '--context', `${o.context}: not a folder (the build context: the folder docker build is given)`);
+  const file = path.join(dir, '.dockerignore');
+  try {
+    if (statSync(file).size > 1 << 20) throw new ImgsizeError('input', file, 'larger than 1 MiB: not a .dockerignore imgsize reads');
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ImgsizeError) throw e;
+    return undefined;
+  }
+}
+
+/** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
+function writeFixPatch(io: Io, o: CommonOptions, fix: DockerignoreFix | undefined, existing: string | undefined): void {
+  if (!fix) {
+    if (!o.quiet) messages(io.stderr).say('imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written');
+    return;
+  }
+  const file = inCwd(io, o.fixPatch!);
+  try {
+    writeFileSync(file, dockerignorePatch(fix, existing));
+  } catch (e) {
+    throw new ImgsizeError('output', o.fixPatch!, `cannot write the patch (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.fixPatch}: apply it in the build context with git apply (or patch -p1)`);
+}
+
 /** Rows per table in text and Markdown: --top, else 10. */
 function textTop(o: CommonOptions): number {
   return o.top === undefined ? 10 : Number(o.top);
@@ -401,6 +446,7 @@ function checkCommon(io: Io, o: CommonOptions): void {
   treeNodes(o);
   wholeNumber(o.maxRatio, '--max-ratio');
   decoderChoice(io);
+  contextIgnore(io, o); // a context that is not a folder is said before the image is read
 }
 
 /** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */

@@ -74,6 +74,12 @@ function contextPathOf(report: Report, imagePath: string, layer: number, wds: re
   return imagePath.startsWith(root) ? imagePath.slice(root.length) : undefined;
 }
 
+/** The last layer whose COPY of the context could have brought this path in. */
+function lastCopyHolding(report: Report, imagePath: string, wds: readonly string[]): number | undefined {
+  for (let n = report.layers.length; n >= 1; n--) if (contextPathOf(report, imagePath, n, wds) !== undefined) return n;
+  return undefined;
+}
+
 /** The line that removes a file wherever it is in the context: by extension, by name, or the path itself. */
 function lineFor(t: IgnoreTarget, code: Finding['code']): string {
   const name = t.imagePath.slice(t.imagePath.lastIndexOf('/') + 1);
@@ -102,11 +108,14 @@ export function dockerignoreFix(report: Report, existing?: string): Dockerignore
   for (const f of report.findings) {
     if (!CONTEXT_FINDINGS.has(f.code)) continue;
     for (const item of f.items) {
-      if (item.path === undefined || item.layer === undefined) continue;
-      const contextPath = contextPathOf(report, item.path, item.layer, wds);
+      if (item.path === undefined) continue;
+      // a folder (.git) names no layer: the last COPY of the context that holds it
+      const layer = item.layer ?? lastCopyHolding(report, item.path, wds);
+      if (layer === undefined) continue;
+      const contextPath = contextPathOf(report, item.path, layer, wds);
       // only what a COPY of the context brought in (a file a RUN made is not the .dockerignore's)
       if (contextPath === undefined) continue;
-      const t: IgnoreTarget = { imagePath: item.path, contextPath, bytes: item.bytes, layer: item.layer };
+      const t: IgnoreTarget = { imagePath: item.path, contextPath, bytes: item.bytes, layer };
       if (ignoredBy(contextPath, patterns).ignored) continue; // the file says so already (an older image)
       targets.push(t);
       codes.add(f.code);

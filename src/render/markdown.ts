@@ -1,4 +1,6 @@
 /** The inspect report as Markdown (for a PR comment or a job summary). */
+import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
+import { renderFixesMarkdown } from './fixes.js';
 import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import type { Report } from '../analysis/report.js';
 import { human } from './units.js';
@@ -25,7 +27,7 @@ export function estimateLine(r: Report): string[] {
   ];
 }
 
-export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string {
+export function renderMarkdown(raw: Report, opts: { top?: number; fix?: DockerignoreFix | undefined } = {}): string {
   const top = opts.top ?? 10;
   // steps are cut before they are escaped (a cut escape could run into the table's next cell)
   const r = escapeReport({ ...raw, layers: raw.layers.map((l) => ({ ...l, createdBy: l.createdBy === null ? null : clip(l.createdBy, 80) })) }, mdText);
@@ -52,5 +54,6 @@ export function renderMarkdown(raw: Report, opts: { top?: number } = {}): string
     for (const i of f.items.slice(0, 3)) out.push(`  - ${describeItem(i)}`);
     if (f.items.length > 3) out.push(`  - … and ${f.items.length - 3} more`);
   }
+  if (opts.fix) out.push('', ...renderFixesMarkdown(opts.fix, raw));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }

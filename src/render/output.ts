@@ -9,6 +9,7 @@ import { renderJson, toJson } from './json.js';
 import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 import type { Terminal } from './style.js';
+import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
 import { renderVerdictListMarkdown, renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
 import { renderDiffHtml, renderOverviewHtml, renderReportHtml } from './html.js';
@@ -19,13 +20,15 @@ export type OutputFormat = 'table' | 'json' | 'markdown' | 'html';
 export interface OutputOptions extends Terminal {
   /** Rows per table in text and Markdown. */
   readonly top: number;
+  /** The change that removes what the findings found (src/fix/): a Fixes section in text and Markdown. */
+  readonly fix?: DockerignoreFix | undefined;
 }
 
 /** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
 export function renderInspect(format: OutputFormat, report: Report, verdict: Verdict | undefined, o: OutputOptions): string {
   if (format === 'json') return renderJson(verdict ? { ...report, verdict } : report);
   if (format === 'html') return renderReportHtml(report, verdict);
-  if (format === 'markdown') return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top });
+  if (format === 'markdown') return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, { top: o.top, fix: o.fix });
   return renderTable(report, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : '');
 }
 

@@ -1,4 +1,6 @@
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
+import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
+import { renderFixesText } from './fixes.js';
 import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import { clip, fitColumn, paint, plainTable, wrap, type Terminal } from './style.js';
 import type { Report } from '../analysis/report.js';
@@ -9,6 +11,8 @@ import { escapeReport, visible } from './escape.js';
 
 export interface TableOptions extends Terminal {
   readonly top?: number;
+  /** The change that removes what the findings found (src/fix/), shown after them. */
+  readonly fix?: DockerignoreFix | undefined;
 }
 
 /**
@@ -136,6 +140,7 @@ export function renderTable(raw: Report, opts: TableOptions = {}): string {
     out.push('');
   }
 
+  out.push(...renderFixesText(opts.fix, raw).map((l) => wrap(l, width, '    ')));
   for (const w of r.warnings) out.push(wrap(`${paint(opts, 'yellow', 'warning:')} ${w.message}`, width, '    '));
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
