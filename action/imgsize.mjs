@@ -1,4 +1,4 @@
-// imgsize 0.3.0: the GitHub Action's bundle, made by npm run bundle (scripts/bundle.mjs); do not edit
+// imgsize 0.4.0: the GitHub Action's bundle, made by npm run bundle (scripts/bundle.mjs); do not edit
 import { fileURLToPath as __imgsize_fileURLToPath } from "node:url";
 const __filename = __imgsize_fileURLToPath(import.meta.url);
 const __dirname = __imgsize_fileURLToPath(new URL(".", import.meta.url));
@@ -39809,7 +39809,7 @@ function htmlDocument(title, data) {
 }
 // src/base/version.ts
 var VERSION = (() => {
-	return "0.3.0";
+	return "0.4.0";
 })();
 // src/render/html.ts
 /** Items shown per finding (as in text output). */
