@@ -36740,6 +36740,7 @@ function compileNameGlob(glob) {
 	};
 }
 // src/gate/budget.ts
+init_errors$2();
 /**
 * The push-size estimate's margin. The figure models GNU gzip -6 (zlib level 6, sampled): within
 * −2 … +5 % of it, measured; what real pushers upload is more — containers/image's pgzip (skopeo,
@@ -36754,8 +36755,27 @@ function ruleCount(r) {
 function estimatedLayers(r, m) {
 	return m === "compressed" ? r.totals.pushEstimatedLayers.length : 0;
 }
+/** The figures a rule asks for; a manifest-only read is asked for nothing it does not know. */
+function factsOf(g) {
+	if (!("manifest" in g)) return {
+		bytes: (m) => metricBytes(g, m),
+		estimated: (m) => estimatedLayers(g, m),
+		layers: g.layers.length,
+		report: () => g
+	};
+	const unknown = (what) => {
+		throw new ImgsizeError("internal", "gate", `${what} asked of a manifest-only read`);
+	};
+	return {
+		bytes: (m) => m === "compressed" ? g.manifest.compressedBytes : unknown(`the ${m} size`),
+		estimated: () => 0,
+		layers: g.manifest.layers,
+		report: () => unknown("packages, findings or waste")
+	};
+}
 /** `forbidden` (the hits of forbiddenPaths over every layer) is needed only for that rule: a saved report has no file list. */
-function evaluate(report, rules, forbidden) {
+function evaluate(image, rules, forbidden) {
+	const facts = factsOf(image);
 	const results = [];
 	const push = (kind, subject, rule, unit, measured, limit, extra = {}) => {
 		const ok = measured <= limit;
@@ -36783,16 +36803,16 @@ function evaluate(report, rules, forbidden) {
 		high: Math.ceil(bytes * 1.07)
 	});
 	for (const b of rules.budgets ?? []) {
-		const bytes = metricBytes(report, b.metric);
+		const bytes = facts.bytes(b.metric);
 		push("budget", b.metric, b, "bytes", bytes, b.limit, { estimate: {
-			layers: estimatedLayers(report, b.metric),
+			layers: facts.estimated(b.metric),
 			...range(bytes)
 		} });
 	}
-	if (rules.maxLayers) push("layers", "layers", rules.maxLayers, "count", report.layers.length, rules.maxLayers.limit);
+	if (rules.maxLayers) push("layers", "layers", rules.maxLayers, "count", facts.layers, rules.maxLayers.limit);
 	for (const p of rules.packages ?? []) {
 		const matches = compileNameGlob(p.glob);
-		const hits = report.packages.filter((x) => matches(x.name));
+		const hits = facts.report().packages.filter((x) => matches(x.name));
 		const bytes = hits.reduce((a, x) => a + x.bytes, 0);
 		push("package", p.glob, p, "bytes", bytes, p.limit, { items: hits.map((x) => ({
 			package: x.name,
@@ -36806,16 +36826,17 @@ function evaluate(report, rules, forbidden) {
 	}
 	if (rules.wasted) {
 		const w = rules.wasted;
+		const report = facts.report();
 		if (w.maxBytes !== void 0) push("wasted-bytes", "wasted", w, "bytes", report.totals.wastedBytes, w.maxBytes);
 		if (w.maxPercent !== void 0) push("wasted-percent", "wasted", w, "percent", report.totals.contentBytes === 0 ? 0 : 100 * report.totals.wastedBytes / report.totals.contentBytes, w.maxPercent);
 	}
 	if (rules.growth) {
 		const g = rules.growth;
 		const before = metricBytes(g.baseline, g.metric);
-		const after = metricBytes(report, g.metric);
+		const after = facts.bytes(g.metric);
 		const growth = after - before;
 		const limit = g.max.kind === "bytes" ? g.max.value : Math.floor(before * g.max.value / 100);
-		const layers = estimatedLayers(report, g.metric) + estimatedLayers(g.baseline, g.metric);
+		const layers = facts.estimated(g.metric) + estimatedLayers(g.baseline, g.metric);
 		const low = Math.floor(after * .9299999999999999) - Math.ceil(before * 1.07);
 		const high = Math.ceil(after * 1.07) - Math.floor(before * .9299999999999999);
 		push("growth", `${g.metric} vs ${g.baselineLabel}`, g, "bytes", growth, limit, { estimate: {
@@ -36825,7 +36846,7 @@ function evaluate(report, rules, forbidden) {
 		} });
 	}
 	for (const f of rules.findings ?? []) {
-		const hit = report.findings.filter((x) => x.code === f.code);
+		const hit = facts.report().findings.filter((x) => x.code === f.code);
 		push("finding", f.code, f, "count", hit.length, 0, {
 			items: hit.flatMap((x) => x.items),
 			note: hit.map((x) => x.title).join("; ")
@@ -36925,16 +36946,10 @@ function manifestOnlyProblem(rules) {
 function gateManifest(m, rules) {
 	const problem = manifestOnlyProblem(rules);
 	if (problem) throw new ImgsizeError("usage", "--manifest-only", `${problem} need the layers: run without --manifest-only`);
-	return evaluate({
-		totals: {
-			compressedBytes: m.totals.compressedBytes,
-			pushBytes: m.totals.compressedBytes,
-			pushEstimatedLayers: []
-		},
-		layers: m.layers,
-		packages: [],
-		findings: []
-	}, rules);
+	return evaluate({ manifest: {
+		compressedBytes: m.totals.compressedBytes,
+		layers: m.totals.layers
+	} }, rules);
 }
 // src/base/size.ts
 /** Parses a size; returns undefined when the text is not one. */

@@ -6,6 +6,7 @@ import type { Estimate, FindingCode, ForbiddenHit, Level, Metric, Report, RuleIt
 import { metricBytes } from '../analysis/diff.js';
 import { compileNameGlob } from './glob.js';
 import type { Growth } from '../base/size.js';
+import { ImgsizeError } from '../base/errors.js';
 
 export type { Estimate, Level, RuleItem, RuleKind, RuleResult, Verdict };
 
@@ -39,8 +40,29 @@ function estimatedLayers(r: Pick<Report, 'totals'>, m: Metric): number {
   return m === 'compressed' ? r.totals.pushEstimatedLayers.length : 0;
 }
 
+/**
+ * What the rules read of an image: its report, or what its manifest alone tells — the compressed
+ * total and the layer count (gate.ts gateManifest: manifestOnlyProblem lets no other rule through).
+ */
+export type Gated = Pick<Report, 'totals' | 'layers' | 'packages' | 'findings'> | { readonly manifest: { readonly compressedBytes: number; readonly layers: number } };
+
+/** The figures a rule asks for; a manifest-only read is asked for nothing it does not know. */
+function factsOf(g: Gated): { bytes(m: Metric): number; estimated(m: Metric): number; layers: number; report(): Pick<Report, 'totals' | 'packages' | 'findings'> } {
+  if (!('manifest' in g)) return { bytes: (m) => metricBytes(g, m), estimated: (m) => estimatedLayers(g, m), layers: g.layers.length, report: () => g };
+  const unknown = (what: string): never => {
+    throw new ImgsizeError('internal', 'gate', `${what} asked of a manifest-only read`);
+  };
+  return {
+    bytes: (m) => (m === 'compressed' ? g.manifest.compressedBytes : unknown(`the ${m} size`)),
+    estimated: () => 0,
+    layers: g.manifest.layers,
+    report: () => unknown('packages, findings or waste'),
+  };
+}
+
 /** `forbidden` (the hits of forbiddenPaths over every layer) is needed only for that rule: a saved report has no file list. */
-export function evaluate(report: Report, rules: Rules, forbidden?: readonly ForbiddenHit[]): Verdict {
+export function evaluate(image: Gated, rules: Rules, forbidden?: readonly ForbiddenHit[]): Verdict {
+  const facts = factsOf(image);
   const results: RuleResult[] = [];
   type Extra = { items?: readonly RuleItem[]; estimate?: { layers: number; low: number; high: number }; note?: string };
   const push = (kind: RuleKind, subject: string, rule: { level: Level; from?: RuleOrigin }, unit: RuleResult['unit'], measured: number, limit: number, extra: Extra = {}): void => {
@@ -62,13 +84,13 @@ export function evaluate(report: Report, rules: Rules, forbidden?: readonly Forb
   };
   const range = (bytes: number): { low: number; high: number } => ({ low: Math.floor(bytes * (1 - PUSH_ESTIMATE_MARGIN)), high: Math.ceil(bytes * (1 + PUSH_ESTIMATE_MARGIN)) });
   for (const b of rules.budgets ?? []) {
-    const bytes = metricBytes(report, b.metric);
-    push('budget', b.metric, b, 'bytes', bytes, b.limit, { estimate: { layers: estimatedLayers(report, b.metric), ...range(bytes) } });
+    const bytes = facts.bytes(b.metric);
+    push('budget', b.metric, b, 'bytes', bytes, b.limit, { estimate: { layers: facts.estimated(b.metric), ...range(bytes) } });
   }
-  if (rules.maxLayers) push('layers', 'layers', rules.maxLayers, 'count', report.layers.length, rules.maxLayers.limit);
+  if (rules.maxLayers) push('layers', 'layers', rules.maxLayers, 'count', facts.layers, rules.maxLayers.limit);
   for (const p of rules.packages ?? []) {
     const matches = compileNameGlob(p.glob);
-    const hits = report.packages.filter((x) => matches(x.name));
+    const hits = facts.report().packages.filter((x) => matches(x.name));
     const bytes = hits.reduce((a, x) => a + x.bytes, 0);
     push('package', p.glob, p, 'bytes', bytes, p.limit, { items: hits.map((x) => ({ package: x.name, version: x.version, bytes: x.bytes })) });
   }
@@ -78,6 +100,7 @@ export function evaluate(report: Report, rules: Rules, forbidden?: readonly Forb
   }
   if (rules.wasted) {
     const w = rules.wasted;
+    const report = facts.report();
     if (w.maxBytes !== undefined) push('wasted-bytes', 'wasted', w, 'bytes', report.totals.wastedBytes, w.maxBytes);
     if (w.maxPercent !== undefined) {
       const pct = report.totals.contentBytes === 0 ? 0 : (100 * report.totals.wastedBytes) / report.totals.contentBytes;
@@ -87,17 +110,17 @@ export function evaluate(report: Report, rules: Rules, forbidden?: readonly Forb
   if (rules.growth) {
     const g = rules.growth;
     const before = metricBytes(g.baseline, g.metric);
-    const after = metricBytes(report, g.metric);
+    const after = facts.bytes(g.metric);
     const growth = after - before;
     const limit = g.max.kind === 'bytes' ? g.max.value : Math.floor((before * g.max.value) / 100);
-    const layers = estimatedLayers(report, g.metric) + estimatedLayers(g.baseline, g.metric);
+    const layers = facts.estimated(g.metric) + estimatedLayers(g.baseline, g.metric);
     // the growth's range: each side's estimate may be off by the margin
     const low = Math.floor(after * (1 - PUSH_ESTIMATE_MARGIN)) - Math.ceil(before * (1 + PUSH_ESTIMATE_MARGIN));
     const high = Math.ceil(after * (1 + PUSH_ESTIMATE_MARGIN)) - Math.floor(before * (1 - PUSH_ESTIMATE_MARGIN));
     push('growth', `${g.metric} vs ${g.baselineLabel}`, g, 'bytes', growth, limit, { estimate: { layers, low, high } });
   }
   for (const f of rules.findings ?? []) {
-    const hit = report.findings.filter((x) => x.code === f.code);
+    const hit = facts.report().findings.filter((x) => x.code === f.code);
     push('finding', f.code, f, 'count', hit.length, 0, { items: hit.flatMap((x) => x.items), note: hit.map((x) => x.title).join('; ') });
   }
   return { results, failed: results.filter((r) => r.status === 'fail').length, warned: results.filter((r) => r.status === 'warn').length };

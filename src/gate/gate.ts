@@ -41,11 +41,5 @@ export function manifestOnlyProblem(rules: Rules): string | undefined {
 export function gateManifest(m: ManifestReport, rules: Rules): Verdict {
   const problem = manifestOnlyProblem(rules);
   if (problem) throw new ImgsizeError('usage', '--manifest-only', `${problem} need the layers: run without --manifest-only`);
-  const view = {
-    totals: { compressedBytes: m.totals.compressedBytes, pushBytes: m.totals.compressedBytes, pushEstimatedLayers: [] },
-    layers: m.layers,
-    packages: [],
-    findings: [],
-  } as unknown as Report;
-  return evaluate(view, rules);
+  return evaluate({ manifest: { compressedBytes: m.totals.compressedBytes, layers: m.totals.layers } }, rules);
 }
