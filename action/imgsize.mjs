@@ -31249,6 +31249,526 @@ function resolveSource(arg, ctx) {
 		label: arg
 	};
 }
+// src/analysis/tree-diff.ts
+function sideOf(tree) {
+	const kids = tree.nodes.map(() => []);
+	tree.nodes.forEach((n, i) => {
+		if (n.parent !== void 0) kids[n.parent]?.push(i);
+	});
+	return {
+		tree,
+		kids
+	};
+}
+/** A child's key in its folder: its name; every fold is one "(smaller)"; a repeated name gets its count. */
+function keyed(side, at) {
+	const out = /* @__PURE__ */ new Map();
+	for (const k of side.kids[at] ?? []) {
+		const n = side.tree.nodes[k];
+		const base = n.kind === "smaller" ? "\0smaller" : n.name;
+		let key = base;
+		for (let i = 2; out.has(key); i++) key = `${base}\0${i}`;
+		out.set(key, k);
+	}
+	return out;
+}
+function diffTrees(before, after) {
+	const b = sideOf(before);
+	const a = sideOf(after);
+	const nodes = [];
+	const queue = [];
+	const add = (parent, bi, ai) => {
+		const bn = bi === void 0 ? void 0 : before.nodes[bi];
+		const an = ai === void 0 ? void 0 : after.nodes[ai];
+		const n = an ?? bn;
+		const at = nodes.length;
+		const open = n.kind === "folder" && (bn === void 0 || opened(bn)) && (an === void 0 || opened(an));
+		nodes.push({
+			...parent !== void 0 ? { parent } : {},
+			name: n.name,
+			kind: n.kind,
+			before: bn?.bytes ?? 0,
+			after: an?.bytes ?? 0,
+			...n.kind === "folder" && !open ? { partial: true } : {},
+			...n.kind === "smaller" ? { folded: Math.max(bn?.folded ?? 0, an?.folded ?? 0) } : {}
+		});
+		if (open) queue.push([
+			at,
+			bi,
+			ai
+		]);
+	};
+	add(void 0, before.nodes.length > 0 ? 0 : void 0, after.nodes.length > 0 ? 0 : void 0);
+	for (let head = 0; head < queue.length; head++) {
+		const [at, bi, ai] = queue[head];
+		const bk = bi === void 0 ? /* @__PURE__ */ new Map() : keyed(b, bi);
+		const ak = ai === void 0 ? /* @__PURE__ */ new Map() : keyed(a, ai);
+		const keys = /* @__PURE__ */ new Set([...bk.keys(), ...ak.keys()]);
+		const size = (k) => [before.nodes[bk.get(k) ?? -1]?.bytes ?? 0, after.nodes[ak.get(k) ?? -1]?.bytes ?? 0];
+		const order = [...keys].sort((x, y) => {
+			const [xb, xa] = size(x);
+			const [yb, ya] = size(y);
+			return Math.abs(ya - yb) - Math.abs(xa - xb) || Math.max(ya, yb) - Math.max(xa, xb) || (x < y ? -1 : x > y ? 1 : 0);
+		});
+		for (const k of order) add(at, bk.get(k), ak.get(k));
+	}
+	return { nodes };
+}
+var opened;
+var init_tree_diff = __esmMin((() => {
+	opened = (n) => n !== void 0 && n.kind === "folder" && !n.partial;
+}));
+// src/analysis/diff.ts
+function metricBytes(r, m) {
+	switch (m) {
+		case "content": return r.totals.contentBytes;
+		case "compressed": return r.totals.pushBytes;
+		case "uncompressed": return r.totals.uncompressedBytes;
+		case "final": return r.totals.finalBytes;
+	}
+}
+function delta(before, after) {
+	return {
+		before,
+		after,
+		delta: after - before,
+		percent: before === 0 ? null : (after - before) / before * 100
+	};
+}
+function diffReports(before, after) {
+	const pool = /* @__PURE__ */ new Map();
+	before.layers.forEach((l, i) => {
+		pool.set(l.diffId, [...pool.get(l.diffId) ?? [], i]);
+	});
+	const layers = [];
+	const usedBefore = /* @__PURE__ */ new Set();
+	after.layers.forEach((l, i) => {
+		const candidates = pool.get(l.diffId);
+		const at = candidates ? Math.max(0, candidates.findIndex((c) => before.layers[c].digest === l.digest)) : -1;
+		const bi = candidates && candidates.length > 0 ? candidates.splice(at, 1)[0] : void 0;
+		if (bi !== void 0) usedBefore.add(bi);
+		layers.push({
+			status: bi === void 0 ? "added" : before.layers[bi].digest === l.digest ? "shared" : "recompressed",
+			diffId: l.diffId,
+			digest: l.digest,
+			contentBytes: l.contentBytes,
+			compressedBytes: l.compressedBytes,
+			createdBy: l.createdBy,
+			beforeLayer: bi === void 0 ? null : bi + 1,
+			afterLayer: i + 1
+		});
+	});
+	before.layers.forEach((l, i) => {
+		if (!usedBefore.has(i)) layers.push({
+			status: "removed",
+			diffId: l.diffId,
+			digest: l.digest,
+			contentBytes: l.contentBytes,
+			compressedBytes: l.compressedBytes,
+			createdBy: l.createdBy,
+			beforeLayer: i + 1,
+			afterLayer: null
+		});
+	});
+	const agg = (r) => {
+		const m = /* @__PURE__ */ new Map();
+		for (const p of r.packages) {
+			const k = `${p.ecosystem}|${fold(p.name)}`;
+			const a = m.get(k) ?? {
+				ecosystem: p.ecosystem,
+				name: p.name,
+				versions: [],
+				bytes: 0
+			};
+			if (p.version !== null && !a.versions.includes(p.version)) a.versions.push(p.version);
+			a.bytes += p.bytes;
+			m.set(k, a);
+		}
+		return m;
+	};
+	const pb = agg(before);
+	const pa = agg(after);
+	const packages = [];
+	for (const k of /* @__PURE__ */ new Set([...pb.keys(), ...pa.keys()])) {
+		const b = pb.get(k);
+		const a = pa.get(k);
+		const vb = b ? b.versions.join(", ") || null : null;
+		const va = a ? a.versions.join(", ") || null : null;
+		const bytesBefore = b?.bytes ?? 0;
+		const bytesAfter = a?.bytes ?? 0;
+		if (b && a && vb === va && bytesBefore === bytesAfter) continue;
+		packages.push({
+			status: !b ? "added" : !a ? "removed" : "changed",
+			ecosystem: (a ?? b).ecosystem,
+			name: (a ?? b).name,
+			versionBefore: vb,
+			versionAfter: va,
+			bytesBefore,
+			bytesAfter,
+			delta: bytesAfter - bytesBefore
+		});
+	}
+	packages.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.name < y.name ? -1 : 1));
+	const db = new Map(before.directories.map((d) => [d.path, d.bytes]));
+	const da = new Map(after.directories.map((d) => [d.path, d.bytes]));
+	const directories = [];
+	for (const p of /* @__PURE__ */ new Set([...db.keys(), ...da.keys()])) {
+		const b = db.get(p) ?? 0;
+		const a = da.get(p) ?? 0;
+		if (a !== b) directories.push({
+			path: p,
+			bytesBefore: b,
+			bytesAfter: a,
+			delta: a - b
+		});
+	}
+	directories.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.path < y.path ? -1 : 1));
+	const fb = new Map(before.findings.map((f) => [f.code, f]));
+	const fa = new Map(after.findings.map((f) => [f.code, f]));
+	const findings = [];
+	for (const code of /* @__PURE__ */ new Set([...fb.keys(), ...fa.keys()])) {
+		const b = fb.get(code);
+		const a = fa.get(code);
+		if (b && a && b.bytes === a.bytes) continue;
+		findings.push({
+			status: !b ? "introduced" : !a ? "resolved" : "changed",
+			code,
+			title: (a ?? b).title,
+			bytesBefore: b?.bytes ?? 0,
+			bytesAfter: a?.bytes ?? 0
+		});
+	}
+	const warnings = [];
+	if (before.image.platform !== after.image.platform) warnings.push({
+		code: "platform-mismatch",
+		message: `the two sides are different platforms (${before.image.platform} → ${after.image.platform}): layers and packages are not comparable one to one`
+	});
+	const recompressed = layers.filter((l) => l.status === "recompressed").length;
+	if (recompressed > 0) warnings.push({
+		code: "recompressed-layers",
+		message: `${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again`
+	});
+	return {
+		before: {
+			source: before.source.path,
+			tags: before.image.repoTags,
+			platform: before.image.platform
+		},
+		after: {
+			source: after.source.path,
+			tags: after.image.repoTags,
+			platform: after.image.platform
+		},
+		warnings,
+		compressedEstimated: {
+			before: before.totals.pushEstimatedLayers.length > 0,
+			after: after.totals.pushEstimatedLayers.length > 0
+		},
+		totals: {
+			content: delta(before.totals.contentBytes, after.totals.contentBytes),
+			compressed: delta(metricBytes(before, "compressed"), metricBytes(after, "compressed")),
+			uncompressed: delta(before.totals.uncompressedBytes, after.totals.uncompressedBytes),
+			final: delta(before.totals.finalBytes, after.totals.finalBytes),
+			wasted: delta(before.totals.wastedBytes, after.totals.wastedBytes)
+		},
+		layers,
+		sharedCompressedBytes: layers.reduce((a, l) => a + (l.status === "shared" && l.afterLayer !== null ? after.layers[l.afterLayer - 1].pushBytes : 0), 0),
+		packages,
+		directories,
+		findings,
+		...before.tree && after.tree ? { tree: diffTrees(before.tree, after.tree) } : {}
+	};
+}
+var METRICS, DEFAULT_METRIC, fold;
+var init_diff = __esmMin((() => {
+	init_tree_diff();
+	METRICS = [
+		"content",
+		"compressed",
+		"uncompressed",
+		"final"
+	];
+	DEFAULT_METRIC = "compressed";
+	fold = (n) => n.toLowerCase().replace(/[-_.]+/g, "-");
+}));
+// src/gate/glob.ts
+init_diff();
+init_errors$2();
+/** Globs longer than this are refused. */
+var MAX_GLOB_LENGTH = 1024;
+/** Expands `{a,b}` alternatives (nested allowed); refuses unbalanced braces and too many. */
+function expandBraces(glob) {
+	const open = glob.indexOf("{");
+	if (open < 0) {
+		if (glob.includes("}")) throw badGlob(glob, "a \"}\" without its \"{\"");
+		return [glob];
+	}
+	let depth = 0;
+	let close = -1;
+	const commas = [];
+	for (let i = open; i < glob.length; i++) {
+		const c = glob[i];
+		if (c === "{") depth++;
+		else if (c === "}") {
+			depth--;
+			if (depth === 0) {
+				close = i;
+				break;
+			}
+		} else if (c === "," && depth === 1) commas.push(i);
+	}
+	if (close < 0) throw badGlob(glob, "a \"{\" without its \"}\"");
+	const head = glob.slice(0, open);
+	const tail = glob.slice(close + 1);
+	const bounds = [
+		open,
+		...commas,
+		close
+	];
+	const out = [];
+	for (let k = 0; k + 1 < bounds.length; k++) for (const alt of expandBraces(head + glob.slice(bounds[k] + 1, bounds[k + 1]) + tail)) {
+		out.push(alt);
+		if (out.length > 256) throw badGlob(glob, `more than 256 alternatives`);
+	}
+	return out;
+}
+function badGlob(glob, why) {
+	return new ImgsizeError("config", `glob "${glob.length > 80 ? `${glob.slice(0, 79)}…` : glob}"`, `${why}`, { hint: "globs take *, ?, ** and {a,b}" });
+}
+function checkGlob(glob) {
+	if (glob.length === 0) throw badGlob(glob, "empty glob");
+	if (glob.length > 1024) throw badGlob(glob, `longer than ${MAX_GLOB_LENGTH} characters`);
+}
+/** Compiles path globs (any of which may match) into one matcher. */
+function compilePathGlobs(globs) {
+	const patterns = [];
+	for (const g of globs) {
+		checkGlob(g);
+		for (const alt of expandBraces(g)) patterns.push(segmentsOf(alt));
+	}
+	return { matchPrefix: (path) => {
+		let best = 0;
+		for (const p of patterns) {
+			const n = matchSegments(p, path);
+			if (n > 0 && (best === 0 || n < best)) best = n;
+		}
+		return best;
+	} };
+}
+function segmentsOf(glob) {
+	let g = glob;
+	let anchored = true;
+	if (g.startsWith("/")) g = g.slice(1);
+	else if (!g.includes("/")) anchored = false;
+	if (g.endsWith("/")) g = g.slice(0, -1);
+	const parts = g.split("/").filter((p, i, all) => p !== "" || i === all.length - 1);
+	const segs = [];
+	if (!anchored) segs.push({ kind: "any" });
+	for (const p of parts) if (p === "**") {
+		if (segs[segs.length - 1]?.kind !== "any") segs.push({ kind: "any" });
+	} else segs.push({
+		kind: "name",
+		pattern: p.replace(/\*\*+/g, "*")
+	});
+	return segs;
+}
+/**
+* Simulates the pattern over the path's segments. States are positions in `segs`; `any` (`**`)
+* stays or moves on. Returns how many segments had been read when the pattern first completed.
+*/
+function matchSegments(segs, path) {
+	const n = segs.length;
+	let states = new Uint8Array(n + 1);
+	let next = new Uint8Array(n + 1);
+	const close = (s) => {
+		for (let i = 0; i < n; i++) if (s[i] && segs[i].kind === "any") s[i + 1] = 1;
+	};
+	states[0] = 1;
+	close(states);
+	if (path === "") return 0;
+	let start = 0;
+	let read = 0;
+	for (;;) {
+		const slash = path.indexOf("/", start);
+		const end = slash < 0 ? path.length : slash;
+		next.fill(0);
+		let alive = false;
+		for (let i = 0; i < n; i++) {
+			if (!states[i]) continue;
+			const seg = segs[i];
+			if (seg.kind === "any") {
+				next[i] = 1;
+				alive = true;
+			} else if (segmentMatches(seg.pattern, path, start, end)) {
+				next[i + 1] = 1;
+				alive = true;
+			}
+		}
+		close(next);
+		read++;
+		if (next[n]) return read;
+		if (!alive || slash < 0) return 0;
+		[states, next] = [next, states];
+		start = slash + 1;
+	}
+}
+/**
+* Wildcard match of one segment (`*`, `?`) against path[start, end): the classic two-pointer
+* algorithm that remembers only the last `*`, linear-times-pattern at worst, never exponential.
+*/
+function segmentMatches(p, s, start, end) {
+	let pi = 0;
+	let si = start;
+	let star = -1;
+	let mark = 0;
+	while (si < end) {
+		const c = p[pi];
+		if (c === "?" || c !== void 0 && c !== "*" && c === s[si]) {
+			pi++;
+			si++;
+		} else if (c === "*") {
+			star = pi++;
+			mark = si;
+		} else if (star >= 0) {
+			pi = star + 1;
+			si = ++mark;
+		} else return false;
+	}
+	while (p[pi] === "*") pi++;
+	return pi === p.length;
+}
+/** Compiles a name glob (package names): `*`, `?`, `{a,b}`, case-insensitive. */
+function compileNameGlob(glob) {
+	checkGlob(glob);
+	const alts = expandBraces(glob).map((a) => a.toLowerCase());
+	return (name) => {
+		const n = name.toLowerCase();
+		return alts.some((a) => segmentMatches(a, n, 0, n.length));
+	};
+}
+// src/gate/budget.ts
+init_errors$2();
+/**
+* The push-size estimate's margin. The figure models GNU gzip -6 (zlib level 6, sampled): within
+* −2 … +5 % of it, measured; what real pushers upload is more — containers/image's pgzip (skopeo,
+* podman push) 0.7–6.4 % more than the estimate on the corpus's and the bench's plain layers, Go's
+* compress/gzip (docker push) about 3 % more (README, What a push uploads). ±7 % covers both.
+*/
+var PUSH_ESTIMATE_MARGIN = .07;
+function ruleCount(r) {
+	return (r.budgets?.length ?? 0) + (r.maxLayers ? 1 : 0) + (r.packages?.length ?? 0) + (r.forbiddenPaths ? 1 : 0) + (r.wasted ? 1 : 0) + (r.growth ? 1 : 0) + (r.findings?.length ?? 0);
+}
+/** Layers whose push size is estimated, for a metric (only `compressed` uses push sizes). */
+function estimatedLayers(r, m) {
+	return m === "compressed" ? r.totals.pushEstimatedLayers.length : 0;
+}
+/** The figures a rule asks for; a manifest-only read is asked for nothing it does not know. */
+function factsOf(g) {
+	if (!("manifest" in g)) return {
+		bytes: (m) => metricBytes(g, m),
+		estimated: (m) => estimatedLayers(g, m),
+		layers: g.layers.length,
+		report: () => g
+	};
+	const unknown = (what) => {
+		throw new ImgsizeError("internal", "gate", `${what} asked of a manifest-only read`);
+	};
+	return {
+		bytes: (m) => m === "compressed" ? g.manifest.compressedBytes : unknown(`the ${m} size`),
+		estimated: () => 0,
+		layers: g.manifest.layers,
+		report: () => unknown("packages, findings or waste")
+	};
+}
+/** `forbidden` (the hits of forbiddenPaths over every layer) is needed only for that rule: a saved report has no file list. */
+function evaluate(image, rules, forbidden) {
+	const facts = factsOf(image);
+	const results = [];
+	const push = (kind, subject, rule, unit, measured, limit, extra = {}) => {
+		const ok = measured <= limit;
+		const e = extra.estimate;
+		results.push({
+			kind,
+			subject,
+			level: rule.level,
+			unit,
+			measured,
+			limit,
+			status: ok ? "pass" : rule.level,
+			...rule.from !== void 0 ? { from: rule.from } : {},
+			...extra.items && !ok ? { items: extra.items } : {},
+			...extra.note && !ok ? { note: extra.note } : {},
+			...e && e.layers > 0 ? { estimate: {
+				margin: PUSH_ESTIMATE_MARGIN,
+				layers: e.layers,
+				decided: e.low <= limit === e.high <= limit
+			} } : {}
+		});
+	};
+	const range = (bytes) => ({
+		low: Math.floor(bytes * .9299999999999999),
+		high: Math.ceil(bytes * 1.07)
+	});
+	for (const b of rules.budgets ?? []) {
+		const bytes = facts.bytes(b.metric);
+		push("budget", b.metric, b, "bytes", bytes, b.limit, { estimate: {
+			layers: facts.estimated(b.metric),
+			...range(bytes)
+		} });
+	}
+	if (rules.maxLayers) push("layers", "layers", rules.maxLayers, "count", facts.layers, rules.maxLayers.limit);
+	for (const p of rules.packages ?? []) {
+		const matches = compileNameGlob(p.glob);
+		const hits = facts.report().packages.filter((x) => matches(x.name));
+		const bytes = hits.reduce((a, x) => a + x.bytes, 0);
+		push("package", p.glob, p, "bytes", bytes, p.limit, { items: hits.map((x) => ({
+			package: x.name,
+			version: x.version,
+			bytes: x.bytes
+		})) });
+	}
+	if (rules.forbiddenPaths) {
+		if (!forbidden) throw new Error("forbiddenPaths needs the image itself, not a saved report");
+		push("forbidden-paths", rules.forbiddenPaths.globs.join(", "), rules.forbiddenPaths, "count", forbidden.length, 0, { items: forbidden });
+	}
+	if (rules.wasted) {
+		const w = rules.wasted;
+		const report = facts.report();
+		if (w.maxBytes !== void 0) push("wasted-bytes", "wasted", w, "bytes", report.totals.wastedBytes, w.maxBytes);
+		if (w.maxPercent !== void 0) push("wasted-percent", "wasted", w, "percent", report.totals.contentBytes === 0 ? 0 : 100 * report.totals.wastedBytes / report.totals.contentBytes, w.maxPercent);
+	}
+	if (rules.growth) {
+		const g = rules.growth;
+		const before = metricBytes(g.baseline, g.metric);
+		const after = facts.bytes(g.metric);
+		const growth = after - before;
+		const limit = g.max.kind === "bytes" ? g.max.value : Math.floor(before * g.max.value / 100);
+		const layers = facts.estimated(g.metric) + estimatedLayers(g.baseline, g.metric);
+		const low = Math.floor(after * .9299999999999999) - Math.ceil(before * 1.07);
+		const high = Math.ceil(after * 1.07) - Math.floor(before * .9299999999999999);
+		push("growth", `${g.metric} vs ${g.baselineLabel}`, g, "bytes", growth, limit, { estimate: {
+			layers,
+			low,
+			high
+		} });
+	}
+	for (const f of rules.findings ?? []) {
+		const hit = facts.report().findings.filter((x) => x.code === f.code);
+		push("finding", f.code, f, "count", hit.length, 0, {
+			items: hit.flatMap((x) => x.items),
+			note: hit.map((x) => x.title).join("; ")
+		});
+	}
+	return {
+		results,
+		failed: results.filter((r) => r.status === "fail").length,
+		warned: results.filter((r) => r.status === "warn").length
+	};
+}
+/** 0 when every rule passed (warnings allowed), 1 when any failed. Errors (2) never get here. */
+function verdictExitCode(v) {
+	return v.failed > 0 ? 1 : 0;
+}
 // src/analysis/squash.ts
 /** An entry whose bytes are content of the final filesystem (finalBytes): a regular file or a symlink. */
 function isContent(e) {
@@ -31551,6 +32071,3255 @@ function folderTotals(root, depth, include = () => true) {
 		if (child.children) stack.push(frame(child, f.level < depth ? joinPath(f.path, name) : "", f.level + 1));
 	}
 	return out;
+}
+// src/gate/forbidden.ts
+function forbiddenHits(globs, layers, root) {
+	const m = compilePathGlobs(globs);
+	const groups = /* @__PURE__ */ new Map();
+	layers.forEach((l, li) => {
+		for (const e of l.files) {
+			const n = m.matchPrefix(e.path);
+			if (n === 0) continue;
+			const prefix = prefixOf(e.path, n);
+			const key = `${li}\0${prefix}`;
+			let g = groups.get(key);
+			if (!g) groups.set(key, g = {
+				path: prefix,
+				layer: li,
+				entries: 0,
+				bytes: 0,
+				present: false
+			});
+			g.entries++;
+			g.bytes += e.size;
+			if (!g.present) {
+				const now = lookup(root, e.path);
+				g.present = now !== void 0 && now.layer === li && now.kind === e.kind;
+			}
+		}
+	});
+	const fileSets = /* @__PURE__ */ new Map();
+	const filesOf = (li) => {
+		let s = fileSets.get(li);
+		if (!s) fileSets.set(li, s = new Set(layers[li].files.map((f) => f.path)));
+		return s;
+	};
+	return [...groups.values()].map((g) => ({
+		path: `/${displayPath(g.path)}`,
+		layer: g.layer + 1,
+		entries: g.entries,
+		bytes: g.bytes,
+		removedBy: g.present ? null : plusOne(removedBy(g.path, g.layer, layers, filesOf))
+	})).sort((a, b) => a.layer - b.layer || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Layer index (0-based, internal) → layer number (1-based, the report's). */
+var plusOne = (i) => i === null ? null : i + 1;
+function prefixOf(path, segments) {
+	let at = -1;
+	for (let i = 0; i < segments; i++) {
+		at = path.indexOf("/", at + 1);
+		if (at < 0) return path;
+	}
+	return path.slice(0, at);
+}
+/** The first layer after `from` that deletes `path` (or a folder above it), hides it, or replaces it. */
+function removedBy(path, from, layers, filesOf) {
+	const above = (p) => p === "" || path === p || path.startsWith(`${p}/`);
+	for (let li = from + 1; li < layers.length; li++) {
+		const l = layers[li];
+		if (l.deletions.some(above) || l.opaqueDirs.some((d) => d !== path && above(d)) || filesOf(li).has(path)) return li;
+	}
+	return null;
+}
+// src/gate/gate.ts
+init_errors$2();
+function gate(report, rules, files) {
+	if (!rules.forbiddenPaths) return evaluate(report, rules);
+	if (!files) throw new ImgsizeError("usage", "forbiddenPaths", "needs the image itself, not a saved report (a report has no file list)");
+	return evaluate(report, rules, forbiddenHits(rules.forbiddenPaths.globs, files.layers, files.root));
+}
+/** Why the rules need the layers, or undefined when the manifest decides them (compressed budgets and growth, the layer count). */
+function manifestOnlyProblem(rules) {
+	const other = (rules.budgets ?? []).find((b) => b.metric !== "compressed");
+	if (other) return `a ${other.metric} budget`;
+	if (rules.growth && rules.growth.metric !== "compressed") return `growth of ${rules.growth.metric}`;
+	if (rules.packages?.length) return "package rules";
+	if (rules.forbiddenPaths) return "forbiddenPaths";
+	if (rules.wasted) return "wasted rules";
+	if (rules.findings?.length) return "finding rules";
+}
+/**
+* The gate on what a manifest-only read knows. Only the rules manifestOnlyProblem lets through
+* reach evaluate(), and they read the compressed total and the layer count alone: the figures a
+* manifest cannot give are not made up, they are never asked for.
+*/
+function gateManifest(m, rules) {
+	const problem = manifestOnlyProblem(rules);
+	if (problem) throw new ImgsizeError("usage", "--manifest-only", `${problem} need the layers: run without --manifest-only`);
+	return evaluate({ manifest: {
+		compressedBytes: m.totals.compressedBytes,
+		layers: m.totals.layers
+	} }, rules);
+}
+// src/base/size.ts
+/** Parses a size; returns undefined when the text is not one. */
+function parseSize(text) {
+	if (typeof text === "number") return Number.isSafeInteger(text) && text >= 0 ? text : void 0;
+	const m = /^\s*(\d{1,15}(?:\.\d{1,9})?)\s*([a-zA-Z]*)\s*$/.exec(text);
+	if (!m) return void 0;
+	const unit = m[2].toLowerCase();
+	if (unit === "") return /^\d+$/.test(m[1]) && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : void 0;
+	const mult = UNITS[unit];
+	if (mult === void 0) return void 0;
+	const v = Math.round(Number(m[1]) * mult);
+	return Number.isSafeInteger(v) ? v : void 0;
+}
+function parseGrowth(text) {
+	if (typeof text === "string") {
+		const m = /^\s*(\d{1,6}(?:\.\d{1,6})?)\s*%\s*$/.exec(text);
+		if (m) return {
+			kind: "percent",
+			value: Number(m[1])
+		};
+	}
+	const b = parseSize(text);
+	return b === void 0 ? void 0 : {
+		kind: "bytes",
+		value: b
+	};
+}
+var UNITS, SIZE_EXAMPLE;
+var init_size = __esmMin((() => {
+	UNITS = {
+		b: 1,
+		kb: 1e3,
+		mb: 1e6,
+		gb: 1e9,
+		tb: 0xe8d4a51000,
+		kib: 1024,
+		mib: 2 ** 20,
+		gib: 2 ** 30,
+		tib: 2 ** 40
+	};
+	SIZE_EXAMPLE = "e.g. \"424MB\" (SI, 10^6), \"424MiB\" (2^20), \"1.5GB\" or a whole number of bytes";
+}));
+// node_modules/cli-table3/src/debug.js
+var require_debug = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var messages = [];
+	var level = 0;
+	var debug = (msg, min) => {
+		if (level >= min) messages.push(msg);
+	};
+	debug.WARN = 1;
+	debug.INFO = 2;
+	debug.DEBUG = 3;
+	debug.reset = () => {
+		messages = [];
+	};
+	debug.setDebugLevel = (v) => {
+		level = v;
+	};
+	debug.warn = (msg) => debug(msg, debug.WARN);
+	debug.info = (msg) => debug(msg, debug.INFO);
+	debug.debug = (msg) => debug(msg, debug.DEBUG);
+	debug.debugMessages = () => messages;
+	module.exports = debug;
+}));
+// node_modules/ansi-regex/index.js
+var require_ansi_regex = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module.exports = ({ onlyFirst = false } = {}) => {
+		const pattern = ["[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)", "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"].join("|");
+		return new RegExp(pattern, onlyFirst ? void 0 : "g");
+	};
+}));
+// node_modules/strip-ansi/index.js
+var require_strip_ansi = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var ansiRegex = require_ansi_regex();
+	module.exports = (string) => typeof string === "string" ? string.replace(ansiRegex(), "") : string;
+}));
+// node_modules/is-fullwidth-code-point/index.js
+var require_is_fullwidth_code_point = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var isFullwidthCodePoint = (codePoint) => {
+		if (Number.isNaN(codePoint)) return false;
+		if (codePoint >= 4352 && (codePoint <= 4447 || codePoint === 9001 || codePoint === 9002 || 11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || 12880 <= codePoint && codePoint <= 19903 || 19968 <= codePoint && codePoint <= 42182 || 43360 <= codePoint && codePoint <= 43388 || 44032 <= codePoint && codePoint <= 55203 || 63744 <= codePoint && codePoint <= 64255 || 65040 <= codePoint && codePoint <= 65049 || 65072 <= codePoint && codePoint <= 65131 || 65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || 110592 <= codePoint && codePoint <= 110593 || 127488 <= codePoint && codePoint <= 127569 || 131072 <= codePoint && codePoint <= 262141)) return true;
+		return false;
+	};
+	module.exports = isFullwidthCodePoint;
+	module.exports.default = isFullwidthCodePoint;
+}));
+// node_modules/emoji-regex/index.js
+var require_emoji_regex = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module.exports = function() {
+		return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
+	};
+}));
+// node_modules/string-width/index.js
+var require_string_width = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var stripAnsi = require_strip_ansi();
+	var isFullwidthCodePoint = require_is_fullwidth_code_point();
+	var emojiRegex = require_emoji_regex();
+	var stringWidth = (string) => {
+		if (typeof string !== "string" || string.length === 0) return 0;
+		string = stripAnsi(string);
+		if (string.length === 0) return 0;
+		string = string.replace(emojiRegex(), "  ");
+		let width = 0;
+		for (let i = 0; i < string.length; i++) {
+			const code = string.codePointAt(i);
+			if (code <= 31 || code >= 127 && code <= 159) continue;
+			if (code >= 768 && code <= 879) continue;
+			if (code > 65535) i++;
+			width += isFullwidthCodePoint(code) ? 2 : 1;
+		}
+		return width;
+	};
+	module.exports = stringWidth;
+	module.exports.default = stringWidth;
+}));
+// node_modules/cli-table3/src/utils.js
+var require_utils = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var stringWidth = require_string_width();
+	function codeRegex(capture) {
+		return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
+	}
+	function strlen(str) {
+		let code = codeRegex();
+		return ("" + str).replace(code, "").split("\n").reduce(function(memo, s) {
+			return stringWidth(s) > memo ? stringWidth(s) : memo;
+		}, 0);
+	}
+	function repeat(str, times) {
+		return Array(times + 1).join(str);
+	}
+	function pad(str, len, pad, dir) {
+		let length = strlen(str);
+		if (len + 1 >= length) {
+			let padlen = len - length;
+			switch (dir) {
+				case "right":
+					str = repeat(pad, padlen) + str;
+					break;
+				case "center": {
+					let right = Math.ceil(padlen / 2);
+					str = repeat(pad, padlen - right) + str + repeat(pad, right);
+					break;
+				}
+				default: str = str + repeat(pad, padlen);
+			}
+		}
+		return str;
+	}
+	var codeCache = {};
+	function addToCodeCache(name, on, off) {
+		on = "\x1B[" + on + "m";
+		off = "\x1B[" + off + "m";
+		codeCache[on] = {
+			set: name,
+			to: true
+		};
+		codeCache[off] = {
+			set: name,
+			to: false
+		};
+		codeCache[name] = {
+			on,
+			off
+		};
+	}
+	addToCodeCache("bold", 1, 22);
+	addToCodeCache("italics", 3, 23);
+	addToCodeCache("underline", 4, 24);
+	addToCodeCache("inverse", 7, 27);
+	addToCodeCache("strikethrough", 9, 29);
+	function updateState(state, controlChars) {
+		let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
+		if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
+			state.lastForegroundAdded = controlChars[0];
+			return;
+		}
+		if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
+			state.lastBackgroundAdded = controlChars[0];
+			return;
+		}
+		if (controlCode === 0) {
+			for (let i in state)
+ /* istanbul ignore else */
+			if (Object.prototype.hasOwnProperty.call(state, i)) delete state[i];
+			return;
+		}
+		let info = codeCache[controlChars[0]];
+		if (info) state[info.set] = info.to;
+	}
+	function readState(line) {
+		let code = codeRegex(true);
+		let controlChars = code.exec(line);
+		let state = {};
+		while (controlChars !== null) {
+			updateState(state, controlChars);
+			controlChars = code.exec(line);
+		}
+		return state;
+	}
+	function unwindState(state, ret) {
+		let lastBackgroundAdded = state.lastBackgroundAdded;
+		let lastForegroundAdded = state.lastForegroundAdded;
+		delete state.lastBackgroundAdded;
+		delete state.lastForegroundAdded;
+		Object.keys(state).forEach(function(key) {
+			if (state[key]) ret += codeCache[key].off;
+		});
+		if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") ret += "\x1B[49m";
+		if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") ret += "\x1B[39m";
+		return ret;
+	}
+	function rewindState(state, ret) {
+		let lastBackgroundAdded = state.lastBackgroundAdded;
+		let lastForegroundAdded = state.lastForegroundAdded;
+		delete state.lastBackgroundAdded;
+		delete state.lastForegroundAdded;
+		Object.keys(state).forEach(function(key) {
+			if (state[key]) ret = codeCache[key].on + ret;
+		});
+		if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") ret = lastBackgroundAdded + ret;
+		if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") ret = lastForegroundAdded + ret;
+		return ret;
+	}
+	function truncateWidth(str, desiredLength) {
+		if (str.length === strlen(str)) return str.substr(0, desiredLength);
+		while (strlen(str) > desiredLength) str = str.slice(0, -1);
+		return str;
+	}
+	function truncateWidthWithAnsi(str, desiredLength) {
+		let code = codeRegex(true);
+		let split = str.split(codeRegex());
+		let splitIndex = 0;
+		let retLen = 0;
+		let ret = "";
+		let myArray;
+		let state = {};
+		while (retLen < desiredLength) {
+			myArray = code.exec(str);
+			let toAdd = split[splitIndex];
+			splitIndex++;
+			if (retLen + strlen(toAdd) > desiredLength) toAdd = truncateWidth(toAdd, desiredLength - retLen);
+			ret += toAdd;
+			retLen += strlen(toAdd);
+			if (retLen < desiredLength) {
+				if (!myArray) break;
+				ret += myArray[0];
+				updateState(state, myArray);
+			}
+		}
+		return unwindState(state, ret);
+	}
+	function truncate(str, desiredLength, truncateChar) {
+		truncateChar = truncateChar || "…";
+		if (strlen(str) <= desiredLength) return str;
+		desiredLength -= strlen(truncateChar);
+		let ret = truncateWidthWithAnsi(str, desiredLength);
+		ret += truncateChar;
+		const hrefTag = "\x1B]8;;\x07";
+		if (str.includes(hrefTag) && !ret.includes(hrefTag)) ret += hrefTag;
+		return ret;
+	}
+	function defaultOptions() {
+		return {
+			chars: {
+				top: "─",
+				"top-mid": "┬",
+				"top-left": "┌",
+				"top-right": "┐",
+				bottom: "─",
+				"bottom-mid": "┴",
+				"bottom-left": "└",
+				"bottom-right": "┘",
+				left: "│",
+				"left-mid": "├",
+				mid: "─",
+				"mid-mid": "┼",
+				right: "│",
+				"right-mid": "┤",
+				middle: "│"
+			},
+			truncate: "…",
+			colWidths: [],
+			rowHeights: [],
+			colAligns: [],
+			rowAligns: [],
+			style: {
+				"padding-left": 1,
+				"padding-right": 1,
+				head: ["red"],
+				border: ["grey"],
+				compact: false
+			},
+			head: []
+		};
+	}
+	function mergeOptions(options, defaults) {
+		options = options || {};
+		defaults = defaults || defaultOptions();
+		let ret = Object.assign({}, defaults, options);
+		ret.chars = Object.assign({}, defaults.chars, options.chars);
+		ret.style = Object.assign({}, defaults.style, options.style);
+		return ret;
+	}
+	function wordWrap(maxLength, input) {
+		let lines = [];
+		let split = input.split(/(\s+)/g);
+		let line = [];
+		let lineLength = 0;
+		let whitespace;
+		for (let i = 0; i < split.length; i += 2) {
+			let word = split[i];
+			let newLength = lineLength + strlen(word);
+			if (lineLength > 0 && whitespace) newLength += whitespace.length;
+			if (newLength > maxLength) {
+				if (lineLength !== 0) lines.push(line.join(""));
+				line = [word];
+				lineLength = strlen(word);
+			} else {
+				line.push(whitespace || "", word);
+				lineLength = newLength;
+			}
+			whitespace = split[i + 1];
+		}
+		if (lineLength) lines.push(line.join(""));
+		return lines;
+	}
+	function textWrap(maxLength, input) {
+		let lines = [];
+		let line = "";
+		function pushLine(str, ws) {
+			if (line.length && ws) line += ws;
+			line += str;
+			while (line.length > maxLength) {
+				lines.push(line.slice(0, maxLength));
+				line = line.slice(maxLength);
+			}
+		}
+		let split = input.split(/(\s+)/g);
+		for (let i = 0; i < split.length; i += 2) pushLine(split[i], i && split[i - 1]);
+		if (line.length) lines.push(line);
+		return lines;
+	}
+	function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
+		let output = [];
+		input = input.split("\n");
+		const handler = wrapOnWordBoundary ? wordWrap : textWrap;
+		for (let i = 0; i < input.length; i++) output.push.apply(output, handler(maxLength, input[i]));
+		return output;
+	}
+	function colorizeLines(input) {
+		let state = {};
+		let output = [];
+		for (let i = 0; i < input.length; i++) {
+			let line = rewindState(state, input[i]);
+			state = readState(line);
+			let temp = Object.assign({}, state);
+			output.push(unwindState(temp, line));
+		}
+		return output;
+	}
+	/**
+	* Credit: Matheus Sampaio https://github.com/matheussampaio
+	*/
+	function hyperlink(url, text) {
+		const OSC = "\x1B]";
+		const BEL = "\x07";
+		const SEP = ";";
+		return [
+			OSC,
+			"8",
+			SEP,
+			SEP,
+			url || text,
+			BEL,
+			text,
+			OSC,
+			"8",
+			SEP,
+			SEP,
+			BEL
+		].join("");
+	}
+	module.exports = {
+		strlen,
+		repeat,
+		pad,
+		truncate,
+		mergeOptions,
+		wordWrap: multiLineWordWrap,
+		colorizeLines,
+		hyperlink
+	};
+}));
+// node_modules/@colors/colors/lib/styles.js
+var require_styles = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var styles = {};
+	module["exports"] = styles;
+	var codes = {
+		reset: [0, 0],
+		bold: [1, 22],
+		dim: [2, 22],
+		italic: [3, 23],
+		underline: [4, 24],
+		inverse: [7, 27],
+		hidden: [8, 28],
+		strikethrough: [9, 29],
+		black: [30, 39],
+		red: [31, 39],
+		green: [32, 39],
+		yellow: [33, 39],
+		blue: [34, 39],
+		magenta: [35, 39],
+		cyan: [36, 39],
+		white: [37, 39],
+		gray: [90, 39],
+		grey: [90, 39],
+		brightRed: [91, 39],
+		brightGreen: [92, 39],
+		brightYellow: [93, 39],
+		brightBlue: [94, 39],
+		brightMagenta: [95, 39],
+		brightCyan: [96, 39],
+		brightWhite: [97, 39],
+		bgBlack: [40, 49],
+		bgRed: [41, 49],
+		bgGreen: [42, 49],
+		bgYellow: [43, 49],
+		bgBlue: [44, 49],
+		bgMagenta: [45, 49],
+		bgCyan: [46, 49],
+		bgWhite: [47, 49],
+		bgGray: [100, 49],
+		bgGrey: [100, 49],
+		bgBrightRed: [101, 49],
+		bgBrightGreen: [102, 49],
+		bgBrightYellow: [103, 49],
+		bgBrightBlue: [104, 49],
+		bgBrightMagenta: [105, 49],
+		bgBrightCyan: [106, 49],
+		bgBrightWhite: [107, 49],
+		blackBG: [40, 49],
+		redBG: [41, 49],
+		greenBG: [42, 49],
+		yellowBG: [43, 49],
+		blueBG: [44, 49],
+		magentaBG: [45, 49],
+		cyanBG: [46, 49],
+		whiteBG: [47, 49]
+	};
+	Object.keys(codes).forEach(function(key) {
+		var val = codes[key];
+		var style = styles[key] = [];
+		style.open = "\x1B[" + val[0] + "m";
+		style.close = "\x1B[" + val[1] + "m";
+	});
+}));
+// node_modules/@colors/colors/lib/system/has-flag.js
+var require_has_flag = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module.exports = function(flag, argv) {
+		argv = argv || process.argv;
+		var terminatorPos = argv.indexOf("--");
+		var prefix = /^-{1,2}/.test(flag) ? "" : "--";
+		var pos = argv.indexOf(prefix + flag);
+		return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
+	};
+}));
+// node_modules/@colors/colors/lib/system/supports-colors.js
+var require_supports_colors = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var os = __require("os");
+	var hasFlag = require_has_flag();
+	var env = process.env;
+	var forceColor = void 0;
+	if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) forceColor = false;
+	else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) forceColor = true;
+	if ("FORCE_COLOR" in env) forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
+	function translateLevel(level) {
+		if (level === 0) return false;
+		return {
+			level,
+			hasBasic: true,
+			has256: level >= 2,
+			has16m: level >= 3
+		};
+	}
+	function supportsColor(stream) {
+		if (forceColor === false) return 0;
+		if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) return 3;
+		if (hasFlag("color=256")) return 2;
+		if (stream && !stream.isTTY && forceColor !== true) return 0;
+		var min = forceColor ? 1 : 0;
+		if (process.platform === "win32") {
+			var osRelease = os.release().split(".");
+			if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) return Number(osRelease[2]) >= 14931 ? 3 : 2;
+			return 1;
+		}
+		if ("CI" in env) {
+			if ([
+				"TRAVIS",
+				"CIRCLECI",
+				"APPVEYOR",
+				"GITLAB_CI"
+			].some(function(sign) {
+				return sign in env;
+			}) || env.CI_NAME === "codeship") return 1;
+			return min;
+		}
+		if ("TEAMCITY_VERSION" in env) return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
+		if ("TERM_PROGRAM" in env) {
+			var version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
+			switch (env.TERM_PROGRAM) {
+				case "iTerm.app": return version >= 3 ? 3 : 2;
+				case "Hyper": return 3;
+				case "Apple_Terminal": return 2;
+			}
+		}
+		if (/-256(color)?$/i.test(env.TERM)) return 2;
+		if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) return 1;
+		if ("COLORTERM" in env) return 1;
+		if (env.TERM === "dumb") return min;
+		return min;
+	}
+	function getSupportLevel(stream) {
+		return translateLevel(supportsColor(stream));
+	}
+	module.exports = {
+		supportsColor: getSupportLevel,
+		stdout: getSupportLevel(process.stdout),
+		stderr: getSupportLevel(process.stderr)
+	};
+}));
+// node_modules/@colors/colors/lib/custom/trap.js
+var require_trap = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = function runTheTrap(text, options) {
+		var result = "";
+		text = text || "Run the trap, drop the bass";
+		text = text.split("");
+		var trap = {
+			a: [
+				"@",
+				"Ą",
+				"Ⱥ",
+				"Ʌ",
+				"Δ",
+				"Λ",
+				"Д"
+			],
+			b: [
+				"ß",
+				"Ɓ",
+				"Ƀ",
+				"ɮ",
+				"β",
+				"฿"
+			],
+			c: [
+				"©",
+				"Ȼ",
+				"Ͼ"
+			],
+			d: [
+				"Ð",
+				"Ɗ",
+				"Ԁ",
+				"ԁ",
+				"Ԃ",
+				"ԃ"
+			],
+			e: [
+				"Ë",
+				"ĕ",
+				"Ǝ",
+				"ɘ",
+				"Σ",
+				"ξ",
+				"Ҽ",
+				"੬"
+			],
+			f: ["Ӻ"],
+			g: ["ɢ"],
+			h: [
+				"Ħ",
+				"ƕ",
+				"Ң",
+				"Һ",
+				"Ӈ",
+				"Ԋ"
+			],
+			i: ["༏"],
+			j: ["Ĵ"],
+			k: [
+				"ĸ",
+				"Ҡ",
+				"Ӄ",
+				"Ԟ"
+			],
+			l: ["Ĺ"],
+			m: [
+				"ʍ",
+				"Ӎ",
+				"ӎ",
+				"Ԡ",
+				"ԡ",
+				"൩"
+			],
+			n: [
+				"Ñ",
+				"ŋ",
+				"Ɲ",
+				"Ͷ",
+				"Π",
+				"Ҋ"
+			],
+			o: [
+				"Ø",
+				"õ",
+				"ø",
+				"Ǿ",
+				"ʘ",
+				"Ѻ",
+				"ם",
+				"۝",
+				"๏"
+			],
+			p: ["Ƿ", "Ҏ"],
+			q: ["্"],
+			r: [
+				"®",
+				"Ʀ",
+				"Ȑ",
+				"Ɍ",
+				"ʀ",
+				"Я"
+			],
+			s: [
+				"§",
+				"Ϟ",
+				"ϟ",
+				"Ϩ"
+			],
+			t: [
+				"Ł",
+				"Ŧ",
+				"ͳ"
+			],
+			u: ["Ʊ", "Ս"],
+			v: ["ט"],
+			w: [
+				"Ш",
+				"Ѡ",
+				"Ѽ",
+				"൰"
+			],
+			x: [
+				"Ҳ",
+				"Ӿ",
+				"Ӽ",
+				"ӽ"
+			],
+			y: [
+				"¥",
+				"Ұ",
+				"Ӌ"
+			],
+			z: ["Ƶ", "ɀ"]
+		};
+		text.forEach(function(c) {
+			c = c.toLowerCase();
+			var chars = trap[c] || [" "];
+			var rand = Math.floor(Math.random() * chars.length);
+			if (typeof trap[c] !== "undefined") result += trap[c][rand];
+			else result += c;
+		});
+		return result;
+	};
+}));
+// node_modules/@colors/colors/lib/custom/zalgo.js
+var require_zalgo = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = function zalgo(text, options) {
+		text = text || "   he is here   ";
+		var soul = {
+			"up": [
+				"̍",
+				"̎",
+				"̄",
+				"̅",
+				"̿",
+				"̑",
+				"̆",
+				"̐",
+				"͒",
+				"͗",
+				"͑",
+				"̇",
+				"̈",
+				"̊",
+				"͂",
+				"̓",
+				"̈",
+				"͊",
+				"͋",
+				"͌",
+				"̃",
+				"̂",
+				"̌",
+				"͐",
+				"̀",
+				"́",
+				"̋",
+				"̏",
+				"̒",
+				"̓",
+				"̔",
+				"̽",
+				"̉",
+				"ͣ",
+				"ͤ",
+				"ͥ",
+				"ͦ",
+				"ͧ",
+				"ͨ",
+				"ͩ",
+				"ͪ",
+				"ͫ",
+				"ͬ",
+				"ͭ",
+				"ͮ",
+				"ͯ",
+				"̾",
+				"͛",
+				"͆",
+				"̚"
+			],
+			"down": [
+				"̖",
+				"̗",
+				"̘",
+				"̙",
+				"̜",
+				"̝",
+				"̞",
+				"̟",
+				"̠",
+				"̤",
+				"̥",
+				"̦",
+				"̩",
+				"̪",
+				"̫",
+				"̬",
+				"̭",
+				"̮",
+				"̯",
+				"̰",
+				"̱",
+				"̲",
+				"̳",
+				"̹",
+				"̺",
+				"̻",
+				"̼",
+				"ͅ",
+				"͇",
+				"͈",
+				"͉",
+				"͍",
+				"͎",
+				"͓",
+				"͔",
+				"͕",
+				"͖",
+				"͙",
+				"͚",
+				"̣"
+			],
+			"mid": [
+				"̕",
+				"̛",
+				"̀",
+				"́",
+				"͘",
+				"̡",
+				"̢",
+				"̧",
+				"̨",
+				"̴",
+				"̵",
+				"̶",
+				"͜",
+				"͝",
+				"͞",
+				"͟",
+				"͠",
+				"͢",
+				"̸",
+				"̷",
+				"͡",
+				" ҉"
+			]
+		};
+		var all = [].concat(soul.up, soul.down, soul.mid);
+		function randomNumber(range) {
+			return Math.floor(Math.random() * range);
+		}
+		function isChar(character) {
+			var bool = false;
+			all.filter(function(i) {
+				bool = i === character;
+			});
+			return bool;
+		}
+		function heComes(text, options) {
+			var result = "";
+			var counts;
+			var l;
+			options = options || {};
+			options["up"] = typeof options["up"] !== "undefined" ? options["up"] : true;
+			options["mid"] = typeof options["mid"] !== "undefined" ? options["mid"] : true;
+			options["down"] = typeof options["down"] !== "undefined" ? options["down"] : true;
+			options["size"] = typeof options["size"] !== "undefined" ? options["size"] : "maxi";
+			text = text.split("");
+			for (l in text) {
+				if (isChar(l)) continue;
+				result = result + text[l];
+				counts = {
+					"up": 0,
+					"down": 0,
+					"mid": 0
+				};
+				switch (options.size) {
+					case "mini":
+						counts.up = randomNumber(8);
+						counts.mid = randomNumber(2);
+						counts.down = randomNumber(8);
+						break;
+					case "maxi":
+						counts.up = randomNumber(16) + 3;
+						counts.mid = randomNumber(4) + 1;
+						counts.down = randomNumber(64) + 3;
+						break;
+					default:
+						counts.up = randomNumber(8) + 1;
+						counts.mid = randomNumber(6) / 2;
+						counts.down = randomNumber(8) + 1;
+				}
+				var arr = [
+					"up",
+					"mid",
+					"down"
+				];
+				for (var d in arr) {
+					var index = arr[d];
+					for (var i = 0; i <= counts[index]; i++) if (options[index]) result = result + soul[index][randomNumber(soul[index].length)];
+				}
+			}
+			return result;
+		}
+		return heComes(text, options);
+	};
+}));
+// node_modules/@colors/colors/lib/maps/america.js
+var require_america = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = function(colors) {
+		return function(letter, i, exploded) {
+			if (letter === " ") return letter;
+			switch (i % 3) {
+				case 0: return colors.red(letter);
+				case 1: return colors.white(letter);
+				case 2: return colors.blue(letter);
+			}
+		};
+	};
+}));
+// node_modules/@colors/colors/lib/maps/zebra.js
+var require_zebra = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = function(colors) {
+		return function(letter, i, exploded) {
+			return i % 2 === 0 ? letter : colors.inverse(letter);
+		};
+	};
+}));
+// node_modules/@colors/colors/lib/maps/rainbow.js
+var require_rainbow = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = function(colors) {
+		var rainbowColors = [
+			"red",
+			"yellow",
+			"green",
+			"blue",
+			"magenta"
+		];
+		return function(letter, i, exploded) {
+			if (letter === " ") return letter;
+			else return colors[rainbowColors[i++ % rainbowColors.length]](letter);
+		};
+	};
+}));
+// node_modules/@colors/colors/lib/maps/random.js
+var require_random = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = function(colors) {
+		var available = [
+			"underline",
+			"inverse",
+			"grey",
+			"yellow",
+			"red",
+			"green",
+			"blue",
+			"white",
+			"cyan",
+			"magenta",
+			"brightYellow",
+			"brightRed",
+			"brightGreen",
+			"brightBlue",
+			"brightWhite",
+			"brightCyan",
+			"brightMagenta"
+		];
+		return function(letter, i, exploded) {
+			return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
+		};
+	};
+}));
+// node_modules/@colors/colors/lib/colors.js
+var require_colors = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var colors = {};
+	module["exports"] = colors;
+	colors.themes = {};
+	var util = __require("util");
+	var ansiStyles = colors.styles = require_styles();
+	var defineProps = Object.defineProperties;
+	var newLineRegex = /* @__PURE__ */ new RegExp(/[\r\n]+/g);
+	colors.supportsColor = require_supports_colors().supportsColor;
+	if (typeof colors.enabled === "undefined") colors.enabled = colors.supportsColor() !== false;
+	colors.enable = function() {
+		colors.enabled = true;
+	};
+	colors.disable = function() {
+		colors.enabled = false;
+	};
+	colors.stripColors = colors.strip = function(str) {
+		return ("" + str).replace(/\x1B\[\d+m/g, "");
+	};
+	colors.stylize = function stylize(str, style) {
+		if (!colors.enabled) return str + "";
+		var styleMap = ansiStyles[style];
+		if (!styleMap && style in colors) return colors[style](str);
+		return styleMap.open + str + styleMap.close;
+	};
+	var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
+	var escapeStringRegexp = function(str) {
+		if (typeof str !== "string") throw new TypeError("Expected a string");
+		return str.replace(matchOperatorsRe, "\\$&");
+	};
+	function build(_styles) {
+		var builder = function builder() {
+			return applyStyle.apply(builder, arguments);
+		};
+		builder._styles = _styles;
+		builder.__proto__ = proto;
+		return builder;
+	}
+	var styles = (function() {
+		var ret = {};
+		ansiStyles.grey = ansiStyles.gray;
+		Object.keys(ansiStyles).forEach(function(key) {
+			ansiStyles[key].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key].close), "g");
+			ret[key] = { get: function() {
+				return build(this._styles.concat(key));
+			} };
+		});
+		return ret;
+	})();
+	var proto = defineProps(function colors() {}, styles);
+	function applyStyle() {
+		var str = Array.prototype.slice.call(arguments).map(function(arg) {
+			if (arg != null && arg.constructor === String) return arg;
+			else return util.inspect(arg);
+		}).join(" ");
+		if (!colors.enabled || !str) return str;
+		var newLinesPresent = str.indexOf("\n") != -1;
+		var nestedStyles = this._styles;
+		var i = nestedStyles.length;
+		while (i--) {
+			var code = ansiStyles[nestedStyles[i]];
+			str = code.open + str.replace(code.closeRe, code.open) + code.close;
+			if (newLinesPresent) str = str.replace(newLineRegex, function(match) {
+				return code.close + match + code.open;
+			});
+		}
+		return str;
+	}
+	colors.setTheme = function(theme) {
+		if (typeof theme === "string") {
+			console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
+			return;
+		}
+		for (var style in theme) (function(style) {
+			colors[style] = function(str) {
+				if (typeof theme[style] === "object") {
+					var out = str;
+					for (var i in theme[style]) out = colors[theme[style][i]](out);
+					return out;
+				}
+				return colors[theme[style]](str);
+			};
+		})(style);
+	};
+	function init() {
+		var ret = {};
+		Object.keys(styles).forEach(function(name) {
+			ret[name] = { get: function() {
+				return build([name]);
+			} };
+		});
+		return ret;
+	}
+	var sequencer = function sequencer(map, str) {
+		var exploded = str.split("");
+		exploded = exploded.map(map);
+		return exploded.join("");
+	};
+	colors.trap = require_trap();
+	colors.zalgo = require_zalgo();
+	colors.maps = {};
+	colors.maps.america = require_america()(colors);
+	colors.maps.zebra = require_zebra()(colors);
+	colors.maps.rainbow = require_rainbow()(colors);
+	colors.maps.random = require_random()(colors);
+	for (var map in colors.maps) (function(map) {
+		colors[map] = function(str) {
+			return sequencer(colors.maps[map], str);
+		};
+	})(map);
+	defineProps(colors, init());
+}));
+// node_modules/@colors/colors/safe.js
+var require_safe = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module["exports"] = require_colors();
+}));
+// node_modules/cli-table3/src/cell.js
+var require_cell = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var { info, debug } = require_debug();
+	var utils = require_utils();
+	var Cell = class Cell {
+		/**
+		* A representation of a cell within the table.
+		* Implementations must have `init` and `draw` methods,
+		* as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
+		* @param options
+		* @constructor
+		*/
+		constructor(options) {
+			this.setOptions(options);
+			/**
+			* Each cell will have it's `x` and `y` values set by the `layout-manager` prior to
+			* `init` being called;
+			* @type {Number}
+			*/
+			this.x = null;
+			this.y = null;
+		}
+		setOptions(options) {
+			if ([
+				"boolean",
+				"number",
+				"bigint",
+				"string"
+			].indexOf(typeof options) !== -1) options = { content: "" + options };
+			options = options || {};
+			this.options = options;
+			let content = options.content;
+			if ([
+				"boolean",
+				"number",
+				"bigint",
+				"string"
+			].indexOf(typeof content) !== -1) this.content = String(content);
+			else if (!content) this.content = this.options.href || "";
+			else throw new Error("Content needs to be a primitive, got: " + typeof content);
+			this.colSpan = options.colSpan || 1;
+			this.rowSpan = options.rowSpan || 1;
+			if (this.options.href) Object.defineProperty(this, "href", { get() {
+				return this.options.href;
+			} });
+		}
+		mergeTableOptions(tableOptions, cells) {
+			this.cells = cells;
+			let optionsChars = this.options.chars || {};
+			let tableChars = tableOptions.chars;
+			let chars = this.chars = {};
+			CHAR_NAMES.forEach(function(name) {
+				setOption(optionsChars, tableChars, name, chars);
+			});
+			this.truncate = this.options.truncate || tableOptions.truncate;
+			let style = this.options.style = this.options.style || {};
+			let tableStyle = tableOptions.style;
+			setOption(style, tableStyle, "padding-left", this);
+			setOption(style, tableStyle, "padding-right", this);
+			this.head = style.head || tableStyle.head;
+			this.border = style.border || tableStyle.border;
+			this.fixedWidth = tableOptions.colWidths[this.x];
+			this.lines = this.computeLines(tableOptions);
+			this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
+			this.desiredHeight = this.lines.length;
+		}
+		computeLines(tableOptions) {
+			const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
+			const { wordWrap = tableWordWrap } = this.options;
+			if (this.fixedWidth && wordWrap) {
+				this.fixedWidth -= this.paddingLeft + this.paddingRight;
+				if (this.colSpan) {
+					let i = 1;
+					while (i < this.colSpan) {
+						this.fixedWidth += tableOptions.colWidths[this.x + i];
+						i++;
+					}
+				}
+				const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
+				const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
+				return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
+			}
+			return this.wrapLines(this.content.split("\n"));
+		}
+		wrapLines(computedLines) {
+			const lines = utils.colorizeLines(computedLines);
+			if (this.href) return lines.map((line) => utils.hyperlink(this.href, line));
+			return lines;
+		}
+		/**
+		* Initializes the Cells data structure.
+		*
+		* @param tableOptions - A fully populated set of tableOptions.
+		* In addition to the standard default values, tableOptions must have fully populated the
+		* `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
+		* of columns or rows (respectively) in this table, and each array item must be a Number.
+		*
+		*/
+		init(tableOptions) {
+			let x = this.x;
+			let y = this.y;
+			this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
+			this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
+			this.width = this.widths.reduce(sumPlusOne, -1);
+			this.height = this.heights.reduce(sumPlusOne, -1);
+			this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
+			this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
+			this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
+		}
+		/**
+		* Draws the given line of the cell.
+		* This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
+		* @param lineNum - can be `top`, `bottom` or a numerical line number.
+		* @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
+		* many rows below it's being called from. Otherwise it's undefined.
+		* @returns {String} The representation of this line.
+		*/
+		draw(lineNum, spanningCell) {
+			if (lineNum == "top") return this.drawTop(this.drawRight);
+			if (lineNum == "bottom") return this.drawBottom(this.drawRight);
+			let content = utils.truncate(this.content, 10, this.truncate);
+			if (!lineNum) info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
+			let padLen = Math.max(this.height - this.lines.length, 0);
+			let padTop;
+			switch (this.vAlign) {
+				case "center":
+					padTop = Math.ceil(padLen / 2);
+					break;
+				case "bottom":
+					padTop = padLen;
+					break;
+				default: padTop = 0;
+			}
+			if (lineNum < padTop || lineNum >= padTop + this.lines.length) return this.drawEmpty(this.drawRight, spanningCell);
+			let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
+			return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
+		}
+		/**
+		* Renders the top line of the cell.
+		* @param drawRight - true if this method should render the right edge of the cell.
+		* @returns {String}
+		*/
+		drawTop(drawRight) {
+			let content = [];
+			if (this.cells) this.widths.forEach(function(width, index) {
+				content.push(this._topLeftChar(index));
+				content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
+			}, this);
+			else {
+				content.push(this._topLeftChar(0));
+				content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
+			}
+			if (drawRight) content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
+			return this.wrapWithStyleColors("border", content.join(""));
+		}
+		_topLeftChar(offset) {
+			let x = this.x + offset;
+			let leftChar;
+			if (this.y == 0) leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
+			else if (x == 0) leftChar = "leftMid";
+			else {
+				leftChar = offset == 0 ? "midMid" : "bottomMid";
+				if (this.cells) {
+					if (this.cells[this.y - 1][x] instanceof Cell.ColSpanCell) leftChar = offset == 0 ? "topMid" : "mid";
+					if (offset == 0) {
+						let i = 1;
+						while (this.cells[this.y][x - i] instanceof Cell.ColSpanCell) i++;
+						if (this.cells[this.y][x - i] instanceof Cell.RowSpanCell) leftChar = "leftMid";
+					}
+				}
+			}
+			return this.chars[leftChar];
+		}
+		wrapWithStyleColors(styleProperty, content) {
+			if (this[styleProperty] && this[styleProperty].length) try {
+				let colors = require_safe();
+				for (let i = this[styleProperty].length - 1; i >= 0; i--) colors = colors[this[styleProperty][i]];
+				return colors(content);
+			} catch (e) {
+				return content;
+			}
+			else return content;
+		}
+		/**
+		* Renders a line of text.
+		* @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
+		* There may be top-padding above the first line of text.
+		* @param drawRight - true if this method should render the right edge of the cell.
+		* @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
+		* if the text fits. This is used when the cell is vertically truncated. If `false` the text should
+		* only include the truncation symbol if the text will not fit horizontally within the cell width.
+		* @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+		* @returns {String}
+		*/
+		drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
+			let left = this.chars[this.x == 0 ? "left" : "middle"];
+			if (this.x && spanningCell && this.cells) {
+				let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+				while (cellLeft instanceof ColSpanCell) cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+				if (!(cellLeft instanceof RowSpanCell)) left = this.chars["rightMid"];
+			}
+			let leftPadding = utils.repeat(" ", this.paddingLeft);
+			let right = drawRight ? this.chars["right"] : "";
+			let rightPadding = utils.repeat(" ", this.paddingRight);
+			let line = this.lines[lineNum];
+			let len = this.width - (this.paddingLeft + this.paddingRight);
+			if (forceTruncationSymbol) line += this.truncate || "…";
+			let content = utils.truncate(line, len, this.truncate);
+			content = utils.pad(content, len, " ", this.hAlign);
+			content = leftPadding + content + rightPadding;
+			return this.stylizeLine(left, content, right);
+		}
+		stylizeLine(left, content, right) {
+			left = this.wrapWithStyleColors("border", left);
+			right = this.wrapWithStyleColors("border", right);
+			if (this.y === 0) content = this.wrapWithStyleColors("head", content);
+			return left + content + right;
+		}
+		/**
+		* Renders the bottom line of the cell.
+		* @param drawRight - true if this method should render the right edge of the cell.
+		* @returns {String}
+		*/
+		drawBottom(drawRight) {
+			let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
+			let content = utils.repeat(this.chars.bottom, this.width);
+			let right = drawRight ? this.chars["bottomRight"] : "";
+			return this.wrapWithStyleColors("border", left + content + right);
+		}
+		/**
+		* Renders a blank line of text within the cell. Used for top and/or bottom padding.
+		* @param drawRight - true if this method should render the right edge of the cell.
+		* @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
+		* @returns {String}
+		*/
+		drawEmpty(drawRight, spanningCell) {
+			let left = this.chars[this.x == 0 ? "left" : "middle"];
+			if (this.x && spanningCell && this.cells) {
+				let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
+				while (cellLeft instanceof ColSpanCell) cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
+				if (!(cellLeft instanceof RowSpanCell)) left = this.chars["rightMid"];
+			}
+			let right = drawRight ? this.chars["right"] : "";
+			let content = utils.repeat(" ", this.width);
+			return this.stylizeLine(left, content, right);
+		}
+	};
+	var ColSpanCell = class {
+		/**
+		* A Cell that doesn't do anything. It just draws empty lines.
+		* Used as a placeholder in column spanning.
+		* @constructor
+		*/
+		constructor() {}
+		draw(lineNum) {
+			if (typeof lineNum === "number") debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
+			return "";
+		}
+		init() {}
+		mergeTableOptions() {}
+	};
+	var RowSpanCell = class {
+		/**
+		* A placeholder Cell for a Cell that spans multiple rows.
+		* It delegates rendering to the original cell, but adds the appropriate offset.
+		* @param originalCell
+		* @constructor
+		*/
+		constructor(originalCell) {
+			this.originalCell = originalCell;
+		}
+		init(tableOptions) {
+			let y = this.y;
+			let originalY = this.originalCell.y;
+			this.cellOffset = y - originalY;
+			this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
+		}
+		draw(lineNum) {
+			if (lineNum == "top") return this.originalCell.draw(this.offset, this.cellOffset);
+			if (lineNum == "bottom") return this.originalCell.draw("bottom");
+			debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
+			return this.originalCell.draw(this.offset + 1 + lineNum);
+		}
+		mergeTableOptions() {}
+	};
+	function firstDefined(...args) {
+		return args.filter((v) => v !== void 0 && v !== null).shift();
+	}
+	function setOption(objA, objB, nameB, targetObj) {
+		let nameA = nameB.split("-");
+		if (nameA.length > 1) {
+			nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
+			nameA = nameA.join("");
+			targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
+		} else targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
+	}
+	function findDimension(dimensionTable, startingIndex, span) {
+		let ret = dimensionTable[startingIndex];
+		for (let i = 1; i < span; i++) ret += 1 + dimensionTable[startingIndex + i];
+		return ret;
+	}
+	function sumPlusOne(a, b) {
+		return a + b + 1;
+	}
+	var CHAR_NAMES = [
+		"top",
+		"top-mid",
+		"top-left",
+		"top-right",
+		"bottom",
+		"bottom-mid",
+		"bottom-left",
+		"bottom-right",
+		"left",
+		"left-mid",
+		"mid",
+		"mid-mid",
+		"right",
+		"right-mid",
+		"middle"
+	];
+	module.exports = Cell;
+	module.exports.ColSpanCell = ColSpanCell;
+	module.exports.RowSpanCell = RowSpanCell;
+}));
+// node_modules/cli-table3/src/layout-manager.js
+var require_layout_manager = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var { warn, debug } = require_debug();
+	var Cell = require_cell();
+	var { ColSpanCell, RowSpanCell } = Cell;
+	(function() {
+		function next(alloc, col) {
+			if (alloc[col] > 0) return next(alloc, col + 1);
+			return col;
+		}
+		function layoutTable(table) {
+			let alloc = {};
+			table.forEach(function(row, rowIndex) {
+				let col = 0;
+				row.forEach(function(cell) {
+					cell.y = rowIndex;
+					cell.x = rowIndex ? next(alloc, col) : col;
+					const rowSpan = cell.rowSpan || 1;
+					const colSpan = cell.colSpan || 1;
+					if (rowSpan > 1) for (let cs = 0; cs < colSpan; cs++) alloc[cell.x + cs] = rowSpan;
+					col = cell.x + colSpan;
+				});
+				Object.keys(alloc).forEach((idx) => {
+					alloc[idx]--;
+					if (alloc[idx] < 1) delete alloc[idx];
+				});
+			});
+		}
+		function maxWidth(table) {
+			let mw = 0;
+			table.forEach(function(row) {
+				row.forEach(function(cell) {
+					mw = Math.max(mw, cell.x + (cell.colSpan || 1));
+				});
+			});
+			return mw;
+		}
+		function maxHeight(table) {
+			return table.length;
+		}
+		function cellsConflict(cell1, cell2) {
+			let yMin1 = cell1.y;
+			let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
+			let yMin2 = cell2.y;
+			let yConflict = !(yMin1 > cell2.y - 1 + (cell2.rowSpan || 1) || yMin2 > yMax1);
+			let xMin1 = cell1.x;
+			let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
+			let xMin2 = cell2.x;
+			let xConflict = !(xMin1 > cell2.x - 1 + (cell2.colSpan || 1) || xMin2 > xMax1);
+			return yConflict && xConflict;
+		}
+		function conflictExists(rows, x, y) {
+			let i_max = Math.min(rows.length - 1, y);
+			let cell = {
+				x,
+				y
+			};
+			for (let i = 0; i <= i_max; i++) {
+				let row = rows[i];
+				for (let j = 0; j < row.length; j++) if (cellsConflict(cell, row[j])) return true;
+			}
+			return false;
+		}
+		function allBlank(rows, y, xMin, xMax) {
+			for (let x = xMin; x < xMax; x++) if (conflictExists(rows, x, y)) return false;
+			return true;
+		}
+		function addRowSpanCells(table) {
+			table.forEach(function(row, rowIndex) {
+				row.forEach(function(cell) {
+					for (let i = 1; i < cell.rowSpan; i++) {
+						let rowSpanCell = new RowSpanCell(cell);
+						rowSpanCell.x = cell.x;
+						rowSpanCell.y = cell.y + i;
+						rowSpanCell.colSpan = cell.colSpan;
+						insertCell(rowSpanCell, table[rowIndex + i]);
+					}
+				});
+			});
+		}
+		function addColSpanCells(cellRows) {
+			for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
+				let cellColumns = cellRows[rowIndex];
+				for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
+					let cell = cellColumns[columnIndex];
+					for (let k = 1; k < cell.colSpan; k++) {
+						let colSpanCell = new ColSpanCell();
+						colSpanCell.x = cell.x + k;
+						colSpanCell.y = cell.y;
+						cellColumns.splice(columnIndex + 1, 0, colSpanCell);
+					}
+				}
+			}
+		}
+		function insertCell(cell, row) {
+			let x = 0;
+			while (x < row.length && row[x].x < cell.x) x++;
+			row.splice(x, 0, cell);
+		}
+		function fillInTable(table) {
+			let h_max = maxHeight(table);
+			let w_max = maxWidth(table);
+			debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
+			for (let y = 0; y < h_max; y++) for (let x = 0; x < w_max; x++) if (!conflictExists(table, x, y)) {
+				let opts = {
+					x,
+					y,
+					colSpan: 1,
+					rowSpan: 1
+				};
+				x++;
+				while (x < w_max && !conflictExists(table, x, y)) {
+					opts.colSpan++;
+					x++;
+				}
+				let y2 = y + 1;
+				while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
+					opts.rowSpan++;
+					y2++;
+				}
+				let cell = new Cell(opts);
+				cell.x = opts.x;
+				cell.y = opts.y;
+				warn(`Missing cell at ${cell.y}-${cell.x}.`);
+				insertCell(cell, table[y]);
+			}
+		}
+		function generateCells(rows) {
+			return rows.map(function(row) {
+				if (!Array.isArray(row)) {
+					let key = Object.keys(row)[0];
+					row = row[key];
+					if (Array.isArray(row)) {
+						row = row.slice();
+						row.unshift(key);
+					} else row = [key, row];
+				}
+				return row.map(function(cell) {
+					return new Cell(cell);
+				});
+			});
+		}
+		function makeTableLayout(rows) {
+			let cellRows = generateCells(rows);
+			layoutTable(cellRows);
+			fillInTable(cellRows);
+			addRowSpanCells(cellRows);
+			addColSpanCells(cellRows);
+			return cellRows;
+		}
+		module.exports = {
+			makeTableLayout,
+			layoutTable,
+			addRowSpanCells,
+			maxWidth,
+			fillInTable,
+			computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
+			computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
+		};
+	})();
+	function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
+		return function(vals, table) {
+			let result = [];
+			let spanners = [];
+			let auto = {};
+			table.forEach(function(row) {
+				row.forEach(function(cell) {
+					if ((cell[colSpan] || 1) > 1) spanners.push(cell);
+					else result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
+				});
+			});
+			vals.forEach(function(val, index) {
+				if (typeof val === "number") result[index] = val;
+			});
+			for (let k = spanners.length - 1; k >= 0; k--) {
+				let cell = spanners[k];
+				let span = cell[colSpan];
+				let col = cell[x];
+				let existingWidth = result[col];
+				let editableCols = typeof vals[col] === "number" ? 0 : 1;
+				if (typeof existingWidth === "number") for (let i = 1; i < span; i++) {
+					existingWidth += 1 + result[col + i];
+					if (typeof vals[col + i] !== "number") editableCols++;
+				}
+				else {
+					existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
+					if (!auto[col] || auto[col] < existingWidth) auto[col] = existingWidth;
+				}
+				if (cell[desiredWidth] > existingWidth) {
+					let i = 0;
+					while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
+						if (typeof vals[col + i] !== "number") {
+							let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
+							existingWidth += dif;
+							result[col + i] += dif;
+							editableCols--;
+						}
+						i++;
+					}
+				}
+			}
+			Object.assign(vals, result, auto);
+			for (let j = 0; j < vals.length; j++) vals[j] = Math.max(forcedMin, vals[j] || 0);
+		};
+	}
+}));
+// node_modules/cli-table3/src/table.js
+var require_table = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	var debug = require_debug();
+	var utils = require_utils();
+	var tableLayout = require_layout_manager();
+	var Table = class extends Array {
+		constructor(opts) {
+			super();
+			const options = utils.mergeOptions(opts);
+			Object.defineProperty(this, "options", {
+				value: options,
+				enumerable: options.debug
+			});
+			if (options.debug) {
+				switch (typeof options.debug) {
+					case "boolean":
+						debug.setDebugLevel(debug.WARN);
+						break;
+					case "number":
+						debug.setDebugLevel(options.debug);
+						break;
+					case "string":
+						debug.setDebugLevel(parseInt(options.debug, 10));
+						break;
+					default:
+						debug.setDebugLevel(debug.WARN);
+						debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
+				}
+				Object.defineProperty(this, "messages", { get() {
+					return debug.debugMessages();
+				} });
+			}
+		}
+		toString() {
+			let array = this;
+			let headersPresent = this.options.head && this.options.head.length;
+			if (headersPresent) {
+				array = [this.options.head];
+				if (this.length) array.push.apply(array, this);
+			} else this.options.style.head = [];
+			let cells = tableLayout.makeTableLayout(array);
+			cells.forEach(function(row) {
+				row.forEach(function(cell) {
+					cell.mergeTableOptions(this.options, cells);
+				}, this);
+			}, this);
+			tableLayout.computeWidths(this.options.colWidths, cells);
+			tableLayout.computeHeights(this.options.rowHeights, cells);
+			cells.forEach(function(row) {
+				row.forEach(function(cell) {
+					cell.init(this.options);
+				}, this);
+			}, this);
+			let result = [];
+			for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
+				let row = cells[rowIndex];
+				let heightOfRow = this.options.rowHeights[rowIndex];
+				if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) doDraw(row, "top", result);
+				for (let lineNum = 0; lineNum < heightOfRow; lineNum++) doDraw(row, lineNum, result);
+				if (rowIndex + 1 == cells.length) doDraw(row, "bottom", result);
+			}
+			return result.join("\n");
+		}
+		get width() {
+			return this.toString().split("\n")[0].length;
+		}
+	};
+	Table.reset = () => debug.reset();
+	function doDraw(row, lineNum, result) {
+		let line = [];
+		row.forEach(function(cell) {
+			line.push(cell.draw(lineNum));
+		});
+		let str = line.join("");
+		if (str.length) result.push(str);
+	}
+	module.exports = Table;
+}));
+// node_modules/cli-table3/index.js
+var require_cli_table3 = /* @__PURE__ */ __commonJSMin(((exports, module) => {
+	module.exports = require_table();
+}));
+// src/render/style.ts
+init_size();
+var import_cli_table3 = /* @__PURE__ */ __toESM(require_cli_table3(), 1);
+var PLAIN = {
+	chars: {
+		top: "",
+		"top-mid": "",
+		"top-left": "",
+		"top-right": "",
+		bottom: "",
+		"bottom-mid": "",
+		"bottom-left": "",
+		"bottom-right": "",
+		left: "",
+		"left-mid": "",
+		mid: "",
+		"mid-mid": "",
+		right: "",
+		"right-mid": "",
+		middle: "  "
+	},
+	style: {
+		head: [],
+		border: [],
+		"padding-left": 0,
+		"padding-right": 0
+	}
+};
+var TableClass;
+function plainTable(head, aligns) {
+	TableClass ??= import_cli_table3.default;
+	return new TableClass({
+		...PLAIN,
+		head,
+		colAligns: aligns
+	});
+}
+/** A Dockerfile step on one line: whitespace collapsed, cut to `n` characters with an ellipsis. */
+function clip(s, n) {
+	const one = s.replace(/\s+/g, " ").trim();
+	return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
+}
+var SGR = {
+	red: 31,
+	green: 32,
+	yellow: 33,
+	bold: 1,
+	dim: 2
+};
+/** `text` in a colour when the terminal takes colour; unchanged otherwise. */
+function paint(t, colour, text) {
+	return t?.color ? `\u001b[${SGR[colour]}m${text}\u001b[0m` : text;
+}
+/** A path cut from the left to `n` characters: the file name is what a reader needs. */
+function clipPath(s, n) {
+	return s.length > n ? `…${s.slice(s.length - Math.max(1, n - 1))}` : s;
+}
+/**
+* Cuts one column's cells so that the table fits `width` (columns two spaces apart): the other
+* columns keep their widths. Paths lose their start, other text its end. Without a width, nothing.
+*/
+function fitColumn(head, rows, col, width, kind) {
+	if (width === void 0) return;
+	const others = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))).reduce((a, w, i) => i === col ? a : a + w, 0) + 2 * (head.length - 1);
+	const room = Math.max(12, width - others);
+	for (const r of rows) if ((r[col] ?? "").length > room) r[col] = kind === "path" ? clipPath(r[col], room) : clip(r[col], room);
+}
+/** Prose on a terminal: words wrapped at `width`, continuation lines indented like the first line's text. */
+function wrap(line, width, indent = "  ") {
+	if (width === void 0 || line.length <= width) return line;
+	const lead = /^ */.exec(line)[0];
+	const out = [];
+	let cur = lead;
+	for (const word of line.slice(lead.length).split(" ")) if (cur.trim() !== "" && cur.length + 1 + word.length > width) {
+		out.push(cur);
+		cur = `${indent}${word}`;
+	} else cur = cur.trim() === "" ? `${cur}${word}` : `${cur} ${word}`;
+	out.push(cur);
+	return out.map((l) => l.length > width ? clip(l, width) : l).join("\n");
+}
+// node_modules/pretty-bytes/index.js
+var UNIT_SETS = [
+	[
+		"B",
+		"kB",
+		"MB",
+		"GB",
+		"TB",
+		"PB",
+		"EB",
+		"ZB",
+		"YB"
+	],
+	[
+		"B",
+		"KiB",
+		"MiB",
+		"GiB",
+		"TiB",
+		"PiB",
+		"EiB",
+		"ZiB",
+		"YiB"
+	],
+	[
+		"b",
+		"kbit",
+		"Mbit",
+		"Gbit",
+		"Tbit",
+		"Pbit",
+		"Ebit",
+		"Zbit",
+		"Ybit"
+	],
+	[
+		"b",
+		"kibit",
+		"Mibit",
+		"Gibit",
+		"Tibit",
+		"Pibit",
+		"Eibit",
+		"Zibit",
+		"Yibit"
+	]
+];
+var toDecimalString = (number) => {
+	if (number >= 1e-6 && number < 1e21) return String(number);
+	const [mantissa, exponentString] = number.toExponential().split("e");
+	const digits = mantissa.replace(".", "");
+	const pointPosition = Number(exponentString) + 1;
+	const isPositive = pointPosition > 0;
+	const padded = isPositive ? digits.padEnd(pointPosition, "0") : "0".repeat(1 - pointPosition) + digits;
+	const integerPart = padded.slice(0, isPositive ? pointPosition : 1);
+	const fractionPart = padded.slice(isPositive ? pointPosition : 1).replace(/0+$/, "");
+	return fractionPart ? `${integerPart}.${fractionPart}` : integerPart;
+};
+var toLocaleString = (number, locale, options) => {
+	if (typeof locale === "string" || Array.isArray(locale) || locale === true) {
+		const locales = locale === true ? void 0 : locale;
+		if (options !== void 0) return number.toLocaleString(locales, options);
+		const text = toDecimalString(number);
+		const pointIndex = text.indexOf(".");
+		const maximumFractionDigits = pointIndex === -1 ? 0 : text.length - pointIndex - 1;
+		if (maximumFractionDigits > 100) return text;
+		return number.toLocaleString(locales, { maximumFractionDigits });
+	}
+	if (options === void 0) return toDecimalString(number);
+	return number.toLocaleString("en-US", {
+		...options,
+		useGrouping: false
+	});
+};
+var log10 = (numberOrBigInt) => {
+	if (typeof numberOrBigInt === "number") return Math.log10(numberOrBigInt);
+	const string = numberOrBigInt.toString(10);
+	return string.length + Math.log10(`0.${string.slice(0, 15)}`);
+};
+var log = (numberOrBigInt) => {
+	if (typeof numberOrBigInt === "number") return Math.log(numberOrBigInt);
+	return log10(numberOrBigInt) * Math.log(10);
+};
+var divide = (numberOrBigInt, base, exponent) => {
+	const divisor = base ** exponent;
+	if (typeof numberOrBigInt === "number" || numberOrBigInt <= Number.MAX_SAFE_INTEGER) return Number(numberOrBigInt) / divisor;
+	const bigintDivisor = BigInt(base) ** BigInt(exponent);
+	const integerPart = numberOrBigInt / bigintDivisor;
+	const remainder = numberOrBigInt % bigintDivisor;
+	return Number(integerPart) + Number(remainder) / divisor;
+};
+var toUnrepresentableString = (number, base, exponent, localeOptions) => {
+	const scale = BigInt(base) ** BigInt(exponent);
+	const whole = number / scale;
+	if (localeOptions === void 0) return whole.toString();
+	const minimumFractionDigits = localeOptions.minimumFractionDigits ?? 0;
+	const maximumFractionDigits = Math.max(localeOptions.maximumFractionDigits ?? 3, minimumFractionDigits);
+	const fraction = (number % scale * 10n ** BigInt(maximumFractionDigits) / scale).toString().padStart(maximumFractionDigits, "0").replace(/0+$/, "").padEnd(minimumFractionDigits, "0");
+	return fraction ? `${whole}.${fraction}` : whole.toString();
+};
+var signOf = (number, signed) => {
+	if (number < 0) return "-";
+	if (!signed) return "";
+	return number === 0 || number === 0n ? " " : "+";
+};
+var assertFixedWidth = (fixedWidth) => {
+	if (fixedWidth !== void 0 && (typeof fixedWidth !== "number" || !Number.isSafeInteger(fixedWidth) || fixedWidth < 0)) throw new TypeError(`Expected fixedWidth to be a non-negative integer, got ${typeof fixedWidth}: ${fixedWidth}`);
+};
+var assertFractionDigits = (name, value) => {
+	if (value !== void 0 && (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 100)) throw new TypeError(`Expected ${name} to be an integer between 0 and 100, got ${typeof value}: ${value}`);
+};
+var buildLocaleOptions = (options) => {
+	const { minimumFractionDigits, maximumFractionDigits } = options;
+	if (minimumFractionDigits === void 0 && maximumFractionDigits === void 0) return;
+	assertFractionDigits("minimumFractionDigits", minimumFractionDigits);
+	assertFractionDigits("maximumFractionDigits", maximumFractionDigits);
+	if (minimumFractionDigits > maximumFractionDigits) throw new RangeError(`Expected minimumFractionDigits (${minimumFractionDigits}) to not be greater than maximumFractionDigits (${maximumFractionDigits})`);
+	return {
+		...minimumFractionDigits !== void 0 && { minimumFractionDigits },
+		...maximumFractionDigits !== void 0 && { maximumFractionDigits },
+		roundingMode: "trunc"
+	};
+};
+function prettyBytes(number, options) {
+	if (typeof number !== "bigint" && !Number.isFinite(number)) throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
+	options = {
+		bits: false,
+		binary: false,
+		space: true,
+		nonBreakingSpace: false,
+		...options
+	};
+	assertFixedWidth(options.fixedWidth);
+	const localeOptions = buildLocaleOptions(options);
+	const UNITS = UNIT_SETS[(options.bits ? 2 : 0) + (options.binary ? 1 : 0)];
+	const separator = options.space ? options.nonBreakingSpace ? "\xA0" : " " : "";
+	if (Object.is(number, -0)) number = 0;
+	const prefix = signOf(number, options.signed);
+	if (number < 0) number = -number;
+	const base = options.binary ? 1024 : 1e3;
+	let exponent = 0;
+	if (number >= 1) exponent = Math.min(Math.floor(options.binary ? log(number) / Math.log(base) : log10(number) / 3), UNITS.length - 1);
+	const scaled = divide(number, base, exponent);
+	let numberString;
+	if (Number.isFinite(scaled)) {
+		number = scaled;
+		if (number < 1 && exponent > 0) {
+			number *= base;
+			exponent -= 1;
+		}
+		if (!localeOptions) {
+			const minimumPrecision = Math.max(3, Math.floor(number).toString().length);
+			number = Number(number.toPrecision(minimumPrecision));
+			if (number >= base && exponent < UNITS.length - 1) {
+				number /= base;
+				exponent += 1;
+			}
+		}
+		numberString = toLocaleString(number, options.locale, localeOptions);
+	} else numberString = toUnrepresentableString(number, base, exponent, localeOptions);
+	return (prefix + numberString + separator + UNITS[exponent]).padStart(options.fixedWidth ?? 0);
+}
+// src/render/units.ts
+/** Byte formatting, in one place: SI units like `docker images` (1 MB = 10^6 bytes). */
+function human(bytes) {
+	return prettyBytes(bytes);
+}
+/** "424 MB (424,000,000 bytes)": for messages where a decision depends on the exact figure. */
+function humanExact(bytes) {
+	return `${prettyBytes(bytes)} (${bytes.toLocaleString("en-US")} bytes)`;
+}
+function signedHuman(bytes) {
+	return bytes === 0 ? "0 B" : prettyBytes(bytes, { signed: true });
+}
+// src/render/escape.ts
+/**
+* Terminal: control characters (C0, DEL, C1: ANSI escape sequences, carriage returns, newlines),
+* bidirectional overrides and zero-width characters made visible as `\xNN` / `\u{NNNN}`.
+*/
+function visible(s) {
+	return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => {
+		const n = c.charCodeAt(0);
+		return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u{${n.toString(16)}}`;
+	});
+}
+/**
+* Markdown (GitHub): made visible as for a terminal, then every character Markdown or HTML could read
+* as markup escaped with a backslash — emphasis, code spans, links and images (`[`), HTML tags and
+* comments (`<`: the `<!-- imgsize -->` marker), tables' `|`, @mentions, #references, entities,
+* math (`$`), autolinks (`:` of a scheme, `www.`). The strings never start a line, so list and
+* heading markers need nothing. The text shows as it is, as plain text.
+*/
+function mdText(s) {
+	return visible(s).replace(/[\\`*_[\]<>|#~@&:$]/g, "\\$&").replace(/(www)\./gi, "$1\\.");
+}
+/** Applies `esc` to every string of a report that the image controls (for text and Markdown renderers). */
+function escapeReport(r, esc) {
+	const opt = (s) => s === null ? null : esc(s);
+	return {
+		...r,
+		source: {
+			...r.source,
+			path: esc(r.source.path)
+		},
+		image: {
+			...r.image,
+			platform: esc(r.image.platform),
+			repoTags: r.image.repoTags.map(esc),
+			created: opt(r.image.created)
+		},
+		layers: r.layers.map((l) => ({
+			...l,
+			createdBy: opt(l.createdBy),
+			...l.emptyLayerHistory ? { emptyLayerHistory: l.emptyLayerHistory.map(esc) } : {}
+		})),
+		packages: r.packages.map((p) => ({
+			...p,
+			name: esc(p.name),
+			version: opt(p.version),
+			...p.location !== void 0 ? { location: esc(p.location) } : {}
+		})),
+		packageGroups: r.packageGroups.map((g) => ({
+			...g,
+			packages: g.packages.map(esc)
+		})),
+		unowned: {
+			...r.unowned,
+			directories: r.unowned.directories.map((d) => ({
+				...d,
+				path: esc(d.path)
+			}))
+		},
+		...r.torch ? { torch: {
+			...r.torch,
+			version: opt(r.torch.version)
+		} } : {},
+		directories: r.directories.map((d) => ({
+			...d,
+			path: esc(d.path)
+		})),
+		largestFiles: r.largestFiles.map((f) => ({
+			...f,
+			path: esc(f.path)
+		})),
+		wasted: r.wasted.map((w) => ({
+			...w,
+			path: esc(w.path)
+		})),
+		findings: r.findings.map((f) => ({
+			...f,
+			title: esc(f.title),
+			items: f.items.map((i) => escapeItem(i, esc))
+		})),
+		warnings: r.warnings.map((w) => ({
+			...w,
+			message: esc(w.message)
+		}))
+	};
+}
+function escapeItem(i, esc) {
+	return {
+		...i,
+		...i.path !== void 0 ? { path: esc(i.path) } : {},
+		...i.package !== void 0 ? { package: esc(i.package) } : {},
+		...i.version !== void 0 && i.version !== null ? { version: esc(i.version) } : {}
+	};
+}
+/** The same for a verdict: rule subjects (globs, labels), notes and the items behind results. */
+function escapeVerdict(v, esc) {
+	return {
+		...v,
+		results: v.results.map((r) => ({
+			...r,
+			subject: esc(r.subject),
+			...r.from !== void 0 ? { from: esc(r.from) } : {},
+			...r.note !== void 0 ? { note: esc(r.note) } : {},
+			...r.items ? { items: r.items.map((i) => escapeItem(i, esc)) } : {}
+		}))
+	};
+}
+/** The same for a diff. */
+function escapeDiff(d, esc) {
+	const side = (s) => ({
+		...s,
+		source: esc(s.source),
+		tags: s.tags.map(esc),
+		platform: esc(s.platform)
+	});
+	return {
+		...d,
+		before: side(d.before),
+		after: side(d.after),
+		warnings: d.warnings.map((w) => ({
+			...w,
+			message: esc(w.message)
+		})),
+		layers: d.layers.map((l) => ({
+			...l,
+			createdBy: l.createdBy === null ? null : esc(l.createdBy)
+		})),
+		packages: d.packages.map((p) => ({
+			...p,
+			name: esc(p.name),
+			versionBefore: p.versionBefore === null ? null : esc(p.versionBefore),
+			versionAfter: p.versionAfter === null ? null : esc(p.versionAfter)
+		})),
+		directories: d.directories.map((x) => ({
+			...x,
+			path: esc(x.path)
+		})),
+		findings: d.findings.map((f) => ({
+			...f,
+			title: esc(f.title)
+		}))
+	};
+}
+// src/render/fixes.ts
+function summary(fix, report) {
+	const t = report.totals;
+	return {
+		head: `.dockerignore: ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out (${fix.findings.join(", ")}): ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed`,
+		after: `Applied, the image is about ${human(t.contentBytes - fix.bytes)} content, ${human(Math.max(0, t.pushBytes - fix.compressedBytes))} compressed (an estimate from the same layers, no rebuild).`
+	};
+}
+function renderFixesText(fix, report) {
+	if (!fix) return [];
+	const s = summary(fix, report);
+	return [
+		"Fixes",
+		s.head,
+		...fix.lines.map((l) => `  ${visible(l)}`),
+		...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
+		...fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(", ")}`] : [],
+		s.after,
+		""
+	];
+}
+function renderFixesMarkdown(fix, report) {
+	if (!fix) return [];
+	const s = summary(fix, report);
+	return [
+		"#### Fixes",
+		"",
+		mdText(s.head),
+		"",
+		"```gitignore",
+		...fix.lines.map((l) => visible(l).replace(/`/g, "'")),
+		"```",
+		...fix.misleading.map((m) => `- line ${m.lineNo} \`${visible(m.line).replace(/`/g, "'")}\` ${mdText(m.because)}`),
+		"",
+		mdText(s.after),
+		""
+	];
+}
+// src/render/items.ts
+function describeItem(i) {
+	if ("entries" in i) {
+		const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy} but still shipped` : "";
+		const what = i.entries > 1 ? `: ${i.entries.toLocaleString("en-US")} entries, ${human(i.bytes)}` : i.bytes > 0 ? `: ${human(i.bytes)}` : "";
+		return `${i.path} (layer ${i.layer}${gone})${what}`;
+	}
+	if (i.package !== void 0) return `${i.package}${i.version ? ` ${i.version}` : ""}${i.path ? ` in ${i.path}` : ""} (${human(i.bytes)})`;
+	const at = [i.layer !== void 0 ? `layer ${i.layer}` : "", i.removedBy !== void 0 ? `removed in layer ${i.removedBy}` : ""].filter(Boolean).join(", ");
+	return `${i.path ?? ""} (${human(i.bytes)}${at ? `, ${at}` : ""})`;
+}
+// src/render/markdown.ts
+/** First line of every PR comment imgsize writes, so a bot can find and update its own. */
+var COMMENT_MARKER = "<!-- imgsize -->";
+/** The compressed (push) total, `~` when it is an estimate. */
+function compressedFigure(r) {
+	const t = r.totals;
+	return `${t.pushEstimatedLayers.length ? "~" : ""}${human(t.pushBytes)}`;
+}
+/** A line saying which layers' compressed size is estimated, and how, when any is. */
+function estimateLine(r) {
+	const est = r.totals.pushEstimatedLayers;
+	if (est.length === 0) return [];
+	return ["", `_~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layer${est.length > 1 ? "s" : ""} ${est.join(", ")} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
+}
+function renderMarkdown(raw, opts = {}) {
+	const top = opts.top ?? 10;
+	const r = escapeReport({
+		...raw,
+		layers: raw.layers.map((l) => ({
+			...l,
+			createdBy: l.createdBy === null ? null : clip(l.createdBy, 80)
+		}))
+	}, mdText);
+	const t = r.totals;
+	const out = [
+		COMMENT_MARKER,
+		`### imgsize: ${r.image.repoTags[0] ?? r.source.path} (${r.image.platform})`,
+		"",
+		`content **${human(t.contentBytes)}** · compressed **${compressedFigure(r)}** · final ${human(t.finalBytes)} · wasted ${human(t.wastedBytes)} · ${r.layers.length} layers · ${t.files.toLocaleString("en-US")} files`,
+		...estimateLine(r),
+		"",
+		"| # | content | compressed | created by |",
+		"|---:|---:|---:|---|",
+		...r.layers.map((l) => `| ${l.number} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? "~" : ""}${human(l.pushBytes)} | ${l.createdBy ?? ""} |`),
+		""
+	];
+	if (r.packages.length > 0) {
+		out.push("<details><summary>Largest packages</summary>", "", "| package | version | ecosystem | size |", "|---|---|---|---:|");
+		for (const p of r.packages.slice(0, top)) out.push(`| ${p.name} | ${p.version ?? ""} | ${p.ecosystem} | ${human(p.bytes)} |`);
+		out.push("", "</details>", "");
+	}
+	for (const f of r.findings) {
+		out.push(`- **${f.code}** (${human(f.bytes)}): ${f.title} — _${f.fix}_`);
+		for (const i of f.items.slice(0, 3)) out.push(`  - ${describeItem(i)}`);
+		if (f.items.length > 3) out.push(`  - … and ${f.items.length - 3} more`);
+	}
+	if (opts.fix) out.push("", ...renderFixesMarkdown(opts.fix, raw));
+	return `${out.join("\n").replace(/\n+$/, "")}\n`;
+}
+// src/render/diff.ts
+/** Renders a diff: a terminal table and a Markdown PR comment. */
+var pct = (d) => d.percent === null ? "" : `${d.percent >= 0 ? "+" : ""}${d.percent.toFixed(1)}%`;
+var version$1 = (v) => v ?? "?";
+function packageLine(p) {
+	if (p.status === "added") return `${p.name} ${version$1(p.versionAfter)} added`;
+	if (p.status === "removed") return `${p.name} ${version$1(p.versionBefore)} removed`;
+	return p.versionBefore === p.versionAfter ? `${p.name} ${version$1(p.versionAfter)}` : `${p.name} ${version$1(p.versionBefore)} → ${version$1(p.versionAfter)}`;
+}
+function renderDiffTable(raw, opts = {}) {
+	const d = escapeDiff(raw, visible);
+	const top = opts.top ?? 10;
+	const out = [];
+	const name = (s) => s.tags[0] ?? s.source;
+	out.push(`Before  ${name(d.before)} (${d.before.platform})`, `After   ${name(d.after)} (${d.after.platform})`, "");
+	for (const w of d.warnings) out.push(`warning: ${w.message}`);
+	if (d.warnings.length > 0) out.push("");
+	const t = plainTable([
+		"",
+		"before",
+		"after",
+		"change",
+		""
+	], [
+		"left",
+		"right",
+		"right",
+		"right",
+		"right"
+	]);
+	for (const [label, k] of [
+		["Content", "content"],
+		["Compressed", "compressed"],
+		["Final", "final"],
+		["Wasted", "wasted"]
+	]) {
+		const x = d.totals[k];
+		const est = (side) => k === "compressed" && side ? "~" : "";
+		t.push([
+			label,
+			est(d.compressedEstimated.before) + human(x.before),
+			est(d.compressedEstimated.after) + human(x.after),
+			signedHuman(x.delta),
+			pct(x)
+		]);
+	}
+	out.push(t.toString());
+	if (d.compressedEstimated.before || d.compressedEstimated.after) out.push(`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated`);
+	out.push("");
+	out.push(layersLine(d), "");
+	if (d.packages.length > 0) {
+		const p = plainTable([
+			"package",
+			"ecosystem",
+			"before",
+			"after",
+			"change"
+		], [
+			"left",
+			"left",
+			"right",
+			"right",
+			"right"
+		]);
+		for (const x of d.packages.slice(0, top)) p.push([
+			packageLine(x),
+			x.ecosystem,
+			human(x.bytesBefore),
+			human(x.bytesAfter),
+			signedHuman(x.delta)
+		]);
+		out.push(`Packages (${d.packages.length} changed)`, p.toString(), "");
+	}
+	if (d.directories.length > 0) {
+		const f = plainTable([
+			"folder",
+			"before",
+			"after",
+			"change"
+		], [
+			"left",
+			"right",
+			"right",
+			"right"
+		]);
+		for (const x of d.directories.slice(0, top)) f.push([
+			x.path,
+			human(x.bytesBefore),
+			human(x.bytesAfter),
+			signedHuman(x.bytesAfter - x.bytesBefore)
+		]);
+		out.push("Folders that changed most", f.toString(), "");
+	}
+	for (const f of d.findings) {
+		const mark = f.status === "resolved" ? "✔ resolved" : f.status === "introduced" ? "✖ introduced" : "~ changed";
+		out.push(`${mark}: ${f.code} — ${f.title} (${human(f.bytesBefore)} → ${human(f.bytesAfter)})`);
+	}
+	return `${out.join("\n").replace(/\n+$/, "")}\n`;
+}
+/** Shared blobs (a pull reuses them), same content under another compression, added, removed. */
+function layersLine(d) {
+	const of = (status) => d.layers.filter((l) => l.status === status);
+	const bytes = (ls) => human(ls.reduce((a, l) => a + l.contentBytes, 0));
+	const recompressed = of("recompressed");
+	return [
+		`Layers: ${of("shared").length} shared (${human(d.sharedCompressedBytes)} compressed, reused by a pull)`,
+		...recompressed.length > 0 ? [`${recompressed.length} same content as another blob (${bytes(recompressed)} content, downloaded again)`] : [],
+		`${of("added").length} added (${bytes(of("added"))} content)`,
+		`${of("removed").length} removed (${bytes(of("removed"))} content)`
+	].join(", ");
+}
+function renderDiffMarkdown(raw, opts = {}) {
+	const d = escapeDiff(raw, mdText);
+	const top = opts.top ?? 10;
+	const name = (s) => s.tags[0] ?? s.source;
+	const rows = [
+		"content",
+		"compressed",
+		"final",
+		"wasted"
+	].map((k) => {
+		const x = d.totals[k];
+		const est = (side) => k === "compressed" && side ? "~" : "";
+		return `| ${k} | ${est(d.compressedEstimated.before)}${human(x.before)} | ${est(d.compressedEstimated.after)}${human(x.after)} | ${signedHuman(x.delta)} | ${pct(x)} |`;
+	});
+	const lines = [
+		COMMENT_MARKER,
+		`### imgsize: ${name(d.before)} → ${name(d.after)}`,
+		"",
+		...d.warnings.map((w) => `> ⚠ ${w.message}`),
+		...d.warnings.length > 0 ? [""] : [],
+		"| | before | after | change | |",
+		"|---|---:|---:|---:|---:|",
+		...rows,
+		"",
+		layersLine(d),
+		""
+	];
+	if (d.packages.length > 0) {
+		lines.push("<details><summary>Packages</summary>", "", "| package | ecosystem | change |", "|---|---|---:|");
+		for (const p of d.packages.slice(0, top)) lines.push(`| ${packageLine(p)} | ${p.ecosystem} | ${signedHuman(p.delta)} |`);
+		lines.push("", "</details>", "");
+	}
+	for (const f of d.findings) lines.push(`- ${f.status === "resolved" ? "✔ resolved" : f.status === "introduced" ? "✖ introduced" : "changed"}: **${f.code}** — ${f.title}`);
+	return `${lines.join("\n").replace(/\n+$/, "")}\n`;
+}
+// src/render/json.ts
+function renderJson(report) {
+	return toJson(report);
+}
+/** Any document (report, diff, manifest view) in the --json layout. */
+function toJson(doc) {
+	return `${print(doc, "", void 0, void 0) ?? "null"}\n`;
+}
+function print(v, indent, key, parentKey) {
+	if (v === null || typeof v !== "object") return JSON.stringify(v);
+	const inner = `${indent}  `;
+	if (Array.isArray(v)) {
+		if (v.length === 0) return "[]";
+		const oneLine = key === "nodes" && parentKey === "tree";
+		return `[\n${inner}${v.map((x) => (oneLine ? JSON.stringify(x) : print(x, inner, void 0, key)) ?? "null").join(`,\n${inner}`)}\n${indent}]`;
+	}
+	const parts = [];
+	for (const [k, x] of Object.entries(v)) {
+		const s = print(x, inner, k, key);
+		if (s !== void 0) parts.push(`${inner}${JSON.stringify(k)}: ${s}`);
+	}
+	return parts.length > 0 ? `{\n${parts.join(",\n")}\n${indent}}` : "{}";
+}
+// src/render/table.ts
+/**
+* A table whose rows are fitted to the terminal before they are laid out: `fit` names the column
+* that gives way (a path loses its start, text its end). Piped (no width), nothing is cut.
+*/
+function fitted(head, aligns, rows, width, fit) {
+	if (fit) fitColumn(head, rows, fit.col, width, fit.kind);
+	const t = plainTable(head, aligns);
+	for (const r of rows) t.push(r);
+	return t.toString();
+}
+function renderTable(raw, opts = {}) {
+	const r = escapeReport(raw, visible);
+	const out = [];
+	const width = opts.width;
+	const tags = r.image.repoTags.length > 0 ? r.image.repoTags.join(", ") : "(untagged)";
+	out.push(`Image     ${tags}`);
+	out.push(`Platform  ${r.image.platform}   Format ${r.source.format}${r.source.outerCompression !== "none" ? ` (${r.source.outerCompression})` : ""}   Layers ${r.layers.length}   Files ${r.totals.files.toLocaleString("en-US")}`);
+	out.push("");
+	const t = r.totals;
+	const totals = [];
+	totals.push([
+		"Content",
+		human(t.contentBytes),
+		t.contentBytes.toLocaleString("en-US"),
+		"what docker images shows (classic store)"
+	]);
+	const push = t.pushBytes;
+	const estimated = t.pushEstimatedLayers.length;
+	totals.push([
+		"Compressed",
+		`${estimated ? "~" : ""}${human(push)}`,
+		push.toLocaleString("en-US"),
+		estimated ? `what a push uploads, a pull downloads (~ estimated: ${estimated} layer(s) stored uncompressed, gzip -6 size estimated, ±${PUSH_ESTIMATE_MARGIN * 100} %)` : "what a push uploads, a pull downloads"
+	]);
+	if (push !== t.compressedBytes) totals.push([
+		"Stored",
+		human(t.compressedBytes),
+		t.compressedBytes.toLocaleString("en-US"),
+		"the layer blobs as this archive stores them"
+	]);
+	totals.push([
+		"Uncompressed",
+		human(t.uncompressedBytes),
+		t.uncompressedBytes.toLocaleString("en-US"),
+		"layer tars, headers included"
+	]);
+	totals.push([
+		"Final",
+		human(t.finalBytes),
+		t.finalBytes.toLocaleString("en-US"),
+		"the merged filesystem"
+	]);
+	const pct = t.contentBytes > 0 ? ` (${(100 * t.wastedBytes / t.contentBytes).toFixed(1)}%)` : "";
+	totals.push([
+		"Wasted",
+		human(t.wastedBytes),
+		t.wastedBytes.toLocaleString("en-US"),
+		`deleted or overwritten by later layers${pct}`
+	]);
+	out.push(fitted([
+		"",
+		"size",
+		"bytes",
+		""
+	], [
+		"left",
+		"right",
+		"right",
+		"left"
+	], totals, width, {
+		col: 3,
+		kind: "text"
+	}), "");
+	const layers = [];
+	const stepWidth = width === void 0 ? 48 : Number.MAX_SAFE_INTEGER;
+	for (const l of r.layers) layers.push([
+		String(l.number),
+		human(l.contentBytes),
+		l.compression !== "none" ? `${human(l.compressedBytes)} ${l.compression}` : l.pushSize ? `${l.pushSize.estimated ? "~" : ""}${human(l.pushBytes)} gzip` : human(l.compressedBytes),
+		l.entries.toLocaleString("en-US"),
+		l.wastedBytes > 0 ? human(l.wastedBytes) : "-",
+		clip(l.createdBy ?? "(no history)", stepWidth)
+	]);
+	out.push("Layers", fitted([
+		"#",
+		"content",
+		"compressed",
+		"files",
+		"wasted",
+		"created by"
+	], [
+		"right",
+		"right",
+		"right",
+		"right",
+		"right",
+		"left"
+	], layers, width, {
+		col: 5,
+		kind: "text"
+	}), "");
+	if (r.packages.length > 0) {
+		const pk = r.packages.slice(0, opts.top ?? 10).map((p) => [
+			p.name,
+			p.version ?? "",
+			p.ecosystem,
+			human(p.bytes),
+			String(p.files)
+		]);
+		out.push("Largest packages", fitted([
+			"package",
+			"version",
+			"ecosystem",
+			"size",
+			"files"
+		], [
+			"left",
+			"left",
+			"left",
+			"right",
+			"right"
+		], pk, width, {
+			col: 1,
+			kind: "text"
+		}));
+		for (const g of r.packageGroups) out.push(`${g.name}: ${g.count} packages, ${human(g.bytes)}`);
+		if (r.torch) {
+			const t = r.torch;
+			const what = t.variant === "cuda" ? `CUDA build${t.cudaLibraries ? `, ${t.cudaLibraries} CUDA libraries inside (${human(t.cudaBytes)})` : ""}` : t.variant === "cpu" ? "CPU-only build" : t.variant === "rocm" ? "ROCm build" : "build variant unknown";
+			out.push(`torch ${t.version ?? ""}: ${what}`);
+		}
+		const u = r.unowned;
+		out.push(...[`Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString("en-US")} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `${d.path} ${human(d.bytes)}`).join(", ")}` : ""}`, ...u.kinds?.length ? [`  by kind: ${u.kinds.slice(0, 5).map((k) => `${KIND_LABEL[k.kind]} ${human(k.bytes)}`).join(", ")}`] : []].map((l) => wrap(l, width, "    ")), "");
+		const compiled = r.packages.filter((p) => p.compiled);
+		if (compiled.length > 0) {
+			const b = compiled.reduce((a, p) => a + p.compiled.bytes, 0);
+			out.splice(out.length - 1, 0, `Compiled bytecode counted with its packages: ${human(b)} in ${compiled.length} package(s) (__pycache__ their lists do not name)`);
+		}
+	}
+	if (r.directories.length > 0) {
+		const dirs = r.directories.slice(0, opts.top ?? 10).map((d) => [
+			d.path,
+			human(d.bytes),
+			d.files.toLocaleString("en-US")
+		]);
+		out.push("Largest folders", fitted([
+			"folder",
+			"size",
+			"files"
+		], [
+			"left",
+			"right",
+			"right"
+		], dirs, width, {
+			col: 0,
+			kind: "path"
+		}), "");
+	}
+	if (r.largestFiles.length > 0) {
+		const files = r.largestFiles.slice(0, opts.top ?? 10).map((f) => [
+			f.path,
+			human(f.bytes),
+			String(f.layer)
+		]);
+		out.push("Largest files", fitted([
+			"file",
+			"size",
+			"layer"
+		], [
+			"left",
+			"right",
+			"right"
+		], files, width, {
+			col: 0,
+			kind: "path"
+		}), "");
+	}
+	if (r.wasted.length > 0) {
+		const w = r.wasted.slice(0, opts.top ?? 10).map((x) => [
+			x.path,
+			human(x.bytes),
+			`layer ${x.layer}`,
+			`layer ${x.by}`
+		]);
+		out.push("Wasted bytes", fitted([
+			"wasted path",
+			"size",
+			"from",
+			"removed by"
+		], [
+			"left",
+			"right",
+			"right",
+			"right"
+		], w, width, {
+			col: 0,
+			kind: "path"
+		}), "");
+	}
+	for (const f of r.findings) {
+		const mark = paint(opts, f.severity === "error" ? "red" : f.severity === "warning" ? "yellow" : "dim", "!");
+		out.push(wrap(`${mark} ${f.title} (${human(f.bytes)})`, width), wrap(`  fix: ${f.fix}`, width, "       "));
+		for (const i of f.items.slice(0, 3)) out.push(wrap(`  ${describeItem(i)}`, width, "    "));
+		if (f.items.length > 3) out.push(`  … and ${(f.items.length - 3).toLocaleString("en-US")} more (--json lists all)`);
+		out.push("");
+	}
+	out.push(...renderFixesText(opts.fix, raw).map((l) => wrap(l, width, "    ")));
+	for (const w of r.warnings) out.push(wrap(`${paint(opts, "yellow", "warning:")} ${w.message}`, width, "    "));
+	return `${out.join("\n").replace(/\n+$/, "")}\n`;
+}
+/** How the kinds of unowned bytes read in text. */
+var KIND_LABEL = {
+	"package-database": "package databases",
+	"python-source": "Python sources",
+	"python-bytecode": "Python bytecode",
+	"shared-library": "shared libraries",
+	"model-or-data": "models and data",
+	documentation: "documentation",
+	executable: "executables",
+	configuration: "configuration",
+	other: "other"
+};
+// src/render/verdict.ts
+/** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
+var SHOWN_ITEMS = 5;
+function itemsOf(r) {
+	const items = r.items ?? [];
+	if (items.length === 0) return "";
+	const more = items.length > SHOWN_ITEMS ? `, and ${items.length - SHOWN_ITEMS} more` : "";
+	return `: ${items.slice(0, SHOWN_ITEMS).map(describeItem).join("; ")}${more}`;
+}
+/** "(estimated ±7 %: …)" after a figure that is an estimate, and whether the verdict holds within it. */
+function estimateNote(r) {
+	const e = r.estimate;
+	if (!e) return "";
+	return ` (estimated ${`±${Math.round(e.margin * 100)} %`}: ${e.layers} layer(s) stored uncompressed, their gzip -6 size estimated with zlib; ${e.decided ? "the verdict holds across the margin" : "within the margin the verdict could flip: run with --exact-push-size"})`;
+}
+function value(r, v) {
+	if (r.unit === "bytes") return humanExact(v);
+	if (r.unit === "percent") return `${v.toFixed(2)}%`;
+	return String(v);
+}
+/** One sentence per rule, with the measured value and the limit, human and exact. */
+function describeRule(r) {
+	const m = value(r, r.measured);
+	const l = value(r, r.limit);
+	const from = r.from ? ` [${r.from}]` : "";
+	switch (r.kind) {
+		case "budget": return `${r.subject} size ${r.estimate ? "~" : ""}${m} ${r.measured <= r.limit ? "is within" : "exceeds"} the budget ${l}${r.measured > r.limit && r.unit === "bytes" ? ` by ${human(r.measured - r.limit)}` : ""}${estimateNote(r)}${from}`;
+		case "layers": return `${m} layers, limit ${l}${from}`;
+		case "package": return `packages matching "${r.subject}": ${m}, limit ${l}${itemsOf(r)}${from}`;
+		case "forbidden-paths": return `forbidden paths (${r.subject}): ${m} found in the layers${itemsOf(r)}${from}`;
+		case "wasted-bytes": return `wasted bytes ${m}, limit ${l}${from}`;
+		case "wasted-percent": return `wasted share ${m} of the content, limit ${l}${from}`;
+		case "growth": return `growth of ${r.subject}: ${r.measured >= 0 ? "+" : "−"}${r.estimate ? "~" : ""}${r.unit === "bytes" ? humanExact(Math.abs(r.measured)) : Math.abs(r.measured)}, limit ${l}${estimateNote(r)}${from}`;
+		case "finding": return `finding ${r.subject}: ${r.measured === 0 ? "none" : `${r.note ?? r.measured}${itemsOf(r)}`}${from}`;
+	}
+}
+var MARK = {
+	pass: "✔",
+	warn: "⚠",
+	fail: "✖"
+};
+var COLOUR = {
+	pass: "green",
+	warn: "yellow",
+	fail: "red"
+};
+function renderVerdictText(raw, t = {}) {
+	const v = escapeVerdict(raw, visible);
+	const lines = v.results.map((r) => wrap(`${paint(t, COLOUR[r.status], `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}`)}  ${describeRule(r)}`, t.width, "        "));
+	lines.push("", v.failed > 0 ? `imgsize check: ${v.failed} rule(s) failed${v.warned ? `, ${v.warned} warning(s)` : ""}` : `imgsize check: all ${v.results.length} rule(s) passed${v.warned ? ` (${v.warned} warning(s))` : ""}`);
+	return `${lines.join("\n")}\n`;
+}
+/** The verdict's rules as a Markdown list, for a saved diff shown again (it has no report to head it). */
+function renderVerdictListMarkdown(rawVerdict) {
+	return `${escapeVerdict(rawVerdict, mdText).results.map((r) => `- ${MARK[r.status]} **${r.status.toUpperCase()}** ${describeRule(r)}`).join("\n")}\n`;
+}
+function renderVerdictMarkdown(rawVerdict, rawReport) {
+	const v = escapeVerdict(rawVerdict, mdText);
+	if ("scope" in rawReport) return manifestVerdictMarkdown(v, rawReport);
+	const report = escapeReport(rawReport, mdText);
+	const head = v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`;
+	const tags = report.image.repoTags.join(", ") || report.source.path;
+	const t = report.totals;
+	const rows = v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r)} |`);
+	return [
+		COMMENT_MARKER,
+		head,
+		"",
+		`${tags} (${report.image.platform}): content **${human(t.contentBytes)}**, compressed **${compressedFigure(report)}**, final ${human(t.finalBytes)}, wasted ${human(t.wastedBytes)}, ${report.layers.length} layers`,
+		...estimateLine(report),
+		"",
+		"| | rule | result |",
+		"|---|---|---|",
+		...rows,
+		""
+	].join("\n");
+}
+/** The same for a manifest-only read: what it knows is the compressed total and the layers. */
+function manifestVerdictMarkdown(v, m) {
+	return [
+		COMMENT_MARKER,
+		v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`,
+		"",
+		`${m.image.repoTags.map(mdText).join(", ")} (${mdText(m.image.platform)}): compressed **${human(m.totals.compressedBytes)}**, ${m.totals.layers} layers (from the manifest; no layer downloaded)`,
+		"",
+		"| | rule | result |",
+		"|---|---|---|",
+		...v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r)} |`),
+		""
+	].join("\n");
+}
+// src/render/manifest.ts
+var NOTE = "manifest only: no layer was downloaded, so content, files, packages, folders and waste are not known (run without --manifest-only for them)";
+function renderManifestTable(m, opts = {}) {
+	const width = opts.width ?? 100;
+	const out = [
+		`Image     ${m.image.repoTags.map(visible).join(", ")}`,
+		`Platform  ${visible(m.image.platform)}   Layers ${m.totals.layers}   Compressed ${human(m.totals.compressedBytes)} (${m.totals.compressedBytes.toLocaleString("en-US")} bytes: what a pull downloads)`,
+		""
+	];
+	const t = plainTable([
+		"#",
+		"compressed",
+		"created by"
+	], [
+		"right",
+		"right",
+		"left"
+	]);
+	for (const l of m.layers) t.push([
+		String(l.number),
+		`${human(l.compressedBytes)} ${l.compression}`,
+		clip(visible(l.createdBy ?? "(no history)"), Math.max(20, width - 24))
+	]);
+	out.push("Layers", t.toString(), "");
+	if (m.platforms && m.platforms.length > 0) {
+		const p = plainTable([
+			"platform",
+			"compressed",
+			"layers"
+		], [
+			"left",
+			"right",
+			"right"
+		]);
+		for (const x of m.platforms) p.push([
+			visible(x.platform),
+			human(x.compressedBytes),
+			String(x.layers)
+		]);
+		out.push("Platforms in the index", p.toString(), "");
+	}
+	out.push(NOTE, "");
+	return out.join("\n");
+}
+function renderManifestMarkdown(m) {
+	return [
+		COMMENT_MARKER,
+		`### imgsize: ${m.image.repoTags.map(mdText).join(", ")} (${mdText(m.image.platform)})`,
+		"",
+		`**Compressed ${human(m.totals.compressedBytes)}** (${m.totals.compressedBytes.toLocaleString("en-US")} bytes) in ${m.totals.layers} layers.`,
+		"",
+		"| # | compressed | created by |",
+		"|---:|---:|---|",
+		...m.layers.map((l) => `| ${l.number} | ${human(l.compressedBytes)} | ${mdText(clip(l.createdBy ?? "", 80))} |`),
+		"",
+		`_${NOTE}._`,
+		""
+	].join("\n");
+}
+// src/render/html-page.ts
+/**
+* The HTML document around the page data: the style, the viewer's script and the data, inline, under
+* a content-security-policy that allows exactly those two (by hash) and nothing else — no request
+* of any kind can leave the page. The data is JSON in a non-executed script element, every `<`
+* escaped, so no string from the image can end it; the viewer shows strings as text only.
+*/
+var STYLE = `
+:root { color-scheme: light; --ink: #1d1d1d; --muted: #5c5c5c; --line: #d0d0d0; --grew: #b34700; --shrank: #005a8c; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--ink); background: #fff; }
+header { padding: 12px 20px 6px; border-bottom: 1px solid var(--line); }
+h1 { font-size: 20px; margin: 0 0 6px; overflow-wrap: anywhere; }
+h1 .platform { font-weight: 400; color: var(--muted); }
+h2 { font-size: 16px; margin: 14px 0 6px; }
+h3 { font-size: 14px; margin: 10px 0 4px; }
+.totals { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; }
+.totals dt { color: var(--muted); }
+.totals dd { margin: 0 0 0 -12px; font-weight: 600; }
+main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 0 20px; padding: 0 20px 20px; }
+main > .verdict { grid-column: 1 / -1; }
+@media (max-width: 1000px) { main { grid-template-columns: minmax(0, 1fr); } }
+.map { min-width: 0; }
+.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 14px; margin: 10px 0 6px; }
+.crumbs { display: flex; flex-wrap: wrap; align-items: center; gap: 2px; min-width: 0; overflow-wrap: anywhere; }
+.crumb { font: inherit; border: 1px solid var(--line); background: #f7f7f7; border-radius: 3px; padding: 1px 6px; cursor: pointer; }
+.crumb[aria-current] { font-weight: 600; background: #fff; }
+.sep { color: var(--muted); padding: 0 2px; }
+.crumb-total { color: var(--muted); white-space: nowrap; }
+.switch { display: flex; gap: 10px; border: 0; margin: 0; padding: 0; }
+.switch legend { float: left; padding-right: 6px; color: var(--muted); }
+.stage { position: relative; }
+canvas { display: block; width: 100%; height: max(420px, 68vh); border: 1px solid var(--line); background: #fafafa; }
+canvas:focus-visible, button:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
+.tip { position: absolute; z-index: 2; max-width: min(460px, 90%); padding: 6px 8px; background: #fff; border: 1px solid #888; border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,.2); pointer-events: none; overflow-wrap: anywhere; font-size: 13px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; list-style: none; padding: 0; margin: 6px 0; }
+.swatch { display: inline-block; width: 14px; height: 14px; margin-right: 4px; vertical-align: -2px; border: 1px solid rgba(0,0,0,.35); }
+.swatch.p1 { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.55) 0 2px, transparent 2px 5px); }
+.swatch.p2 { background-image: radial-gradient(rgba(255,255,255,.6) 30%, transparent 31%); background-size: 5px 5px; }
+.note { color: var(--muted); font-size: 13px; margin: 4px 0; }
+.list .contents { columns: 2 240px; margin: 6px 0; }
+.list button { font: inherit; border: 0; background: none; color: #0b57d0; text-decoration: underline; cursor: pointer; padding: 0; }
+table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; font-size: 13px; }
+caption { text-align: left; color: var(--muted); }
+th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eee; vertical-align: top; overflow-wrap: anywhere; }
+th { font-weight: 600; border-bottom: 1px solid var(--line); overflow-wrap: normal; }
+td.tag { white-space: nowrap; }
+th.num { white-space: normal; }
+.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.step { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
+button.layer { font: inherit; display: inline-flex; align-items: center; border: 1px solid var(--line); background: #fff; border-radius: 3px; cursor: pointer; padding: 1px 6px; }
+button.layer[aria-pressed="true"] { background: #222; color: #fff; }
+.layer-detail { border-left: 3px solid #222; padding-left: 10px; }
+.layer-detail:empty { display: none; }
+.findings { padding-left: 18px; }
+.findings > li { margin-bottom: 8px; overflow-wrap: anywhere; }
+.findings .fix { margin: 2px 0; color: var(--muted); }
+button.reveal { font: inherit; border: 0; background: none; color: #0b57d0; text-decoration: underline; cursor: pointer; padding: 0; text-align: left; overflow-wrap: anywhere; }
+.findings .error strong { color: #a00; }
+.grew { color: var(--grew); }
+.shrank { color: var(--shrank); }
+.verdict { margin-top: 12px; padding: 6px 12px; border: 2px solid #2e7d32; border-radius: 4px; }
+.verdict.failed { border-color: #c62828; }
+.verdict pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
+.group { margin: 2px 0; }
+main > .top-findings { grid-column: 1 / -1; }
+.top-findings .findings { columns: 2 440px; column-gap: 28px; margin: 4px 0; }
+.top-findings .findings > li { break-inside: avoid; }
+input.search { font: inherit; width: 100%; box-sizing: border-box; padding: 4px 6px; margin: 4px 0; }
+.search-results { list-style: none; padding: 0; margin: 4px 0; overflow-wrap: anywhere; }
+.search-results li { margin: 2px 0; }
+td.ver { overflow-wrap: normal; word-break: keep-all; }
+footer { padding: 10px 20px 20px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); }
+`;
+/** The built viewer (dist/viewer/viewer.js: two folders up from src/render and from dist/render alike). */
+function viewerScript() {
+	return "// ---------------------------------------------------------------------------------------------\n// sizes, as the CLI writes them (pretty-bytes: SI units, three significant digits)\nconst UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];\nfunction decimal(x) {\n    if (x >= 1e-6 && x < 1e21)\n        return String(x);\n    const [mantissa, exp] = x.toExponential().split('e');\n    const digits = mantissa.replace('.', '');\n    const point = Number(exp) + 1;\n    const padded = point > 0 ? digits.padEnd(point, '0') : '0'.repeat(1 - point) + digits;\n    const int = padded.slice(0, point > 0 ? point : 1);\n    const frac = padded.slice(point > 0 ? point : 1).replace(/0+$/, '');\n    return frac ? `${int}.${frac}` : int;\n}\nfunction human(bytes) {\n    let n = Math.abs(bytes);\n    let e = n >= 1 ? Math.min(Math.floor(Math.log10(n) / 3), UNITS.length - 1) : 0;\n    n /= 1000 ** e;\n    if (n < 1 && e > 0) {\n        n *= 1000;\n        e -= 1;\n    }\n    n = Number(n.toPrecision(Math.max(3, Math.floor(n).toString().length)));\n    if (n >= 1000 && e < UNITS.length - 1) {\n        n /= 1000;\n        e += 1;\n    }\n    return `${bytes < 0 ? '-' : ''}${decimal(n)} ${UNITS[e]}`;\n}\nconst signed = (bytes) => (bytes === 0 ? '0 B' : `${bytes > 0 ? '+' : ''}${human(bytes)}`);\nconst exact = (bytes) => `${bytes.toLocaleString('en-US')} bytes`;\nconst count = (n) => n.toLocaleString('en-US');\n// ---------------------------------------------------------------------------------------------\n// DOM, text only\n/**\n * Control characters, bidirectional overrides and zero-width characters made visible (`\\x1b`,\n * `\\u{202e}`), as the terminal output shows them: a name cannot reorder or hide what is around it.\n */\nfunction visible(s) {\n    return s.replace(/[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]/g, (c) => {\n        const n = c.charCodeAt(0);\n        return n <= 0xff ? `\\\\x${n.toString(16).padStart(2, '0')}` : `\\\\u{${n.toString(16)}}`;\n    });\n}\nfunction el(tag, props = {}, ...children) {\n    const e = document.createElement(tag);\n    for (const [k, v] of Object.entries(props)) {\n        if (k === 'class')\n            e.className = v;\n        else\n            e.setAttribute(k, visible(v));\n    }\n    for (const c of children)\n        if (c !== null && c !== undefined && c !== false)\n            e.append(typeof c === 'string' ? document.createTextNode(visible(c)) : c);\n    return e;\n}\n/** `align`: one letter per column — l text, r a figure (right, no wrap), t a short tag (no wrap), v a version (breaks only between versions). */\nfunction table(head, rows, align, caption) {\n    const cls = (i) => (align[i] === 'r' ? 'num' : align[i] === 't' ? 'tag' : align[i] === 'v' ? 'ver' : '');\n    const t = el('table');\n    if (caption)\n        t.append(el('caption', {}, caption));\n    t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: cls(i) }, h)))));\n    const body = el('tbody');\n    for (const r of rows)\n        body.append(el('tr', {}, ...r.map((c, i) => el('td', { class: cls(i) }, c))));\n    t.append(body);\n    return t;\n}\nconst sized = (bytes, text = human(bytes)) => el('span', { title: exact(bytes) }, text);\nconst signedSized = (bytes) => el('span', { title: `${bytes > 0 ? '+' : ''}${exact(bytes)}`, class: bytes > 0 ? 'grew' : bytes < 0 ? 'shrank' : '' }, signed(bytes));\nfunction oneLine(s, n) {\n    const one = s.replace(/\\s+/g, ' ').trim();\n    return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;\n}\n// ---------------------------------------------------------------------------------------------\n// colours: Okabe–Ito (told apart with the common colour-vision deficiencies), patterns past 8\nconst PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#8C8C8C'];\nconst GREW = '#D55E00';\nconst SHRANK = '#0072B2';\nconst SAME = '#BDBDBD';\nconst NONE = '#D9D9D9';\nfunction darkText(hex) {\n    const n = Number.parseInt(hex.slice(1), 16);\n    const lum = (0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;\n    return lum > 0.55;\n}\n/** A fill: a colour, and past the palette's 8 a stripe or dot pattern over it. */\nfunction makeFill(ctx, colour, pattern) {\n    if (pattern === 0)\n        return colour;\n    const c = document.createElement('canvas');\n    c.width = 8;\n    c.height = 8;\n    const g = c.getContext('2d');\n    g.fillStyle = colour;\n    g.fillRect(0, 0, 8, 8);\n    g.fillStyle = 'rgba(255,255,255,0.55)';\n    if (pattern === 1) {\n        g.beginPath();\n        g.moveTo(0, 8);\n        g.lineTo(8, 0);\n        g.lineTo(8, 3);\n        g.lineTo(3, 8);\n        g.closePath();\n        g.moveTo(0, 0);\n        g.lineTo(0, 3);\n        g.lineTo(3, 0);\n        g.closePath();\n        g.fill();\n    }\n    else {\n        g.fillRect(1, 1, 3, 3);\n        g.fillRect(5, 5, 2, 2);\n    }\n    return ctx.createPattern(c, 'repeat') ?? colour;\n}\n/** Lays out `weights` (largest first, all > 0) in `r`; each rect's area is its share of r's area. */\nfunction squarify(weights, r) {\n    const out = [];\n    const total = weights.reduce((a, w) => a + w, 0);\n    if (total <= 0 || r.w <= 0 || r.h <= 0)\n        return weights.map(() => ({ x: r.x, y: r.y, w: 0, h: 0 }));\n    const scale = (r.w * r.h) / total;\n    const areas = weights.map((w) => w * scale);\n    let { x, y, w, h } = r;\n    let i = 0;\n    const worst = (sum, min, max, side) => Math.max((side * side * max) / (sum * sum), (sum * sum) / (side * side * min));\n    while (i < areas.length) {\n        const side = Math.min(w, h);\n        let sum = areas[i];\n        let min = sum;\n        let max = sum;\n        let j = i + 1;\n        let current = worst(sum, min, max, side);\n        while (j < areas.length) {\n            const a = areas[j];\n            const next = worst(sum + a, Math.min(min, a), Math.max(max, a), side);\n            if (next > current)\n                break;\n            sum += a;\n            min = Math.min(min, a);\n            max = Math.max(max, a);\n            current = next;\n            j++;\n        }\n        const last = j >= areas.length;\n        if (w >= h) {\n            const rowW = last ? w : sum / h;\n            let yy = y;\n            for (let k = i; k < j; k++) {\n                const hh = k === j - 1 ? y + h - yy : areas[k] / rowW;\n                out.push({ x, y: yy, w: rowW, h: hh });\n                yy += hh;\n            }\n            x += rowW;\n            w -= rowW;\n        }\n        else {\n            const rowH = last ? h : sum / w;\n            let xx = x;\n            for (let k = i; k < j; k++) {\n                const ww = k === j - 1 ? x + w - xx : areas[k] / rowH;\n                out.push({ x: xx, y, w: ww, h: rowH });\n                xx += ww;\n            }\n            y += rowH;\n            h -= rowH;\n        }\n        i = j;\n    }\n    return out;\n}\nfunction makeTree(cols, diff) {\n    const n = cols.parent.length;\n    const kids = Array.from({ length: n }, () => []);\n    for (let i = 1; i < n; i++) {\n        const p = cols.parent[i];\n        if (p >= 0 && p < i)\n            kids[p].push(i);\n    }\n    return { cols, kids, diff, weight: new Float64Array(n) };\n}\nfunction weigh(t, by) {\n    const { cols, kids, weight } = t;\n    for (let i = cols.parent.length - 1; i >= 0; i--) {\n        if (kids[i].length > 0) {\n            let s = 0;\n            for (const k of kids[i])\n                s += weight[k];\n            weight[i] = s;\n        }\n        else {\n            const after = cols.bytes[i];\n            const before = cols.before?.[i] ?? 0;\n            weight[i] = by === 'change' ? Math.abs(after - before) : by === 'size' ? Math.max(after, before) : after;\n        }\n    }\n}\n/** A folder's children that have a box (weight > 0), heaviest first. */\nfunction shownKids(t, i) {\n    return t.kids[i].filter((k) => t.weight[k] > 0).sort((x, y) => t.weight[y] - t.weight[x]);\n}\nfunction pathOf(t, i) {\n    const parts = [];\n    for (let n = i; n > 0; n = t.cols.parent[n])\n        parts.unshift(label(t, n));\n    return `/${parts.join('/')}`;\n}\nfunction label(t, i) {\n    if (i === 0)\n        return '/';\n    return t.cols.kind[i] === 3 ? `(${count(t.cols.folded[i])} smaller)` : t.cols.name[i];\n}\nconst HEADER = 18;\nconst PAD = 2;\nconst MIN_BOX = 3;\n/** A revealed box smaller than this is zoomed into until it is not. */\nconst MIN_VISIBLE = 8;\nclass Treemap {\n    tree;\n    describe;\n    colourOf;\n    canvas = el('canvas', { tabindex: '0', role: 'img' });\n    crumbs = el('nav', { class: 'crumbs', 'aria-label': 'Folder path' });\n    contents = el('ol', { class: 'contents' });\n    tip = el('div', { class: 'tip', role: 'tooltip' });\n    state;\n    boxes = [];\n    fills = new Map();\n    hover = -1;\n    /** A node to outline (reveal()), -1 for none. */\n    focus = -1;\n    byName;\n    frame = 0;\n    onChange = () => { };\n    constructor(tree, describe, colourOf, initial) {\n        this.tree = tree;\n        this.describe = describe;\n        this.colourOf = colourOf;\n        this.state = initial;\n        weigh(tree, initial.sizeBy);\n        this.canvas.addEventListener('mousemove', (e) => this.move(e));\n        this.canvas.addEventListener('mouseleave', () => this.hideTip());\n        this.canvas.addEventListener('click', (e) => this.click(e));\n        this.canvas.addEventListener('keydown', (e) => {\n            if ((e.key === 'Backspace' || e.key === 'Escape') && this.state.root !== 0) {\n                e.preventDefault();\n                this.zoom(this.tree.cols.parent[this.state.root]);\n            }\n        });\n        new ResizeObserver(() => this.schedule()).observe(this.canvas);\n    }\n    set(change) {\n        const sizeChanged = change.sizeBy !== undefined && change.sizeBy !== this.state.sizeBy;\n        Object.assign(this.state, change);\n        if (sizeChanged) {\n            weigh(this.tree, this.state.sizeBy);\n            this.onChange(); // the folder list is ordered by the new sizes\n        }\n        this.schedule();\n    }\n    /**\n     * Shows a path of the image: opens the deepest folder of the tree on it and outlines the box\n     * (a path the tree does not hold, deleted or folded, shows its nearest ancestor that it holds).\n     */\n    reveal(path) {\n        const { cols, kids } = this.tree;\n        this.byName ??= kids.map((list) => new Map(list.filter((k) => cols.kind[k] !== 3).map((k) => [cols.name[k], k])));\n        let node = 0;\n        for (const part of path.split('/').filter(Boolean)) {\n            const next = this.byName[node].get(part);\n            if (next === undefined)\n                break;\n            node = next;\n        }\n        this.focus = node;\n        // its folder; and when the box would still be a sliver there, the node itself, filling the map\n        this.state.root = kids[node].length > 0 || node === 0 ? node : cols.parent[node];\n        const box = this.layout(this.canvas.clientWidth || 600, this.canvas.clientHeight || 400).find((b) => b.node === node);\n        this.zoom(!box || box.w < MIN_VISIBLE || box.h < MIN_VISIBLE ? node : this.state.root);\n        this.canvas.scrollIntoView({ block: 'nearest' });\n    }\n    zoom(node) {\n        this.state.root = node;\n        this.hideTip();\n        this.schedule();\n        this.onChange();\n    }\n    schedule() {\n        if (this.frame)\n            return;\n        this.frame = requestAnimationFrame(() => {\n            this.frame = 0;\n            this.draw();\n        });\n    }\n    fill(ctx, colour, pattern) {\n        const key = `${colour}/${pattern}`;\n        let f = this.fills.get(key);\n        if (!f)\n            this.fills.set(key, (f = makeFill(ctx, colour, pattern)));\n        return f;\n    }\n    /** The boxes of the current folder, outermost first. */\n    layout(width, height) {\n        const { kids, weight } = this.tree;\n        const out = [];\n        const todo = [{ node: this.state.root, name: label(this.tree, this.state.root), x: 0, y: 0, w: width, h: height, depth: 0, folder: kids[this.state.root].length > 0 }];\n        // a folder holding nothing but one folder is drawn as one box named by both (no empty frames)\n        const chain = (k) => {\n            let node = k;\n            let name = label(this.tree, k);\n            for (;;) {\n                const shown = kids[node].filter((c) => weight[c] > 0);\n                if (shown.length !== 1 || kids[shown[0]].length === 0)\n                    return [node, name];\n                node = shown[0];\n                name = `${name}/${label(this.tree, node)}`;\n            }\n        };\n        while (todo.length > 0) {\n            const b = todo.pop();\n            out.push(b);\n            if (!b.folder)\n                continue;\n            const head = b.depth === 0 ? 0 : b.h > HEADER * 2 && b.w > 40 ? HEADER : 0;\n            const inner = { x: b.x + PAD, y: b.y + PAD + head, w: b.w - 2 * PAD, h: b.h - 2 * PAD - head };\n            if (inner.w < MIN_BOX || inner.h < MIN_BOX)\n                continue;\n            const list = shownKids(this.tree, b.node);\n            const rects = squarify(list.map((k) => weight[k]), inner);\n            list.forEach((k, i) => {\n                const r = rects[i];\n                if (r.w < MIN_BOX || r.h < MIN_BOX)\n                    return;\n                const [node, name] = chain(k);\n                todo.push({ node, name, ...r, depth: b.depth + 1, folder: kids[node].length > 0 });\n            });\n        }\n        return out;\n    }\n    draw() {\n        const c = this.canvas;\n        const w = c.clientWidth;\n        const h = c.clientHeight;\n        const dpr = window.devicePixelRatio || 1;\n        if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {\n            c.width = Math.round(w * dpr);\n            c.height = Math.round(h * dpr);\n        }\n        const ctx = c.getContext('2d');\n        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);\n        ctx.clearRect(0, 0, w, h);\n        ctx.font = '12px system-ui, sans-serif';\n        ctx.textBaseline = 'top';\n        this.boxes = this.layout(w, h);\n        const { cols } = this.tree;\n        const lit = this.state.highlight;\n        for (const b of this.boxes) {\n            if (b.depth === 0 && b.folder)\n                continue;\n            if (b.folder) {\n                ctx.fillStyle = b.depth % 2 ? '#F2F2F2' : '#E6E6E6';\n                ctx.fillRect(b.x, b.y, b.w, b.h);\n                ctx.strokeStyle = '#8A8A8A';\n                ctx.lineWidth = 1;\n                ctx.strokeRect(b.x + 0.5, b.y + 0.5, b.w - 1, b.h - 1);\n                if (b.h > HEADER * 2 && b.w > 40)\n                    this.text(ctx, `${b.name}  ${this.sizeText(b.node)}`, b.x + 4, b.y + 3, b.w - 8, '#222', true);\n                continue;\n            }\n            const [colour, pattern] = this.colourOf(b.node, this.state.colourBy);\n            const dim = lit !== 0 && (cols.layer?.[b.node] ?? 0) !== lit;\n            ctx.globalAlpha = dim ? 0.18 : 1;\n            ctx.fillStyle = this.fill(ctx, colour, pattern);\n            ctx.fillRect(b.x, b.y, b.w, b.h);\n            ctx.strokeStyle = 'rgba(0,0,0,0.35)';\n            ctx.strokeRect(b.x + 0.5, b.y + 0.5, b.w - 1, b.h - 1);\n            if (b.w > 46 && b.h > 16) {\n                const ink = darkText(colour) ? '#111' : '#FFF';\n                this.text(ctx, b.name, b.x + 4, b.y + 3, b.w - 8, ink, false);\n                if (b.h > 32)\n                    this.text(ctx, this.sizeText(b.node), b.x + 4, b.y + 17, b.w - 8, ink, false);\n            }\n            ctx.globalAlpha = 1;\n        }\n        const focused = this.boxes.find((b) => b.node === this.focus);\n        if (focused) {\n            ctx.strokeStyle = '#000';\n            ctx.lineWidth = 3;\n            ctx.setLineDash([6, 3]);\n            ctx.strokeRect(focused.x + 1.5, focused.y + 1.5, focused.w - 3, focused.h - 3);\n            ctx.setLineDash([]);\n        }\n        if (this.hover >= 0) {\n            const b = this.boxes[this.hover];\n            if (b) {\n                ctx.strokeStyle = '#000';\n                ctx.lineWidth = 2;\n                ctx.strokeRect(b.x + 1, b.y + 1, b.w - 2, b.h - 2);\n            }\n        }\n        document.body.dataset.drawn = String(Number(document.body.dataset.drawn ?? '0') + 1);\n    }\n    sizeText(i) {\n        const { cols } = this.tree;\n        if (!this.tree.diff)\n            return human(cols.bytes[i]);\n        return signed(cols.bytes[i] - (cols.before?.[i] ?? 0));\n    }\n    text(ctx, s, x, y, max, colour, bold) {\n        ctx.font = `${bold ? '600 ' : ''}12px system-ui, sans-serif`;\n        ctx.fillStyle = colour;\n        let t = visible(s);\n        if (ctx.measureText(t).width > max) {\n            while (t.length > 1 && ctx.measureText(`${t}…`).width > max)\n                t = t.slice(0, -1);\n            t = `${t}…`;\n            if (ctx.measureText(t).width > max)\n                return;\n        }\n        ctx.fillText(t, x, y);\n    }\n    /** The outlined node's path, for the tests. */\n    focused() {\n        return this.focus < 0 ? null : pathOf(this.tree, this.focus);\n    }\n    /** The innermost box under a point (the boxes are listed outermost first). */\n    hit(x, y) {\n        for (let i = this.boxes.length - 1; i >= 0; i--) {\n            const b = this.boxes[i];\n            if (x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h)\n                return i;\n        }\n        return -1;\n    }\n    point(e) {\n        const r = this.canvas.getBoundingClientRect();\n        return [e.clientX - r.left, e.clientY - r.top];\n    }\n    move(e) {\n        const [x, y] = this.point(e);\n        const i = this.hit(x, y);\n        if (i !== this.hover) {\n            this.hover = i;\n            this.schedule();\n        }\n        const b = this.boxes[i];\n        if (!b || (b.depth === 0 && b.folder)) {\n            this.hideTip();\n            return;\n        }\n        this.tip.replaceChildren(...this.describe(b.node).map((line, k) => el(k === 0 ? 'strong' : 'div', {}, line)));\n        this.tip.hidden = false;\n        const host = this.canvas.getBoundingClientRect();\n        const tw = this.tip.offsetWidth;\n        const th = this.tip.offsetHeight;\n        this.tip.style.left = `${Math.min(x + 14, host.width - tw - 4)}px`;\n        this.tip.style.top = `${y + 18 + th > host.height ? Math.max(0, y - th - 10) : y + 18}px`;\n    }\n    hideTip() {\n        this.tip.hidden = true;\n        if (this.hover !== -1) {\n            this.hover = -1;\n            this.schedule();\n        }\n    }\n    click(e) {\n        const [x, y] = this.point(e);\n        let i = this.hit(x, y);\n        // one level at a time: the folder under the pointer that the shown folder holds directly\n        while (i >= 0 && this.boxes[i].depth > 1)\n            i = this.parentBox(i);\n        const b = this.boxes[i];\n        if (b?.folder && b.node !== this.state.root)\n            this.zoom(b.node);\n    }\n    /** The box holding box i: the nearest earlier box whose node is an ancestor of i's. */\n    parentBox(i) {\n        const { parent } = this.tree.cols;\n        const up = new Set();\n        for (let n = this.boxes[i].node; n > 0;)\n            up.add((n = parent[n]));\n        for (let k = i - 1; k >= 0; k--)\n            if (up.has(this.boxes[k].node))\n                return k;\n        return -1;\n    }\n}\n// ---------------------------------------------------------------------------------------------\n// the page\nfunction readData() {\n    const text = document.getElementById('data')?.textContent ?? 'null';\n    return JSON.parse(text);\n}\nfunction section(title, ...children) {\n    return el('section', { 'aria-label': title }, el('h2', {}, title), ...children);\n}\nfunction mapSection(map, controls, legend, note) {\n    const stage = el('div', { class: 'stage' }, map.canvas, map.tip);\n    map.tip.hidden = true;\n    return el('section', { class: 'map', 'aria-label': 'Treemap' }, el('div', { class: 'bar' }, map.crumbs, controls), stage, legend, el('p', { class: 'note' }, note), el('details', { class: 'list' }, el('summary', {}, 'This folder as a list (keyboard: Enter opens a folder, Escape goes up)'), map.contents));\n}\nfunction radios(name, options, current, on) {\n    const box = el('fieldset', { class: 'switch' }, el('legend', {}, name));\n    for (const [value, text] of options) {\n        const input = el('input', { type: 'radio', name, value });\n        input.checked = value === current;\n        input.addEventListener('change', () => on(value));\n        box.append(el('label', {}, input, text));\n    }\n    return box;\n}\nfunction refreshNav(map, total) {\n    const t = map.tree;\n    const chain = [];\n    for (let n = map.state.root; n >= 0; n = n === 0 ? -1 : t.cols.parent[n])\n        chain.unshift(n);\n    map.crumbs.replaceChildren(...chain.flatMap((n, k) => {\n        const b = el('button', { type: 'button', class: 'crumb' }, k === 0 ? '/' : t.cols.name[n]);\n        if (n === map.state.root)\n            b.setAttribute('aria-current', 'location');\n        b.addEventListener('click', () => map.zoom(n));\n        return k === 0 ? [b] : [el('span', { class: 'sep', 'aria-hidden': 'true' }, '/'), b];\n    }), el('span', { class: 'crumb-total' }, ` — ${total(map.state.root)}`));\n    const list = shownKids(t, map.state.root);\n    map.contents.replaceChildren(...list.slice(0, 50).map((k) => {\n        const opens = t.kids[k].length > 0;\n        const item = el('li', {}, opens ? el('button', { type: 'button' }, `${label(t, k)}/`) : el('span', {}, label(t, k)), ` ${total(k)}`);\n        if (opens)\n            item.querySelector('button').addEventListener('click', () => map.zoom(k));\n        return item;\n    }), ...(list.length > 50 ? [el('li', {}, `… and ${list.length - 50} more`)] : []));\n    map.canvas.setAttribute('aria-label', `Treemap of ${pathOf(t, map.state.root)}, ${total(map.state.root)}`);\n}\nfunction swatch(colour, pattern) {\n    const s = el('span', { class: `swatch p${pattern}`, 'aria-hidden': 'true' });\n    s.style.backgroundColor = colour; // CSSOM: a style attribute would break the page's CSP\n    return s;\n}\nfunction legendOf(entries) {\n    return el('ul', { class: 'legend' }, ...entries.map(([text, colour, pattern]) => el('li', {}, swatch(colour, pattern), text)));\n}\n/** A path the treemap can show: a button that opens its folder there and outlines it. */\nfunction revealButton(map, path, text) {\n    const b = el('button', { type: 'button', class: 'reveal', title: 'show it in the treemap' }, text);\n    b.addEventListener('click', () => map.reveal(path));\n    return b;\n}\nfunction verdictSection(d) {\n    if (!d.verdictLines)\n        return null;\n    return el('section', { class: `verdict ${d.verdictFailed ? 'failed' : 'passed'}`, 'aria-label': 'Verdict' }, el('h2', {}, d.verdictFailed ? 'Check failed' : 'Check passed'), \n    // one line each: a newline between them is layout, not a character of the verdict to show as \\x0a\n    el('pre', {}, ...d.verdictLines.flatMap((line, i) => (i === 0 ? [line] : [document.createTextNode('\\n'), line]))));\n}\n/** The deepest folder holding nearly all (90 %) of a layer's bytes in the tree (the root when none does). */\nfunction layerHome(t, layer) {\n    const { cols, kids } = t;\n    const held = new Map();\n    let total = 0;\n    for (let i = 0; i < cols.parent.length; i++) {\n        if (kids[i].length > 0 || cols.layer?.[i] !== layer)\n            continue;\n        total += cols.bytes[i];\n        for (let n = cols.parent[i]; n >= 0; n = cols.parent[n])\n            held.set(n, (held.get(n) ?? 0) + cols.bytes[i]);\n    }\n    let node = 0;\n    for (;;) {\n        const next = kids[node].find((k) => kids[k].length > 0 && (held.get(k) ?? 0) >= 0.9 * total);\n        if (next === undefined)\n            return node;\n        node = next;\n    }\n}\n/**\n * A search over the tree's paths and the packages (what bundle-analyzer users reach for first):\n * a path opens its folder in the treemap; a package shows its size. Case-insensitive, the 30 largest.\n */\nfunction searchSection(map, packages) {\n    const input = el('input', { type: 'search', placeholder: 'a path or package, e.g. torch', 'aria-label': 'Search paths and packages', class: 'search' });\n    const results = el('ul', { class: 'search-results', 'aria-live': 'polite' });\n    const run = () => {\n        const q = input.value.trim().toLowerCase();\n        if (q.length < 2)\n            return void results.replaceChildren();\n        const found = [];\n        for (const p of packages) {\n            if (p.name.toLowerCase().includes(q))\n                found.push([p.bytes, el('li', { class: 'package' }, `package ${p.name}${p.version ? ` ${p.version}` : ''} (${p.ecosystem}) `, sized(p.bytes))]);\n        }\n        if (map) {\n            const t = map.tree;\n            for (let i = 1; i < t.cols.parent.length; i++) {\n                if (t.cols.kind[i] === 3 || !t.cols.name[i].toLowerCase().includes(q))\n                    continue;\n                const path = pathOf(t, i);\n                found.push([t.cols.bytes[i], el('li', {}, revealButton(map, path, path), ' ', sized(t.cols.bytes[i]))]);\n            }\n        }\n        found.sort((a, b) => b[0] - a[0]);\n        results.replaceChildren(...found.slice(0, 30).map(([, li]) => li), ...(found.length === 0 ? [el('li', { class: 'note' }, 'nothing matches')] : found.length > 30 ? [el('li', { class: 'note' }, `… and ${count(found.length - 30)} more`)] : []));\n    };\n    input.addEventListener('input', run);\n    return section('Search', input, results);\n}\nfunction reportPage(d) {\n    const r = d.report;\n    const t = r.totals;\n    const title = r.image.repoTags[0] ?? r.source.path;\n    document.title = visible(`imgsize: ${title}`);\n    const est = t.pushEstimatedLayers.length > 0;\n    const header = el('header', {}, el('h1', {}, `imgsize: ${title}`, el('span', { class: 'platform' }, ` (${r.image.platform})`)), el('dl', { class: 'totals' }, ...[\n        ['content', sized(t.contentBytes)],\n        ['compressed', sized(t.pushBytes, `${est ? '~' : ''}${human(t.pushBytes)}`)],\n        ['final', sized(t.finalBytes)],\n        ['wasted', sized(t.wastedBytes)],\n        ['layers', String(r.layers.length)],\n        ['files', count(t.files)],\n    ].flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])), est\n        ? el('p', { class: 'note' }, `~ estimated (±7 %): layer${t.pushEstimatedLayers.length > 1 ? 's' : ''} ${t.pushEstimatedLayers.join(', ')} stored uncompressed; compressed is their gzip -6 size, estimated from samples.`)\n        : null);\n    const main = el('main');\n    document.body.append(header, main);\n    const verdict = verdictSection(d);\n    if (verdict)\n        main.append(verdict);\n    const side = el('div', { class: 'side' });\n    let map = null;\n    const layerDetail = el('div', { class: 'layer-detail', 'aria-live': 'polite' });\n    const pkgName = (i) => {\n        const p = r.packages[i];\n        return p ? `${p.name}${p.version ? ` ${p.version}` : ''} (${p.ecosystem})` : '';\n    };\n    if (d.tree) {\n        const tree = makeTree(d.tree, false);\n        const cols = tree.cols;\n        const describe = (i) => {\n            const lines = [pathOf(tree, i), `${human(cols.bytes[i])} (${exact(cols.bytes[i])})`];\n            if ((cols.files?.[i] ?? 0) > 1 || tree.kids[i].length > 0)\n                lines.push(`${count(cols.files?.[i] ?? 0)} files`);\n            const layer = cols.layer?.[i] ?? 0;\n            if (layer > 0)\n                lines.push(`layer ${layer}${tree.kids[i].length === 0 && (cols.kind[i] !== 1 || cols.partial[i]) ? ' (most of its bytes)' : ''}: ${oneLine(r.layers[layer - 1]?.createdBy ?? '', 70)}`);\n            const p = cols.pkg?.[i] ?? -1;\n            lines.push(p >= 0 ? `package: ${pkgName(p)}` : tree.kids[i].length === 0 ? 'no package' : '');\n            if (cols.partial[i])\n                lines.push('not opened: past the node budget (--tree-nodes)');\n            if (cols.kind[i] === 3)\n                lines.push(`${count(cols.folded[i])} entries too small to draw, folded`);\n            if (cols.kind[i] === 2)\n                lines.push('symlink');\n            return lines.filter(Boolean);\n        };\n        const colourOf = (i, by) => {\n            const v = by === 'layer' ? (cols.layer?.[i] ?? 0) - 1 : by === 'package' ? (cols.pkg?.[i] ?? -1) : -1;\n            if (v < 0)\n                return [NONE, 0];\n            return [PALETTE[v % 8], Math.floor(v / 8) % 3];\n        };\n        const m = new Treemap(tree, describe, colourOf, { root: 0, colourBy: 'layer', sizeBy: 'bytes', highlight: 0 });\n        map = m;\n        shown = m;\n        const legend = el('div');\n        const showLegend = () => {\n            const by = m.state.colourBy;\n            if (by === 'layer')\n                legend.replaceChildren(legendOf(r.layers.map((l) => [`${l.number}`, PALETTE[(l.number - 1) % 8], Math.floor((l.number - 1) / 8) % 3])));\n            else if (by === 'package')\n                legend.replaceChildren(legendOf([...r.packages.slice(0, 8).map((p, k) => [p.name, PALETTE[k], 0]), ['no package', NONE, 0]]));\n            else\n                legend.replaceChildren();\n        };\n        showLegend();\n        const controls = radios('Colour by', [\n            ['layer', 'layer'],\n            ['package', 'package'],\n            ['none', 'none'],\n        ], 'layer', (v) => {\n            m.set({ colourBy: v });\n            showLegend();\n        });\n        m.onChange = () => refreshNav(m, (i) => human(cols.bytes[i]));\n        main.append(mapSection(m, controls, legend, `Area = bytes in the final filesystem. Click a folder to open it; the path above goes back. ${count(cols.parent.length)} boxes (at most ${count(cols.nodeBudget)}: --tree-nodes).`));\n        m.onChange();\n    }\n    else {\n        main.append(el('section', { class: 'map' }, el('p', { class: 'note' }, 'This report has no tree (saved with --tree-nodes 0, or by imgsize before 0.3): save it again with --json to see the treemap.')));\n    }\n    main.append(side);\n    side.append(searchSection(map, r.packages));\n    // layers\n    const layerButtons = [];\n    const showLayer = (n) => {\n        const lit = map?.state.highlight === n ? 0 : n;\n        map?.set({ highlight: lit });\n        // the map goes to where the layer's bytes are (a layer lit in another folder would dim it all)\n        if (map && lit !== 0)\n            map.zoom(layerHome(map.tree, lit));\n        for (const b of layerButtons)\n            b.setAttribute('aria-pressed', String(Number(b.dataset.layer) === lit));\n        if (lit === 0) {\n            layerDetail.replaceChildren();\n            return;\n        }\n        const l = r.layers[lit - 1];\n        const added = [];\n        if (map && d.tree) {\n            const tr = map.tree;\n            for (let i = 0; i < tr.cols.parent.length; i++)\n                if (tr.kids[i].length === 0 && tr.cols.layer?.[i] === lit)\n                    added.push([pathOf(tr, i), tr.cols.bytes[i]]);\n            added.sort((a, b) => b[1] - a[1]);\n        }\n        const removed = r.wasted.filter((w) => w.layer === lit);\n        layerDetail.replaceChildren(el('h3', {}, `Layer ${lit}`), el('p', { class: 'step' }, l.createdBy ?? '(no step recorded)'), added.length\n            ? table(['added (largest)', 'size'], added.slice(0, 10).map(([p, b]) => [map ? revealButton(map, p, p) : p, sized(b)]), 'lr')\n            : el('p', { class: 'note' }, d.tree ? 'None of its files is in the final filesystem.' : 'This report has no tree: what the layer added is not known here.'), removed.length\n            ? table(['removed or overwritten later', 'size', 'by layer'], removed.slice(0, 10).map((w) => [map ? revealButton(map, w.path, w.path) : w.path, sized(w.bytes), String(w.by)]), 'lrr')\n            : el('p', { class: 'note' }, l.wastedBytes > 0 ? `${human(l.wastedBytes)} of it removed or overwritten by later layers.` : 'Nothing of it is removed or overwritten later.'));\n    };\n    const layerRows = r.layers.map((l) => {\n        const b = el('button', { type: 'button', class: 'layer', 'aria-pressed': 'false', 'data-layer': String(l.number) }, swatch(PALETTE[(l.number - 1) % 8], Math.floor((l.number - 1) / 8) % 3), `${l.number}`);\n        b.addEventListener('click', () => showLayer(l.number));\n        layerButtons.push(b);\n        return [\n            b,\n            el('span', { class: 'step', title: l.createdBy ?? '' }, oneLine(l.createdBy ?? '', 90)),\n            sized(l.contentBytes),\n            sized(l.pushBytes, `${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes)}`),\n            sized(l.wastedBytes),\n        ];\n    });\n    side.append(section('Layers', table(['#', 'created by', 'content', 'compressed', 'wasted later'], layerRows, 'llrrr'), layerDetail));\n    // packages\n    if (r.packages.length > 0) {\n        const groups = r.packageGroups.map((g) => el('p', { class: 'group' }, `${g.name}: ${g.count} packages, `, sized(g.bytes)));\n        const torch = r.torch\n            ? el('p', { class: 'group' }, `torch ${r.torch.version ?? ''}: ${r.torch.variant} build${r.torch.cudaLibraries ? `, ${r.torch.cudaLibraries} CUDA libraries (${human(r.torch.cudaBytes)})` : ''}`)\n            : null;\n        const body = el('div');\n        let order = 'bytes';\n        const render = () => {\n            const list = [...r.packages].sort((a, b) => (order === 'bytes' ? b.bytes - a.bytes : a.name.localeCompare(b.name)));\n            body.replaceChildren(table(['package', 'version', 'ecosystem', 'size', 'files'], list\n                .slice(0, 100)\n                .map((p) => [\n                p.name,\n                [p.version ?? '', p.build ?? ''].filter(Boolean).join(' '),\n                p.ecosystem,\n                p.compiled\n                    ? el('span', { title: `${exact(p.bytes)}, of which ${human(p.compiled.bytes)} bytecode compiled after install (${count(p.compiled.files)} .pyc files)` }, `${human(p.bytes)}*`)\n                    : sized(p.bytes),\n                count(p.files),\n            ]), 'lvlrr', r.packages.length > 100 ? `The 100 ${order === 'bytes' ? 'largest' : 'first'} of ${r.packages.length}` : undefined));\n        };\n        const sort = radios('Sort by', [\n            ['bytes', 'size'],\n            ['name', 'name'],\n        ], 'bytes', (v) => {\n            order = v;\n            render();\n        });\n        render();\n        const kinds = (r.unowned.kinds ?? []).slice(0, 5).map((k) => `${k.kind.replace(/-/g, ' ')} ${human(k.bytes)}`);\n        const compiled = r.packages.some((p) => p.compiled)\n            ? el('p', { class: 'note' }, '* includes Python bytecode compiled after install (__pycache__) that the package’s file list does not name.')\n            : null;\n        side.append(section('Packages', ...groups, torch, el('p', { class: 'note' }, `${human(r.unowned.bytes)} in ${count(r.unowned.files)} files belong to no package${kinds.length ? `: ${kinds.join(', ')}` : ''}.`), sort, body, compiled));\n    }\n    // what was wasted, and the largest files: each path opens its folder in the treemap\n    const pathCell = (path) => (map ? revealButton(map, path, path) : path);\n    if (r.wasted.length > 0) {\n        side.append(section('Wasted bytes', table(['path', 'size', 'from', 'removed by'], r.wasted.slice(0, 20).map((w) => [pathCell(w.path), sized(w.bytes), `layer ${w.layer}`, `layer ${w.by}`]), 'lrrr', r.wasted.length > 20 ? `The 20 largest of ${count(r.wasted.length)}` : undefined)));\n    }\n    if (r.largestFiles.length > 0) {\n        side.append(section('Largest files', table(['file', 'size', 'layer'], r.largestFiles.slice(0, 20).map((f) => [pathCell(f.path), sized(f.bytes), `layer ${f.layer}`]), 'lrr')));\n    }\n    // findings: what to fix is the point of the page, so they come first, under the verdict\n    if (r.findings.length > 0) {\n        const findings = section('Findings', el('ul', { class: 'findings' }, ...r.findings.map((f, k) => el('li', { class: f.severity }, el('strong', {}, f.code), ' ', sized(f.bytes), ': ', f.title, el('p', { class: 'fix' }, `Fix: ${f.fix}`), el('ul', {}, ...(d.findingItems[k] ?? []).map((item) => el('li', {}, item.path !== undefined && map ? revealButton(map, item.path, item.text) : item.text)))))));\n        findings.classList.add('top-findings');\n        if (verdict)\n            verdict.after(findings);\n        else\n            main.prepend(findings);\n    }\n    if (r.warnings.length > 0)\n        side.append(section('Warnings', el('ul', {}, ...r.warnings.map((w) => el('li', {}, w.message)))));\n    footer(d);\n}\nfunction diffPage(d) {\n    const x = d.diff;\n    const name = (s) => s.tags[0] ?? s.source;\n    document.title = visible(`imgsize diff: ${name(x.before)} → ${name(x.after)}`);\n    const c = x.totals.compressed;\n    document.body.append(el('header', {}, el('h1', {}, `imgsize diff: ${name(x.before)} → ${name(x.after)}`), el('dl', { class: 'totals' }, \n    // before → after beside each change: a delta alone does not say how big the image is\n    ...[\n        ['content', x.totals.content],\n        ['compressed', c],\n        ['final', x.totals.final],\n        ['wasted', x.totals.wasted],\n    ].flatMap(([k, t]) => [el('dt', {}, k), el('dd', {}, sized(t.before), ' → ', sized(t.after), ' (', signedSized(t.delta), ')')])), ...x.warnings.map((w) => el('p', { class: 'note' }, w.message))));\n    const main = el('main');\n    document.body.append(main);\n    const verdict = verdictSection(d);\n    if (verdict)\n        main.append(verdict);\n    if (d.tree) {\n        const tree = makeTree(d.tree, true);\n        const cols = tree.cols;\n        const before = (i) => cols.before?.[i] ?? 0;\n        const describe = (i) => {\n            const b = before(i);\n            const a = cols.bytes[i];\n            const what = b === 0 ? 'added' : a === 0 ? 'removed' : a > b ? 'grew' : a < b ? 'shrank' : 'unchanged';\n            return [\n                pathOf(tree, i),\n                `${what}: ${signed(a - b)} (${a - b > 0 ? '+' : ''}${exact(a - b)})`,\n                `before ${human(b)} → after ${human(a)}`,\n                cols.partial[i] ? 'not opened: one side kept this folder whole (its node budget)' : '',\n                cols.kind[i] === 3 ? `${count(cols.folded[i])} entries too small to draw, folded` : '',\n            ].filter(Boolean);\n        };\n        const colourOf = (i) => {\n            const b = before(i);\n            const a = cols.bytes[i];\n            const noise = Math.max(1, 0.001 * Math.max(a, b));\n            if (Math.abs(a - b) < noise)\n                return [SAME, 0];\n            if (b === 0)\n                return [GREW, 1];\n            if (a === 0)\n                return [SHRANK, 1];\n            return [a > b ? GREW : SHRANK, 0];\n        };\n        const m = new Treemap(tree, describe, colourOf, { root: 0, colourBy: 'change', sizeBy: 'change', highlight: 0 });\n        shown = m;\n        const controls = radios('Size by', [\n            ['change', 'change'],\n            ['size', 'size'],\n        ], 'change', (v) => m.set({ sizeBy: v }));\n        m.onChange = () => refreshNav(m, (i) => signed(cols.bytes[i] - before(i)));\n        const legend = legendOf([\n            ['grew', GREW, 0],\n            ['added', GREW, 1],\n            ['shrank', SHRANK, 0],\n            ['removed', SHRANK, 1],\n            ['unchanged', SAME, 0],\n        ]);\n        main.append(mapSection(m, controls, legend, 'Area = bytes changed (or, sized by size, the larger side); removed files stay, hatched blue. Click a folder to open it.'));\n        m.onChange();\n    }\n    else {\n        main.append(el('section', { class: 'map' }, el('p', { class: 'note' }, 'A side has no tree (a report saved with --tree-nodes 0 or by imgsize before 0.3): the treemap needs both.')));\n    }\n    const side = el('div', { class: 'side' });\n    main.append(side);\n    const row = (label, v) => [\n        label,\n        sized(v.before),\n        sized(v.after),\n        signedSized(v.delta),\n        v.percent === null ? '' : `${v.percent > 0 ? '+' : ''}${v.percent.toFixed(1)}%`,\n    ];\n    side.append(section('Totals', table(['', 'before', 'after', 'change', '%'], [\n        row('content', x.totals.content),\n        row(`compressed${x.compressedEstimated.before || x.compressedEstimated.after ? ' (~ estimated)' : ''}`, c),\n        row('uncompressed', x.totals.uncompressed),\n        row('final', x.totals.final),\n        row('wasted', x.totals.wasted),\n    ], 'lrrrr')), section('Layers', table(['status', 'before', 'after', 'created by', 'content'], x.layers.map((l) => [\n        l.status,\n        l.beforeLayer === null ? '' : String(l.beforeLayer),\n        l.afterLayer === null ? '' : String(l.afterLayer),\n        el('span', { class: 'step', title: l.createdBy ?? '' }, oneLine(l.createdBy ?? '', 80)),\n        sized(l.contentBytes),\n    ]), 'trrlr'), el('p', { class: 'note' }, `A pull of AFTER reuses ${human(x.sharedCompressedBytes)} of BEFORE's layers.`)));\n    if (x.packages.length > 0) {\n        side.append(section('Packages', table(['', 'package', 'before', 'after', 'change'], x.packages.slice(0, 100).map((p) => [p.status, `${p.name} (${p.ecosystem})`, p.versionBefore ?? '', p.versionAfter ?? '', signedSized(p.delta)]), 'tlvvr')));\n    }\n    if (x.findings.length > 0) {\n        side.append(section('Findings', el('ul', { class: 'findings' }, ...x.findings.map((f) => el('li', {}, el('strong', {}, f.code), ` ${f.status}: ${f.title} (`, sized(f.bytesBefore), ' → ', sized(f.bytesAfter), ')')))));\n    }\n    footer(d);\n}\nfunction footer(d) {\n    document.body.append(el('footer', {}, `Made by imgsize ${d.version}. This page makes no network request; everything it shows is in this file.`));\n}\n/** The treemap on the page, for the test hook. */\nlet shown = null;\n/**\n * An archive of several images: each image, what it has alone and shares, the archive in all; a\n * click on an image shows its own report (the browser's back button returns: the image is in the\n * URL's fragment).\n */\nfunction overviewPage(d) {\n    const o = d.overview;\n    const name = (i) => o.images[i].tags[0] ?? o.images[i].configDigest.slice(0, 19);\n    const show = () => {\n        document.body.replaceChildren();\n        const k = Number(/^#image-(\\d+)$/.exec(location.hash)?.[1] ?? -1);\n        const page = d.images[k];\n        if (page) {\n            reportPage(page);\n            const back = el('a', { href: '#', class: 'back' }, `← all ${count(o.images.length)} images of ${o.source.path}`);\n            document.querySelector('header')?.prepend(back);\n            return;\n        }\n        document.title = visible(`imgsize: ${o.source.path} (${o.images.length} images)`);\n        document.body.append(el('header', {}, el('h1', {}, `imgsize: ${o.source.path}`, el('span', { class: 'platform' }, ` (${count(o.images.length)} images)`)), el('dl', { class: 'totals' }, ...[\n            ['distinct layers', count(o.totals.layers)],\n            ['content, each layer once', sized(o.totals.contentBytes)],\n            ['compressed, each layer once', sized(o.totals.compressedBytes)],\n        ].flatMap(([k2, v]) => [el('dt', {}, k2), el('dd', {}, v)]))), el('main', { class: 'overview' }, section('Images', table(['image', 'platform', 'layers', 'content', 'compressed', 'alone', 'shared'], o.images.map((img, i) => [\n            el('a', { href: `#image-${i}`, class: 'image' }, name(i)),\n            img.platform,\n            count(img.layers),\n            sized(img.contentBytes),\n            sized(img.compressedBytes, `${img.compressedEstimated ? '~' : ''}${human(img.compressedBytes)}`),\n            sized(img.aloneContentBytes),\n            sized(img.sharedContentBytes),\n        ]), 'ltrrrrr'), el('p', { class: 'note' }, 'alone: the content of its layers no other image here has; shared: of layers another image has too. Open an image for its layers, packages, folders and findings.'))));\n        footer(d);\n    };\n    window.addEventListener('hashchange', show);\n    show();\n}\nconst data = readData();\nif (data.page === 'diff')\n    diffPage(data);\nelse if (data.page === 'overview')\n    overviewPage(data);\nelse\n    reportPage(data);\n// what the browser tests read: the formatting, the layout and the boxes as drawn (CSS pixels)\nwindow.imgsize = {\n    human,\n    signed,\n    visible,\n    squarify,\n    root: () => (shown ? pathOf(shown.tree, shown.state.root) : null),\n    focus: () => (shown ? shown.focused() : null),\n    reveal: (path) => shown?.reveal(path),\n    boxes: () => (shown ? shown.boxes.map((b) => ({ path: pathOf(shown.tree, b.node), node: b.node, x: b.x, y: b.y, w: b.w, h: b.h, depth: b.depth, folder: b.folder })) : []),\n};\ndocument.body.dataset.ready = '1';\nexport {};\n";
+}
+var hash = (s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
+/** JSON that cannot close its script element, open a comment or be read as markup. */
+function scriptJson(data) {
+	return JSON.stringify(data).replace(/</g, "\\u003c");
+}
+function htmlDocument(title, data) {
+	const script = viewerScript();
+	return [
+		"<!doctype html>",
+		"<html lang=\"en\">",
+		"<head>",
+		"<meta charset=\"utf-8\">",
+		`<meta http-equiv="Content-Security-Policy" content="${[
+			`default-src 'none'`,
+			`script-src ${hash(script)}`,
+			`style-src ${hash(STYLE)}`,
+			`img-src 'none'`,
+			`base-uri 'none'`,
+			`form-action 'none'`
+		].join("; ")}">`,
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
+		"<meta name=\"referrer\" content=\"no-referrer\">",
+		`<title>${title}</title>`,
+		`<style>${STYLE}</style>`,
+		"</head>",
+		"<body>",
+		`<script type="application/json" id="data">${scriptJson(data)}<\/script>`,
+		`<script type="module">${script}<\/script>`,
+		"</body>",
+		"</html>",
+		""
+	].join("\n");
+}
+// src/base/version.ts
+var VERSION = (() => {
+	return "0.4.0";
+})();
+// src/render/html.ts
+/** Items shown per finding (as in text output). */
+var FINDING_ITEMS = 5;
+var KINDS = {
+	folder: 0,
+	file: 1,
+	symlink: 2,
+	smaller: 3
+};
+/** The columns every tree has, report's or diff's: the shape (parents, names, kinds, folds). */
+function shapeColumns(n) {
+	return {
+		parent: n.map((x) => x.parent ?? -1),
+		name: n.map((x) => x.name),
+		kind: n.map((x) => KINDS[x.kind]),
+		partial: n.map((x) => x.partial ? 1 : 0),
+		folded: n.map((x) => x.folded ?? 0)
+	};
+}
+function reportColumns(t) {
+	const n = t.nodes;
+	return {
+		nodeBudget: t.nodeBudget,
+		...shapeColumns(n),
+		bytes: n.map((x) => x.bytes),
+		files: n.map((x) => x.files),
+		layer: n.map((x) => x.layer ?? 0),
+		pkg: n.map((x) => x.package ?? -1)
+	};
+}
+function diffColumns(t) {
+	const n = t.nodes;
+	return {
+		nodeBudget: n.length,
+		...shapeColumns(n),
+		bytes: n.map((x) => x.after),
+		before: n.map((x) => x.before)
+	};
+}
+function verdictFields(verdict) {
+	if (!verdict) return {};
+	return {
+		verdictLines: renderVerdictText(verdict).trimEnd().split("\n"),
+		verdictFailed: verdict.failed
+	};
+}
+/** `imgsize IMAGE --html`: the report (and a check's verdict) as a page. */
+function renderReportHtml(report, verdict) {
+	return htmlDocument("imgsize report", reportPage(report, verdict));
+}
+/** `imgsize all.tar --html`: the overview of several images, each drillable to its own report. */
+function renderOverviewHtml(overview, reports) {
+	return htmlDocument("imgsize archive", {
+		page: "overview",
+		version: VERSION,
+		tree: null,
+		overview,
+		images: reports.map((r) => reportPage(r))
+	});
+}
+function reportPage(report, verdict) {
+	const { tree, ...rest } = report;
+	return {
+		page: "report",
+		version: VERSION,
+		...verdictFields(verdict),
+		tree: tree ? reportColumns(tree) : null,
+		report: rest,
+		findingItems: report.findings.map((f) => {
+			const lines = f.items.slice(0, FINDING_ITEMS).map((i) => ({
+				text: visible(describeItem(i)),
+				...i.path !== void 0 ? { path: i.path } : {}
+			}));
+			return f.items.length > FINDING_ITEMS ? [...lines, { text: `… and ${f.items.length - FINDING_ITEMS} more` }] : lines;
+		})
+	};
+}
+/** `imgsize diff A B --html`: the change as a page. */
+function renderDiffHtml(diff, verdict) {
+	const { tree, ...rest } = diff;
+	return htmlDocument("imgsize diff", {
+		page: "diff",
+		version: VERSION,
+		...verdictFields(verdict),
+		tree: tree ? diffColumns(tree) : null,
+		diff: rest
+	});
+}
+// src/render/overview.ts
+/** An archive of several images: each image, what it has alone and shares, the archive in all, how to pick one. */
+var nameOf = (i) => i.tags[0] ?? i.configDigest.replace(/^sha256:/, "").slice(0, 12);
+var compressed = (i) => `${i.compressedEstimated ? "~" : ""}${human(i.compressedBytes)}`;
+function pickLine(o, esc) {
+	return `choose one with --image (a tag, or an image ID prefix): imgsize ${esc(o.source.path)} --image ${esc(nameOf(o.images[0]))}`;
+}
+function renderOverviewTable(o) {
+	const t = plainTable([
+		"image",
+		"platform",
+		"layers",
+		"content",
+		"compressed",
+		"alone",
+		"shared"
+	], [
+		"left",
+		"left",
+		"right",
+		"right",
+		"right",
+		"right",
+		"right"
+	]);
+	for (const i of o.images) t.push([
+		[nameOf(i), ...i.tags.slice(1)].map(visible).join(", "),
+		visible(i.platform),
+		String(i.layers),
+		human(i.contentBytes),
+		compressed(i),
+		human(i.aloneContentBytes),
+		human(i.sharedContentBytes)
+	]);
+	const est = o.images.some((i) => i.compressedEstimated);
+	return [
+		`Archive   ${visible(o.source.path)}   Format ${o.source.format}   ${o.totals.images} images`,
+		"",
+		t.toString(),
+		"",
+		`In all (each layer once): ${o.totals.layers} layers, content ${human(o.totals.contentBytes)}, compressed ${est ? "~" : ""}${human(o.totals.compressedBytes)}`,
+		"alone: content of layers no other image here has; shared: content of layers another image has too",
+		...est ? [`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated from samples`] : [],
+		"",
+		pickLine(o, visible),
+		""
+	].join("\n");
+}
+function renderOverviewMarkdown(o) {
+	return [
+		COMMENT_MARKER,
+		`### imgsize: ${o.totals.images} images in ${mdText(o.source.path)}`,
+		"",
+		"| image | platform | layers | content | compressed | alone | shared |",
+		"|---|---|---:|---:|---:|---:|---:|",
+		...o.images.map((i) => `| ${i.tags.length ? i.tags.map(mdText).join(", ") : mdText(nameOf(i))} | ${mdText(i.platform)} | ${i.layers} | ${human(i.contentBytes)} | ${compressed(i)} | ${human(i.aloneContentBytes)} | ${human(i.sharedContentBytes)} |`),
+		"",
+		`In all (each layer once): ${o.totals.layers} layers, content **${human(o.totals.contentBytes)}**, compressed **${human(o.totals.compressedBytes)}**.`,
+		"",
+		`_${pickLine(o, mdText)}._`,
+		""
+	].join("\n");
+}
+// src/render/output.ts
+init_version();
+/** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
+function renderInspect(format, report, verdict, o) {
+	if (format === "json") return renderJson(verdict ? {
+		...report,
+		verdict
+	} : report);
+	if (format === "html") return renderReportHtml(report, verdict);
+	if (format === "markdown") return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, {
+		top: o.top,
+		fix: o.fix
+	});
+	return renderTable(report, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
+}
+/** `imgsize check`: the verdict (JSON: the report with it). */
+function renderCheck(format, report, verdict, t = {}) {
+	if (format === "json") return renderJson({
+		...report,
+		verdict
+	});
+	if (format === "html") return renderReportHtml(report, verdict);
+	if (format === "markdown") return renderVerdictMarkdown(verdict, report);
+	return renderVerdictText(verdict, t);
+}
+/** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
+function renderDiff(format, diff, after, verdict, o) {
+	if (format === "json") return toJson({
+		schemaVersion: 3,
+		diff,
+		...verdict ? { verdict } : {}
+	});
+	if (format === "html") return renderDiffHtml(diff, verdict);
+	if (format === "markdown") return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : "");
+	return renderDiffTable(diff, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
+}
+/** A diff saved with `diff --json`, shown again (its verdict too, not evaluated again). */
+function renderSavedDiff(format, doc, o) {
+	if (format === "json") return toJson(doc);
+	if (format === "html") return renderDiffHtml(doc.diff, doc.verdict);
+	if (format === "markdown") return renderDiffMarkdown(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictListMarkdown(doc.verdict)}` : "");
+	return renderDiffTable(doc.diff, o) + (doc.verdict ? `\n${renderVerdictText(doc.verdict, o)}` : "");
+}
+/** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
+function renderManifest(format, m, verdict, o) {
+	if (format === "json") return toJson(verdict ? {
+		...m,
+		verdict
+	} : m);
+	if (verdict) return format === "markdown" ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict, o);
+	return format === "markdown" ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
+}
+/** An archive of several images without --image: the overview (its HTML page drills into each image's report). */
+function renderOverview(format, o, reports = []) {
+	if (format === "json") return toJson(o);
+	if (format === "html") return renderOverviewHtml(o, reports);
+	return format === "markdown" ? renderOverviewMarkdown(o) : renderOverviewTable(o);
+}
+/** The diff's Markdown has the comment marker already: the verdict below it does not repeat it. */
+function withoutMarker(md) {
+	return md.startsWith(`<!-- imgsize -->\n`) ? md.slice(COMMENT_MARKER.length + 1) : md;
+}
+// src/report/limits.ts
+var TREE_NODES, MAX_TREE_NODES;
+var init_limits = __esmMin((() => {
+	TREE_NODES = 5e3;
+	MAX_TREE_NODES = 1e5;
+}));
+// src/cli/messages.ts
+init_limits();
+/**
+* The one path by which a message reaches stderr. Notices, warnings, errors and hints carry text
+* an image or a registry chose (tags, platforms, a registry's own error message): each line is made
+* visible as on the terminal (ESC, OSC, CR and newlines shown as `\xNN`, so an image can neither
+* paint the terminal nor add an `imgsize:` line or a GitHub workflow command such as `::error::`
+* or `::stop-commands::` — those are read only at the start of a line) and cut to a length a
+* person reads. Only the progress line and the GitHub annotations (escaped by render/github.ts)
+* are written around it.
+*/
+/** Longer message lines are cut, with a count of what was left out. */
+var MAX_MESSAGE_CHARS = 2e3;
+/** One line of a message, escaped and cut (no newline). */
+function messageLine(text) {
+	const v = visible(text);
+	return v.length <= 2e3 ? v : `${v.slice(0, MAX_MESSAGE_CHARS)}… (${(v.length - MAX_MESSAGE_CHARS).toLocaleString("en-US")} more characters)`;
+}
+function messages(stderr) {
+	const say = (line) => void stderr.write(`${messageLine(line)}\n`);
+	return {
+		say,
+		sayLines: (text) => {
+			for (const line of text.replace(/\n$/, "").split("\n")) say(line);
+		}
+	};
+}
+// src/render/github.ts
+/** A workflow command's message: `%`, CR and LF escaped as the runner expects. */
+function escapeData(s) {
+	return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+/** A workflow command's property value (title=…): also `:` and `,`. */
+function escapeProperty(s) {
+	return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function renderAnnotations(raw) {
+	return escapeVerdict(raw, visible).results.filter((r) => r.status !== "pass").map((r) => `::${r.status === "fail" ? "error" : "warning"} title=${escapeProperty(`imgsize ${r.kind}`)}::${escapeData(describeRule(r))}\n`).join("");
+}
+/**
+* `name=value` lines for $GITHUB_OUTPUT: verdict (pass|fail), failed and warned rule counts, and
+* for the first budget rule its metric, measured bytes and limit (exact integers).
+*/
+function renderOutputs(v) {
+	const lines = [
+		`verdict=${v.failed > 0 ? "fail" : "pass"}`,
+		`failed=${v.failed}`,
+		`warned=${v.warned}`
+	];
+	const budget = v.results.find((r) => r.kind === "budget");
+	if (budget) lines.push(`metric=${budget.subject}`, `bytes=${budget.measured}`, `limit=${budget.limit}`);
+	return `${lines.join("\n")}\n`;
+}
+// src/cli/github.ts
+/** Under GitHub Actions, a command's Markdown goes to the job's step summary too (a file that cannot be written is a warning). */
+function stepSummary(io, markdown) {
+	if (io.env.GITHUB_ACTIONS === "true") appendGitHub(io, "GITHUB_STEP_SUMMARY", markdown);
+}
+/** Appends to the file a GitHub variable names; one that cannot be written is a warning, never a failed run. */
+function appendGitHub(io, variable, text) {
+	const file = io.env[variable];
+	if (!file || !io.appendFile) return;
+	try {
+		io.appendFile(file, text);
+	} catch (e) {
+		messages(io.stderr).say(`imgsize: warning: cannot write $${variable} (${e.code ?? e.message}); the verdict stands`);
+	}
+}
+/**
+* Under GitHub Actions: annotations on stderr (stdout holds only the report), the verdict's
+* Markdown appended to the step summary and the outputs to $GITHUB_OUTPUT, once per run. A file
+* that cannot be written is a warning: the verdict's exit code stands.
+*/
+function finishGate(io, verdict, report) {
+	if (io.env.GITHUB_ACTIONS === "true") {
+		io.stderr.write(renderAnnotations(verdict));
+		appendGitHub(io, "GITHUB_STEP_SUMMARY", renderVerdictMarkdown(verdict, report));
+		appendGitHub(io, "GITHUB_OUTPUT", renderOutputs(verdict));
+	}
+	return verdictExitCode(verdict);
+}
+// src/cli/help.ts
+var EXAMPLES = `
+Examples:
+  docker save app:latest | imgsize          analyse an image streamed from docker save
+  imgsize app.tar                           a docker save / oci-archive file (gzipped or not)
+  imgsize ./oci-layout                      an OCI layout folder
+  imgsize ghcr.io/org/app:1.2               an image in a registry (no daemon, nothing on disk)
+  imgsize diff ghcr.io/org/app:main ghcr.io/org/app:pr-42   two references (shared layers read once)
+  imgsize app.tar --json > report.json      the versioned report, for machines
+  imgsize app.tar --html report.html        also a self-contained HTML report (treemap; opens offline)
+  imgsize diff a.json b.json --html d.html  the change as a page, from saved reports
+  imgsize all.tar                           a multi-image docker save: each image, shared and alone bytes
+  imgsize multi.tar --platform linux/arm64  pick one platform of a multi-platform archive
+  imgsize all.tar --image app:1             pick one image (a tag, or an image ID prefix)
+  imgsize diff before.tar after.tar         what a change bought, per layer and package
+  imgsize diff main.json - < pr.tar         against a saved report (CI keeps main's --json)
+  imgsize check app.tar --budget 424MB      CI gate: exit 0 within budget, 1 over, 2 on error
+  imgsize check app.tar --budget 424MB --metric compressed --format markdown
+  imgsize check app.tar --budget 424MB --metric compressed --exact-push-size
+  imgsize check - --json > r.json; imgsize r.json --format markdown   the verdict, shown again
+
+Compressed is what a push uploads: for layers stored uncompressed (classic docker save) their gzip
+size, estimated from samples (~, ±7 %: it models gzip -6; docker and skopeo push up to ~6 % more) unless --exact-push-size. Rules from imgsize.config.json and
+flags merge (a flag wins for its rule); forbiddenPaths match in every layer, not only the final one.
+Under GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr, the verdict to
+$GITHUB_STEP_SUMMARY and verdict/bytes/limit to $GITHUB_OUTPUT; stdout holds only the report.
+
+Sizes are SI units like docker images (1 MB = 1,000,000 bytes); --json has exact bytes.
+Exit codes: 0 ok, 1 a budget or gate failed, 2 could not run (usage, unreadable or invalid archive).`;
+/** Commander's option lines of one command, under a heading. */
+function optionList(program, name, heading, only) {
+	const cmd = program.commands.find((c) => c.name() === name);
+	if (!cmd) return "";
+	const help = cmd.createHelp();
+	const options = help.visibleOptions(cmd).filter((o) => o.long !== "--help" && (!only || only(o.long ?? "")));
+	const width = Math.max(...options.map((o) => help.optionTerm(o).length));
+	return `${heading}\n${options.map((o) => `  ${help.optionTerm(o).padEnd(width)}  ${help.optionDescription(o)}`).join("\n")}\n`;
+}
+function gateOptionList(program) {
+	return optionList(program, "check", "\nGate options (imgsize check, and imgsize diff on AFTER):", (f) => GATE_FLAGS.includes(f));
+}
+/** The options only check and diff take. */
+var GATE_FLAGS = [
+	"--budget",
+	"--metric",
+	"--max-layers",
+	"--baseline",
+	"--max-growth",
+	"--config"
+];
+/** A usage error of the bare command that names a gate option says which command takes it. */
+function usageError(message) {
+	const m = /^unknown option '(--[\w-]+)(?:=[^']*)?'/.exec(message);
+	if (m && GATE_FLAGS.includes(m[1])) return `${m[1]} belongs to check (and diff): imgsize check IMAGE ${m[1]} …`;
+	return message;
 }
 // src/analysis/findings/thresholds.ts
 /** A model file smaller than this is a test fixture, not worth a finding. */
@@ -35412,22 +39181,6 @@ function findings(input) {
 	}
 	return out.sort((a, b) => b.bytes - a.bytes);
 }
-// src/report/limits.ts
-var TREE_NODES, MAX_TREE_NODES;
-var init_limits = __esmMin((() => {
-	TREE_NODES = 5e3;
-	MAX_TREE_NODES = 1e5;
-}));
-// src/analysis/tree.ts
-/**
-* The final filesystem pruned to a node budget, for the treemap: best-first, the largest folder not
-* yet opened is opened next (a binary heap), its children largest first; what does not fit — past
-* MAX_CHILDREN, under MIN_SHARE of the image, or past the budget — is folded into one "(N smaller)"
-* node. A folder never opened stays as one node with its totals (`partial`). Nodes are listed
-* parents first, so each names its parent by an earlier position. Pure: the squashed tree in, plain
-* data out; every entry is visited a bounded number of times (sums, then one colour walk).
-*/
-init_limits();
 /** Children smaller than this share of the image are folded (a box under a pixel on any screen). */
 var MIN_SHARE = 1 / 1e5;
 /** Per folder node: bytes (files and symlinks, as finalBytes) and regular files below it; post-order, no recursion. */
@@ -36342,659 +40095,7 @@ async function reportOf(model, opts) {
 		}
 	};
 }
-// src/analysis/tree-diff.ts
-function sideOf(tree) {
-	const kids = tree.nodes.map(() => []);
-	tree.nodes.forEach((n, i) => {
-		if (n.parent !== void 0) kids[n.parent]?.push(i);
-	});
-	return {
-		tree,
-		kids
-	};
-}
-/** A child's key in its folder: its name; every fold is one "(smaller)"; a repeated name gets its count. */
-function keyed(side, at) {
-	const out = /* @__PURE__ */ new Map();
-	for (const k of side.kids[at] ?? []) {
-		const n = side.tree.nodes[k];
-		const base = n.kind === "smaller" ? "\0smaller" : n.name;
-		let key = base;
-		for (let i = 2; out.has(key); i++) key = `${base}\0${i}`;
-		out.set(key, k);
-	}
-	return out;
-}
-function diffTrees(before, after) {
-	const b = sideOf(before);
-	const a = sideOf(after);
-	const nodes = [];
-	const queue = [];
-	const add = (parent, bi, ai) => {
-		const bn = bi === void 0 ? void 0 : before.nodes[bi];
-		const an = ai === void 0 ? void 0 : after.nodes[ai];
-		const n = an ?? bn;
-		const at = nodes.length;
-		const open = n.kind === "folder" && (bn === void 0 || opened(bn)) && (an === void 0 || opened(an));
-		nodes.push({
-			...parent !== void 0 ? { parent } : {},
-			name: n.name,
-			kind: n.kind,
-			before: bn?.bytes ?? 0,
-			after: an?.bytes ?? 0,
-			...n.kind === "folder" && !open ? { partial: true } : {},
-			...n.kind === "smaller" ? { folded: Math.max(bn?.folded ?? 0, an?.folded ?? 0) } : {}
-		});
-		if (open) queue.push([
-			at,
-			bi,
-			ai
-		]);
-	};
-	add(void 0, before.nodes.length > 0 ? 0 : void 0, after.nodes.length > 0 ? 0 : void 0);
-	for (let head = 0; head < queue.length; head++) {
-		const [at, bi, ai] = queue[head];
-		const bk = bi === void 0 ? /* @__PURE__ */ new Map() : keyed(b, bi);
-		const ak = ai === void 0 ? /* @__PURE__ */ new Map() : keyed(a, ai);
-		const keys = /* @__PURE__ */ new Set([...bk.keys(), ...ak.keys()]);
-		const size = (k) => [before.nodes[bk.get(k) ?? -1]?.bytes ?? 0, after.nodes[ak.get(k) ?? -1]?.bytes ?? 0];
-		const order = [...keys].sort((x, y) => {
-			const [xb, xa] = size(x);
-			const [yb, ya] = size(y);
-			return Math.abs(ya - yb) - Math.abs(xa - xb) || Math.max(ya, yb) - Math.max(xa, xb) || (x < y ? -1 : x > y ? 1 : 0);
-		});
-		for (const k of order) add(at, bk.get(k), ak.get(k));
-	}
-	return { nodes };
-}
-var opened;
-var init_tree_diff = __esmMin((() => {
-	opened = (n) => n !== void 0 && n.kind === "folder" && !n.partial;
-}));
-// src/analysis/diff.ts
-function metricBytes(r, m) {
-	switch (m) {
-		case "content": return r.totals.contentBytes;
-		case "compressed": return r.totals.pushBytes;
-		case "uncompressed": return r.totals.uncompressedBytes;
-		case "final": return r.totals.finalBytes;
-	}
-}
-function delta(before, after) {
-	return {
-		before,
-		after,
-		delta: after - before,
-		percent: before === 0 ? null : (after - before) / before * 100
-	};
-}
-function diffReports(before, after) {
-	const pool = /* @__PURE__ */ new Map();
-	before.layers.forEach((l, i) => {
-		pool.set(l.diffId, [...pool.get(l.diffId) ?? [], i]);
-	});
-	const layers = [];
-	const usedBefore = /* @__PURE__ */ new Set();
-	after.layers.forEach((l, i) => {
-		const candidates = pool.get(l.diffId);
-		const at = candidates ? Math.max(0, candidates.findIndex((c) => before.layers[c].digest === l.digest)) : -1;
-		const bi = candidates && candidates.length > 0 ? candidates.splice(at, 1)[0] : void 0;
-		if (bi !== void 0) usedBefore.add(bi);
-		layers.push({
-			status: bi === void 0 ? "added" : before.layers[bi].digest === l.digest ? "shared" : "recompressed",
-			diffId: l.diffId,
-			digest: l.digest,
-			contentBytes: l.contentBytes,
-			compressedBytes: l.compressedBytes,
-			createdBy: l.createdBy,
-			beforeLayer: bi === void 0 ? null : bi + 1,
-			afterLayer: i + 1
-		});
-	});
-	before.layers.forEach((l, i) => {
-		if (!usedBefore.has(i)) layers.push({
-			status: "removed",
-			diffId: l.diffId,
-			digest: l.digest,
-			contentBytes: l.contentBytes,
-			compressedBytes: l.compressedBytes,
-			createdBy: l.createdBy,
-			beforeLayer: i + 1,
-			afterLayer: null
-		});
-	});
-	const agg = (r) => {
-		const m = /* @__PURE__ */ new Map();
-		for (const p of r.packages) {
-			const k = `${p.ecosystem}|${fold(p.name)}`;
-			const a = m.get(k) ?? {
-				ecosystem: p.ecosystem,
-				name: p.name,
-				versions: [],
-				bytes: 0
-			};
-			if (p.version !== null && !a.versions.includes(p.version)) a.versions.push(p.version);
-			a.bytes += p.bytes;
-			m.set(k, a);
-		}
-		return m;
-	};
-	const pb = agg(before);
-	const pa = agg(after);
-	const packages = [];
-	for (const k of /* @__PURE__ */ new Set([...pb.keys(), ...pa.keys()])) {
-		const b = pb.get(k);
-		const a = pa.get(k);
-		const vb = b ? b.versions.join(", ") || null : null;
-		const va = a ? a.versions.join(", ") || null : null;
-		const bytesBefore = b?.bytes ?? 0;
-		const bytesAfter = a?.bytes ?? 0;
-		if (b && a && vb === va && bytesBefore === bytesAfter) continue;
-		packages.push({
-			status: !b ? "added" : !a ? "removed" : "changed",
-			ecosystem: (a ?? b).ecosystem,
-			name: (a ?? b).name,
-			versionBefore: vb,
-			versionAfter: va,
-			bytesBefore,
-			bytesAfter,
-			delta: bytesAfter - bytesBefore
-		});
-	}
-	packages.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.name < y.name ? -1 : 1));
-	const db = new Map(before.directories.map((d) => [d.path, d.bytes]));
-	const da = new Map(after.directories.map((d) => [d.path, d.bytes]));
-	const directories = [];
-	for (const p of /* @__PURE__ */ new Set([...db.keys(), ...da.keys()])) {
-		const b = db.get(p) ?? 0;
-		const a = da.get(p) ?? 0;
-		if (a !== b) directories.push({
-			path: p,
-			bytesBefore: b,
-			bytesAfter: a,
-			delta: a - b
-		});
-	}
-	directories.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || (x.path < y.path ? -1 : 1));
-	const fb = new Map(before.findings.map((f) => [f.code, f]));
-	const fa = new Map(after.findings.map((f) => [f.code, f]));
-	const findings = [];
-	for (const code of /* @__PURE__ */ new Set([...fb.keys(), ...fa.keys()])) {
-		const b = fb.get(code);
-		const a = fa.get(code);
-		if (b && a && b.bytes === a.bytes) continue;
-		findings.push({
-			status: !b ? "introduced" : !a ? "resolved" : "changed",
-			code,
-			title: (a ?? b).title,
-			bytesBefore: b?.bytes ?? 0,
-			bytesAfter: a?.bytes ?? 0
-		});
-	}
-	const warnings = [];
-	if (before.image.platform !== after.image.platform) warnings.push({
-		code: "platform-mismatch",
-		message: `the two sides are different platforms (${before.image.platform} → ${after.image.platform}): layers and packages are not comparable one to one`
-	});
-	const recompressed = layers.filter((l) => l.status === "recompressed").length;
-	if (recompressed > 0) warnings.push({
-		code: "recompressed-layers",
-		message: `${recompressed} layer(s) hold the same content as before but are stored as other blobs (another compression): a pull downloads them again`
-	});
-	return {
-		before: {
-			source: before.source.path,
-			tags: before.image.repoTags,
-			platform: before.image.platform
-		},
-		after: {
-			source: after.source.path,
-			tags: after.image.repoTags,
-			platform: after.image.platform
-		},
-		warnings,
-		compressedEstimated: {
-			before: before.totals.pushEstimatedLayers.length > 0,
-			after: after.totals.pushEstimatedLayers.length > 0
-		},
-		totals: {
-			content: delta(before.totals.contentBytes, after.totals.contentBytes),
-			compressed: delta(metricBytes(before, "compressed"), metricBytes(after, "compressed")),
-			uncompressed: delta(before.totals.uncompressedBytes, after.totals.uncompressedBytes),
-			final: delta(before.totals.finalBytes, after.totals.finalBytes),
-			wasted: delta(before.totals.wastedBytes, after.totals.wastedBytes)
-		},
-		layers,
-		sharedCompressedBytes: layers.reduce((a, l) => a + (l.status === "shared" && l.afterLayer !== null ? after.layers[l.afterLayer - 1].pushBytes : 0), 0),
-		packages,
-		directories,
-		findings,
-		...before.tree && after.tree ? { tree: diffTrees(before.tree, after.tree) } : {}
-	};
-}
-var METRICS, DEFAULT_METRIC, fold;
-var init_diff = __esmMin((() => {
-	init_tree_diff();
-	METRICS = [
-		"content",
-		"compressed",
-		"uncompressed",
-		"final"
-	];
-	DEFAULT_METRIC = "compressed";
-	fold = (n) => n.toLowerCase().replace(/[-_.]+/g, "-");
-}));
-// src/gate/glob.ts
-init_diff();
-init_errors$2();
-/** Globs longer than this are refused. */
-var MAX_GLOB_LENGTH = 1024;
-/** Expands `{a,b}` alternatives (nested allowed); refuses unbalanced braces and too many. */
-function expandBraces(glob) {
-	const open = glob.indexOf("{");
-	if (open < 0) {
-		if (glob.includes("}")) throw badGlob(glob, "a \"}\" without its \"{\"");
-		return [glob];
-	}
-	let depth = 0;
-	let close = -1;
-	const commas = [];
-	for (let i = open; i < glob.length; i++) {
-		const c = glob[i];
-		if (c === "{") depth++;
-		else if (c === "}") {
-			depth--;
-			if (depth === 0) {
-				close = i;
-				break;
-			}
-		} else if (c === "," && depth === 1) commas.push(i);
-	}
-	if (close < 0) throw badGlob(glob, "a \"{\" without its \"}\"");
-	const head = glob.slice(0, open);
-	const tail = glob.slice(close + 1);
-	const bounds = [
-		open,
-		...commas,
-		close
-	];
-	const out = [];
-	for (let k = 0; k + 1 < bounds.length; k++) for (const alt of expandBraces(head + glob.slice(bounds[k] + 1, bounds[k + 1]) + tail)) {
-		out.push(alt);
-		if (out.length > 256) throw badGlob(glob, `more than 256 alternatives`);
-	}
-	return out;
-}
-function badGlob(glob, why) {
-	return new ImgsizeError("config", `glob "${glob.length > 80 ? `${glob.slice(0, 79)}…` : glob}"`, `${why}`, { hint: "globs take *, ?, ** and {a,b}" });
-}
-function checkGlob(glob) {
-	if (glob.length === 0) throw badGlob(glob, "empty glob");
-	if (glob.length > 1024) throw badGlob(glob, `longer than ${MAX_GLOB_LENGTH} characters`);
-}
-/** Compiles path globs (any of which may match) into one matcher. */
-function compilePathGlobs(globs) {
-	const patterns = [];
-	for (const g of globs) {
-		checkGlob(g);
-		for (const alt of expandBraces(g)) patterns.push(segmentsOf(alt));
-	}
-	return { matchPrefix: (path) => {
-		let best = 0;
-		for (const p of patterns) {
-			const n = matchSegments(p, path);
-			if (n > 0 && (best === 0 || n < best)) best = n;
-		}
-		return best;
-	} };
-}
-function segmentsOf(glob) {
-	let g = glob;
-	let anchored = true;
-	if (g.startsWith("/")) g = g.slice(1);
-	else if (!g.includes("/")) anchored = false;
-	if (g.endsWith("/")) g = g.slice(0, -1);
-	const parts = g.split("/").filter((p, i, all) => p !== "" || i === all.length - 1);
-	const segs = [];
-	if (!anchored) segs.push({ kind: "any" });
-	for (const p of parts) if (p === "**") {
-		if (segs[segs.length - 1]?.kind !== "any") segs.push({ kind: "any" });
-	} else segs.push({
-		kind: "name",
-		pattern: p.replace(/\*\*+/g, "*")
-	});
-	return segs;
-}
-/**
-* Simulates the pattern over the path's segments. States are positions in `segs`; `any` (`**`)
-* stays or moves on. Returns how many segments had been read when the pattern first completed.
-*/
-function matchSegments(segs, path) {
-	const n = segs.length;
-	let states = new Uint8Array(n + 1);
-	let next = new Uint8Array(n + 1);
-	const close = (s) => {
-		for (let i = 0; i < n; i++) if (s[i] && segs[i].kind === "any") s[i + 1] = 1;
-	};
-	states[0] = 1;
-	close(states);
-	if (path === "") return 0;
-	let start = 0;
-	let read = 0;
-	for (;;) {
-		const slash = path.indexOf("/", start);
-		const end = slash < 0 ? path.length : slash;
-		next.fill(0);
-		let alive = false;
-		for (let i = 0; i < n; i++) {
-			if (!states[i]) continue;
-			const seg = segs[i];
-			if (seg.kind === "any") {
-				next[i] = 1;
-				alive = true;
-			} else if (segmentMatches(seg.pattern, path, start, end)) {
-				next[i + 1] = 1;
-				alive = true;
-			}
-		}
-		close(next);
-		read++;
-		if (next[n]) return read;
-		if (!alive || slash < 0) return 0;
-		[states, next] = [next, states];
-		start = slash + 1;
-	}
-}
-/**
-* Wildcard match of one segment (`*`, `?`) against path[start, end): the classic two-pointer
-* algorithm that remembers only the last `*`, linear-times-pattern at worst, never exponential.
-*/
-function segmentMatches(p, s, start, end) {
-	let pi = 0;
-	let si = start;
-	let star = -1;
-	let mark = 0;
-	while (si < end) {
-		const c = p[pi];
-		if (c === "?" || c !== void 0 && c !== "*" && c === s[si]) {
-			pi++;
-			si++;
-		} else if (c === "*") {
-			star = pi++;
-			mark = si;
-		} else if (star >= 0) {
-			pi = star + 1;
-			si = ++mark;
-		} else return false;
-	}
-	while (p[pi] === "*") pi++;
-	return pi === p.length;
-}
-/** Compiles a name glob (package names): `*`, `?`, `{a,b}`, case-insensitive. */
-function compileNameGlob(glob) {
-	checkGlob(glob);
-	const alts = expandBraces(glob).map((a) => a.toLowerCase());
-	return (name) => {
-		const n = name.toLowerCase();
-		return alts.some((a) => segmentMatches(a, n, 0, n.length));
-	};
-}
-// src/gate/budget.ts
-init_errors$2();
-/**
-* The push-size estimate's margin. The figure models GNU gzip -6 (zlib level 6, sampled): within
-* −2 … +5 % of it, measured; what real pushers upload is more — containers/image's pgzip (skopeo,
-* podman push) 0.7–6.4 % more than the estimate on the corpus's and the bench's plain layers, Go's
-* compress/gzip (docker push) about 3 % more (README, What a push uploads). ±7 % covers both.
-*/
-var PUSH_ESTIMATE_MARGIN = .07;
-function ruleCount(r) {
-	return (r.budgets?.length ?? 0) + (r.maxLayers ? 1 : 0) + (r.packages?.length ?? 0) + (r.forbiddenPaths ? 1 : 0) + (r.wasted ? 1 : 0) + (r.growth ? 1 : 0) + (r.findings?.length ?? 0);
-}
-/** Layers whose push size is estimated, for a metric (only `compressed` uses push sizes). */
-function estimatedLayers(r, m) {
-	return m === "compressed" ? r.totals.pushEstimatedLayers.length : 0;
-}
-/** The figures a rule asks for; a manifest-only read is asked for nothing it does not know. */
-function factsOf(g) {
-	if (!("manifest" in g)) return {
-		bytes: (m) => metricBytes(g, m),
-		estimated: (m) => estimatedLayers(g, m),
-		layers: g.layers.length,
-		report: () => g
-	};
-	const unknown = (what) => {
-		throw new ImgsizeError("internal", "gate", `${what} asked of a manifest-only read`);
-	};
-	return {
-		bytes: (m) => m === "compressed" ? g.manifest.compressedBytes : unknown(`the ${m} size`),
-		estimated: () => 0,
-		layers: g.manifest.layers,
-		report: () => unknown("packages, findings or waste")
-	};
-}
-/** `forbidden` (the hits of forbiddenPaths over every layer) is needed only for that rule: a saved report has no file list. */
-function evaluate(image, rules, forbidden) {
-	const facts = factsOf(image);
-	const results = [];
-	const push = (kind, subject, rule, unit, measured, limit, extra = {}) => {
-		const ok = measured <= limit;
-		const e = extra.estimate;
-		results.push({
-			kind,
-			subject,
-			level: rule.level,
-			unit,
-			measured,
-			limit,
-			status: ok ? "pass" : rule.level,
-			...rule.from !== void 0 ? { from: rule.from } : {},
-			...extra.items && !ok ? { items: extra.items } : {},
-			...extra.note && !ok ? { note: extra.note } : {},
-			...e && e.layers > 0 ? { estimate: {
-				margin: PUSH_ESTIMATE_MARGIN,
-				layers: e.layers,
-				decided: e.low <= limit === e.high <= limit
-			} } : {}
-		});
-	};
-	const range = (bytes) => ({
-		low: Math.floor(bytes * .9299999999999999),
-		high: Math.ceil(bytes * 1.07)
-	});
-	for (const b of rules.budgets ?? []) {
-		const bytes = facts.bytes(b.metric);
-		push("budget", b.metric, b, "bytes", bytes, b.limit, { estimate: {
-			layers: facts.estimated(b.metric),
-			...range(bytes)
-		} });
-	}
-	if (rules.maxLayers) push("layers", "layers", rules.maxLayers, "count", facts.layers, rules.maxLayers.limit);
-	for (const p of rules.packages ?? []) {
-		const matches = compileNameGlob(p.glob);
-		const hits = facts.report().packages.filter((x) => matches(x.name));
-		const bytes = hits.reduce((a, x) => a + x.bytes, 0);
-		push("package", p.glob, p, "bytes", bytes, p.limit, { items: hits.map((x) => ({
-			package: x.name,
-			version: x.version,
-			bytes: x.bytes
-		})) });
-	}
-	if (rules.forbiddenPaths) {
-		if (!forbidden) throw new Error("forbiddenPaths needs the image itself, not a saved report");
-		push("forbidden-paths", rules.forbiddenPaths.globs.join(", "), rules.forbiddenPaths, "count", forbidden.length, 0, { items: forbidden });
-	}
-	if (rules.wasted) {
-		const w = rules.wasted;
-		const report = facts.report();
-		if (w.maxBytes !== void 0) push("wasted-bytes", "wasted", w, "bytes", report.totals.wastedBytes, w.maxBytes);
-		if (w.maxPercent !== void 0) push("wasted-percent", "wasted", w, "percent", report.totals.contentBytes === 0 ? 0 : 100 * report.totals.wastedBytes / report.totals.contentBytes, w.maxPercent);
-	}
-	if (rules.growth) {
-		const g = rules.growth;
-		const before = metricBytes(g.baseline, g.metric);
-		const after = facts.bytes(g.metric);
-		const growth = after - before;
-		const limit = g.max.kind === "bytes" ? g.max.value : Math.floor(before * g.max.value / 100);
-		const layers = facts.estimated(g.metric) + estimatedLayers(g.baseline, g.metric);
-		const low = Math.floor(after * .9299999999999999) - Math.ceil(before * 1.07);
-		const high = Math.ceil(after * 1.07) - Math.floor(before * .9299999999999999);
-		push("growth", `${g.metric} vs ${g.baselineLabel}`, g, "bytes", growth, limit, { estimate: {
-			layers,
-			low,
-			high
-		} });
-	}
-	for (const f of rules.findings ?? []) {
-		const hit = facts.report().findings.filter((x) => x.code === f.code);
-		push("finding", f.code, f, "count", hit.length, 0, {
-			items: hit.flatMap((x) => x.items),
-			note: hit.map((x) => x.title).join("; ")
-		});
-	}
-	return {
-		results,
-		failed: results.filter((r) => r.status === "fail").length,
-		warned: results.filter((r) => r.status === "warn").length
-	};
-}
-/** 0 when every rule passed (warnings allowed), 1 when any failed. Errors (2) never get here. */
-function verdictExitCode(v) {
-	return v.failed > 0 ? 1 : 0;
-}
-// src/gate/forbidden.ts
-function forbiddenHits(globs, layers, root) {
-	const m = compilePathGlobs(globs);
-	const groups = /* @__PURE__ */ new Map();
-	layers.forEach((l, li) => {
-		for (const e of l.files) {
-			const n = m.matchPrefix(e.path);
-			if (n === 0) continue;
-			const prefix = prefixOf(e.path, n);
-			const key = `${li}\0${prefix}`;
-			let g = groups.get(key);
-			if (!g) groups.set(key, g = {
-				path: prefix,
-				layer: li,
-				entries: 0,
-				bytes: 0,
-				present: false
-			});
-			g.entries++;
-			g.bytes += e.size;
-			if (!g.present) {
-				const now = lookup(root, e.path);
-				g.present = now !== void 0 && now.layer === li && now.kind === e.kind;
-			}
-		}
-	});
-	const fileSets = /* @__PURE__ */ new Map();
-	const filesOf = (li) => {
-		let s = fileSets.get(li);
-		if (!s) fileSets.set(li, s = new Set(layers[li].files.map((f) => f.path)));
-		return s;
-	};
-	return [...groups.values()].map((g) => ({
-		path: `/${displayPath(g.path)}`,
-		layer: g.layer + 1,
-		entries: g.entries,
-		bytes: g.bytes,
-		removedBy: g.present ? null : plusOne(removedBy(g.path, g.layer, layers, filesOf))
-	})).sort((a, b) => a.layer - b.layer || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/** Layer index (0-based, internal) → layer number (1-based, the report's). */
-var plusOne = (i) => i === null ? null : i + 1;
-function prefixOf(path, segments) {
-	let at = -1;
-	for (let i = 0; i < segments; i++) {
-		at = path.indexOf("/", at + 1);
-		if (at < 0) return path;
-	}
-	return path.slice(0, at);
-}
-/** The first layer after `from` that deletes `path` (or a folder above it), hides it, or replaces it. */
-function removedBy(path, from, layers, filesOf) {
-	const above = (p) => p === "" || path === p || path.startsWith(`${p}/`);
-	for (let li = from + 1; li < layers.length; li++) {
-		const l = layers[li];
-		if (l.deletions.some(above) || l.opaqueDirs.some((d) => d !== path && above(d)) || filesOf(li).has(path)) return li;
-	}
-	return null;
-}
-// src/gate/gate.ts
-init_errors$2();
-function gate(report, rules, files) {
-	if (!rules.forbiddenPaths) return evaluate(report, rules);
-	if (!files) throw new ImgsizeError("usage", "forbiddenPaths", "needs the image itself, not a saved report (a report has no file list)");
-	return evaluate(report, rules, forbiddenHits(rules.forbiddenPaths.globs, files.layers, files.root));
-}
-/** Why the rules need the layers, or undefined when the manifest decides them (compressed budgets and growth, the layer count). */
-function manifestOnlyProblem(rules) {
-	const other = (rules.budgets ?? []).find((b) => b.metric !== "compressed");
-	if (other) return `a ${other.metric} budget`;
-	if (rules.growth && rules.growth.metric !== "compressed") return `growth of ${rules.growth.metric}`;
-	if (rules.packages?.length) return "package rules";
-	if (rules.forbiddenPaths) return "forbiddenPaths";
-	if (rules.wasted) return "wasted rules";
-	if (rules.findings?.length) return "finding rules";
-}
-/**
-* The gate on what a manifest-only read knows. Only the rules manifestOnlyProblem lets through
-* reach evaluate(), and they read the compressed total and the layer count alone: the figures a
-* manifest cannot give are not made up, they are never asked for.
-*/
-function gateManifest(m, rules) {
-	const problem = manifestOnlyProblem(rules);
-	if (problem) throw new ImgsizeError("usage", "--manifest-only", `${problem} need the layers: run without --manifest-only`);
-	return evaluate({ manifest: {
-		compressedBytes: m.totals.compressedBytes,
-		layers: m.totals.layers
-	} }, rules);
-}
-// src/base/size.ts
-/** Parses a size; returns undefined when the text is not one. */
-function parseSize(text) {
-	if (typeof text === "number") return Number.isSafeInteger(text) && text >= 0 ? text : void 0;
-	const m = /^\s*(\d{1,15}(?:\.\d{1,9})?)\s*([a-zA-Z]*)\s*$/.exec(text);
-	if (!m) return void 0;
-	const unit = m[2].toLowerCase();
-	if (unit === "") return /^\d+$/.test(m[1]) && Number.isSafeInteger(Number(m[1])) ? Number(m[1]) : void 0;
-	const mult = UNITS[unit];
-	if (mult === void 0) return void 0;
-	const v = Math.round(Number(m[1]) * mult);
-	return Number.isSafeInteger(v) ? v : void 0;
-}
-function parseGrowth(text) {
-	if (typeof text === "string") {
-		const m = /^\s*(\d{1,6}(?:\.\d{1,6})?)\s*%\s*$/.exec(text);
-		if (m) return {
-			kind: "percent",
-			value: Number(m[1])
-		};
-	}
-	const b = parseSize(text);
-	return b === void 0 ? void 0 : {
-		kind: "bytes",
-		value: b
-	};
-}
-var UNITS, SIZE_EXAMPLE;
-var init_size = __esmMin((() => {
-	UNITS = {
-		b: 1,
-		kb: 1e3,
-		mb: 1e6,
-		gb: 1e9,
-		tb: 0xe8d4a51000,
-		kib: 1024,
-		mib: 2 ** 20,
-		gib: 2 ** 30,
-		tib: 2 ** 40
-	};
-	SIZE_EXAMPLE = "e.g. \"424MB\" (SI, 10^6), \"424MiB\" (2^20), \"1.5GB\" or a whole number of bytes";
-}));
 // src/gate/rules.ts
-init_size();
 init_diff();
 init_errors$2();
 function mergeRules(config, flags, loadBaseline, before) {
@@ -37066,3004 +40167,6 @@ function mergeRules(config, flags, loadBaseline, before) {
 		};
 	} else if (flags.baseline !== void 0) throw new ImgsizeError("usage", "--baseline", "needs --max-growth (e.g. 5% or 10MB)");
 	return rules;
-}
-// node_modules/cli-table3/src/debug.js
-var require_debug = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var messages = [];
-	var level = 0;
-	var debug = (msg, min) => {
-		if (level >= min) messages.push(msg);
-	};
-	debug.WARN = 1;
-	debug.INFO = 2;
-	debug.DEBUG = 3;
-	debug.reset = () => {
-		messages = [];
-	};
-	debug.setDebugLevel = (v) => {
-		level = v;
-	};
-	debug.warn = (msg) => debug(msg, debug.WARN);
-	debug.info = (msg) => debug(msg, debug.INFO);
-	debug.debug = (msg) => debug(msg, debug.DEBUG);
-	debug.debugMessages = () => messages;
-	module.exports = debug;
-}));
-// node_modules/ansi-regex/index.js
-var require_ansi_regex = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module.exports = ({ onlyFirst = false } = {}) => {
-		const pattern = ["[\\u001B\\u009B][[\\]()#;?]*(?:(?:(?:(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]+)*|[a-zA-Z\\d]+(?:;[-a-zA-Z\\d\\/#&.:=?%@~_]*)*)?\\u0007)", "(?:(?:\\d{1,4}(?:;\\d{0,4})*)?[\\dA-PR-TZcf-ntqry=><~]))"].join("|");
-		return new RegExp(pattern, onlyFirst ? void 0 : "g");
-	};
-}));
-// node_modules/strip-ansi/index.js
-var require_strip_ansi = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var ansiRegex = require_ansi_regex();
-	module.exports = (string) => typeof string === "string" ? string.replace(ansiRegex(), "") : string;
-}));
-// node_modules/is-fullwidth-code-point/index.js
-var require_is_fullwidth_code_point = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var isFullwidthCodePoint = (codePoint) => {
-		if (Number.isNaN(codePoint)) return false;
-		if (codePoint >= 4352 && (codePoint <= 4447 || codePoint === 9001 || codePoint === 9002 || 11904 <= codePoint && codePoint <= 12871 && codePoint !== 12351 || 12880 <= codePoint && codePoint <= 19903 || 19968 <= codePoint && codePoint <= 42182 || 43360 <= codePoint && codePoint <= 43388 || 44032 <= codePoint && codePoint <= 55203 || 63744 <= codePoint && codePoint <= 64255 || 65040 <= codePoint && codePoint <= 65049 || 65072 <= codePoint && codePoint <= 65131 || 65281 <= codePoint && codePoint <= 65376 || 65504 <= codePoint && codePoint <= 65510 || 110592 <= codePoint && codePoint <= 110593 || 127488 <= codePoint && codePoint <= 127569 || 131072 <= codePoint && codePoint <= 262141)) return true;
-		return false;
-	};
-	module.exports = isFullwidthCodePoint;
-	module.exports.default = isFullwidthCodePoint;
-}));
-// node_modules/emoji-regex/index.js
-var require_emoji_regex = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module.exports = function() {
-		return /\uD83C\uDFF4\uDB40\uDC67\uDB40\uDC62(?:\uDB40\uDC65\uDB40\uDC6E\uDB40\uDC67|\uDB40\uDC73\uDB40\uDC63\uDB40\uDC74|\uDB40\uDC77\uDB40\uDC6C\uDB40\uDC73)\uDB40\uDC7F|\uD83D\uDC68(?:\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68\uD83C\uDFFB|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFE])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D)?\uD83D\uDC68|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D[\uDC68\uDC69])\u200D(?:\uD83D[\uDC66\uDC67])|[\u2695\u2696\u2708]\uFE0F|\uD83D[\uDC66\uDC67]|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|(?:\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708])\uFE0F|\uD83C\uDFFB\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C[\uDFFB-\uDFFF])|(?:\uD83E\uDDD1\uD83C\uDFFB\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)\uD83C\uDFFB|\uD83E\uDDD1(?:\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1)|(?:\uD83E\uDDD1\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFF\u200D\uD83E\uDD1D\u200D(?:\uD83D[\uDC68\uDC69]))(?:\uD83C[\uDFFB-\uDFFE])|(?:\uD83E\uDDD1\uD83C\uDFFC\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB\uDFFC])|\uD83D\uDC69(?:\uD83C\uDFFE\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB-\uDFFD\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFC\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFD-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFB\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFC-\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFD\u200D(?:\uD83E\uDD1D\u200D\uD83D\uDC68(?:\uD83C[\uDFFB\uDFFC\uDFFE\uDFFF])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\u200D(?:\u2764\uFE0F\u200D(?:\uD83D\uDC8B\u200D(?:\uD83D[\uDC68\uDC69])|\uD83D[\uDC68\uDC69])|\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD])|\uD83C\uDFFF\u200D(?:\uD83C[\uDF3E\uDF73\uDF93\uDFA4\uDFA8\uDFEB\uDFED]|\uD83D[\uDCBB\uDCBC\uDD27\uDD2C\uDE80\uDE92]|\uD83E[\uDDAF-\uDDB3\uDDBC\uDDBD]))|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67]))|(?:\uD83E\uDDD1\uD83C\uDFFD\u200D\uD83E\uDD1D\u200D\uD83E\uDDD1|\uD83D\uDC69\uD83C\uDFFE\u200D\uD83E\uDD1D\u200D\uD83D\uDC69)(?:\uD83C[\uDFFB-\uDFFD])|\uD83D\uDC69\u200D\uD83D\uDC66\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC69\u200D(?:\uD83D[\uDC66\uDC67])|(?:\uD83D\uDC41\uFE0F\u200D\uD83D\uDDE8|\uD83D\uDC69(?:\uD83C\uDFFF\u200D[\u2695\u2696\u2708]|\uD83C\uDFFE\u200D[\u2695\u2696\u2708]|\uD83C\uDFFC\u200D[\u2695\u2696\u2708]|\uD83C\uDFFB\u200D[\u2695\u2696\u2708]|\uD83C\uDFFD\u200D[\u2695\u2696\u2708]|\u200D[\u2695\u2696\u2708])|(?:(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)\uFE0F|\uD83D\uDC6F|\uD83E[\uDD3C\uDDDE\uDDDF])\u200D[\u2640\u2642]|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:(?:\uD83C[\uDFFB-\uDFFF])\u200D[\u2640\u2642]|\u200D[\u2640\u2642])|\uD83C\uDFF4\u200D\u2620)\uFE0F|\uD83D\uDC69\u200D\uD83D\uDC67\u200D(?:\uD83D[\uDC66\uDC67])|\uD83C\uDFF3\uFE0F\u200D\uD83C\uDF08|\uD83D\uDC15\u200D\uD83E\uDDBA|\uD83D\uDC69\u200D\uD83D\uDC66|\uD83D\uDC69\u200D\uD83D\uDC67|\uD83C\uDDFD\uD83C\uDDF0|\uD83C\uDDF4\uD83C\uDDF2|\uD83C\uDDF6\uD83C\uDDE6|[#\*0-9]\uFE0F\u20E3|\uD83C\uDDE7(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEF\uDDF1-\uDDF4\uDDF6-\uDDF9\uDDFB\uDDFC\uDDFE\uDDFF])|\uD83C\uDDF9(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDED\uDDEF-\uDDF4\uDDF7\uDDF9\uDDFB\uDDFC\uDDFF])|\uD83C\uDDEA(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDED\uDDF7-\uDDFA])|\uD83E\uDDD1(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF7(?:\uD83C[\uDDEA\uDDF4\uDDF8\uDDFA\uDDFC])|\uD83D\uDC69(?:\uD83C[\uDFFB-\uDFFF])|\uD83C\uDDF2(?:\uD83C[\uDDE6\uDDE8-\uDDED\uDDF0-\uDDFF])|\uD83C\uDDE6(?:\uD83C[\uDDE8-\uDDEC\uDDEE\uDDF1\uDDF2\uDDF4\uDDF6-\uDDFA\uDDFC\uDDFD\uDDFF])|\uD83C\uDDF0(?:\uD83C[\uDDEA\uDDEC-\uDDEE\uDDF2\uDDF3\uDDF5\uDDF7\uDDFC\uDDFE\uDDFF])|\uD83C\uDDED(?:\uD83C[\uDDF0\uDDF2\uDDF3\uDDF7\uDDF9\uDDFA])|\uD83C\uDDE9(?:\uD83C[\uDDEA\uDDEC\uDDEF\uDDF0\uDDF2\uDDF4\uDDFF])|\uD83C\uDDFE(?:\uD83C[\uDDEA\uDDF9])|\uD83C\uDDEC(?:\uD83C[\uDDE6\uDDE7\uDDE9-\uDDEE\uDDF1-\uDDF3\uDDF5-\uDDFA\uDDFC\uDDFE])|\uD83C\uDDF8(?:\uD83C[\uDDE6-\uDDEA\uDDEC-\uDDF4\uDDF7-\uDDF9\uDDFB\uDDFD-\uDDFF])|\uD83C\uDDEB(?:\uD83C[\uDDEE-\uDDF0\uDDF2\uDDF4\uDDF7])|\uD83C\uDDF5(?:\uD83C[\uDDE6\uDDEA-\uDDED\uDDF0-\uDDF3\uDDF7-\uDDF9\uDDFC\uDDFE])|\uD83C\uDDFB(?:\uD83C[\uDDE6\uDDE8\uDDEA\uDDEC\uDDEE\uDDF3\uDDFA])|\uD83C\uDDF3(?:\uD83C[\uDDE6\uDDE8\uDDEA-\uDDEC\uDDEE\uDDF1\uDDF4\uDDF5\uDDF7\uDDFA\uDDFF])|\uD83C\uDDE8(?:\uD83C[\uDDE6\uDDE8\uDDE9\uDDEB-\uDDEE\uDDF0-\uDDF5\uDDF7\uDDFA-\uDDFF])|\uD83C\uDDF1(?:\uD83C[\uDDE6-\uDDE8\uDDEE\uDDF0\uDDF7-\uDDFB\uDDFE])|\uD83C\uDDFF(?:\uD83C[\uDDE6\uDDF2\uDDFC])|\uD83C\uDDFC(?:\uD83C[\uDDEB\uDDF8])|\uD83C\uDDFA(?:\uD83C[\uDDE6\uDDEC\uDDF2\uDDF3\uDDF8\uDDFE\uDDFF])|\uD83C\uDDEE(?:\uD83C[\uDDE8-\uDDEA\uDDF1-\uDDF4\uDDF6-\uDDF9])|\uD83C\uDDEF(?:\uD83C[\uDDEA\uDDF2\uDDF4\uDDF5])|(?:\uD83C[\uDFC3\uDFC4\uDFCA]|\uD83D[\uDC6E\uDC71\uDC73\uDC77\uDC81\uDC82\uDC86\uDC87\uDE45-\uDE47\uDE4B\uDE4D\uDE4E\uDEA3\uDEB4-\uDEB6]|\uD83E[\uDD26\uDD37-\uDD39\uDD3D\uDD3E\uDDB8\uDDB9\uDDCD-\uDDCF\uDDD6-\uDDDD])(?:\uD83C[\uDFFB-\uDFFF])|(?:\u26F9|\uD83C[\uDFCB\uDFCC]|\uD83D\uDD75)(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u261D\u270A-\u270D]|\uD83C[\uDF85\uDFC2\uDFC7]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66\uDC67\uDC6B-\uDC6D\uDC70\uDC72\uDC74-\uDC76\uDC78\uDC7C\uDC83\uDC85\uDCAA\uDD74\uDD7A\uDD90\uDD95\uDD96\uDE4C\uDE4F\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1C\uDD1E\uDD1F\uDD30-\uDD36\uDDB5\uDDB6\uDDBB\uDDD2-\uDDD5])(?:\uD83C[\uDFFB-\uDFFF])|(?:[\u231A\u231B\u23E9-\u23EC\u23F0\u23F3\u25FD\u25FE\u2614\u2615\u2648-\u2653\u267F\u2693\u26A1\u26AA\u26AB\u26BD\u26BE\u26C4\u26C5\u26CE\u26D4\u26EA\u26F2\u26F3\u26F5\u26FA\u26FD\u2705\u270A\u270B\u2728\u274C\u274E\u2753-\u2755\u2757\u2795-\u2797\u27B0\u27BF\u2B1B\u2B1C\u2B50\u2B55]|\uD83C[\uDC04\uDCCF\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE1A\uDE2F\uDE32-\uDE36\uDE38-\uDE3A\uDE50\uDE51\uDF00-\uDF20\uDF2D-\uDF35\uDF37-\uDF7C\uDF7E-\uDF93\uDFA0-\uDFCA\uDFCF-\uDFD3\uDFE0-\uDFF0\uDFF4\uDFF8-\uDFFF]|\uD83D[\uDC00-\uDC3E\uDC40\uDC42-\uDCFC\uDCFF-\uDD3D\uDD4B-\uDD4E\uDD50-\uDD67\uDD7A\uDD95\uDD96\uDDA4\uDDFB-\uDE4F\uDE80-\uDEC5\uDECC\uDED0-\uDED2\uDED5\uDEEB\uDEEC\uDEF4-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])|(?:[#\*0-9\xA9\xAE\u203C\u2049\u2122\u2139\u2194-\u2199\u21A9\u21AA\u231A\u231B\u2328\u23CF\u23E9-\u23F3\u23F8-\u23FA\u24C2\u25AA\u25AB\u25B6\u25C0\u25FB-\u25FE\u2600-\u2604\u260E\u2611\u2614\u2615\u2618\u261D\u2620\u2622\u2623\u2626\u262A\u262E\u262F\u2638-\u263A\u2640\u2642\u2648-\u2653\u265F\u2660\u2663\u2665\u2666\u2668\u267B\u267E\u267F\u2692-\u2697\u2699\u269B\u269C\u26A0\u26A1\u26AA\u26AB\u26B0\u26B1\u26BD\u26BE\u26C4\u26C5\u26C8\u26CE\u26CF\u26D1\u26D3\u26D4\u26E9\u26EA\u26F0-\u26F5\u26F7-\u26FA\u26FD\u2702\u2705\u2708-\u270D\u270F\u2712\u2714\u2716\u271D\u2721\u2728\u2733\u2734\u2744\u2747\u274C\u274E\u2753-\u2755\u2757\u2763\u2764\u2795-\u2797\u27A1\u27B0\u27BF\u2934\u2935\u2B05-\u2B07\u2B1B\u2B1C\u2B50\u2B55\u3030\u303D\u3297\u3299]|\uD83C[\uDC04\uDCCF\uDD70\uDD71\uDD7E\uDD7F\uDD8E\uDD91-\uDD9A\uDDE6-\uDDFF\uDE01\uDE02\uDE1A\uDE2F\uDE32-\uDE3A\uDE50\uDE51\uDF00-\uDF21\uDF24-\uDF93\uDF96\uDF97\uDF99-\uDF9B\uDF9E-\uDFF0\uDFF3-\uDFF5\uDFF7-\uDFFF]|\uD83D[\uDC00-\uDCFD\uDCFF-\uDD3D\uDD49-\uDD4E\uDD50-\uDD67\uDD6F\uDD70\uDD73-\uDD7A\uDD87\uDD8A-\uDD8D\uDD90\uDD95\uDD96\uDDA4\uDDA5\uDDA8\uDDB1\uDDB2\uDDBC\uDDC2-\uDDC4\uDDD1-\uDDD3\uDDDC-\uDDDE\uDDE1\uDDE3\uDDE8\uDDEF\uDDF3\uDDFA-\uDE4F\uDE80-\uDEC5\uDECB-\uDED2\uDED5\uDEE0-\uDEE5\uDEE9\uDEEB\uDEEC\uDEF0\uDEF3-\uDEFA\uDFE0-\uDFEB]|\uD83E[\uDD0D-\uDD3A\uDD3C-\uDD45\uDD47-\uDD71\uDD73-\uDD76\uDD7A-\uDDA2\uDDA5-\uDDAA\uDDAE-\uDDCA\uDDCD-\uDDFF\uDE70-\uDE73\uDE78-\uDE7A\uDE80-\uDE82\uDE90-\uDE95])\uFE0F|(?:[\u261D\u26F9\u270A-\u270D]|\uD83C[\uDF85\uDFC2-\uDFC4\uDFC7\uDFCA-\uDFCC]|\uD83D[\uDC42\uDC43\uDC46-\uDC50\uDC66-\uDC78\uDC7C\uDC81-\uDC83\uDC85-\uDC87\uDC8F\uDC91\uDCAA\uDD74\uDD75\uDD7A\uDD90\uDD95\uDD96\uDE45-\uDE47\uDE4B-\uDE4F\uDEA3\uDEB4-\uDEB6\uDEC0\uDECC]|\uD83E[\uDD0F\uDD18-\uDD1F\uDD26\uDD30-\uDD39\uDD3C-\uDD3E\uDDB5\uDDB6\uDDB8\uDDB9\uDDBB\uDDCD-\uDDCF\uDDD1-\uDDDD])/g;
-	};
-}));
-// node_modules/string-width/index.js
-var require_string_width = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var stripAnsi = require_strip_ansi();
-	var isFullwidthCodePoint = require_is_fullwidth_code_point();
-	var emojiRegex = require_emoji_regex();
-	var stringWidth = (string) => {
-		if (typeof string !== "string" || string.length === 0) return 0;
-		string = stripAnsi(string);
-		if (string.length === 0) return 0;
-		string = string.replace(emojiRegex(), "  ");
-		let width = 0;
-		for (let i = 0; i < string.length; i++) {
-			const code = string.codePointAt(i);
-			if (code <= 31 || code >= 127 && code <= 159) continue;
-			if (code >= 768 && code <= 879) continue;
-			if (code > 65535) i++;
-			width += isFullwidthCodePoint(code) ? 2 : 1;
-		}
-		return width;
-	};
-	module.exports = stringWidth;
-	module.exports.default = stringWidth;
-}));
-// node_modules/cli-table3/src/utils.js
-var require_utils = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var stringWidth = require_string_width();
-	function codeRegex(capture) {
-		return capture ? /\u001b\[((?:\d*;){0,5}\d*)m/g : /\u001b\[(?:\d*;){0,5}\d*m/g;
-	}
-	function strlen(str) {
-		let code = codeRegex();
-		return ("" + str).replace(code, "").split("\n").reduce(function(memo, s) {
-			return stringWidth(s) > memo ? stringWidth(s) : memo;
-		}, 0);
-	}
-	function repeat(str, times) {
-		return Array(times + 1).join(str);
-	}
-	function pad(str, len, pad, dir) {
-		let length = strlen(str);
-		if (len + 1 >= length) {
-			let padlen = len - length;
-			switch (dir) {
-				case "right":
-					str = repeat(pad, padlen) + str;
-					break;
-				case "center": {
-					let right = Math.ceil(padlen / 2);
-					str = repeat(pad, padlen - right) + str + repeat(pad, right);
-					break;
-				}
-				default: str = str + repeat(pad, padlen);
-			}
-		}
-		return str;
-	}
-	var codeCache = {};
-	function addToCodeCache(name, on, off) {
-		on = "\x1B[" + on + "m";
-		off = "\x1B[" + off + "m";
-		codeCache[on] = {
-			set: name,
-			to: true
-		};
-		codeCache[off] = {
-			set: name,
-			to: false
-		};
-		codeCache[name] = {
-			on,
-			off
-		};
-	}
-	addToCodeCache("bold", 1, 22);
-	addToCodeCache("italics", 3, 23);
-	addToCodeCache("underline", 4, 24);
-	addToCodeCache("inverse", 7, 27);
-	addToCodeCache("strikethrough", 9, 29);
-	function updateState(state, controlChars) {
-		let controlCode = controlChars[1] ? parseInt(controlChars[1].split(";")[0]) : 0;
-		if (controlCode >= 30 && controlCode <= 39 || controlCode >= 90 && controlCode <= 97) {
-			state.lastForegroundAdded = controlChars[0];
-			return;
-		}
-		if (controlCode >= 40 && controlCode <= 49 || controlCode >= 100 && controlCode <= 107) {
-			state.lastBackgroundAdded = controlChars[0];
-			return;
-		}
-		if (controlCode === 0) {
-			for (let i in state)
- /* istanbul ignore else */
-			if (Object.prototype.hasOwnProperty.call(state, i)) delete state[i];
-			return;
-		}
-		let info = codeCache[controlChars[0]];
-		if (info) state[info.set] = info.to;
-	}
-	function readState(line) {
-		let code = codeRegex(true);
-		let controlChars = code.exec(line);
-		let state = {};
-		while (controlChars !== null) {
-			updateState(state, controlChars);
-			controlChars = code.exec(line);
-		}
-		return state;
-	}
-	function unwindState(state, ret) {
-		let lastBackgroundAdded = state.lastBackgroundAdded;
-		let lastForegroundAdded = state.lastForegroundAdded;
-		delete state.lastBackgroundAdded;
-		delete state.lastForegroundAdded;
-		Object.keys(state).forEach(function(key) {
-			if (state[key]) ret += codeCache[key].off;
-		});
-		if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") ret += "\x1B[49m";
-		if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") ret += "\x1B[39m";
-		return ret;
-	}
-	function rewindState(state, ret) {
-		let lastBackgroundAdded = state.lastBackgroundAdded;
-		let lastForegroundAdded = state.lastForegroundAdded;
-		delete state.lastBackgroundAdded;
-		delete state.lastForegroundAdded;
-		Object.keys(state).forEach(function(key) {
-			if (state[key]) ret = codeCache[key].on + ret;
-		});
-		if (lastBackgroundAdded && lastBackgroundAdded != "\x1B[49m") ret = lastBackgroundAdded + ret;
-		if (lastForegroundAdded && lastForegroundAdded != "\x1B[39m") ret = lastForegroundAdded + ret;
-		return ret;
-	}
-	function truncateWidth(str, desiredLength) {
-		if (str.length === strlen(str)) return str.substr(0, desiredLength);
-		while (strlen(str) > desiredLength) str = str.slice(0, -1);
-		return str;
-	}
-	function truncateWidthWithAnsi(str, desiredLength) {
-		let code = codeRegex(true);
-		let split = str.split(codeRegex());
-		let splitIndex = 0;
-		let retLen = 0;
-		let ret = "";
-		let myArray;
-		let state = {};
-		while (retLen < desiredLength) {
-			myArray = code.exec(str);
-			let toAdd = split[splitIndex];
-			splitIndex++;
-			if (retLen + strlen(toAdd) > desiredLength) toAdd = truncateWidth(toAdd, desiredLength - retLen);
-			ret += toAdd;
-			retLen += strlen(toAdd);
-			if (retLen < desiredLength) {
-				if (!myArray) break;
-				ret += myArray[0];
-				updateState(state, myArray);
-			}
-		}
-		return unwindState(state, ret);
-	}
-	function truncate(str, desiredLength, truncateChar) {
-		truncateChar = truncateChar || "…";
-		if (strlen(str) <= desiredLength) return str;
-		desiredLength -= strlen(truncateChar);
-		let ret = truncateWidthWithAnsi(str, desiredLength);
-		ret += truncateChar;
-		const hrefTag = "\x1B]8;;\x07";
-		if (str.includes(hrefTag) && !ret.includes(hrefTag)) ret += hrefTag;
-		return ret;
-	}
-	function defaultOptions() {
-		return {
-			chars: {
-				top: "─",
-				"top-mid": "┬",
-				"top-left": "┌",
-				"top-right": "┐",
-				bottom: "─",
-				"bottom-mid": "┴",
-				"bottom-left": "└",
-				"bottom-right": "┘",
-				left: "│",
-				"left-mid": "├",
-				mid: "─",
-				"mid-mid": "┼",
-				right: "│",
-				"right-mid": "┤",
-				middle: "│"
-			},
-			truncate: "…",
-			colWidths: [],
-			rowHeights: [],
-			colAligns: [],
-			rowAligns: [],
-			style: {
-				"padding-left": 1,
-				"padding-right": 1,
-				head: ["red"],
-				border: ["grey"],
-				compact: false
-			},
-			head: []
-		};
-	}
-	function mergeOptions(options, defaults) {
-		options = options || {};
-		defaults = defaults || defaultOptions();
-		let ret = Object.assign({}, defaults, options);
-		ret.chars = Object.assign({}, defaults.chars, options.chars);
-		ret.style = Object.assign({}, defaults.style, options.style);
-		return ret;
-	}
-	function wordWrap(maxLength, input) {
-		let lines = [];
-		let split = input.split(/(\s+)/g);
-		let line = [];
-		let lineLength = 0;
-		let whitespace;
-		for (let i = 0; i < split.length; i += 2) {
-			let word = split[i];
-			let newLength = lineLength + strlen(word);
-			if (lineLength > 0 && whitespace) newLength += whitespace.length;
-			if (newLength > maxLength) {
-				if (lineLength !== 0) lines.push(line.join(""));
-				line = [word];
-				lineLength = strlen(word);
-			} else {
-				line.push(whitespace || "", word);
-				lineLength = newLength;
-			}
-			whitespace = split[i + 1];
-		}
-		if (lineLength) lines.push(line.join(""));
-		return lines;
-	}
-	function textWrap(maxLength, input) {
-		let lines = [];
-		let line = "";
-		function pushLine(str, ws) {
-			if (line.length && ws) line += ws;
-			line += str;
-			while (line.length > maxLength) {
-				lines.push(line.slice(0, maxLength));
-				line = line.slice(maxLength);
-			}
-		}
-		let split = input.split(/(\s+)/g);
-		for (let i = 0; i < split.length; i += 2) pushLine(split[i], i && split[i - 1]);
-		if (line.length) lines.push(line);
-		return lines;
-	}
-	function multiLineWordWrap(maxLength, input, wrapOnWordBoundary = true) {
-		let output = [];
-		input = input.split("\n");
-		const handler = wrapOnWordBoundary ? wordWrap : textWrap;
-		for (let i = 0; i < input.length; i++) output.push.apply(output, handler(maxLength, input[i]));
-		return output;
-	}
-	function colorizeLines(input) {
-		let state = {};
-		let output = [];
-		for (let i = 0; i < input.length; i++) {
-			let line = rewindState(state, input[i]);
-			state = readState(line);
-			let temp = Object.assign({}, state);
-			output.push(unwindState(temp, line));
-		}
-		return output;
-	}
-	/**
-	* Credit: Matheus Sampaio https://github.com/matheussampaio
-	*/
-	function hyperlink(url, text) {
-		const OSC = "\x1B]";
-		const BEL = "\x07";
-		const SEP = ";";
-		return [
-			OSC,
-			"8",
-			SEP,
-			SEP,
-			url || text,
-			BEL,
-			text,
-			OSC,
-			"8",
-			SEP,
-			SEP,
-			BEL
-		].join("");
-	}
-	module.exports = {
-		strlen,
-		repeat,
-		pad,
-		truncate,
-		mergeOptions,
-		wordWrap: multiLineWordWrap,
-		colorizeLines,
-		hyperlink
-	};
-}));
-// node_modules/@colors/colors/lib/styles.js
-var require_styles = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var styles = {};
-	module["exports"] = styles;
-	var codes = {
-		reset: [0, 0],
-		bold: [1, 22],
-		dim: [2, 22],
-		italic: [3, 23],
-		underline: [4, 24],
-		inverse: [7, 27],
-		hidden: [8, 28],
-		strikethrough: [9, 29],
-		black: [30, 39],
-		red: [31, 39],
-		green: [32, 39],
-		yellow: [33, 39],
-		blue: [34, 39],
-		magenta: [35, 39],
-		cyan: [36, 39],
-		white: [37, 39],
-		gray: [90, 39],
-		grey: [90, 39],
-		brightRed: [91, 39],
-		brightGreen: [92, 39],
-		brightYellow: [93, 39],
-		brightBlue: [94, 39],
-		brightMagenta: [95, 39],
-		brightCyan: [96, 39],
-		brightWhite: [97, 39],
-		bgBlack: [40, 49],
-		bgRed: [41, 49],
-		bgGreen: [42, 49],
-		bgYellow: [43, 49],
-		bgBlue: [44, 49],
-		bgMagenta: [45, 49],
-		bgCyan: [46, 49],
-		bgWhite: [47, 49],
-		bgGray: [100, 49],
-		bgGrey: [100, 49],
-		bgBrightRed: [101, 49],
-		bgBrightGreen: [102, 49],
-		bgBrightYellow: [103, 49],
-		bgBrightBlue: [104, 49],
-		bgBrightMagenta: [105, 49],
-		bgBrightCyan: [106, 49],
-		bgBrightWhite: [107, 49],
-		blackBG: [40, 49],
-		redBG: [41, 49],
-		greenBG: [42, 49],
-		yellowBG: [43, 49],
-		blueBG: [44, 49],
-		magentaBG: [45, 49],
-		cyanBG: [46, 49],
-		whiteBG: [47, 49]
-	};
-	Object.keys(codes).forEach(function(key) {
-		var val = codes[key];
-		var style = styles[key] = [];
-		style.open = "\x1B[" + val[0] + "m";
-		style.close = "\x1B[" + val[1] + "m";
-	});
-}));
-// node_modules/@colors/colors/lib/system/has-flag.js
-var require_has_flag = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module.exports = function(flag, argv) {
-		argv = argv || process.argv;
-		var terminatorPos = argv.indexOf("--");
-		var prefix = /^-{1,2}/.test(flag) ? "" : "--";
-		var pos = argv.indexOf(prefix + flag);
-		return pos !== -1 && (terminatorPos === -1 ? true : pos < terminatorPos);
-	};
-}));
-// node_modules/@colors/colors/lib/system/supports-colors.js
-var require_supports_colors = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var os = __require("os");
-	var hasFlag = require_has_flag();
-	var env = process.env;
-	var forceColor = void 0;
-	if (hasFlag("no-color") || hasFlag("no-colors") || hasFlag("color=false")) forceColor = false;
-	else if (hasFlag("color") || hasFlag("colors") || hasFlag("color=true") || hasFlag("color=always")) forceColor = true;
-	if ("FORCE_COLOR" in env) forceColor = env.FORCE_COLOR.length === 0 || parseInt(env.FORCE_COLOR, 10) !== 0;
-	function translateLevel(level) {
-		if (level === 0) return false;
-		return {
-			level,
-			hasBasic: true,
-			has256: level >= 2,
-			has16m: level >= 3
-		};
-	}
-	function supportsColor(stream) {
-		if (forceColor === false) return 0;
-		if (hasFlag("color=16m") || hasFlag("color=full") || hasFlag("color=truecolor")) return 3;
-		if (hasFlag("color=256")) return 2;
-		if (stream && !stream.isTTY && forceColor !== true) return 0;
-		var min = forceColor ? 1 : 0;
-		if (process.platform === "win32") {
-			var osRelease = os.release().split(".");
-			if (Number(process.versions.node.split(".")[0]) >= 8 && Number(osRelease[0]) >= 10 && Number(osRelease[2]) >= 10586) return Number(osRelease[2]) >= 14931 ? 3 : 2;
-			return 1;
-		}
-		if ("CI" in env) {
-			if ([
-				"TRAVIS",
-				"CIRCLECI",
-				"APPVEYOR",
-				"GITLAB_CI"
-			].some(function(sign) {
-				return sign in env;
-			}) || env.CI_NAME === "codeship") return 1;
-			return min;
-		}
-		if ("TEAMCITY_VERSION" in env) return /^(9\.(0*[1-9]\d*)\.|\d{2,}\.)/.test(env.TEAMCITY_VERSION) ? 1 : 0;
-		if ("TERM_PROGRAM" in env) {
-			var version = parseInt((env.TERM_PROGRAM_VERSION || "").split(".")[0], 10);
-			switch (env.TERM_PROGRAM) {
-				case "iTerm.app": return version >= 3 ? 3 : 2;
-				case "Hyper": return 3;
-				case "Apple_Terminal": return 2;
-			}
-		}
-		if (/-256(color)?$/i.test(env.TERM)) return 2;
-		if (/^screen|^xterm|^vt100|^rxvt|color|ansi|cygwin|linux/i.test(env.TERM)) return 1;
-		if ("COLORTERM" in env) return 1;
-		if (env.TERM === "dumb") return min;
-		return min;
-	}
-	function getSupportLevel(stream) {
-		return translateLevel(supportsColor(stream));
-	}
-	module.exports = {
-		supportsColor: getSupportLevel,
-		stdout: getSupportLevel(process.stdout),
-		stderr: getSupportLevel(process.stderr)
-	};
-}));
-// node_modules/@colors/colors/lib/custom/trap.js
-var require_trap = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = function runTheTrap(text, options) {
-		var result = "";
-		text = text || "Run the trap, drop the bass";
-		text = text.split("");
-		var trap = {
-			a: [
-				"@",
-				"Ą",
-				"Ⱥ",
-				"Ʌ",
-				"Δ",
-				"Λ",
-				"Д"
-			],
-			b: [
-				"ß",
-				"Ɓ",
-				"Ƀ",
-				"ɮ",
-				"β",
-				"฿"
-			],
-			c: [
-				"©",
-				"Ȼ",
-				"Ͼ"
-			],
-			d: [
-				"Ð",
-				"Ɗ",
-				"Ԁ",
-				"ԁ",
-				"Ԃ",
-				"ԃ"
-			],
-			e: [
-				"Ë",
-				"ĕ",
-				"Ǝ",
-				"ɘ",
-				"Σ",
-				"ξ",
-				"Ҽ",
-				"੬"
-			],
-			f: ["Ӻ"],
-			g: ["ɢ"],
-			h: [
-				"Ħ",
-				"ƕ",
-				"Ң",
-				"Һ",
-				"Ӈ",
-				"Ԋ"
-			],
-			i: ["༏"],
-			j: ["Ĵ"],
-			k: [
-				"ĸ",
-				"Ҡ",
-				"Ӄ",
-				"Ԟ"
-			],
-			l: ["Ĺ"],
-			m: [
-				"ʍ",
-				"Ӎ",
-				"ӎ",
-				"Ԡ",
-				"ԡ",
-				"൩"
-			],
-			n: [
-				"Ñ",
-				"ŋ",
-				"Ɲ",
-				"Ͷ",
-				"Π",
-				"Ҋ"
-			],
-			o: [
-				"Ø",
-				"õ",
-				"ø",
-				"Ǿ",
-				"ʘ",
-				"Ѻ",
-				"ם",
-				"۝",
-				"๏"
-			],
-			p: ["Ƿ", "Ҏ"],
-			q: ["্"],
-			r: [
-				"®",
-				"Ʀ",
-				"Ȑ",
-				"Ɍ",
-				"ʀ",
-				"Я"
-			],
-			s: [
-				"§",
-				"Ϟ",
-				"ϟ",
-				"Ϩ"
-			],
-			t: [
-				"Ł",
-				"Ŧ",
-				"ͳ"
-			],
-			u: ["Ʊ", "Ս"],
-			v: ["ט"],
-			w: [
-				"Ш",
-				"Ѡ",
-				"Ѽ",
-				"൰"
-			],
-			x: [
-				"Ҳ",
-				"Ӿ",
-				"Ӽ",
-				"ӽ"
-			],
-			y: [
-				"¥",
-				"Ұ",
-				"Ӌ"
-			],
-			z: ["Ƶ", "ɀ"]
-		};
-		text.forEach(function(c) {
-			c = c.toLowerCase();
-			var chars = trap[c] || [" "];
-			var rand = Math.floor(Math.random() * chars.length);
-			if (typeof trap[c] !== "undefined") result += trap[c][rand];
-			else result += c;
-		});
-		return result;
-	};
-}));
-// node_modules/@colors/colors/lib/custom/zalgo.js
-var require_zalgo = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = function zalgo(text, options) {
-		text = text || "   he is here   ";
-		var soul = {
-			"up": [
-				"̍",
-				"̎",
-				"̄",
-				"̅",
-				"̿",
-				"̑",
-				"̆",
-				"̐",
-				"͒",
-				"͗",
-				"͑",
-				"̇",
-				"̈",
-				"̊",
-				"͂",
-				"̓",
-				"̈",
-				"͊",
-				"͋",
-				"͌",
-				"̃",
-				"̂",
-				"̌",
-				"͐",
-				"̀",
-				"́",
-				"̋",
-				"̏",
-				"̒",
-				"̓",
-				"̔",
-				"̽",
-				"̉",
-				"ͣ",
-				"ͤ",
-				"ͥ",
-				"ͦ",
-				"ͧ",
-				"ͨ",
-				"ͩ",
-				"ͪ",
-				"ͫ",
-				"ͬ",
-				"ͭ",
-				"ͮ",
-				"ͯ",
-				"̾",
-				"͛",
-				"͆",
-				"̚"
-			],
-			"down": [
-				"̖",
-				"̗",
-				"̘",
-				"̙",
-				"̜",
-				"̝",
-				"̞",
-				"̟",
-				"̠",
-				"̤",
-				"̥",
-				"̦",
-				"̩",
-				"̪",
-				"̫",
-				"̬",
-				"̭",
-				"̮",
-				"̯",
-				"̰",
-				"̱",
-				"̲",
-				"̳",
-				"̹",
-				"̺",
-				"̻",
-				"̼",
-				"ͅ",
-				"͇",
-				"͈",
-				"͉",
-				"͍",
-				"͎",
-				"͓",
-				"͔",
-				"͕",
-				"͖",
-				"͙",
-				"͚",
-				"̣"
-			],
-			"mid": [
-				"̕",
-				"̛",
-				"̀",
-				"́",
-				"͘",
-				"̡",
-				"̢",
-				"̧",
-				"̨",
-				"̴",
-				"̵",
-				"̶",
-				"͜",
-				"͝",
-				"͞",
-				"͟",
-				"͠",
-				"͢",
-				"̸",
-				"̷",
-				"͡",
-				" ҉"
-			]
-		};
-		var all = [].concat(soul.up, soul.down, soul.mid);
-		function randomNumber(range) {
-			return Math.floor(Math.random() * range);
-		}
-		function isChar(character) {
-			var bool = false;
-			all.filter(function(i) {
-				bool = i === character;
-			});
-			return bool;
-		}
-		function heComes(text, options) {
-			var result = "";
-			var counts;
-			var l;
-			options = options || {};
-			options["up"] = typeof options["up"] !== "undefined" ? options["up"] : true;
-			options["mid"] = typeof options["mid"] !== "undefined" ? options["mid"] : true;
-			options["down"] = typeof options["down"] !== "undefined" ? options["down"] : true;
-			options["size"] = typeof options["size"] !== "undefined" ? options["size"] : "maxi";
-			text = text.split("");
-			for (l in text) {
-				if (isChar(l)) continue;
-				result = result + text[l];
-				counts = {
-					"up": 0,
-					"down": 0,
-					"mid": 0
-				};
-				switch (options.size) {
-					case "mini":
-						counts.up = randomNumber(8);
-						counts.mid = randomNumber(2);
-						counts.down = randomNumber(8);
-						break;
-					case "maxi":
-						counts.up = randomNumber(16) + 3;
-						counts.mid = randomNumber(4) + 1;
-						counts.down = randomNumber(64) + 3;
-						break;
-					default:
-						counts.up = randomNumber(8) + 1;
-						counts.mid = randomNumber(6) / 2;
-						counts.down = randomNumber(8) + 1;
-				}
-				var arr = [
-					"up",
-					"mid",
-					"down"
-				];
-				for (var d in arr) {
-					var index = arr[d];
-					for (var i = 0; i <= counts[index]; i++) if (options[index]) result = result + soul[index][randomNumber(soul[index].length)];
-				}
-			}
-			return result;
-		}
-		return heComes(text, options);
-	};
-}));
-// node_modules/@colors/colors/lib/maps/america.js
-var require_america = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = function(colors) {
-		return function(letter, i, exploded) {
-			if (letter === " ") return letter;
-			switch (i % 3) {
-				case 0: return colors.red(letter);
-				case 1: return colors.white(letter);
-				case 2: return colors.blue(letter);
-			}
-		};
-	};
-}));
-// node_modules/@colors/colors/lib/maps/zebra.js
-var require_zebra = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = function(colors) {
-		return function(letter, i, exploded) {
-			return i % 2 === 0 ? letter : colors.inverse(letter);
-		};
-	};
-}));
-// node_modules/@colors/colors/lib/maps/rainbow.js
-var require_rainbow = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = function(colors) {
-		var rainbowColors = [
-			"red",
-			"yellow",
-			"green",
-			"blue",
-			"magenta"
-		];
-		return function(letter, i, exploded) {
-			if (letter === " ") return letter;
-			else return colors[rainbowColors[i++ % rainbowColors.length]](letter);
-		};
-	};
-}));
-// node_modules/@colors/colors/lib/maps/random.js
-var require_random = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = function(colors) {
-		var available = [
-			"underline",
-			"inverse",
-			"grey",
-			"yellow",
-			"red",
-			"green",
-			"blue",
-			"white",
-			"cyan",
-			"magenta",
-			"brightYellow",
-			"brightRed",
-			"brightGreen",
-			"brightBlue",
-			"brightWhite",
-			"brightCyan",
-			"brightMagenta"
-		];
-		return function(letter, i, exploded) {
-			return letter === " " ? letter : colors[available[Math.round(Math.random() * (available.length - 2))]](letter);
-		};
-	};
-}));
-// node_modules/@colors/colors/lib/colors.js
-var require_colors = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var colors = {};
-	module["exports"] = colors;
-	colors.themes = {};
-	var util = __require("util");
-	var ansiStyles = colors.styles = require_styles();
-	var defineProps = Object.defineProperties;
-	var newLineRegex = /* @__PURE__ */ new RegExp(/[\r\n]+/g);
-	colors.supportsColor = require_supports_colors().supportsColor;
-	if (typeof colors.enabled === "undefined") colors.enabled = colors.supportsColor() !== false;
-	colors.enable = function() {
-		colors.enabled = true;
-	};
-	colors.disable = function() {
-		colors.enabled = false;
-	};
-	colors.stripColors = colors.strip = function(str) {
-		return ("" + str).replace(/\x1B\[\d+m/g, "");
-	};
-	colors.stylize = function stylize(str, style) {
-		if (!colors.enabled) return str + "";
-		var styleMap = ansiStyles[style];
-		if (!styleMap && style in colors) return colors[style](str);
-		return styleMap.open + str + styleMap.close;
-	};
-	var matchOperatorsRe = /[|\\{}()[\]^$+*?.]/g;
-	var escapeStringRegexp = function(str) {
-		if (typeof str !== "string") throw new TypeError("Expected a string");
-		return str.replace(matchOperatorsRe, "\\$&");
-	};
-	function build(_styles) {
-		var builder = function builder() {
-			return applyStyle.apply(builder, arguments);
-		};
-		builder._styles = _styles;
-		builder.__proto__ = proto;
-		return builder;
-	}
-	var styles = (function() {
-		var ret = {};
-		ansiStyles.grey = ansiStyles.gray;
-		Object.keys(ansiStyles).forEach(function(key) {
-			ansiStyles[key].closeRe = new RegExp(escapeStringRegexp(ansiStyles[key].close), "g");
-			ret[key] = { get: function() {
-				return build(this._styles.concat(key));
-			} };
-		});
-		return ret;
-	})();
-	var proto = defineProps(function colors() {}, styles);
-	function applyStyle() {
-		var str = Array.prototype.slice.call(arguments).map(function(arg) {
-			if (arg != null && arg.constructor === String) return arg;
-			else return util.inspect(arg);
-		}).join(" ");
-		if (!colors.enabled || !str) return str;
-		var newLinesPresent = str.indexOf("\n") != -1;
-		var nestedStyles = this._styles;
-		var i = nestedStyles.length;
-		while (i--) {
-			var code = ansiStyles[nestedStyles[i]];
-			str = code.open + str.replace(code.closeRe, code.open) + code.close;
-			if (newLinesPresent) str = str.replace(newLineRegex, function(match) {
-				return code.close + match + code.open;
-			});
-		}
-		return str;
-	}
-	colors.setTheme = function(theme) {
-		if (typeof theme === "string") {
-			console.log("colors.setTheme now only accepts an object, not a string.  If you are trying to set a theme from a file, it is now your (the caller's) responsibility to require the file.  The old syntax looked like colors.setTheme(__dirname + '/../themes/generic-logging.js'); The new syntax looks like colors.setTheme(require(__dirname + '/../themes/generic-logging.js'));");
-			return;
-		}
-		for (var style in theme) (function(style) {
-			colors[style] = function(str) {
-				if (typeof theme[style] === "object") {
-					var out = str;
-					for (var i in theme[style]) out = colors[theme[style][i]](out);
-					return out;
-				}
-				return colors[theme[style]](str);
-			};
-		})(style);
-	};
-	function init() {
-		var ret = {};
-		Object.keys(styles).forEach(function(name) {
-			ret[name] = { get: function() {
-				return build([name]);
-			} };
-		});
-		return ret;
-	}
-	var sequencer = function sequencer(map, str) {
-		var exploded = str.split("");
-		exploded = exploded.map(map);
-		return exploded.join("");
-	};
-	colors.trap = require_trap();
-	colors.zalgo = require_zalgo();
-	colors.maps = {};
-	colors.maps.america = require_america()(colors);
-	colors.maps.zebra = require_zebra()(colors);
-	colors.maps.rainbow = require_rainbow()(colors);
-	colors.maps.random = require_random()(colors);
-	for (var map in colors.maps) (function(map) {
-		colors[map] = function(str) {
-			return sequencer(colors.maps[map], str);
-		};
-	})(map);
-	defineProps(colors, init());
-}));
-// node_modules/@colors/colors/safe.js
-var require_safe = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module["exports"] = require_colors();
-}));
-// node_modules/cli-table3/src/cell.js
-var require_cell = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var { info, debug } = require_debug();
-	var utils = require_utils();
-	var Cell = class Cell {
-		/**
-		* A representation of a cell within the table.
-		* Implementations must have `init` and `draw` methods,
-		* as well as `colSpan`, `rowSpan`, `desiredHeight` and `desiredWidth` properties.
-		* @param options
-		* @constructor
-		*/
-		constructor(options) {
-			this.setOptions(options);
-			/**
-			* Each cell will have it's `x` and `y` values set by the `layout-manager` prior to
-			* `init` being called;
-			* @type {Number}
-			*/
-			this.x = null;
-			this.y = null;
-		}
-		setOptions(options) {
-			if ([
-				"boolean",
-				"number",
-				"bigint",
-				"string"
-			].indexOf(typeof options) !== -1) options = { content: "" + options };
-			options = options || {};
-			this.options = options;
-			let content = options.content;
-			if ([
-				"boolean",
-				"number",
-				"bigint",
-				"string"
-			].indexOf(typeof content) !== -1) this.content = String(content);
-			else if (!content) this.content = this.options.href || "";
-			else throw new Error("Content needs to be a primitive, got: " + typeof content);
-			this.colSpan = options.colSpan || 1;
-			this.rowSpan = options.rowSpan || 1;
-			if (this.options.href) Object.defineProperty(this, "href", { get() {
-				return this.options.href;
-			} });
-		}
-		mergeTableOptions(tableOptions, cells) {
-			this.cells = cells;
-			let optionsChars = this.options.chars || {};
-			let tableChars = tableOptions.chars;
-			let chars = this.chars = {};
-			CHAR_NAMES.forEach(function(name) {
-				setOption(optionsChars, tableChars, name, chars);
-			});
-			this.truncate = this.options.truncate || tableOptions.truncate;
-			let style = this.options.style = this.options.style || {};
-			let tableStyle = tableOptions.style;
-			setOption(style, tableStyle, "padding-left", this);
-			setOption(style, tableStyle, "padding-right", this);
-			this.head = style.head || tableStyle.head;
-			this.border = style.border || tableStyle.border;
-			this.fixedWidth = tableOptions.colWidths[this.x];
-			this.lines = this.computeLines(tableOptions);
-			this.desiredWidth = utils.strlen(this.content) + this.paddingLeft + this.paddingRight;
-			this.desiredHeight = this.lines.length;
-		}
-		computeLines(tableOptions) {
-			const tableWordWrap = tableOptions.wordWrap || tableOptions.textWrap;
-			const { wordWrap = tableWordWrap } = this.options;
-			if (this.fixedWidth && wordWrap) {
-				this.fixedWidth -= this.paddingLeft + this.paddingRight;
-				if (this.colSpan) {
-					let i = 1;
-					while (i < this.colSpan) {
-						this.fixedWidth += tableOptions.colWidths[this.x + i];
-						i++;
-					}
-				}
-				const { wrapOnWordBoundary: tableWrapOnWordBoundary = true } = tableOptions;
-				const { wrapOnWordBoundary = tableWrapOnWordBoundary } = this.options;
-				return this.wrapLines(utils.wordWrap(this.fixedWidth, this.content, wrapOnWordBoundary));
-			}
-			return this.wrapLines(this.content.split("\n"));
-		}
-		wrapLines(computedLines) {
-			const lines = utils.colorizeLines(computedLines);
-			if (this.href) return lines.map((line) => utils.hyperlink(this.href, line));
-			return lines;
-		}
-		/**
-		* Initializes the Cells data structure.
-		*
-		* @param tableOptions - A fully populated set of tableOptions.
-		* In addition to the standard default values, tableOptions must have fully populated the
-		* `colWidths` and `rowWidths` arrays. Those arrays must have lengths equal to the number
-		* of columns or rows (respectively) in this table, and each array item must be a Number.
-		*
-		*/
-		init(tableOptions) {
-			let x = this.x;
-			let y = this.y;
-			this.widths = tableOptions.colWidths.slice(x, x + this.colSpan);
-			this.heights = tableOptions.rowHeights.slice(y, y + this.rowSpan);
-			this.width = this.widths.reduce(sumPlusOne, -1);
-			this.height = this.heights.reduce(sumPlusOne, -1);
-			this.hAlign = this.options.hAlign || tableOptions.colAligns[x];
-			this.vAlign = this.options.vAlign || tableOptions.rowAligns[y];
-			this.drawRight = x + this.colSpan == tableOptions.colWidths.length;
-		}
-		/**
-		* Draws the given line of the cell.
-		* This default implementation defers to methods `drawTop`, `drawBottom`, `drawLine` and `drawEmpty`.
-		* @param lineNum - can be `top`, `bottom` or a numerical line number.
-		* @param spanningCell - will be a number if being called from a RowSpanCell, and will represent how
-		* many rows below it's being called from. Otherwise it's undefined.
-		* @returns {String} The representation of this line.
-		*/
-		draw(lineNum, spanningCell) {
-			if (lineNum == "top") return this.drawTop(this.drawRight);
-			if (lineNum == "bottom") return this.drawBottom(this.drawRight);
-			let content = utils.truncate(this.content, 10, this.truncate);
-			if (!lineNum) info(`${this.y}-${this.x}: ${this.rowSpan - lineNum}x${this.colSpan} Cell ${content}`);
-			let padLen = Math.max(this.height - this.lines.length, 0);
-			let padTop;
-			switch (this.vAlign) {
-				case "center":
-					padTop = Math.ceil(padLen / 2);
-					break;
-				case "bottom":
-					padTop = padLen;
-					break;
-				default: padTop = 0;
-			}
-			if (lineNum < padTop || lineNum >= padTop + this.lines.length) return this.drawEmpty(this.drawRight, spanningCell);
-			let forceTruncation = this.lines.length > this.height && lineNum + 1 >= this.height;
-			return this.drawLine(lineNum - padTop, this.drawRight, forceTruncation, spanningCell);
-		}
-		/**
-		* Renders the top line of the cell.
-		* @param drawRight - true if this method should render the right edge of the cell.
-		* @returns {String}
-		*/
-		drawTop(drawRight) {
-			let content = [];
-			if (this.cells) this.widths.forEach(function(width, index) {
-				content.push(this._topLeftChar(index));
-				content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], width));
-			}, this);
-			else {
-				content.push(this._topLeftChar(0));
-				content.push(utils.repeat(this.chars[this.y == 0 ? "top" : "mid"], this.width));
-			}
-			if (drawRight) content.push(this.chars[this.y == 0 ? "topRight" : "rightMid"]);
-			return this.wrapWithStyleColors("border", content.join(""));
-		}
-		_topLeftChar(offset) {
-			let x = this.x + offset;
-			let leftChar;
-			if (this.y == 0) leftChar = x == 0 ? "topLeft" : offset == 0 ? "topMid" : "top";
-			else if (x == 0) leftChar = "leftMid";
-			else {
-				leftChar = offset == 0 ? "midMid" : "bottomMid";
-				if (this.cells) {
-					if (this.cells[this.y - 1][x] instanceof Cell.ColSpanCell) leftChar = offset == 0 ? "topMid" : "mid";
-					if (offset == 0) {
-						let i = 1;
-						while (this.cells[this.y][x - i] instanceof Cell.ColSpanCell) i++;
-						if (this.cells[this.y][x - i] instanceof Cell.RowSpanCell) leftChar = "leftMid";
-					}
-				}
-			}
-			return this.chars[leftChar];
-		}
-		wrapWithStyleColors(styleProperty, content) {
-			if (this[styleProperty] && this[styleProperty].length) try {
-				let colors = require_safe();
-				for (let i = this[styleProperty].length - 1; i >= 0; i--) colors = colors[this[styleProperty][i]];
-				return colors(content);
-			} catch (e) {
-				return content;
-			}
-			else return content;
-		}
-		/**
-		* Renders a line of text.
-		* @param lineNum - Which line of text to render. This is not necessarily the line within the cell.
-		* There may be top-padding above the first line of text.
-		* @param drawRight - true if this method should render the right edge of the cell.
-		* @param forceTruncationSymbol - `true` if the rendered text should end with the truncation symbol even
-		* if the text fits. This is used when the cell is vertically truncated. If `false` the text should
-		* only include the truncation symbol if the text will not fit horizontally within the cell width.
-		* @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-		* @returns {String}
-		*/
-		drawLine(lineNum, drawRight, forceTruncationSymbol, spanningCell) {
-			let left = this.chars[this.x == 0 ? "left" : "middle"];
-			if (this.x && spanningCell && this.cells) {
-				let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-				while (cellLeft instanceof ColSpanCell) cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-				if (!(cellLeft instanceof RowSpanCell)) left = this.chars["rightMid"];
-			}
-			let leftPadding = utils.repeat(" ", this.paddingLeft);
-			let right = drawRight ? this.chars["right"] : "";
-			let rightPadding = utils.repeat(" ", this.paddingRight);
-			let line = this.lines[lineNum];
-			let len = this.width - (this.paddingLeft + this.paddingRight);
-			if (forceTruncationSymbol) line += this.truncate || "…";
-			let content = utils.truncate(line, len, this.truncate);
-			content = utils.pad(content, len, " ", this.hAlign);
-			content = leftPadding + content + rightPadding;
-			return this.stylizeLine(left, content, right);
-		}
-		stylizeLine(left, content, right) {
-			left = this.wrapWithStyleColors("border", left);
-			right = this.wrapWithStyleColors("border", right);
-			if (this.y === 0) content = this.wrapWithStyleColors("head", content);
-			return left + content + right;
-		}
-		/**
-		* Renders the bottom line of the cell.
-		* @param drawRight - true if this method should render the right edge of the cell.
-		* @returns {String}
-		*/
-		drawBottom(drawRight) {
-			let left = this.chars[this.x == 0 ? "bottomLeft" : "bottomMid"];
-			let content = utils.repeat(this.chars.bottom, this.width);
-			let right = drawRight ? this.chars["bottomRight"] : "";
-			return this.wrapWithStyleColors("border", left + content + right);
-		}
-		/**
-		* Renders a blank line of text within the cell. Used for top and/or bottom padding.
-		* @param drawRight - true if this method should render the right edge of the cell.
-		* @param spanningCell - a number of if being called from a RowSpanCell. (how many rows below). otherwise undefined.
-		* @returns {String}
-		*/
-		drawEmpty(drawRight, spanningCell) {
-			let left = this.chars[this.x == 0 ? "left" : "middle"];
-			if (this.x && spanningCell && this.cells) {
-				let cellLeft = this.cells[this.y + spanningCell][this.x - 1];
-				while (cellLeft instanceof ColSpanCell) cellLeft = this.cells[cellLeft.y][cellLeft.x - 1];
-				if (!(cellLeft instanceof RowSpanCell)) left = this.chars["rightMid"];
-			}
-			let right = drawRight ? this.chars["right"] : "";
-			let content = utils.repeat(" ", this.width);
-			return this.stylizeLine(left, content, right);
-		}
-	};
-	var ColSpanCell = class {
-		/**
-		* A Cell that doesn't do anything. It just draws empty lines.
-		* Used as a placeholder in column spanning.
-		* @constructor
-		*/
-		constructor() {}
-		draw(lineNum) {
-			if (typeof lineNum === "number") debug(`${this.y}-${this.x}: 1x1 ColSpanCell`);
-			return "";
-		}
-		init() {}
-		mergeTableOptions() {}
-	};
-	var RowSpanCell = class {
-		/**
-		* A placeholder Cell for a Cell that spans multiple rows.
-		* It delegates rendering to the original cell, but adds the appropriate offset.
-		* @param originalCell
-		* @constructor
-		*/
-		constructor(originalCell) {
-			this.originalCell = originalCell;
-		}
-		init(tableOptions) {
-			let y = this.y;
-			let originalY = this.originalCell.y;
-			this.cellOffset = y - originalY;
-			this.offset = findDimension(tableOptions.rowHeights, originalY, this.cellOffset);
-		}
-		draw(lineNum) {
-			if (lineNum == "top") return this.originalCell.draw(this.offset, this.cellOffset);
-			if (lineNum == "bottom") return this.originalCell.draw("bottom");
-			debug(`${this.y}-${this.x}: 1x${this.colSpan} RowSpanCell for ${this.originalCell.content}`);
-			return this.originalCell.draw(this.offset + 1 + lineNum);
-		}
-		mergeTableOptions() {}
-	};
-	function firstDefined(...args) {
-		return args.filter((v) => v !== void 0 && v !== null).shift();
-	}
-	function setOption(objA, objB, nameB, targetObj) {
-		let nameA = nameB.split("-");
-		if (nameA.length > 1) {
-			nameA[1] = nameA[1].charAt(0).toUpperCase() + nameA[1].substr(1);
-			nameA = nameA.join("");
-			targetObj[nameA] = firstDefined(objA[nameA], objA[nameB], objB[nameA], objB[nameB]);
-		} else targetObj[nameB] = firstDefined(objA[nameB], objB[nameB]);
-	}
-	function findDimension(dimensionTable, startingIndex, span) {
-		let ret = dimensionTable[startingIndex];
-		for (let i = 1; i < span; i++) ret += 1 + dimensionTable[startingIndex + i];
-		return ret;
-	}
-	function sumPlusOne(a, b) {
-		return a + b + 1;
-	}
-	var CHAR_NAMES = [
-		"top",
-		"top-mid",
-		"top-left",
-		"top-right",
-		"bottom",
-		"bottom-mid",
-		"bottom-left",
-		"bottom-right",
-		"left",
-		"left-mid",
-		"mid",
-		"mid-mid",
-		"right",
-		"right-mid",
-		"middle"
-	];
-	module.exports = Cell;
-	module.exports.ColSpanCell = ColSpanCell;
-	module.exports.RowSpanCell = RowSpanCell;
-}));
-// node_modules/cli-table3/src/layout-manager.js
-var require_layout_manager = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var { warn, debug } = require_debug();
-	var Cell = require_cell();
-	var { ColSpanCell, RowSpanCell } = Cell;
-	(function() {
-		function next(alloc, col) {
-			if (alloc[col] > 0) return next(alloc, col + 1);
-			return col;
-		}
-		function layoutTable(table) {
-			let alloc = {};
-			table.forEach(function(row, rowIndex) {
-				let col = 0;
-				row.forEach(function(cell) {
-					cell.y = rowIndex;
-					cell.x = rowIndex ? next(alloc, col) : col;
-					const rowSpan = cell.rowSpan || 1;
-					const colSpan = cell.colSpan || 1;
-					if (rowSpan > 1) for (let cs = 0; cs < colSpan; cs++) alloc[cell.x + cs] = rowSpan;
-					col = cell.x + colSpan;
-				});
-				Object.keys(alloc).forEach((idx) => {
-					alloc[idx]--;
-					if (alloc[idx] < 1) delete alloc[idx];
-				});
-			});
-		}
-		function maxWidth(table) {
-			let mw = 0;
-			table.forEach(function(row) {
-				row.forEach(function(cell) {
-					mw = Math.max(mw, cell.x + (cell.colSpan || 1));
-				});
-			});
-			return mw;
-		}
-		function maxHeight(table) {
-			return table.length;
-		}
-		function cellsConflict(cell1, cell2) {
-			let yMin1 = cell1.y;
-			let yMax1 = cell1.y - 1 + (cell1.rowSpan || 1);
-			let yMin2 = cell2.y;
-			let yConflict = !(yMin1 > cell2.y - 1 + (cell2.rowSpan || 1) || yMin2 > yMax1);
-			let xMin1 = cell1.x;
-			let xMax1 = cell1.x - 1 + (cell1.colSpan || 1);
-			let xMin2 = cell2.x;
-			let xConflict = !(xMin1 > cell2.x - 1 + (cell2.colSpan || 1) || xMin2 > xMax1);
-			return yConflict && xConflict;
-		}
-		function conflictExists(rows, x, y) {
-			let i_max = Math.min(rows.length - 1, y);
-			let cell = {
-				x,
-				y
-			};
-			for (let i = 0; i <= i_max; i++) {
-				let row = rows[i];
-				for (let j = 0; j < row.length; j++) if (cellsConflict(cell, row[j])) return true;
-			}
-			return false;
-		}
-		function allBlank(rows, y, xMin, xMax) {
-			for (let x = xMin; x < xMax; x++) if (conflictExists(rows, x, y)) return false;
-			return true;
-		}
-		function addRowSpanCells(table) {
-			table.forEach(function(row, rowIndex) {
-				row.forEach(function(cell) {
-					for (let i = 1; i < cell.rowSpan; i++) {
-						let rowSpanCell = new RowSpanCell(cell);
-						rowSpanCell.x = cell.x;
-						rowSpanCell.y = cell.y + i;
-						rowSpanCell.colSpan = cell.colSpan;
-						insertCell(rowSpanCell, table[rowIndex + i]);
-					}
-				});
-			});
-		}
-		function addColSpanCells(cellRows) {
-			for (let rowIndex = cellRows.length - 1; rowIndex >= 0; rowIndex--) {
-				let cellColumns = cellRows[rowIndex];
-				for (let columnIndex = 0; columnIndex < cellColumns.length; columnIndex++) {
-					let cell = cellColumns[columnIndex];
-					for (let k = 1; k < cell.colSpan; k++) {
-						let colSpanCell = new ColSpanCell();
-						colSpanCell.x = cell.x + k;
-						colSpanCell.y = cell.y;
-						cellColumns.splice(columnIndex + 1, 0, colSpanCell);
-					}
-				}
-			}
-		}
-		function insertCell(cell, row) {
-			let x = 0;
-			while (x < row.length && row[x].x < cell.x) x++;
-			row.splice(x, 0, cell);
-		}
-		function fillInTable(table) {
-			let h_max = maxHeight(table);
-			let w_max = maxWidth(table);
-			debug(`Max rows: ${h_max}; Max cols: ${w_max}`);
-			for (let y = 0; y < h_max; y++) for (let x = 0; x < w_max; x++) if (!conflictExists(table, x, y)) {
-				let opts = {
-					x,
-					y,
-					colSpan: 1,
-					rowSpan: 1
-				};
-				x++;
-				while (x < w_max && !conflictExists(table, x, y)) {
-					opts.colSpan++;
-					x++;
-				}
-				let y2 = y + 1;
-				while (y2 < h_max && allBlank(table, y2, opts.x, opts.x + opts.colSpan)) {
-					opts.rowSpan++;
-					y2++;
-				}
-				let cell = new Cell(opts);
-				cell.x = opts.x;
-				cell.y = opts.y;
-				warn(`Missing cell at ${cell.y}-${cell.x}.`);
-				insertCell(cell, table[y]);
-			}
-		}
-		function generateCells(rows) {
-			return rows.map(function(row) {
-				if (!Array.isArray(row)) {
-					let key = Object.keys(row)[0];
-					row = row[key];
-					if (Array.isArray(row)) {
-						row = row.slice();
-						row.unshift(key);
-					} else row = [key, row];
-				}
-				return row.map(function(cell) {
-					return new Cell(cell);
-				});
-			});
-		}
-		function makeTableLayout(rows) {
-			let cellRows = generateCells(rows);
-			layoutTable(cellRows);
-			fillInTable(cellRows);
-			addRowSpanCells(cellRows);
-			addColSpanCells(cellRows);
-			return cellRows;
-		}
-		module.exports = {
-			makeTableLayout,
-			layoutTable,
-			addRowSpanCells,
-			maxWidth,
-			fillInTable,
-			computeWidths: makeComputeWidths("colSpan", "desiredWidth", "x", 1),
-			computeHeights: makeComputeWidths("rowSpan", "desiredHeight", "y", 1)
-		};
-	})();
-	function makeComputeWidths(colSpan, desiredWidth, x, forcedMin) {
-		return function(vals, table) {
-			let result = [];
-			let spanners = [];
-			let auto = {};
-			table.forEach(function(row) {
-				row.forEach(function(cell) {
-					if ((cell[colSpan] || 1) > 1) spanners.push(cell);
-					else result[cell[x]] = Math.max(result[cell[x]] || 0, cell[desiredWidth] || 0, forcedMin);
-				});
-			});
-			vals.forEach(function(val, index) {
-				if (typeof val === "number") result[index] = val;
-			});
-			for (let k = spanners.length - 1; k >= 0; k--) {
-				let cell = spanners[k];
-				let span = cell[colSpan];
-				let col = cell[x];
-				let existingWidth = result[col];
-				let editableCols = typeof vals[col] === "number" ? 0 : 1;
-				if (typeof existingWidth === "number") for (let i = 1; i < span; i++) {
-					existingWidth += 1 + result[col + i];
-					if (typeof vals[col + i] !== "number") editableCols++;
-				}
-				else {
-					existingWidth = desiredWidth === "desiredWidth" ? cell.desiredWidth - 1 : 1;
-					if (!auto[col] || auto[col] < existingWidth) auto[col] = existingWidth;
-				}
-				if (cell[desiredWidth] > existingWidth) {
-					let i = 0;
-					while (editableCols > 0 && cell[desiredWidth] > existingWidth) {
-						if (typeof vals[col + i] !== "number") {
-							let dif = Math.round((cell[desiredWidth] - existingWidth) / editableCols);
-							existingWidth += dif;
-							result[col + i] += dif;
-							editableCols--;
-						}
-						i++;
-					}
-				}
-			}
-			Object.assign(vals, result, auto);
-			for (let j = 0; j < vals.length; j++) vals[j] = Math.max(forcedMin, vals[j] || 0);
-		};
-	}
-}));
-// node_modules/cli-table3/src/table.js
-var require_table = /* @__PURE__ */ __commonJSMin(((exports, module) => {
-	var debug = require_debug();
-	var utils = require_utils();
-	var tableLayout = require_layout_manager();
-	var Table = class extends Array {
-		constructor(opts) {
-			super();
-			const options = utils.mergeOptions(opts);
-			Object.defineProperty(this, "options", {
-				value: options,
-				enumerable: options.debug
-			});
-			if (options.debug) {
-				switch (typeof options.debug) {
-					case "boolean":
-						debug.setDebugLevel(debug.WARN);
-						break;
-					case "number":
-						debug.setDebugLevel(options.debug);
-						break;
-					case "string":
-						debug.setDebugLevel(parseInt(options.debug, 10));
-						break;
-					default:
-						debug.setDebugLevel(debug.WARN);
-						debug.warn(`Debug option is expected to be boolean, number, or string. Received a ${typeof options.debug}`);
-				}
-				Object.defineProperty(this, "messages", { get() {
-					return debug.debugMessages();
-				} });
-			}
-		}
-		toString() {
-			let array = this;
-			let headersPresent = this.options.head && this.options.head.length;
-			if (headersPresent) {
-				array = [this.options.head];
-				if (this.length) array.push.apply(array, this);
-			} else this.options.style.head = [];
-			let cells = tableLayout.makeTableLayout(array);
-			cells.forEach(function(row) {
-				row.forEach(function(cell) {
-					cell.mergeTableOptions(this.options, cells);
-				}, this);
-			}, this);
-			tableLayout.computeWidths(this.options.colWidths, cells);
-			tableLayout.computeHeights(this.options.rowHeights, cells);
-			cells.forEach(function(row) {
-				row.forEach(function(cell) {
-					cell.init(this.options);
-				}, this);
-			}, this);
-			let result = [];
-			for (let rowIndex = 0; rowIndex < cells.length; rowIndex++) {
-				let row = cells[rowIndex];
-				let heightOfRow = this.options.rowHeights[rowIndex];
-				if (rowIndex === 0 || !this.options.style.compact || rowIndex == 1 && headersPresent) doDraw(row, "top", result);
-				for (let lineNum = 0; lineNum < heightOfRow; lineNum++) doDraw(row, lineNum, result);
-				if (rowIndex + 1 == cells.length) doDraw(row, "bottom", result);
-			}
-			return result.join("\n");
-		}
-		get width() {
-			return this.toString().split("\n")[0].length;
-		}
-	};
-	Table.reset = () => debug.reset();
-	function doDraw(row, lineNum, result) {
-		let line = [];
-		row.forEach(function(cell) {
-			line.push(cell.draw(lineNum));
-		});
-		let str = line.join("");
-		if (str.length) result.push(str);
-	}
-	module.exports = Table;
-}));
-// src/render/style.ts
-var import_cli_table3 = /* @__PURE__ */ __toESM((/* @__PURE__ */ __commonJSMin(((exports, module) => {
-	module.exports = require_table();
-})))(), 1);
-var PLAIN = {
-	chars: {
-		top: "",
-		"top-mid": "",
-		"top-left": "",
-		"top-right": "",
-		bottom: "",
-		"bottom-mid": "",
-		"bottom-left": "",
-		"bottom-right": "",
-		left: "",
-		"left-mid": "",
-		mid: "",
-		"mid-mid": "",
-		right: "",
-		"right-mid": "",
-		middle: "  "
-	},
-	style: {
-		head: [],
-		border: [],
-		"padding-left": 0,
-		"padding-right": 0
-	}
-};
-var TableClass;
-function plainTable(head, aligns) {
-	TableClass ??= import_cli_table3.default;
-	return new TableClass({
-		...PLAIN,
-		head,
-		colAligns: aligns
-	});
-}
-/** A Dockerfile step on one line: whitespace collapsed, cut to `n` characters with an ellipsis. */
-function clip(s, n) {
-	const one = s.replace(/\s+/g, " ").trim();
-	return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
-}
-var SGR = {
-	red: 31,
-	green: 32,
-	yellow: 33,
-	bold: 1,
-	dim: 2
-};
-/** `text` in a colour when the terminal takes colour; unchanged otherwise. */
-function paint(t, colour, text) {
-	return t?.color ? `\u001b[${SGR[colour]}m${text}\u001b[0m` : text;
-}
-/** A path cut from the left to `n` characters: the file name is what a reader needs. */
-function clipPath(s, n) {
-	return s.length > n ? `…${s.slice(s.length - Math.max(1, n - 1))}` : s;
-}
-/**
-* Cuts one column's cells so that the table fits `width` (columns two spaces apart): the other
-* columns keep their widths. Paths lose their start, other text its end. Without a width, nothing.
-*/
-function fitColumn(head, rows, col, width, kind) {
-	if (width === void 0) return;
-	const others = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length))).reduce((a, w, i) => i === col ? a : a + w, 0) + 2 * (head.length - 1);
-	const room = Math.max(12, width - others);
-	for (const r of rows) if ((r[col] ?? "").length > room) r[col] = kind === "path" ? clipPath(r[col], room) : clip(r[col], room);
-}
-/** Prose on a terminal: words wrapped at `width`, continuation lines indented like the first line's text. */
-function wrap(line, width, indent = "  ") {
-	if (width === void 0 || line.length <= width) return line;
-	const lead = /^ */.exec(line)[0];
-	const out = [];
-	let cur = lead;
-	for (const word of line.slice(lead.length).split(" ")) if (cur.trim() !== "" && cur.length + 1 + word.length > width) {
-		out.push(cur);
-		cur = `${indent}${word}`;
-	} else cur = cur.trim() === "" ? `${cur}${word}` : `${cur} ${word}`;
-	out.push(cur);
-	return out.map((l) => l.length > width ? clip(l, width) : l).join("\n");
-}
-// node_modules/pretty-bytes/index.js
-var UNIT_SETS = [
-	[
-		"B",
-		"kB",
-		"MB",
-		"GB",
-		"TB",
-		"PB",
-		"EB",
-		"ZB",
-		"YB"
-	],
-	[
-		"B",
-		"KiB",
-		"MiB",
-		"GiB",
-		"TiB",
-		"PiB",
-		"EiB",
-		"ZiB",
-		"YiB"
-	],
-	[
-		"b",
-		"kbit",
-		"Mbit",
-		"Gbit",
-		"Tbit",
-		"Pbit",
-		"Ebit",
-		"Zbit",
-		"Ybit"
-	],
-	[
-		"b",
-		"kibit",
-		"Mibit",
-		"Gibit",
-		"Tibit",
-		"Pibit",
-		"Eibit",
-		"Zibit",
-		"Yibit"
-	]
-];
-var toDecimalString = (number) => {
-	if (number >= 1e-6 && number < 1e21) return String(number);
-	const [mantissa, exponentString] = number.toExponential().split("e");
-	const digits = mantissa.replace(".", "");
-	const pointPosition = Number(exponentString) + 1;
-	const isPositive = pointPosition > 0;
-	const padded = isPositive ? digits.padEnd(pointPosition, "0") : "0".repeat(1 - pointPosition) + digits;
-	const integerPart = padded.slice(0, isPositive ? pointPosition : 1);
-	const fractionPart = padded.slice(isPositive ? pointPosition : 1).replace(/0+$/, "");
-	return fractionPart ? `${integerPart}.${fractionPart}` : integerPart;
-};
-var toLocaleString = (number, locale, options) => {
-	if (typeof locale === "string" || Array.isArray(locale) || locale === true) {
-		const locales = locale === true ? void 0 : locale;
-		if (options !== void 0) return number.toLocaleString(locales, options);
-		const text = toDecimalString(number);
-		const pointIndex = text.indexOf(".");
-		const maximumFractionDigits = pointIndex === -1 ? 0 : text.length - pointIndex - 1;
-		if (maximumFractionDigits > 100) return text;
-		return number.toLocaleString(locales, { maximumFractionDigits });
-	}
-	if (options === void 0) return toDecimalString(number);
-	return number.toLocaleString("en-US", {
-		...options,
-		useGrouping: false
-	});
-};
-var log10 = (numberOrBigInt) => {
-	if (typeof numberOrBigInt === "number") return Math.log10(numberOrBigInt);
-	const string = numberOrBigInt.toString(10);
-	return string.length + Math.log10(`0.${string.slice(0, 15)}`);
-};
-var log = (numberOrBigInt) => {
-	if (typeof numberOrBigInt === "number") return Math.log(numberOrBigInt);
-	return log10(numberOrBigInt) * Math.log(10);
-};
-var divide = (numberOrBigInt, base, exponent) => {
-	const divisor = base ** exponent;
-	if (typeof numberOrBigInt === "number" || numberOrBigInt <= Number.MAX_SAFE_INTEGER) return Number(numberOrBigInt) / divisor;
-	const bigintDivisor = BigInt(base) ** BigInt(exponent);
-	const integerPart = numberOrBigInt / bigintDivisor;
-	const remainder = numberOrBigInt % bigintDivisor;
-	return Number(integerPart) + Number(remainder) / divisor;
-};
-var toUnrepresentableString = (number, base, exponent, localeOptions) => {
-	const scale = BigInt(base) ** BigInt(exponent);
-	const whole = number / scale;
-	if (localeOptions === void 0) return whole.toString();
-	const minimumFractionDigits = localeOptions.minimumFractionDigits ?? 0;
-	const maximumFractionDigits = Math.max(localeOptions.maximumFractionDigits ?? 3, minimumFractionDigits);
-	const fraction = (number % scale * 10n ** BigInt(maximumFractionDigits) / scale).toString().padStart(maximumFractionDigits, "0").replace(/0+$/, "").padEnd(minimumFractionDigits, "0");
-	return fraction ? `${whole}.${fraction}` : whole.toString();
-};
-var signOf = (number, signed) => {
-	if (number < 0) return "-";
-	if (!signed) return "";
-	return number === 0 || number === 0n ? " " : "+";
-};
-var assertFixedWidth = (fixedWidth) => {
-	if (fixedWidth !== void 0 && (typeof fixedWidth !== "number" || !Number.isSafeInteger(fixedWidth) || fixedWidth < 0)) throw new TypeError(`Expected fixedWidth to be a non-negative integer, got ${typeof fixedWidth}: ${fixedWidth}`);
-};
-var assertFractionDigits = (name, value) => {
-	if (value !== void 0 && (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 100)) throw new TypeError(`Expected ${name} to be an integer between 0 and 100, got ${typeof value}: ${value}`);
-};
-var buildLocaleOptions = (options) => {
-	const { minimumFractionDigits, maximumFractionDigits } = options;
-	if (minimumFractionDigits === void 0 && maximumFractionDigits === void 0) return;
-	assertFractionDigits("minimumFractionDigits", minimumFractionDigits);
-	assertFractionDigits("maximumFractionDigits", maximumFractionDigits);
-	if (minimumFractionDigits > maximumFractionDigits) throw new RangeError(`Expected minimumFractionDigits (${minimumFractionDigits}) to not be greater than maximumFractionDigits (${maximumFractionDigits})`);
-	return {
-		...minimumFractionDigits !== void 0 && { minimumFractionDigits },
-		...maximumFractionDigits !== void 0 && { maximumFractionDigits },
-		roundingMode: "trunc"
-	};
-};
-function prettyBytes(number, options) {
-	if (typeof number !== "bigint" && !Number.isFinite(number)) throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
-	options = {
-		bits: false,
-		binary: false,
-		space: true,
-		nonBreakingSpace: false,
-		...options
-	};
-	assertFixedWidth(options.fixedWidth);
-	const localeOptions = buildLocaleOptions(options);
-	const UNITS = UNIT_SETS[(options.bits ? 2 : 0) + (options.binary ? 1 : 0)];
-	const separator = options.space ? options.nonBreakingSpace ? "\xA0" : " " : "";
-	if (Object.is(number, -0)) number = 0;
-	const prefix = signOf(number, options.signed);
-	if (number < 0) number = -number;
-	const base = options.binary ? 1024 : 1e3;
-	let exponent = 0;
-	if (number >= 1) exponent = Math.min(Math.floor(options.binary ? log(number) / Math.log(base) : log10(number) / 3), UNITS.length - 1);
-	const scaled = divide(number, base, exponent);
-	let numberString;
-	if (Number.isFinite(scaled)) {
-		number = scaled;
-		if (number < 1 && exponent > 0) {
-			number *= base;
-			exponent -= 1;
-		}
-		if (!localeOptions) {
-			const minimumPrecision = Math.max(3, Math.floor(number).toString().length);
-			number = Number(number.toPrecision(minimumPrecision));
-			if (number >= base && exponent < UNITS.length - 1) {
-				number /= base;
-				exponent += 1;
-			}
-		}
-		numberString = toLocaleString(number, options.locale, localeOptions);
-	} else numberString = toUnrepresentableString(number, base, exponent, localeOptions);
-	return (prefix + numberString + separator + UNITS[exponent]).padStart(options.fixedWidth ?? 0);
-}
-// src/render/units.ts
-/** Byte formatting, in one place: SI units like `docker images` (1 MB = 10^6 bytes). */
-function human(bytes) {
-	return prettyBytes(bytes);
-}
-/** "424 MB (424,000,000 bytes)": for messages where a decision depends on the exact figure. */
-function humanExact(bytes) {
-	return `${prettyBytes(bytes)} (${bytes.toLocaleString("en-US")} bytes)`;
-}
-function signedHuman(bytes) {
-	return bytes === 0 ? "0 B" : prettyBytes(bytes, { signed: true });
-}
-// src/render/escape.ts
-/**
-* Terminal: control characters (C0, DEL, C1: ANSI escape sequences, carriage returns, newlines),
-* bidirectional overrides and zero-width characters made visible as `\xNN` / `\u{NNNN}`.
-*/
-function visible(s) {
-	return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/g, (c) => {
-		const n = c.charCodeAt(0);
-		return n <= 255 ? `\\x${n.toString(16).padStart(2, "0")}` : `\\u{${n.toString(16)}}`;
-	});
-}
-/**
-* Markdown (GitHub): made visible as for a terminal, then every character Markdown or HTML could read
-* as markup escaped with a backslash — emphasis, code spans, links and images (`[`), HTML tags and
-* comments (`<`: the `<!-- imgsize -->` marker), tables' `|`, @mentions, #references, entities,
-* math (`$`), autolinks (`:` of a scheme, `www.`). The strings never start a line, so list and
-* heading markers need nothing. The text shows as it is, as plain text.
-*/
-function mdText(s) {
-	return visible(s).replace(/[\\`*_[\]<>|#~@&:$]/g, "\\$&").replace(/(www)\./gi, "$1\\.");
-}
-/** Applies `esc` to every string of a report that the image controls (for text and Markdown renderers). */
-function escapeReport(r, esc) {
-	const opt = (s) => s === null ? null : esc(s);
-	return {
-		...r,
-		source: {
-			...r.source,
-			path: esc(r.source.path)
-		},
-		image: {
-			...r.image,
-			platform: esc(r.image.platform),
-			repoTags: r.image.repoTags.map(esc),
-			created: opt(r.image.created)
-		},
-		layers: r.layers.map((l) => ({
-			...l,
-			createdBy: opt(l.createdBy),
-			...l.emptyLayerHistory ? { emptyLayerHistory: l.emptyLayerHistory.map(esc) } : {}
-		})),
-		packages: r.packages.map((p) => ({
-			...p,
-			name: esc(p.name),
-			version: opt(p.version),
-			...p.location !== void 0 ? { location: esc(p.location) } : {}
-		})),
-		packageGroups: r.packageGroups.map((g) => ({
-			...g,
-			packages: g.packages.map(esc)
-		})),
-		unowned: {
-			...r.unowned,
-			directories: r.unowned.directories.map((d) => ({
-				...d,
-				path: esc(d.path)
-			}))
-		},
-		...r.torch ? { torch: {
-			...r.torch,
-			version: opt(r.torch.version)
-		} } : {},
-		directories: r.directories.map((d) => ({
-			...d,
-			path: esc(d.path)
-		})),
-		largestFiles: r.largestFiles.map((f) => ({
-			...f,
-			path: esc(f.path)
-		})),
-		wasted: r.wasted.map((w) => ({
-			...w,
-			path: esc(w.path)
-		})),
-		findings: r.findings.map((f) => ({
-			...f,
-			title: esc(f.title),
-			items: f.items.map((i) => escapeItem(i, esc))
-		})),
-		warnings: r.warnings.map((w) => ({
-			...w,
-			message: esc(w.message)
-		}))
-	};
-}
-function escapeItem(i, esc) {
-	return {
-		...i,
-		...i.path !== void 0 ? { path: esc(i.path) } : {},
-		...i.package !== void 0 ? { package: esc(i.package) } : {},
-		...i.version !== void 0 && i.version !== null ? { version: esc(i.version) } : {}
-	};
-}
-/** The same for a verdict: rule subjects (globs, labels), notes and the items behind results. */
-function escapeVerdict(v, esc) {
-	return {
-		...v,
-		results: v.results.map((r) => ({
-			...r,
-			subject: esc(r.subject),
-			...r.from !== void 0 ? { from: esc(r.from) } : {},
-			...r.note !== void 0 ? { note: esc(r.note) } : {},
-			...r.items ? { items: r.items.map((i) => escapeItem(i, esc)) } : {}
-		}))
-	};
-}
-/** The same for a diff. */
-function escapeDiff(d, esc) {
-	const side = (s) => ({
-		...s,
-		source: esc(s.source),
-		tags: s.tags.map(esc),
-		platform: esc(s.platform)
-	});
-	return {
-		...d,
-		before: side(d.before),
-		after: side(d.after),
-		warnings: d.warnings.map((w) => ({
-			...w,
-			message: esc(w.message)
-		})),
-		layers: d.layers.map((l) => ({
-			...l,
-			createdBy: l.createdBy === null ? null : esc(l.createdBy)
-		})),
-		packages: d.packages.map((p) => ({
-			...p,
-			name: esc(p.name),
-			versionBefore: p.versionBefore === null ? null : esc(p.versionBefore),
-			versionAfter: p.versionAfter === null ? null : esc(p.versionAfter)
-		})),
-		directories: d.directories.map((x) => ({
-			...x,
-			path: esc(x.path)
-		})),
-		findings: d.findings.map((f) => ({
-			...f,
-			title: esc(f.title)
-		}))
-	};
-}
-// src/render/fixes.ts
-function summary(fix, report) {
-	const t = report.totals;
-	return {
-		head: `.dockerignore: ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out (${fix.findings.join(", ")}): ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed`,
-		after: `Applied, the image is about ${human(t.contentBytes - fix.bytes)} content, ${human(Math.max(0, t.pushBytes - fix.compressedBytes))} compressed (an estimate from the same layers, no rebuild).`
-	};
-}
-function renderFixesText(fix, report) {
-	if (!fix) return [];
-	const s = summary(fix, report);
-	return [
-		"Fixes",
-		s.head,
-		...fix.lines.map((l) => `  ${visible(l)}`),
-		...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
-		...fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(", ")}`] : [],
-		s.after,
-		""
-	];
-}
-function renderFixesMarkdown(fix, report) {
-	if (!fix) return [];
-	const s = summary(fix, report);
-	return [
-		"#### Fixes",
-		"",
-		mdText(s.head),
-		"",
-		"```gitignore",
-		...fix.lines.map((l) => visible(l).replace(/`/g, "'")),
-		"```",
-		...fix.misleading.map((m) => `- line ${m.lineNo} \`${visible(m.line).replace(/`/g, "'")}\` ${mdText(m.because)}`),
-		"",
-		mdText(s.after),
-		""
-	];
-}
-// src/render/items.ts
-function describeItem(i) {
-	if ("entries" in i) {
-		const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy} but still shipped` : "";
-		const what = i.entries > 1 ? `: ${i.entries.toLocaleString("en-US")} entries, ${human(i.bytes)}` : i.bytes > 0 ? `: ${human(i.bytes)}` : "";
-		return `${i.path} (layer ${i.layer}${gone})${what}`;
-	}
-	if (i.package !== void 0) return `${i.package}${i.version ? ` ${i.version}` : ""}${i.path ? ` in ${i.path}` : ""} (${human(i.bytes)})`;
-	const at = [i.layer !== void 0 ? `layer ${i.layer}` : "", i.removedBy !== void 0 ? `removed in layer ${i.removedBy}` : ""].filter(Boolean).join(", ");
-	return `${i.path ?? ""} (${human(i.bytes)}${at ? `, ${at}` : ""})`;
-}
-// src/render/markdown.ts
-/** First line of every PR comment imgsize writes, so a bot can find and update its own. */
-var COMMENT_MARKER = "<!-- imgsize -->";
-/** The compressed (push) total, `~` when it is an estimate. */
-function compressedFigure(r) {
-	const t = r.totals;
-	return `${t.pushEstimatedLayers.length ? "~" : ""}${human(t.pushBytes)}`;
-}
-/** A line saying which layers' compressed size is estimated, and how, when any is. */
-function estimateLine(r) {
-	const est = r.totals.pushEstimatedLayers;
-	if (est.length === 0) return [];
-	return ["", `_~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layer${est.length > 1 ? "s" : ""} ${est.join(", ")} stored uncompressed; what a push uploads is their gzip -6 size, estimated from samples (\`--exact-push-size\` computes it exactly)._`];
-}
-function renderMarkdown(raw, opts = {}) {
-	const top = opts.top ?? 10;
-	const r = escapeReport({
-		...raw,
-		layers: raw.layers.map((l) => ({
-			...l,
-			createdBy: l.createdBy === null ? null : clip(l.createdBy, 80)
-		}))
-	}, mdText);
-	const t = r.totals;
-	const out = [
-		COMMENT_MARKER,
-		`### imgsize: ${r.image.repoTags[0] ?? r.source.path} (${r.image.platform})`,
-		"",
-		`content **${human(t.contentBytes)}** · compressed **${compressedFigure(r)}** · final ${human(t.finalBytes)} · wasted ${human(t.wastedBytes)} · ${r.layers.length} layers · ${t.files.toLocaleString("en-US")} files`,
-		...estimateLine(r),
-		"",
-		"| # | content | compressed | created by |",
-		"|---:|---:|---:|---|",
-		...r.layers.map((l) => `| ${l.number} | ${human(l.contentBytes)} | ${l.pushSize?.estimated ? "~" : ""}${human(l.pushBytes)} | ${l.createdBy ?? ""} |`),
-		""
-	];
-	if (r.packages.length > 0) {
-		out.push("<details><summary>Largest packages</summary>", "", "| package | version | ecosystem | size |", "|---|---|---|---:|");
-		for (const p of r.packages.slice(0, top)) out.push(`| ${p.name} | ${p.version ?? ""} | ${p.ecosystem} | ${human(p.bytes)} |`);
-		out.push("", "</details>", "");
-	}
-	for (const f of r.findings) {
-		out.push(`- **${f.code}** (${human(f.bytes)}): ${f.title} — _${f.fix}_`);
-		for (const i of f.items.slice(0, 3)) out.push(`  - ${describeItem(i)}`);
-		if (f.items.length > 3) out.push(`  - … and ${f.items.length - 3} more`);
-	}
-	if (opts.fix) out.push("", ...renderFixesMarkdown(opts.fix, raw));
-	return `${out.join("\n").replace(/\n+$/, "")}\n`;
-}
-// src/render/diff.ts
-/** Renders a diff: a terminal table and a Markdown PR comment. */
-var pct = (d) => d.percent === null ? "" : `${d.percent >= 0 ? "+" : ""}${d.percent.toFixed(1)}%`;
-var version$1 = (v) => v ?? "?";
-function packageLine(p) {
-	if (p.status === "added") return `${p.name} ${version$1(p.versionAfter)} added`;
-	if (p.status === "removed") return `${p.name} ${version$1(p.versionBefore)} removed`;
-	return p.versionBefore === p.versionAfter ? `${p.name} ${version$1(p.versionAfter)}` : `${p.name} ${version$1(p.versionBefore)} → ${version$1(p.versionAfter)}`;
-}
-function renderDiffTable(raw, opts = {}) {
-	const d = escapeDiff(raw, visible);
-	const top = opts.top ?? 10;
-	const out = [];
-	const name = (s) => s.tags[0] ?? s.source;
-	out.push(`Before  ${name(d.before)} (${d.before.platform})`, `After   ${name(d.after)} (${d.after.platform})`, "");
-	for (const w of d.warnings) out.push(`warning: ${w.message}`);
-	if (d.warnings.length > 0) out.push("");
-	const t = plainTable([
-		"",
-		"before",
-		"after",
-		"change",
-		""
-	], [
-		"left",
-		"right",
-		"right",
-		"right",
-		"right"
-	]);
-	for (const [label, k] of [
-		["Content", "content"],
-		["Compressed", "compressed"],
-		["Final", "final"],
-		["Wasted", "wasted"]
-	]) {
-		const x = d.totals[k];
-		const est = (side) => k === "compressed" && side ? "~" : "";
-		t.push([
-			label,
-			est(d.compressedEstimated.before) + human(x.before),
-			est(d.compressedEstimated.after) + human(x.after),
-			signedHuman(x.delta),
-			pct(x)
-		]);
-	}
-	out.push(t.toString());
-	if (d.compressedEstimated.before || d.compressedEstimated.after) out.push(`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated`);
-	out.push("");
-	out.push(layersLine(d), "");
-	if (d.packages.length > 0) {
-		const p = plainTable([
-			"package",
-			"ecosystem",
-			"before",
-			"after",
-			"change"
-		], [
-			"left",
-			"left",
-			"right",
-			"right",
-			"right"
-		]);
-		for (const x of d.packages.slice(0, top)) p.push([
-			packageLine(x),
-			x.ecosystem,
-			human(x.bytesBefore),
-			human(x.bytesAfter),
-			signedHuman(x.delta)
-		]);
-		out.push(`Packages (${d.packages.length} changed)`, p.toString(), "");
-	}
-	if (d.directories.length > 0) {
-		const f = plainTable([
-			"folder",
-			"before",
-			"after",
-			"change"
-		], [
-			"left",
-			"right",
-			"right",
-			"right"
-		]);
-		for (const x of d.directories.slice(0, top)) f.push([
-			x.path,
-			human(x.bytesBefore),
-			human(x.bytesAfter),
-			signedHuman(x.bytesAfter - x.bytesBefore)
-		]);
-		out.push("Folders that changed most", f.toString(), "");
-	}
-	for (const f of d.findings) {
-		const mark = f.status === "resolved" ? "✔ resolved" : f.status === "introduced" ? "✖ introduced" : "~ changed";
-		out.push(`${mark}: ${f.code} — ${f.title} (${human(f.bytesBefore)} → ${human(f.bytesAfter)})`);
-	}
-	return `${out.join("\n").replace(/\n+$/, "")}\n`;
-}
-/** Shared blobs (a pull reuses them), same content under another compression, added, removed. */
-function layersLine(d) {
-	const of = (status) => d.layers.filter((l) => l.status === status);
-	const bytes = (ls) => human(ls.reduce((a, l) => a + l.contentBytes, 0));
-	const recompressed = of("recompressed");
-	return [
-		`Layers: ${of("shared").length} shared (${human(d.sharedCompressedBytes)} compressed, reused by a pull)`,
-		...recompressed.length > 0 ? [`${recompressed.length} same content as another blob (${bytes(recompressed)} content, downloaded again)`] : [],
-		`${of("added").length} added (${bytes(of("added"))} content)`,
-		`${of("removed").length} removed (${bytes(of("removed"))} content)`
-	].join(", ");
-}
-function renderDiffMarkdown(raw, opts = {}) {
-	const d = escapeDiff(raw, mdText);
-	const top = opts.top ?? 10;
-	const name = (s) => s.tags[0] ?? s.source;
-	const rows = [
-		"content",
-		"compressed",
-		"final",
-		"wasted"
-	].map((k) => {
-		const x = d.totals[k];
-		const est = (side) => k === "compressed" && side ? "~" : "";
-		return `| ${k} | ${est(d.compressedEstimated.before)}${human(x.before)} | ${est(d.compressedEstimated.after)}${human(x.after)} | ${signedHuman(x.delta)} | ${pct(x)} |`;
-	});
-	const lines = [
-		COMMENT_MARKER,
-		`### imgsize: ${name(d.before)} → ${name(d.after)}`,
-		"",
-		...d.warnings.map((w) => `> ⚠ ${w.message}`),
-		...d.warnings.length > 0 ? [""] : [],
-		"| | before | after | change | |",
-		"|---|---:|---:|---:|---:|",
-		...rows,
-		"",
-		layersLine(d),
-		""
-	];
-	if (d.packages.length > 0) {
-		lines.push("<details><summary>Packages</summary>", "", "| package | ecosystem | change |", "|---|---|---:|");
-		for (const p of d.packages.slice(0, top)) lines.push(`| ${packageLine(p)} | ${p.ecosystem} | ${signedHuman(p.delta)} |`);
-		lines.push("", "</details>", "");
-	}
-	for (const f of d.findings) lines.push(`- ${f.status === "resolved" ? "✔ resolved" : f.status === "introduced" ? "✖ introduced" : "changed"}: **${f.code}** — ${f.title}`);
-	return `${lines.join("\n").replace(/\n+$/, "")}\n`;
-}
-// src/render/json.ts
-function renderJson(report) {
-	return toJson(report);
-}
-/** Any document (report, diff, manifest view) in the --json layout. */
-function toJson(doc) {
-	return `${print(doc, "", void 0, void 0) ?? "null"}\n`;
-}
-function print(v, indent, key, parentKey) {
-	if (v === null || typeof v !== "object") return JSON.stringify(v);
-	const inner = `${indent}  `;
-	if (Array.isArray(v)) {
-		if (v.length === 0) return "[]";
-		const oneLine = key === "nodes" && parentKey === "tree";
-		return `[\n${inner}${v.map((x) => (oneLine ? JSON.stringify(x) : print(x, inner, void 0, key)) ?? "null").join(`,\n${inner}`)}\n${indent}]`;
-	}
-	const parts = [];
-	for (const [k, x] of Object.entries(v)) {
-		const s = print(x, inner, k, key);
-		if (s !== void 0) parts.push(`${inner}${JSON.stringify(k)}: ${s}`);
-	}
-	return parts.length > 0 ? `{\n${parts.join(",\n")}\n${indent}}` : "{}";
-}
-// src/render/table.ts
-/**
-* A table whose rows are fitted to the terminal before they are laid out: `fit` names the column
-* that gives way (a path loses its start, text its end). Piped (no width), nothing is cut.
-*/
-function fitted(head, aligns, rows, width, fit) {
-	if (fit) fitColumn(head, rows, fit.col, width, fit.kind);
-	const t = plainTable(head, aligns);
-	for (const r of rows) t.push(r);
-	return t.toString();
-}
-function renderTable(raw, opts = {}) {
-	const r = escapeReport(raw, visible);
-	const out = [];
-	const width = opts.width;
-	const tags = r.image.repoTags.length > 0 ? r.image.repoTags.join(", ") : "(untagged)";
-	out.push(`Image     ${tags}`);
-	out.push(`Platform  ${r.image.platform}   Format ${r.source.format}${r.source.outerCompression !== "none" ? ` (${r.source.outerCompression})` : ""}   Layers ${r.layers.length}   Files ${r.totals.files.toLocaleString("en-US")}`);
-	out.push("");
-	const t = r.totals;
-	const totals = [];
-	totals.push([
-		"Content",
-		human(t.contentBytes),
-		t.contentBytes.toLocaleString("en-US"),
-		"what docker images shows (classic store)"
-	]);
-	const push = t.pushBytes;
-	const estimated = t.pushEstimatedLayers.length;
-	totals.push([
-		"Compressed",
-		`${estimated ? "~" : ""}${human(push)}`,
-		push.toLocaleString("en-US"),
-		estimated ? `what a push uploads, a pull downloads (~ estimated: ${estimated} layer(s) stored uncompressed, gzip -6 size estimated, ±${PUSH_ESTIMATE_MARGIN * 100} %)` : "what a push uploads, a pull downloads"
-	]);
-	if (push !== t.compressedBytes) totals.push([
-		"Stored",
-		human(t.compressedBytes),
-		t.compressedBytes.toLocaleString("en-US"),
-		"the layer blobs as this archive stores them"
-	]);
-	totals.push([
-		"Uncompressed",
-		human(t.uncompressedBytes),
-		t.uncompressedBytes.toLocaleString("en-US"),
-		"layer tars, headers included"
-	]);
-	totals.push([
-		"Final",
-		human(t.finalBytes),
-		t.finalBytes.toLocaleString("en-US"),
-		"the merged filesystem"
-	]);
-	const pct = t.contentBytes > 0 ? ` (${(100 * t.wastedBytes / t.contentBytes).toFixed(1)}%)` : "";
-	totals.push([
-		"Wasted",
-		human(t.wastedBytes),
-		t.wastedBytes.toLocaleString("en-US"),
-		`deleted or overwritten by later layers${pct}`
-	]);
-	out.push(fitted([
-		"",
-		"size",
-		"bytes",
-		""
-	], [
-		"left",
-		"right",
-		"right",
-		"left"
-	], totals, width, {
-		col: 3,
-		kind: "text"
-	}), "");
-	const layers = [];
-	const stepWidth = width === void 0 ? 48 : Number.MAX_SAFE_INTEGER;
-	for (const l of r.layers) layers.push([
-		String(l.number),
-		human(l.contentBytes),
-		l.compression !== "none" ? `${human(l.compressedBytes)} ${l.compression}` : l.pushSize ? `${l.pushSize.estimated ? "~" : ""}${human(l.pushBytes)} gzip` : human(l.compressedBytes),
-		l.entries.toLocaleString("en-US"),
-		l.wastedBytes > 0 ? human(l.wastedBytes) : "-",
-		clip(l.createdBy ?? "(no history)", stepWidth)
-	]);
-	out.push("Layers", fitted([
-		"#",
-		"content",
-		"compressed",
-		"files",
-		"wasted",
-		"created by"
-	], [
-		"right",
-		"right",
-		"right",
-		"right",
-		"right",
-		"left"
-	], layers, width, {
-		col: 5,
-		kind: "text"
-	}), "");
-	if (r.packages.length > 0) {
-		const pk = r.packages.slice(0, opts.top ?? 10).map((p) => [
-			p.name,
-			p.version ?? "",
-			p.ecosystem,
-			human(p.bytes),
-			String(p.files)
-		]);
-		out.push("Largest packages", fitted([
-			"package",
-			"version",
-			"ecosystem",
-			"size",
-			"files"
-		], [
-			"left",
-			"left",
-			"left",
-			"right",
-			"right"
-		], pk, width, {
-			col: 1,
-			kind: "text"
-		}));
-		for (const g of r.packageGroups) out.push(`${g.name}: ${g.count} packages, ${human(g.bytes)}`);
-		if (r.torch) {
-			const t = r.torch;
-			const what = t.variant === "cuda" ? `CUDA build${t.cudaLibraries ? `, ${t.cudaLibraries} CUDA libraries inside (${human(t.cudaBytes)})` : ""}` : t.variant === "cpu" ? "CPU-only build" : t.variant === "rocm" ? "ROCm build" : "build variant unknown";
-			out.push(`torch ${t.version ?? ""}: ${what}`);
-		}
-		const u = r.unowned;
-		out.push(...[`Unowned (no package lists them): ${human(u.bytes)} in ${u.files.toLocaleString("en-US")} files${u.directories.length ? `, mostly ${u.directories.slice(0, 3).map((d) => `${d.path} ${human(d.bytes)}`).join(", ")}` : ""}`, ...u.kinds?.length ? [`  by kind: ${u.kinds.slice(0, 5).map((k) => `${KIND_LABEL[k.kind]} ${human(k.bytes)}`).join(", ")}`] : []].map((l) => wrap(l, width, "    ")), "");
-		const compiled = r.packages.filter((p) => p.compiled);
-		if (compiled.length > 0) {
-			const b = compiled.reduce((a, p) => a + p.compiled.bytes, 0);
-			out.splice(out.length - 1, 0, `Compiled bytecode counted with its packages: ${human(b)} in ${compiled.length} package(s) (__pycache__ their lists do not name)`);
-		}
-	}
-	if (r.directories.length > 0) {
-		const dirs = r.directories.slice(0, opts.top ?? 10).map((d) => [
-			d.path,
-			human(d.bytes),
-			d.files.toLocaleString("en-US")
-		]);
-		out.push("Largest folders", fitted([
-			"folder",
-			"size",
-			"files"
-		], [
-			"left",
-			"right",
-			"right"
-		], dirs, width, {
-			col: 0,
-			kind: "path"
-		}), "");
-	}
-	if (r.largestFiles.length > 0) {
-		const files = r.largestFiles.slice(0, opts.top ?? 10).map((f) => [
-			f.path,
-			human(f.bytes),
-			String(f.layer)
-		]);
-		out.push("Largest files", fitted([
-			"file",
-			"size",
-			"layer"
-		], [
-			"left",
-			"right",
-			"right"
-		], files, width, {
-			col: 0,
-			kind: "path"
-		}), "");
-	}
-	if (r.wasted.length > 0) {
-		const w = r.wasted.slice(0, opts.top ?? 10).map((x) => [
-			x.path,
-			human(x.bytes),
-			`layer ${x.layer}`,
-			`layer ${x.by}`
-		]);
-		out.push("Wasted bytes", fitted([
-			"wasted path",
-			"size",
-			"from",
-			"removed by"
-		], [
-			"left",
-			"right",
-			"right",
-			"right"
-		], w, width, {
-			col: 0,
-			kind: "path"
-		}), "");
-	}
-	for (const f of r.findings) {
-		const mark = paint(opts, f.severity === "error" ? "red" : f.severity === "warning" ? "yellow" : "dim", "!");
-		out.push(wrap(`${mark} ${f.title} (${human(f.bytes)})`, width), wrap(`  fix: ${f.fix}`, width, "       "));
-		for (const i of f.items.slice(0, 3)) out.push(wrap(`  ${describeItem(i)}`, width, "    "));
-		if (f.items.length > 3) out.push(`  … and ${(f.items.length - 3).toLocaleString("en-US")} more (--json lists all)`);
-		out.push("");
-	}
-	out.push(...renderFixesText(opts.fix, raw).map((l) => wrap(l, width, "    ")));
-	for (const w of r.warnings) out.push(wrap(`${paint(opts, "yellow", "warning:")} ${w.message}`, width, "    "));
-	return `${out.join("\n").replace(/\n+$/, "")}\n`;
-}
-/** How the kinds of unowned bytes read in text. */
-var KIND_LABEL = {
-	"package-database": "package databases",
-	"python-source": "Python sources",
-	"python-bytecode": "Python bytecode",
-	"shared-library": "shared libraries",
-	"model-or-data": "models and data",
-	documentation: "documentation",
-	executable: "executables",
-	configuration: "configuration",
-	other: "other"
-};
-// src/render/verdict.ts
-/** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
-var SHOWN_ITEMS = 5;
-function itemsOf(r) {
-	const items = r.items ?? [];
-	if (items.length === 0) return "";
-	const more = items.length > SHOWN_ITEMS ? `, and ${items.length - SHOWN_ITEMS} more` : "";
-	return `: ${items.slice(0, SHOWN_ITEMS).map(describeItem).join("; ")}${more}`;
-}
-/** "(estimated ±7 %: …)" after a figure that is an estimate, and whether the verdict holds within it. */
-function estimateNote(r) {
-	const e = r.estimate;
-	if (!e) return "";
-	return ` (estimated ${`±${Math.round(e.margin * 100)} %`}: ${e.layers} layer(s) stored uncompressed, their gzip -6 size estimated with zlib; ${e.decided ? "the verdict holds across the margin" : "within the margin the verdict could flip: run with --exact-push-size"})`;
-}
-function value(r, v) {
-	if (r.unit === "bytes") return humanExact(v);
-	if (r.unit === "percent") return `${v.toFixed(2)}%`;
-	return String(v);
-}
-/** One sentence per rule, with the measured value and the limit, human and exact. */
-function describeRule(r) {
-	const m = value(r, r.measured);
-	const l = value(r, r.limit);
-	const from = r.from ? ` [${r.from}]` : "";
-	switch (r.kind) {
-		case "budget": return `${r.subject} size ${r.estimate ? "~" : ""}${m} ${r.measured <= r.limit ? "is within" : "exceeds"} the budget ${l}${r.measured > r.limit && r.unit === "bytes" ? ` by ${human(r.measured - r.limit)}` : ""}${estimateNote(r)}${from}`;
-		case "layers": return `${m} layers, limit ${l}${from}`;
-		case "package": return `packages matching "${r.subject}": ${m}, limit ${l}${itemsOf(r)}${from}`;
-		case "forbidden-paths": return `forbidden paths (${r.subject}): ${m} found in the layers${itemsOf(r)}${from}`;
-		case "wasted-bytes": return `wasted bytes ${m}, limit ${l}${from}`;
-		case "wasted-percent": return `wasted share ${m} of the content, limit ${l}${from}`;
-		case "growth": return `growth of ${r.subject}: ${r.measured >= 0 ? "+" : "−"}${r.estimate ? "~" : ""}${r.unit === "bytes" ? humanExact(Math.abs(r.measured)) : Math.abs(r.measured)}, limit ${l}${estimateNote(r)}${from}`;
-		case "finding": return `finding ${r.subject}: ${r.measured === 0 ? "none" : `${r.note ?? r.measured}${itemsOf(r)}`}${from}`;
-	}
-}
-var MARK = {
-	pass: "✔",
-	warn: "⚠",
-	fail: "✖"
-};
-var COLOUR = {
-	pass: "green",
-	warn: "yellow",
-	fail: "red"
-};
-function renderVerdictText(raw, t = {}) {
-	const v = escapeVerdict(raw, visible);
-	const lines = v.results.map((r) => wrap(`${paint(t, COLOUR[r.status], `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}`)}  ${describeRule(r)}`, t.width, "        "));
-	lines.push("", v.failed > 0 ? `imgsize check: ${v.failed} rule(s) failed${v.warned ? `, ${v.warned} warning(s)` : ""}` : `imgsize check: all ${v.results.length} rule(s) passed${v.warned ? ` (${v.warned} warning(s))` : ""}`);
-	return `${lines.join("\n")}\n`;
-}
-/** The verdict's rules as a Markdown list, for a saved diff shown again (it has no report to head it). */
-function renderVerdictListMarkdown(rawVerdict) {
-	return `${escapeVerdict(rawVerdict, mdText).results.map((r) => `- ${MARK[r.status]} **${r.status.toUpperCase()}** ${describeRule(r)}`).join("\n")}\n`;
-}
-function renderVerdictMarkdown(rawVerdict, rawReport) {
-	const v = escapeVerdict(rawVerdict, mdText);
-	if ("scope" in rawReport) return manifestVerdictMarkdown(v, rawReport);
-	const report = escapeReport(rawReport, mdText);
-	const head = v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`;
-	const tags = report.image.repoTags.join(", ") || report.source.path;
-	const t = report.totals;
-	const rows = v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r)} |`);
-	return [
-		COMMENT_MARKER,
-		head,
-		"",
-		`${tags} (${report.image.platform}): content **${human(t.contentBytes)}**, compressed **${compressedFigure(report)}**, final ${human(t.finalBytes)}, wasted ${human(t.wastedBytes)}, ${report.layers.length} layers`,
-		...estimateLine(report),
-		"",
-		"| | rule | result |",
-		"|---|---|---|",
-		...rows,
-		""
-	].join("\n");
-}
-/** The same for a manifest-only read: what it knows is the compressed total and the layers. */
-function manifestVerdictMarkdown(v, m) {
-	return [
-		COMMENT_MARKER,
-		v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`,
-		"",
-		`${m.image.repoTags.map(mdText).join(", ")} (${mdText(m.image.platform)}): compressed **${human(m.totals.compressedBytes)}**, ${m.totals.layers} layers (from the manifest; no layer downloaded)`,
-		"",
-		"| | rule | result |",
-		"|---|---|---|",
-		...v.results.map((r) => `| ${MARK[r.status]} | ${r.kind} | ${describeRule(r)} |`),
-		""
-	].join("\n");
-}
-// src/render/manifest.ts
-var NOTE = "manifest only: no layer was downloaded, so content, files, packages, folders and waste are not known (run without --manifest-only for them)";
-function renderManifestTable(m, opts = {}) {
-	const width = opts.width ?? 100;
-	const out = [
-		`Image     ${m.image.repoTags.map(visible).join(", ")}`,
-		`Platform  ${visible(m.image.platform)}   Layers ${m.totals.layers}   Compressed ${human(m.totals.compressedBytes)} (${m.totals.compressedBytes.toLocaleString("en-US")} bytes: what a pull downloads)`,
-		""
-	];
-	const t = plainTable([
-		"#",
-		"compressed",
-		"created by"
-	], [
-		"right",
-		"right",
-		"left"
-	]);
-	for (const l of m.layers) t.push([
-		String(l.number),
-		`${human(l.compressedBytes)} ${l.compression}`,
-		clip(visible(l.createdBy ?? "(no history)"), Math.max(20, width - 24))
-	]);
-	out.push("Layers", t.toString(), "");
-	if (m.platforms && m.platforms.length > 0) {
-		const p = plainTable([
-			"platform",
-			"compressed",
-			"layers"
-		], [
-			"left",
-			"right",
-			"right"
-		]);
-		for (const x of m.platforms) p.push([
-			visible(x.platform),
-			human(x.compressedBytes),
-			String(x.layers)
-		]);
-		out.push("Platforms in the index", p.toString(), "");
-	}
-	out.push(NOTE, "");
-	return out.join("\n");
-}
-function renderManifestMarkdown(m) {
-	return [
-		COMMENT_MARKER,
-		`### imgsize: ${m.image.repoTags.map(mdText).join(", ")} (${mdText(m.image.platform)})`,
-		"",
-		`**Compressed ${human(m.totals.compressedBytes)}** (${m.totals.compressedBytes.toLocaleString("en-US")} bytes) in ${m.totals.layers} layers.`,
-		"",
-		"| # | compressed | created by |",
-		"|---:|---:|---|",
-		...m.layers.map((l) => `| ${l.number} | ${human(l.compressedBytes)} | ${mdText(clip(l.createdBy ?? "", 80))} |`),
-		"",
-		`_${NOTE}._`,
-		""
-	].join("\n");
-}
-// src/render/html-page.ts
-/**
-* The HTML document around the page data: the style, the viewer's script and the data, inline, under
-* a content-security-policy that allows exactly those two (by hash) and nothing else — no request
-* of any kind can leave the page. The data is JSON in a non-executed script element, every `<`
-* escaped, so no string from the image can end it; the viewer shows strings as text only.
-*/
-var STYLE = `
-:root { color-scheme: light; --ink: #1d1d1d; --muted: #5c5c5c; --line: #d0d0d0; --grew: #b34700; --shrank: #005a8c; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 14px/1.45 system-ui, sans-serif; color: var(--ink); background: #fff; }
-header { padding: 12px 20px 6px; border-bottom: 1px solid var(--line); }
-h1 { font-size: 20px; margin: 0 0 6px; overflow-wrap: anywhere; }
-h1 .platform { font-weight: 400; color: var(--muted); }
-h2 { font-size: 16px; margin: 14px 0 6px; }
-h3 { font-size: 14px; margin: 10px 0 4px; }
-.totals { display: flex; flex-wrap: wrap; gap: 4px 18px; margin: 0; }
-.totals dt { color: var(--muted); }
-.totals dd { margin: 0 0 0 -12px; font-weight: 600; }
-main { display: grid; grid-template-columns: minmax(0, 3fr) minmax(320px, 2fr); gap: 0 20px; padding: 0 20px 20px; }
-main > .verdict { grid-column: 1 / -1; }
-@media (max-width: 1000px) { main { grid-template-columns: minmax(0, 1fr); } }
-.map { min-width: 0; }
-.bar { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 14px; margin: 10px 0 6px; }
-.crumbs { display: flex; flex-wrap: wrap; align-items: center; gap: 2px; min-width: 0; overflow-wrap: anywhere; }
-.crumb { font: inherit; border: 1px solid var(--line); background: #f7f7f7; border-radius: 3px; padding: 1px 6px; cursor: pointer; }
-.crumb[aria-current] { font-weight: 600; background: #fff; }
-.sep { color: var(--muted); padding: 0 2px; }
-.crumb-total { color: var(--muted); white-space: nowrap; }
-.switch { display: flex; gap: 10px; border: 0; margin: 0; padding: 0; }
-.switch legend { float: left; padding-right: 6px; color: var(--muted); }
-.stage { position: relative; }
-canvas { display: block; width: 100%; height: max(420px, 68vh); border: 1px solid var(--line); background: #fafafa; }
-canvas:focus-visible, button:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #1a73e8; outline-offset: 2px; }
-.tip { position: absolute; z-index: 2; max-width: min(460px, 90%); padding: 6px 8px; background: #fff; border: 1px solid #888; border-radius: 4px; box-shadow: 0 2px 8px rgba(0,0,0,.2); pointer-events: none; overflow-wrap: anywhere; font-size: 13px; }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 12px; list-style: none; padding: 0; margin: 6px 0; }
-.swatch { display: inline-block; width: 14px; height: 14px; margin-right: 4px; vertical-align: -2px; border: 1px solid rgba(0,0,0,.35); }
-.swatch.p1 { background-image: repeating-linear-gradient(45deg, rgba(255,255,255,.55) 0 2px, transparent 2px 5px); }
-.swatch.p2 { background-image: radial-gradient(rgba(255,255,255,.6) 30%, transparent 31%); background-size: 5px 5px; }
-.note { color: var(--muted); font-size: 13px; margin: 4px 0; }
-.list .contents { columns: 2 240px; margin: 6px 0; }
-.list button { font: inherit; border: 0; background: none; color: #0b57d0; text-decoration: underline; cursor: pointer; padding: 0; }
-table { border-collapse: collapse; width: 100%; margin: 4px 0 8px; font-size: 13px; }
-caption { text-align: left; color: var(--muted); }
-th, td { text-align: left; padding: 2px 6px; border-bottom: 1px solid #eee; vertical-align: top; overflow-wrap: anywhere; }
-th { font-weight: 600; border-bottom: 1px solid var(--line); overflow-wrap: normal; }
-td.tag { white-space: nowrap; }
-th.num { white-space: normal; }
-.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.step { font-family: ui-monospace, monospace; font-size: 12px; overflow-wrap: anywhere; }
-button.layer { font: inherit; display: inline-flex; align-items: center; border: 1px solid var(--line); background: #fff; border-radius: 3px; cursor: pointer; padding: 1px 6px; }
-button.layer[aria-pressed="true"] { background: #222; color: #fff; }
-.layer-detail { border-left: 3px solid #222; padding-left: 10px; }
-.layer-detail:empty { display: none; }
-.findings { padding-left: 18px; }
-.findings > li { margin-bottom: 8px; overflow-wrap: anywhere; }
-.findings .fix { margin: 2px 0; color: var(--muted); }
-button.reveal { font: inherit; border: 0; background: none; color: #0b57d0; text-decoration: underline; cursor: pointer; padding: 0; text-align: left; overflow-wrap: anywhere; }
-.findings .error strong { color: #a00; }
-.grew { color: var(--grew); }
-.shrank { color: var(--shrank); }
-.verdict { margin-top: 12px; padding: 6px 12px; border: 2px solid #2e7d32; border-radius: 4px; }
-.verdict.failed { border-color: #c62828; }
-.verdict pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
-.group { margin: 2px 0; }
-main > .top-findings { grid-column: 1 / -1; }
-.top-findings .findings { columns: 2 440px; column-gap: 28px; margin: 4px 0; }
-.top-findings .findings > li { break-inside: avoid; }
-input.search { font: inherit; width: 100%; box-sizing: border-box; padding: 4px 6px; margin: 4px 0; }
-.search-results { list-style: none; padding: 0; margin: 4px 0; overflow-wrap: anywhere; }
-.search-results li { margin: 2px 0; }
-td.ver { overflow-wrap: normal; word-break: keep-all; }
-footer { padding: 10px 20px 20px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); }
-`;
-/** The built viewer (dist/viewer/viewer.js: two folders up from src/render and from dist/render alike). */
-function viewerScript() {
-	return "// ---------------------------------------------------------------------------------------------\n// sizes, as the CLI writes them (pretty-bytes: SI units, three significant digits)\nconst UNITS = ['B', 'kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];\nfunction decimal(x) {\n    if (x >= 1e-6 && x < 1e21)\n        return String(x);\n    const [mantissa, exp] = x.toExponential().split('e');\n    const digits = mantissa.replace('.', '');\n    const point = Number(exp) + 1;\n    const padded = point > 0 ? digits.padEnd(point, '0') : '0'.repeat(1 - point) + digits;\n    const int = padded.slice(0, point > 0 ? point : 1);\n    const frac = padded.slice(point > 0 ? point : 1).replace(/0+$/, '');\n    return frac ? `${int}.${frac}` : int;\n}\nfunction human(bytes) {\n    let n = Math.abs(bytes);\n    let e = n >= 1 ? Math.min(Math.floor(Math.log10(n) / 3), UNITS.length - 1) : 0;\n    n /= 1000 ** e;\n    if (n < 1 && e > 0) {\n        n *= 1000;\n        e -= 1;\n    }\n    n = Number(n.toPrecision(Math.max(3, Math.floor(n).toString().length)));\n    if (n >= 1000 && e < UNITS.length - 1) {\n        n /= 1000;\n        e += 1;\n    }\n    return `${bytes < 0 ? '-' : ''}${decimal(n)} ${UNITS[e]}`;\n}\nconst signed = (bytes) => (bytes === 0 ? '0 B' : `${bytes > 0 ? '+' : ''}${human(bytes)}`);\nconst exact = (bytes) => `${bytes.toLocaleString('en-US')} bytes`;\nconst count = (n) => n.toLocaleString('en-US');\n// ---------------------------------------------------------------------------------------------\n// DOM, text only\n/**\n * Control characters, bidirectional overrides and zero-width characters made visible (`\\x1b`,\n * `\\u{202e}`), as the terminal output shows them: a name cannot reorder or hide what is around it.\n */\nfunction visible(s) {\n    return s.replace(/[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2069\\ufeff]/g, (c) => {\n        const n = c.charCodeAt(0);\n        return n <= 0xff ? `\\\\x${n.toString(16).padStart(2, '0')}` : `\\\\u{${n.toString(16)}}`;\n    });\n}\nfunction el(tag, props = {}, ...children) {\n    const e = document.createElement(tag);\n    for (const [k, v] of Object.entries(props)) {\n        if (k === 'class')\n            e.className = v;\n        else\n            e.setAttribute(k, visible(v));\n    }\n    for (const c of children)\n        if (c !== null && c !== undefined && c !== false)\n            e.append(typeof c === 'string' ? document.createTextNode(visible(c)) : c);\n    return e;\n}\n/** `align`: one letter per column — l text, r a figure (right, no wrap), t a short tag (no wrap), v a version (breaks only between versions). */\nfunction table(head, rows, align, caption) {\n    const cls = (i) => (align[i] === 'r' ? 'num' : align[i] === 't' ? 'tag' : align[i] === 'v' ? 'ver' : '');\n    const t = el('table');\n    if (caption)\n        t.append(el('caption', {}, caption));\n    t.append(el('thead', {}, el('tr', {}, ...head.map((h, i) => el('th', { scope: 'col', class: cls(i) }, h)))));\n    const body = el('tbody');\n    for (const r of rows)\n        body.append(el('tr', {}, ...r.map((c, i) => el('td', { class: cls(i) }, c))));\n    t.append(body);\n    return t;\n}\nconst sized = (bytes, text = human(bytes)) => el('span', { title: exact(bytes) }, text);\nconst signedSized = (bytes) => el('span', { title: `${bytes > 0 ? '+' : ''}${exact(bytes)}`, class: bytes > 0 ? 'grew' : bytes < 0 ? 'shrank' : '' }, signed(bytes));\nfunction oneLine(s, n) {\n    const one = s.replace(/\\s+/g, ' ').trim();\n    return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;\n}\n// ---------------------------------------------------------------------------------------------\n// colours: Okabe–Ito (told apart with the common colour-vision deficiencies), patterns past 8\nconst PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00', '#CC79A7', '#8C8C8C'];\nconst GREW = '#D55E00';\nconst SHRANK = '#0072B2';\nconst SAME = '#BDBDBD';\nconst NONE = '#D9D9D9';\nfunction darkText(hex) {\n    const n = Number.parseInt(hex.slice(1), 16);\n    const lum = (0.299 * ((n >> 16) & 255) + 0.587 * ((n >> 8) & 255) + 0.114 * (n & 255)) / 255;\n    return lum > 0.55;\n}\n/** A fill: a colour, and past the palette's 8 a stripe or dot pattern over it. */\nfunction makeFill(ctx, colour, pattern) {\n    if (pattern === 0)\n        return colour;\n    const c = document.createElement('canvas');\n    c.width = 8;\n    c.height = 8;\n    const g = c.getContext('2d');\n    g.fillStyle = colour;\n    g.fillRect(0, 0, 8, 8);\n    g.fillStyle = 'rgba(255,255,255,0.55)';\n    if (pattern === 1) {\n        g.beginPath();\n        g.moveTo(0, 8);\n        g.lineTo(8, 0);\n        g.lineTo(8, 3);\n        g.lineTo(3, 8);\n        g.closePath();\n        g.moveTo(0, 0);\n        g.lineTo(0, 3);\n        g.lineTo(3, 0);\n        g.closePath();\n        g.fill();\n    }\n    else {\n        g.fillRect(1, 1, 3, 3);\n        g.fillRect(5, 5, 2, 2);\n    }\n    return ctx.createPattern(c, 'repeat') ?? colour;\n}\n/** Lays out `weights` (largest first, all > 0) in `r`; each rect's area is its share of r's area. */\nfunction squarify(weights, r) {\n    const out = [];\n    const total = weights.reduce((a, w) => a + w, 0);\n    if (total <= 0 || r.w <= 0 || r.h <= 0)\n        return weights.map(() => ({ x: r.x, y: r.y, w: 0, h: 0 }));\n    const scale = (r.w * r.h) / total;\n    const areas = weights.map((w) => w * scale);\n    let { x, y, w, h } = r;\n    let i = 0;\n    const worst = (sum, min, max, side) => Math.max((side * side * max) / (sum * sum), (sum * sum) / (side * side * min));\n    while (i < areas.length) {\n        const side = Math.min(w, h);\n        let sum = areas[i];\n        let min = sum;\n        let max = sum;\n        let j = i + 1;\n        let current = worst(sum, min, max, side);\n        while (j < areas.length) {\n            const a = areas[j];\n            const next = worst(sum + a, Math.min(min, a), Math.max(max, a), side);\n            if (next > current)\n                break;\n            sum += a;\n            min = Math.min(min, a);\n            max = Math.max(max, a);\n            current = next;\n            j++;\n        }\n        const last = j >= areas.length;\n        if (w >= h) {\n            const rowW = last ? w : sum / h;\n            let yy = y;\n            for (let k = i; k < j; k++) {\n                const hh = k === j - 1 ? y + h - yy : areas[k] / rowW;\n                out.push({ x, y: yy, w: rowW, h: hh });\n                yy += hh;\n            }\n            x += rowW;\n            w -= rowW;\n        }\n        else {\n            const rowH = last ? h : sum / w;\n            let xx = x;\n            for (let k = i; k < j; k++) {\n                const ww = k === j - 1 ? x + w - xx : areas[k] / rowH;\n                out.push({ x: xx, y, w: ww, h: rowH });\n                xx += ww;\n            }\n            y += rowH;\n            h -= rowH;\n        }\n        i = j;\n    }\n    return out;\n}\nfunction makeTree(cols, diff) {\n    const n = cols.parent.length;\n    const kids = Array.from({ length: n }, () => []);\n    for (let i = 1; i < n; i++) {\n        const p = cols.parent[i];\n        if (p >= 0 && p < i)\n            kids[p].push(i);\n    }\n    return { cols, kids, diff, weight: new Float64Array(n) };\n}\nfunction weigh(t, by) {\n    const { cols, kids, weight } = t;\n    for (let i = cols.parent.length - 1; i >= 0; i--) {\n        if (kids[i].length > 0) {\n            let s = 0;\n            for (const k of kids[i])\n                s += weight[k];\n            weight[i] = s;\n        }\n        else {\n            const after = cols.bytes[i];\n            const before = cols.before?.[i] ?? 0;\n            weight[i] = by === 'change' ? Math.abs(after - before) : by === 'size' ? Math.max(after, before) : after;\n        }\n    }\n}\n/** A folder's children that have a box (weight > 0), heaviest first. */\nfunction shownKids(t, i) {\n    return t.kids[i].filter((k) => t.weight[k] > 0).sort((x, y) => t.weight[y] - t.weight[x]);\n}\nfunction pathOf(t, i) {\n    const parts = [];\n    for (let n = i; n > 0; n = t.cols.parent[n])\n        parts.unshift(label(t, n));\n    return `/${parts.join('/')}`;\n}\nfunction label(t, i) {\n    if (i === 0)\n        return '/';\n    return t.cols.kind[i] === 3 ? `(${count(t.cols.folded[i])} smaller)` : t.cols.name[i];\n}\nconst HEADER = 18;\nconst PAD = 2;\nconst MIN_BOX = 3;\n/** A revealed box smaller than this is zoomed into until it is not. */\nconst MIN_VISIBLE = 8;\nclass Treemap {\n    tree;\n    describe;\n    colourOf;\n    canvas = el('canvas', { tabindex: '0', role: 'img' });\n    crumbs = el('nav', { class: 'crumbs', 'aria-label': 'Folder path' });\n    contents = el('ol', { class: 'contents' });\n    tip = el('div', { class: 'tip', role: 'tooltip' });\n    state;\n    boxes = [];\n    fills = new Map();\n    hover = -1;\n    /** A node to outline (reveal()), -1 for none. */\n    focus = -1;\n    byName;\n    frame = 0;\n    onChange = () => { };\n    constructor(tree, describe, colourOf, initial) {\n        this.tree = tree;\n        this.describe = describe;\n        this.colourOf = colourOf;\n        this.state = initial;\n        weigh(tree, initial.sizeBy);\n        this.canvas.addEventListener('mousemove', (e) => this.move(e));\n        this.canvas.addEventListener('mouseleave', () => this.hideTip());\n        this.canvas.addEventListener('click', (e) => this.click(e));\n        this.canvas.addEventListener('keydown', (e) => {\n            if ((e.key === 'Backspace' || e.key === 'Escape') && this.state.root !== 0) {\n                e.preventDefault();\n                this.zoom(this.tree.cols.parent[this.state.root]);\n            }\n        });\n        new ResizeObserver(() => this.schedule()).observe(this.canvas);\n    }\n    set(change) {\n        const sizeChanged = change.sizeBy !== undefined && change.sizeBy !== this.state.sizeBy;\n        Object.assign(this.state, change);\n        if (sizeChanged) {\n            weigh(this.tree, this.state.sizeBy);\n            this.onChange(); // the folder list is ordered by the new sizes\n        }\n        this.schedule();\n    }\n    /**\n     * Shows a path of the image: opens the deepest folder of the tree on it and outlines the box\n     * (a path the tree does not hold, deleted or folded, shows its nearest ancestor that it holds).\n     */\n    reveal(path) {\n        const { cols, kids } = this.tree;\n        this.byName ??= kids.map((list) => new Map(list.filter((k) => cols.kind[k] !== 3).map((k) => [cols.name[k], k])));\n        let node = 0;\n        for (const part of path.split('/').filter(Boolean)) {\n            const next = this.byName[node].get(part);\n            if (next === undefined)\n                break;\n            node = next;\n        }\n        this.focus = node;\n        // its folder; and when the box would still be a sliver there, the node itself, filling the map\n        this.state.root = kids[node].length > 0 || node === 0 ? node : cols.parent[node];\n        const box = this.layout(this.canvas.clientWidth || 600, this.canvas.clientHeight || 400).find((b) => b.node === node);\n        this.zoom(!box || box.w < MIN_VISIBLE || box.h < MIN_VISIBLE ? node : this.state.root);\n        this.canvas.scrollIntoView({ block: 'nearest' });\n    }\n    zoom(node) {\n        this.state.root = node;\n        this.hideTip();\n        this.schedule();\n        this.onChange();\n    }\n    schedule() {\n        if (this.frame)\n            return;\n        this.frame = requestAnimationFrame(() => {\n            this.frame = 0;\n            this.draw();\n        });\n    }\n    fill(ctx, colour, pattern) {\n        const key = `${colour}/${pattern}`;\n        let f = this.fills.get(key);\n        if (!f)\n            this.fills.set(key, (f = makeFill(ctx, colour, pattern)));\n        return f;\n    }\n    /** The boxes of the current folder, outermost first. */\n    layout(width, height) {\n        const { kids, weight } = this.tree;\n        const out = [];\n        const todo = [{ node: this.state.root, name: label(this.tree, this.state.root), x: 0, y: 0, w: width, h: height, depth: 0, folder: kids[this.state.root].length > 0 }];\n        // a folder holding nothing but one folder is drawn as one box named by both (no empty frames)\n        const chain = (k) => {\n            let node = k;\n            let name = label(this.tree, k);\n            for (;;) {\n                const shown = kids[node].filter((c) => weight[c] > 0);\n                if (shown.length !== 1 || kids[shown[0]].length === 0)\n                    return [node, name];\n                node = shown[0];\n                name = `${name}/${label(this.tree, node)}`;\n            }\n        };\n        while (todo.length > 0) {\n            const b = todo.pop();\n            out.push(b);\n            if (!b.folder)\n                continue;\n            const head = b.depth === 0 ? 0 : b.h > HEADER * 2 && b.w > 40 ? HEADER : 0;\n            const inner = { x: b.x + PAD, y: b.y + PAD + head, w: b.w - 2 * PAD, h: b.h - 2 * PAD - head };\n            if (inner.w < MIN_BOX || inner.h < MIN_BOX)\n                continue;\n            const list = shownKids(this.tree, b.node);\n            const rects = squarify(list.map((k) => weight[k]), inner);\n            list.forEach((k, i) => {\n                const r = rects[i];\n                if (r.w < MIN_BOX || r.h < MIN_BOX)\n                    return;\n                const [node, name] = chain(k);\n                todo.push({ node, name, ...r, depth: b.depth + 1, folder: kids[node].length > 0 });\n            });\n        }\n        return out;\n    }\n    draw() {\n        const c = this.canvas;\n        const w = c.clientWidth;\n        const h = c.clientHeight;\n        const dpr = window.devicePixelRatio || 1;\n        if (c.width !== Math.round(w * dpr) || c.height !== Math.round(h * dpr)) {\n            c.width = Math.round(w * dpr);\n            c.height = Math.round(h * dpr);\n        }\n        const ctx = c.getContext('2d');\n        ctx.setTransform(dpr, 0, 0, dpr, 0, 0);\n        ctx.clearRect(0, 0, w, h);\n        ctx.font = '12px system-ui, sans-serif';\n        ctx.textBaseline = 'top';\n        this.boxes = this.layout(w, h);\n        const { cols } = this.tree;\n        const lit = this.state.highlight;\n        for (const b of this.boxes) {\n            if (b.depth === 0 && b.folder)\n                continue;\n            if (b.folder) {\n                ctx.fillStyle = b.depth % 2 ? '#F2F2F2' : '#E6E6E6';\n                ctx.fillRect(b.x, b.y, b.w, b.h);\n                ctx.strokeStyle = '#8A8A8A';\n                ctx.lineWidth = 1;\n                ctx.strokeRect(b.x + 0.5, b.y + 0.5, b.w - 1, b.h - 1);\n                if (b.h > HEADER * 2 && b.w > 40)\n                    this.text(ctx, `${b.name}  ${this.sizeText(b.node)}`, b.x + 4, b.y + 3, b.w - 8, '#222', true);\n                continue;\n            }\n            const [colour, pattern] = this.colourOf(b.node, this.state.colourBy);\n            const dim = lit !== 0 && (cols.layer?.[b.node] ?? 0) !== lit;\n            ctx.globalAlpha = dim ? 0.18 : 1;\n            ctx.fillStyle = this.fill(ctx, colour, pattern);\n            ctx.fillRect(b.x, b.y, b.w, b.h);\n            ctx.strokeStyle = 'rgba(0,0,0,0.35)';\n            ctx.strokeRect(b.x + 0.5, b.y + 0.5, b.w - 1, b.h - 1);\n            if (b.w > 46 && b.h > 16) {\n                const ink = darkText(colour) ? '#111' : '#FFF';\n                this.text(ctx, b.name, b.x + 4, b.y + 3, b.w - 8, ink, false);\n                if (b.h > 32)\n                    this.text(ctx, this.sizeText(b.node), b.x + 4, b.y + 17, b.w - 8, ink, false);\n            }\n            ctx.globalAlpha = 1;\n        }\n        const focused = this.boxes.find((b) => b.node === this.focus);\n        if (focused) {\n            ctx.strokeStyle = '#000';\n            ctx.lineWidth = 3;\n            ctx.setLineDash([6, 3]);\n            ctx.strokeRect(focused.x + 1.5, focused.y + 1.5, focused.w - 3, focused.h - 3);\n            ctx.setLineDash([]);\n        }\n        if (this.hover >= 0) {\n            const b = this.boxes[this.hover];\n            if (b) {\n                ctx.strokeStyle = '#000';\n                ctx.lineWidth = 2;\n                ctx.strokeRect(b.x + 1, b.y + 1, b.w - 2, b.h - 2);\n            }\n        }\n        document.body.dataset.drawn = String(Number(document.body.dataset.drawn ?? '0') + 1);\n    }\n    sizeText(i) {\n        const { cols } = this.tree;\n        if (!this.tree.diff)\n            return human(cols.bytes[i]);\n        return signed(cols.bytes[i] - (cols.before?.[i] ?? 0));\n    }\n    text(ctx, s, x, y, max, colour, bold) {\n        ctx.font = `${bold ? '600 ' : ''}12px system-ui, sans-serif`;\n        ctx.fillStyle = colour;\n        let t = visible(s);\n        if (ctx.measureText(t).width > max) {\n            while (t.length > 1 && ctx.measureText(`${t}…`).width > max)\n                t = t.slice(0, -1);\n            t = `${t}…`;\n            if (ctx.measureText(t).width > max)\n                return;\n        }\n        ctx.fillText(t, x, y);\n    }\n    /** The outlined node's path, for the tests. */\n    focused() {\n        return this.focus < 0 ? null : pathOf(this.tree, this.focus);\n    }\n    /** The innermost box under a point (the boxes are listed outermost first). */\n    hit(x, y) {\n        for (let i = this.boxes.length - 1; i >= 0; i--) {\n            const b = this.boxes[i];\n            if (x >= b.x && x < b.x + b.w && y >= b.y && y < b.y + b.h)\n                return i;\n        }\n        return -1;\n    }\n    point(e) {\n        const r = this.canvas.getBoundingClientRect();\n        return [e.clientX - r.left, e.clientY - r.top];\n    }\n    move(e) {\n        const [x, y] = this.point(e);\n        const i = this.hit(x, y);\n        if (i !== this.hover) {\n            this.hover = i;\n            this.schedule();\n        }\n        const b = this.boxes[i];\n        if (!b || (b.depth === 0 && b.folder)) {\n            this.hideTip();\n            return;\n        }\n        this.tip.replaceChildren(...this.describe(b.node).map((line, k) => el(k === 0 ? 'strong' : 'div', {}, line)));\n        this.tip.hidden = false;\n        const host = this.canvas.getBoundingClientRect();\n        const tw = this.tip.offsetWidth;\n        const th = this.tip.offsetHeight;\n        this.tip.style.left = `${Math.min(x + 14, host.width - tw - 4)}px`;\n        this.tip.style.top = `${y + 18 + th > host.height ? Math.max(0, y - th - 10) : y + 18}px`;\n    }\n    hideTip() {\n        this.tip.hidden = true;\n        if (this.hover !== -1) {\n            this.hover = -1;\n            this.schedule();\n        }\n    }\n    click(e) {\n        const [x, y] = this.point(e);\n        let i = this.hit(x, y);\n        // one level at a time: the folder under the pointer that the shown folder holds directly\n        while (i >= 0 && this.boxes[i].depth > 1)\n            i = this.parentBox(i);\n        const b = this.boxes[i];\n        if (b?.folder && b.node !== this.state.root)\n            this.zoom(b.node);\n    }\n    /** The box holding box i: the nearest earlier box whose node is an ancestor of i's. */\n    parentBox(i) {\n        const { parent } = this.tree.cols;\n        const up = new Set();\n        for (let n = this.boxes[i].node; n > 0;)\n            up.add((n = parent[n]));\n        for (let k = i - 1; k >= 0; k--)\n            if (up.has(this.boxes[k].node))\n                return k;\n        return -1;\n    }\n}\n// ---------------------------------------------------------------------------------------------\n// the page\nfunction readData() {\n    const text = document.getElementById('data')?.textContent ?? 'null';\n    return JSON.parse(text);\n}\nfunction section(title, ...children) {\n    return el('section', { 'aria-label': title }, el('h2', {}, title), ...children);\n}\nfunction mapSection(map, controls, legend, note) {\n    const stage = el('div', { class: 'stage' }, map.canvas, map.tip);\n    map.tip.hidden = true;\n    return el('section', { class: 'map', 'aria-label': 'Treemap' }, el('div', { class: 'bar' }, map.crumbs, controls), stage, legend, el('p', { class: 'note' }, note), el('details', { class: 'list' }, el('summary', {}, 'This folder as a list (keyboard: Enter opens a folder, Escape goes up)'), map.contents));\n}\nfunction radios(name, options, current, on) {\n    const box = el('fieldset', { class: 'switch' }, el('legend', {}, name));\n    for (const [value, text] of options) {\n        const input = el('input', { type: 'radio', name, value });\n        input.checked = value === current;\n        input.addEventListener('change', () => on(value));\n        box.append(el('label', {}, input, text));\n    }\n    return box;\n}\nfunction refreshNav(map, total) {\n    const t = map.tree;\n    const chain = [];\n    for (let n = map.state.root; n >= 0; n = n === 0 ? -1 : t.cols.parent[n])\n        chain.unshift(n);\n    map.crumbs.replaceChildren(...chain.flatMap((n, k) => {\n        const b = el('button', { type: 'button', class: 'crumb' }, k === 0 ? '/' : t.cols.name[n]);\n        if (n === map.state.root)\n            b.setAttribute('aria-current', 'location');\n        b.addEventListener('click', () => map.zoom(n));\n        return k === 0 ? [b] : [el('span', { class: 'sep', 'aria-hidden': 'true' }, '/'), b];\n    }), el('span', { class: 'crumb-total' }, ` — ${total(map.state.root)}`));\n    const list = shownKids(t, map.state.root);\n    map.contents.replaceChildren(...list.slice(0, 50).map((k) => {\n        const opens = t.kids[k].length > 0;\n        const item = el('li', {}, opens ? el('button', { type: 'button' }, `${label(t, k)}/`) : el('span', {}, label(t, k)), ` ${total(k)}`);\n        if (opens)\n            item.querySelector('button').addEventListener('click', () => map.zoom(k));\n        return item;\n    }), ...(list.length > 50 ? [el('li', {}, `… and ${list.length - 50} more`)] : []));\n    map.canvas.setAttribute('aria-label', `Treemap of ${pathOf(t, map.state.root)}, ${total(map.state.root)}`);\n}\nfunction swatch(colour, pattern) {\n    const s = el('span', { class: `swatch p${pattern}`, 'aria-hidden': 'true' });\n    s.style.backgroundColor = colour; // CSSOM: a style attribute would break the page's CSP\n    return s;\n}\nfunction legendOf(entries) {\n    return el('ul', { class: 'legend' }, ...entries.map(([text, colour, pattern]) => el('li', {}, swatch(colour, pattern), text)));\n}\n/** A path the treemap can show: a button that opens its folder there and outlines it. */\nfunction revealButton(map, path, text) {\n    const b = el('button', { type: 'button', class: 'reveal', title: 'show it in the treemap' }, text);\n    b.addEventListener('click', () => map.reveal(path));\n    return b;\n}\nfunction verdictSection(d) {\n    if (!d.verdictLines)\n        return null;\n    return el('section', { class: `verdict ${d.verdictFailed ? 'failed' : 'passed'}`, 'aria-label': 'Verdict' }, el('h2', {}, d.verdictFailed ? 'Check failed' : 'Check passed'), \n    // one line each: a newline between them is layout, not a character of the verdict to show as \\x0a\n    el('pre', {}, ...d.verdictLines.flatMap((line, i) => (i === 0 ? [line] : [document.createTextNode('\\n'), line]))));\n}\n/** The deepest folder holding nearly all (90 %) of a layer's bytes in the tree (the root when none does). */\nfunction layerHome(t, layer) {\n    const { cols, kids } = t;\n    const held = new Map();\n    let total = 0;\n    for (let i = 0; i < cols.parent.length; i++) {\n        if (kids[i].length > 0 || cols.layer?.[i] !== layer)\n            continue;\n        total += cols.bytes[i];\n        for (let n = cols.parent[i]; n >= 0; n = cols.parent[n])\n            held.set(n, (held.get(n) ?? 0) + cols.bytes[i]);\n    }\n    let node = 0;\n    for (;;) {\n        const next = kids[node].find((k) => kids[k].length > 0 && (held.get(k) ?? 0) >= 0.9 * total);\n        if (next === undefined)\n            return node;\n        node = next;\n    }\n}\n/**\n * A search over the tree's paths and the packages (what bundle-analyzer users reach for first):\n * a path opens its folder in the treemap; a package shows its size. Case-insensitive, the 30 largest.\n */\nfunction searchSection(map, packages) {\n    const input = el('input', { type: 'search', placeholder: 'a path or package, e.g. torch', 'aria-label': 'Search paths and packages', class: 'search' });\n    const results = el('ul', { class: 'search-results', 'aria-live': 'polite' });\n    const run = () => {\n        const q = input.value.trim().toLowerCase();\n        if (q.length < 2)\n            return void results.replaceChildren();\n        const found = [];\n        for (const p of packages) {\n            if (p.name.toLowerCase().includes(q))\n                found.push([p.bytes, el('li', { class: 'package' }, `package ${p.name}${p.version ? ` ${p.version}` : ''} (${p.ecosystem}) `, sized(p.bytes))]);\n        }\n        if (map) {\n            const t = map.tree;\n            for (let i = 1; i < t.cols.parent.length; i++) {\n                if (t.cols.kind[i] === 3 || !t.cols.name[i].toLowerCase().includes(q))\n                    continue;\n                const path = pathOf(t, i);\n                found.push([t.cols.bytes[i], el('li', {}, revealButton(map, path, path), ' ', sized(t.cols.bytes[i]))]);\n            }\n        }\n        found.sort((a, b) => b[0] - a[0]);\n        results.replaceChildren(...found.slice(0, 30).map(([, li]) => li), ...(found.length === 0 ? [el('li', { class: 'note' }, 'nothing matches')] : found.length > 30 ? [el('li', { class: 'note' }, `… and ${count(found.length - 30)} more`)] : []));\n    };\n    input.addEventListener('input', run);\n    return section('Search', input, results);\n}\nfunction reportPage(d) {\n    const r = d.report;\n    const t = r.totals;\n    const title = r.image.repoTags[0] ?? r.source.path;\n    document.title = visible(`imgsize: ${title}`);\n    const est = t.pushEstimatedLayers.length > 0;\n    const header = el('header', {}, el('h1', {}, `imgsize: ${title}`, el('span', { class: 'platform' }, ` (${r.image.platform})`)), el('dl', { class: 'totals' }, ...[\n        ['content', sized(t.contentBytes)],\n        ['compressed', sized(t.pushBytes, `${est ? '~' : ''}${human(t.pushBytes)}`)],\n        ['final', sized(t.finalBytes)],\n        ['wasted', sized(t.wastedBytes)],\n        ['layers', String(r.layers.length)],\n        ['files', count(t.files)],\n    ].flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])), est\n        ? el('p', { class: 'note' }, `~ estimated (±7 %): layer${t.pushEstimatedLayers.length > 1 ? 's' : ''} ${t.pushEstimatedLayers.join(', ')} stored uncompressed; compressed is their gzip -6 size, estimated from samples.`)\n        : null);\n    const main = el('main');\n    document.body.append(header, main);\n    const verdict = verdictSection(d);\n    if (verdict)\n        main.append(verdict);\n    const side = el('div', { class: 'side' });\n    let map = null;\n    const layerDetail = el('div', { class: 'layer-detail', 'aria-live': 'polite' });\n    const pkgName = (i) => {\n        const p = r.packages[i];\n        return p ? `${p.name}${p.version ? ` ${p.version}` : ''} (${p.ecosystem})` : '';\n    };\n    if (d.tree) {\n        const tree = makeTree(d.tree, false);\n        const cols = tree.cols;\n        const describe = (i) => {\n            const lines = [pathOf(tree, i), `${human(cols.bytes[i])} (${exact(cols.bytes[i])})`];\n            if ((cols.files?.[i] ?? 0) > 1 || tree.kids[i].length > 0)\n                lines.push(`${count(cols.files?.[i] ?? 0)} files`);\n            const layer = cols.layer?.[i] ?? 0;\n            if (layer > 0)\n                lines.push(`layer ${layer}${tree.kids[i].length === 0 && (cols.kind[i] !== 1 || cols.partial[i]) ? ' (most of its bytes)' : ''}: ${oneLine(r.layers[layer - 1]?.createdBy ?? '', 70)}`);\n            const p = cols.pkg?.[i] ?? -1;\n            lines.push(p >= 0 ? `package: ${pkgName(p)}` : tree.kids[i].length === 0 ? 'no package' : '');\n            if (cols.partial[i])\n                lines.push('not opened: past the node budget (--tree-nodes)');\n            if (cols.kind[i] === 3)\n                lines.push(`${count(cols.folded[i])} entries too small to draw, folded`);\n            if (cols.kind[i] === 2)\n                lines.push('symlink');\n            return lines.filter(Boolean);\n        };\n        const colourOf = (i, by) => {\n            const v = by === 'layer' ? (cols.layer?.[i] ?? 0) - 1 : by === 'package' ? (cols.pkg?.[i] ?? -1) : -1;\n            if (v < 0)\n                return [NONE, 0];\n            return [PALETTE[v % 8], Math.floor(v / 8) % 3];\n        };\n        const m = new Treemap(tree, describe, colourOf, { root: 0, colourBy: 'layer', sizeBy: 'bytes', highlight: 0 });\n        map = m;\n        shown = m;\n        const legend = el('div');\n        const showLegend = () => {\n            const by = m.state.colourBy;\n            if (by === 'layer')\n                legend.replaceChildren(legendOf(r.layers.map((l) => [`${l.number}`, PALETTE[(l.number - 1) % 8], Math.floor((l.number - 1) / 8) % 3])));\n            else if (by === 'package')\n                legend.replaceChildren(legendOf([...r.packages.slice(0, 8).map((p, k) => [p.name, PALETTE[k], 0]), ['no package', NONE, 0]]));\n            else\n                legend.replaceChildren();\n        };\n        showLegend();\n        const controls = radios('Colour by', [\n            ['layer', 'layer'],\n            ['package', 'package'],\n            ['none', 'none'],\n        ], 'layer', (v) => {\n            m.set({ colourBy: v });\n            showLegend();\n        });\n        m.onChange = () => refreshNav(m, (i) => human(cols.bytes[i]));\n        main.append(mapSection(m, controls, legend, `Area = bytes in the final filesystem. Click a folder to open it; the path above goes back. ${count(cols.parent.length)} boxes (at most ${count(cols.nodeBudget)}: --tree-nodes).`));\n        m.onChange();\n    }\n    else {\n        main.append(el('section', { class: 'map' }, el('p', { class: 'note' }, 'This report has no tree (saved with --tree-nodes 0, or by imgsize before 0.3): save it again with --json to see the treemap.')));\n    }\n    main.append(side);\n    side.append(searchSection(map, r.packages));\n    // layers\n    const layerButtons = [];\n    const showLayer = (n) => {\n        const lit = map?.state.highlight === n ? 0 : n;\n        map?.set({ highlight: lit });\n        // the map goes to where the layer's bytes are (a layer lit in another folder would dim it all)\n        if (map && lit !== 0)\n            map.zoom(layerHome(map.tree, lit));\n        for (const b of layerButtons)\n            b.setAttribute('aria-pressed', String(Number(b.dataset.layer) === lit));\n        if (lit === 0) {\n            layerDetail.replaceChildren();\n            return;\n        }\n        const l = r.layers[lit - 1];\n        const added = [];\n        if (map && d.tree) {\n            const tr = map.tree;\n            for (let i = 0; i < tr.cols.parent.length; i++)\n                if (tr.kids[i].length === 0 && tr.cols.layer?.[i] === lit)\n                    added.push([pathOf(tr, i), tr.cols.bytes[i]]);\n            added.sort((a, b) => b[1] - a[1]);\n        }\n        const removed = r.wasted.filter((w) => w.layer === lit);\n        layerDetail.replaceChildren(el('h3', {}, `Layer ${lit}`), el('p', { class: 'step' }, l.createdBy ?? '(no step recorded)'), added.length\n            ? table(['added (largest)', 'size'], added.slice(0, 10).map(([p, b]) => [map ? revealButton(map, p, p) : p, sized(b)]), 'lr')\n            : el('p', { class: 'note' }, d.tree ? 'None of its files is in the final filesystem.' : 'This report has no tree: what the layer added is not known here.'), removed.length\n            ? table(['removed or overwritten later', 'size', 'by layer'], removed.slice(0, 10).map((w) => [map ? revealButton(map, w.path, w.path) : w.path, sized(w.bytes), String(w.by)]), 'lrr')\n            : el('p', { class: 'note' }, l.wastedBytes > 0 ? `${human(l.wastedBytes)} of it removed or overwritten by later layers.` : 'Nothing of it is removed or overwritten later.'));\n    };\n    const layerRows = r.layers.map((l) => {\n        const b = el('button', { type: 'button', class: 'layer', 'aria-pressed': 'false', 'data-layer': String(l.number) }, swatch(PALETTE[(l.number - 1) % 8], Math.floor((l.number - 1) / 8) % 3), `${l.number}`);\n        b.addEventListener('click', () => showLayer(l.number));\n        layerButtons.push(b);\n        return [\n            b,\n            el('span', { class: 'step', title: l.createdBy ?? '' }, oneLine(l.createdBy ?? '', 90)),\n            sized(l.contentBytes),\n            sized(l.pushBytes, `${l.pushSize?.estimated ? '~' : ''}${human(l.pushBytes)}`),\n            sized(l.wastedBytes),\n        ];\n    });\n    side.append(section('Layers', table(['#', 'created by', 'content', 'compressed', 'wasted later'], layerRows, 'llrrr'), layerDetail));\n    // packages\n    if (r.packages.length > 0) {\n        const groups = r.packageGroups.map((g) => el('p', { class: 'group' }, `${g.name}: ${g.count} packages, `, sized(g.bytes)));\n        const torch = r.torch\n            ? el('p', { class: 'group' }, `torch ${r.torch.version ?? ''}: ${r.torch.variant} build${r.torch.cudaLibraries ? `, ${r.torch.cudaLibraries} CUDA libraries (${human(r.torch.cudaBytes)})` : ''}`)\n            : null;\n        const body = el('div');\n        let order = 'bytes';\n        const render = () => {\n            const list = [...r.packages].sort((a, b) => (order === 'bytes' ? b.bytes - a.bytes : a.name.localeCompare(b.name)));\n            body.replaceChildren(table(['package', 'version', 'ecosystem', 'size', 'files'], list\n                .slice(0, 100)\n                .map((p) => [\n                p.name,\n                [p.version ?? '', p.build ?? ''].filter(Boolean).join(' '),\n                p.ecosystem,\n                p.compiled\n                    ? el('span', { title: `${exact(p.bytes)}, of which ${human(p.compiled.bytes)} bytecode compiled after install (${count(p.compiled.files)} .pyc files)` }, `${human(p.bytes)}*`)\n                    : sized(p.bytes),\n                count(p.files),\n            ]), 'lvlrr', r.packages.length > 100 ? `The 100 ${order === 'bytes' ? 'largest' : 'first'} of ${r.packages.length}` : undefined));\n        };\n        const sort = radios('Sort by', [\n            ['bytes', 'size'],\n            ['name', 'name'],\n        ], 'bytes', (v) => {\n            order = v;\n            render();\n        });\n        render();\n        const kinds = (r.unowned.kinds ?? []).slice(0, 5).map((k) => `${k.kind.replace(/-/g, ' ')} ${human(k.bytes)}`);\n        const compiled = r.packages.some((p) => p.compiled)\n            ? el('p', { class: 'note' }, '* includes Python bytecode compiled after install (__pycache__) that the package’s file list does not name.')\n            : null;\n        side.append(section('Packages', ...groups, torch, el('p', { class: 'note' }, `${human(r.unowned.bytes)} in ${count(r.unowned.files)} files belong to no package${kinds.length ? `: ${kinds.join(', ')}` : ''}.`), sort, body, compiled));\n    }\n    // what was wasted, and the largest files: each path opens its folder in the treemap\n    const pathCell = (path) => (map ? revealButton(map, path, path) : path);\n    if (r.wasted.length > 0) {\n        side.append(section('Wasted bytes', table(['path', 'size', 'from', 'removed by'], r.wasted.slice(0, 20).map((w) => [pathCell(w.path), sized(w.bytes), `layer ${w.layer}`, `layer ${w.by}`]), 'lrrr', r.wasted.length > 20 ? `The 20 largest of ${count(r.wasted.length)}` : undefined)));\n    }\n    if (r.largestFiles.length > 0) {\n        side.append(section('Largest files', table(['file', 'size', 'layer'], r.largestFiles.slice(0, 20).map((f) => [pathCell(f.path), sized(f.bytes), `layer ${f.layer}`]), 'lrr')));\n    }\n    // findings: what to fix is the point of the page, so they come first, under the verdict\n    if (r.findings.length > 0) {\n        const findings = section('Findings', el('ul', { class: 'findings' }, ...r.findings.map((f, k) => el('li', { class: f.severity }, el('strong', {}, f.code), ' ', sized(f.bytes), ': ', f.title, el('p', { class: 'fix' }, `Fix: ${f.fix}`), el('ul', {}, ...(d.findingItems[k] ?? []).map((item) => el('li', {}, item.path !== undefined && map ? revealButton(map, item.path, item.text) : item.text)))))));\n        findings.classList.add('top-findings');\n        if (verdict)\n            verdict.after(findings);\n        else\n            main.prepend(findings);\n    }\n    if (r.warnings.length > 0)\n        side.append(section('Warnings', el('ul', {}, ...r.warnings.map((w) => el('li', {}, w.message)))));\n    footer(d);\n}\nfunction diffPage(d) {\n    const x = d.diff;\n    const name = (s) => s.tags[0] ?? s.source;\n    document.title = visible(`imgsize diff: ${name(x.before)} → ${name(x.after)}`);\n    const c = x.totals.compressed;\n    document.body.append(el('header', {}, el('h1', {}, `imgsize diff: ${name(x.before)} → ${name(x.after)}`), el('dl', { class: 'totals' }, \n    // before → after beside each change: a delta alone does not say how big the image is\n    ...[\n        ['content', x.totals.content],\n        ['compressed', c],\n        ['final', x.totals.final],\n        ['wasted', x.totals.wasted],\n    ].flatMap(([k, t]) => [el('dt', {}, k), el('dd', {}, sized(t.before), ' → ', sized(t.after), ' (', signedSized(t.delta), ')')])), ...x.warnings.map((w) => el('p', { class: 'note' }, w.message))));\n    const main = el('main');\n    document.body.append(main);\n    const verdict = verdictSection(d);\n    if (verdict)\n        main.append(verdict);\n    if (d.tree) {\n        const tree = makeTree(d.tree, true);\n        const cols = tree.cols;\n        const before = (i) => cols.before?.[i] ?? 0;\n        const describe = (i) => {\n            const b = before(i);\n            const a = cols.bytes[i];\n            const what = b === 0 ? 'added' : a === 0 ? 'removed' : a > b ? 'grew' : a < b ? 'shrank' : 'unchanged';\n            return [\n                pathOf(tree, i),\n                `${what}: ${signed(a - b)} (${a - b > 0 ? '+' : ''}${exact(a - b)})`,\n                `before ${human(b)} → after ${human(a)}`,\n                cols.partial[i] ? 'not opened: one side kept this folder whole (its node budget)' : '',\n                cols.kind[i] === 3 ? `${count(cols.folded[i])} entries too small to draw, folded` : '',\n            ].filter(Boolean);\n        };\n        const colourOf = (i) => {\n            const b = before(i);\n            const a = cols.bytes[i];\n            const noise = Math.max(1, 0.001 * Math.max(a, b));\n            if (Math.abs(a - b) < noise)\n                return [SAME, 0];\n            if (b === 0)\n                return [GREW, 1];\n            if (a === 0)\n                return [SHRANK, 1];\n            return [a > b ? GREW : SHRANK, 0];\n        };\n        const m = new Treemap(tree, describe, colourOf, { root: 0, colourBy: 'change', sizeBy: 'change', highlight: 0 });\n        shown = m;\n        const controls = radios('Size by', [\n            ['change', 'change'],\n            ['size', 'size'],\n        ], 'change', (v) => m.set({ sizeBy: v }));\n        m.onChange = () => refreshNav(m, (i) => signed(cols.bytes[i] - before(i)));\n        const legend = legendOf([\n            ['grew', GREW, 0],\n            ['added', GREW, 1],\n            ['shrank', SHRANK, 0],\n            ['removed', SHRANK, 1],\n            ['unchanged', SAME, 0],\n        ]);\n        main.append(mapSection(m, controls, legend, 'Area = bytes changed (or, sized by size, the larger side); removed files stay, hatched blue. Click a folder to open it.'));\n        m.onChange();\n    }\n    else {\n        main.append(el('section', { class: 'map' }, el('p', { class: 'note' }, 'A side has no tree (a report saved with --tree-nodes 0 or by imgsize before 0.3): the treemap needs both.')));\n    }\n    const side = el('div', { class: 'side' });\n    main.append(side);\n    const row = (label, v) => [\n        label,\n        sized(v.before),\n        sized(v.after),\n        signedSized(v.delta),\n        v.percent === null ? '' : `${v.percent > 0 ? '+' : ''}${v.percent.toFixed(1)}%`,\n    ];\n    side.append(section('Totals', table(['', 'before', 'after', 'change', '%'], [\n        row('content', x.totals.content),\n        row(`compressed${x.compressedEstimated.before || x.compressedEstimated.after ? ' (~ estimated)' : ''}`, c),\n        row('uncompressed', x.totals.uncompressed),\n        row('final', x.totals.final),\n        row('wasted', x.totals.wasted),\n    ], 'lrrrr')), section('Layers', table(['status', 'before', 'after', 'created by', 'content'], x.layers.map((l) => [\n        l.status,\n        l.beforeLayer === null ? '' : String(l.beforeLayer),\n        l.afterLayer === null ? '' : String(l.afterLayer),\n        el('span', { class: 'step', title: l.createdBy ?? '' }, oneLine(l.createdBy ?? '', 80)),\n        sized(l.contentBytes),\n    ]), 'trrlr'), el('p', { class: 'note' }, `A pull of AFTER reuses ${human(x.sharedCompressedBytes)} of BEFORE's layers.`)));\n    if (x.packages.length > 0) {\n        side.append(section('Packages', table(['', 'package', 'before', 'after', 'change'], x.packages.slice(0, 100).map((p) => [p.status, `${p.name} (${p.ecosystem})`, p.versionBefore ?? '', p.versionAfter ?? '', signedSized(p.delta)]), 'tlvvr')));\n    }\n    if (x.findings.length > 0) {\n        side.append(section('Findings', el('ul', { class: 'findings' }, ...x.findings.map((f) => el('li', {}, el('strong', {}, f.code), ` ${f.status}: ${f.title} (`, sized(f.bytesBefore), ' → ', sized(f.bytesAfter), ')')))));\n    }\n    footer(d);\n}\nfunction footer(d) {\n    document.body.append(el('footer', {}, `Made by imgsize ${d.version}. This page makes no network request; everything it shows is in this file.`));\n}\n/** The treemap on the page, for the test hook. */\nlet shown = null;\n/**\n * An archive of several images: each image, what it has alone and shares, the archive in all; a\n * click on an image shows its own report (the browser's back button returns: the image is in the\n * URL's fragment).\n */\nfunction overviewPage(d) {\n    const o = d.overview;\n    const name = (i) => o.images[i].tags[0] ?? o.images[i].configDigest.slice(0, 19);\n    const show = () => {\n        document.body.replaceChildren();\n        const k = Number(/^#image-(\\d+)$/.exec(location.hash)?.[1] ?? -1);\n        const page = d.images[k];\n        if (page) {\n            reportPage(page);\n            const back = el('a', { href: '#', class: 'back' }, `← all ${count(o.images.length)} images of ${o.source.path}`);\n            document.querySelector('header')?.prepend(back);\n            return;\n        }\n        document.title = visible(`imgsize: ${o.source.path} (${o.images.length} images)`);\n        document.body.append(el('header', {}, el('h1', {}, `imgsize: ${o.source.path}`, el('span', { class: 'platform' }, ` (${count(o.images.length)} images)`)), el('dl', { class: 'totals' }, ...[\n            ['distinct layers', count(o.totals.layers)],\n            ['content, each layer once', sized(o.totals.contentBytes)],\n            ['compressed, each layer once', sized(o.totals.compressedBytes)],\n        ].flatMap(([k2, v]) => [el('dt', {}, k2), el('dd', {}, v)]))), el('main', { class: 'overview' }, section('Images', table(['image', 'platform', 'layers', 'content', 'compressed', 'alone', 'shared'], o.images.map((img, i) => [\n            el('a', { href: `#image-${i}`, class: 'image' }, name(i)),\n            img.platform,\n            count(img.layers),\n            sized(img.contentBytes),\n            sized(img.compressedBytes, `${img.compressedEstimated ? '~' : ''}${human(img.compressedBytes)}`),\n            sized(img.aloneContentBytes),\n            sized(img.sharedContentBytes),\n        ]), 'ltrrrrr'), el('p', { class: 'note' }, 'alone: the content of its layers no other image here has; shared: of layers another image has too. Open an image for its layers, packages, folders and findings.'))));\n        footer(d);\n    };\n    window.addEventListener('hashchange', show);\n    show();\n}\nconst data = readData();\nif (data.page === 'diff')\n    diffPage(data);\nelse if (data.page === 'overview')\n    overviewPage(data);\nelse\n    reportPage(data);\n// what the browser tests read: the formatting, the layout and the boxes as drawn (CSS pixels)\nwindow.imgsize = {\n    human,\n    signed,\n    visible,\n    squarify,\n    root: () => (shown ? pathOf(shown.tree, shown.state.root) : null),\n    focus: () => (shown ? shown.focused() : null),\n    reveal: (path) => shown?.reveal(path),\n    boxes: () => (shown ? shown.boxes.map((b) => ({ path: pathOf(shown.tree, b.node), node: b.node, x: b.x, y: b.y, w: b.w, h: b.h, depth: b.depth, folder: b.folder })) : []),\n};\ndocument.body.dataset.ready = '1';\nexport {};\n";
-}
-var hash = (s) => `'sha256-${createHash("sha256").update(s, "utf8").digest("base64")}'`;
-/** JSON that cannot close its script element, open a comment or be read as markup. */
-function scriptJson(data) {
-	return JSON.stringify(data).replace(/</g, "\\u003c");
-}
-function htmlDocument(title, data) {
-	const script = viewerScript();
-	return [
-		"<!doctype html>",
-		"<html lang=\"en\">",
-		"<head>",
-		"<meta charset=\"utf-8\">",
-		`<meta http-equiv="Content-Security-Policy" content="${[
-			`default-src 'none'`,
-			`script-src ${hash(script)}`,
-			`style-src ${hash(STYLE)}`,
-			`img-src 'none'`,
-			`base-uri 'none'`,
-			`form-action 'none'`
-		].join("; ")}">`,
-		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">",
-		"<meta name=\"referrer\" content=\"no-referrer\">",
-		`<title>${title}</title>`,
-		`<style>${STYLE}</style>`,
-		"</head>",
-		"<body>",
-		`<script type="application/json" id="data">${scriptJson(data)}<\/script>`,
-		`<script type="module">${script}<\/script>`,
-		"</body>",
-		"</html>",
-		""
-	].join("\n");
-}
-// src/base/version.ts
-var VERSION = (() => {
-	return "0.4.0";
-})();
-// src/render/html.ts
-/** Items shown per finding (as in text output). */
-var FINDING_ITEMS = 5;
-var KINDS = {
-	folder: 0,
-	file: 1,
-	symlink: 2,
-	smaller: 3
-};
-/** The columns every tree has, report's or diff's: the shape (parents, names, kinds, folds). */
-function shapeColumns(n) {
-	return {
-		parent: n.map((x) => x.parent ?? -1),
-		name: n.map((x) => x.name),
-		kind: n.map((x) => KINDS[x.kind]),
-		partial: n.map((x) => x.partial ? 1 : 0),
-		folded: n.map((x) => x.folded ?? 0)
-	};
-}
-function reportColumns(t) {
-	const n = t.nodes;
-	return {
-		nodeBudget: t.nodeBudget,
-		...shapeColumns(n),
-		bytes: n.map((x) => x.bytes),
-		files: n.map((x) => x.files),
-		layer: n.map((x) => x.layer ?? 0),
-		pkg: n.map((x) => x.package ?? -1)
-	};
-}
-function diffColumns(t) {
-	const n = t.nodes;
-	return {
-		nodeBudget: n.length,
-		...shapeColumns(n),
-		bytes: n.map((x) => x.after),
-		before: n.map((x) => x.before)
-	};
-}
-function verdictFields(verdict) {
-	if (!verdict) return {};
-	return {
-		verdictLines: renderVerdictText(verdict).trimEnd().split("\n"),
-		verdictFailed: verdict.failed
-	};
-}
-/** `imgsize IMAGE --html`: the report (and a check's verdict) as a page. */
-function renderReportHtml(report, verdict) {
-	return htmlDocument("imgsize report", reportPage(report, verdict));
-}
-/** `imgsize all.tar --html`: the overview of several images, each drillable to its own report. */
-function renderOverviewHtml(overview, reports) {
-	return htmlDocument("imgsize archive", {
-		page: "overview",
-		version: VERSION,
-		tree: null,
-		overview,
-		images: reports.map((r) => reportPage(r))
-	});
-}
-function reportPage(report, verdict) {
-	const { tree, ...rest } = report;
-	return {
-		page: "report",
-		version: VERSION,
-		...verdictFields(verdict),
-		tree: tree ? reportColumns(tree) : null,
-		report: rest,
-		findingItems: report.findings.map((f) => {
-			const lines = f.items.slice(0, FINDING_ITEMS).map((i) => ({
-				text: visible(describeItem(i)),
-				...i.path !== void 0 ? { path: i.path } : {}
-			}));
-			return f.items.length > FINDING_ITEMS ? [...lines, { text: `… and ${f.items.length - FINDING_ITEMS} more` }] : lines;
-		})
-	};
-}
-/** `imgsize diff A B --html`: the change as a page. */
-function renderDiffHtml(diff, verdict) {
-	const { tree, ...rest } = diff;
-	return htmlDocument("imgsize diff", {
-		page: "diff",
-		version: VERSION,
-		...verdictFields(verdict),
-		tree: tree ? diffColumns(tree) : null,
-		diff: rest
-	});
-}
-// src/render/overview.ts
-/** An archive of several images: each image, what it has alone and shares, the archive in all, how to pick one. */
-var nameOf = (i) => i.tags[0] ?? i.configDigest.replace(/^sha256:/, "").slice(0, 12);
-var compressed = (i) => `${i.compressedEstimated ? "~" : ""}${human(i.compressedBytes)}`;
-function pickLine(o, esc) {
-	return `choose one with --image (a tag, or an image ID prefix): imgsize ${esc(o.source.path)} --image ${esc(nameOf(o.images[0]))}`;
-}
-function renderOverviewTable(o) {
-	const t = plainTable([
-		"image",
-		"platform",
-		"layers",
-		"content",
-		"compressed",
-		"alone",
-		"shared"
-	], [
-		"left",
-		"left",
-		"right",
-		"right",
-		"right",
-		"right",
-		"right"
-	]);
-	for (const i of o.images) t.push([
-		[nameOf(i), ...i.tags.slice(1)].map(visible).join(", "),
-		visible(i.platform),
-		String(i.layers),
-		human(i.contentBytes),
-		compressed(i),
-		human(i.aloneContentBytes),
-		human(i.sharedContentBytes)
-	]);
-	const est = o.images.some((i) => i.compressedEstimated);
-	return [
-		`Archive   ${visible(o.source.path)}   Format ${o.source.format}   ${o.totals.images} images`,
-		"",
-		t.toString(),
-		"",
-		`In all (each layer once): ${o.totals.layers} layers, content ${human(o.totals.contentBytes)}, compressed ${est ? "~" : ""}${human(o.totals.compressedBytes)}`,
-		"alone: content of layers no other image here has; shared: content of layers another image has too",
-		...est ? [`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated from samples`] : [],
-		"",
-		pickLine(o, visible),
-		""
-	].join("\n");
-}
-function renderOverviewMarkdown(o) {
-	return [
-		COMMENT_MARKER,
-		`### imgsize: ${o.totals.images} images in ${mdText(o.source.path)}`,
-		"",
-		"| image | platform | layers | content | compressed | alone | shared |",
-		"|---|---|---:|---:|---:|---:|---:|",
-		...o.images.map((i) => `| ${i.tags.length ? i.tags.map(mdText).join(", ") : mdText(nameOf(i))} | ${mdText(i.platform)} | ${i.layers} | ${human(i.contentBytes)} | ${compressed(i)} | ${human(i.aloneContentBytes)} | ${human(i.sharedContentBytes)} |`),
-		"",
-		`In all (each layer once): ${o.totals.layers} layers, content **${human(o.totals.contentBytes)}**, compressed **${human(o.totals.compressedBytes)}**.`,
-		"",
-		`_${pickLine(o, mdText)}._`,
-		""
-	].join("\n");
-}
-// src/render/output.ts
-init_version();
-/** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
-function renderInspect(format, report, verdict, o) {
-	if (format === "json") return renderJson(verdict ? {
-		...report,
-		verdict
-	} : report);
-	if (format === "html") return renderReportHtml(report, verdict);
-	if (format === "markdown") return verdict ? renderVerdictMarkdown(verdict, report) : renderMarkdown(report, {
-		top: o.top,
-		fix: o.fix
-	});
-	return renderTable(report, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
-}
-/** `imgsize check`: the verdict (JSON: the report with it). */
-function renderCheck(format, report, verdict, t = {}) {
-	if (format === "json") return renderJson({
-		...report,
-		verdict
-	});
-	if (format === "html") return renderReportHtml(report, verdict);
-	if (format === "markdown") return renderVerdictMarkdown(verdict, report);
-	return renderVerdictText(verdict, t);
-}
-/** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
-function renderDiff(format, diff, after, verdict, o) {
-	if (format === "json") return toJson({
-		schemaVersion: 3,
-		diff,
-		...verdict ? { verdict } : {}
-	});
-	if (format === "html") return renderDiffHtml(diff, verdict);
-	if (format === "markdown") return renderDiffMarkdown(diff, { top: o.top }) + (verdict ? `\n${withoutMarker(renderVerdictMarkdown(verdict, after))}` : "");
-	return renderDiffTable(diff, o) + (verdict ? `\n${renderVerdictText(verdict, o)}` : "");
-}
-/** A diff saved with `diff --json`, shown again (its verdict too, not evaluated again). */
-function renderSavedDiff(format, doc, o) {
-	if (format === "json") return toJson(doc);
-	if (format === "html") return renderDiffHtml(doc.diff, doc.verdict);
-	if (format === "markdown") return renderDiffMarkdown(doc.diff, { top: o.top }) + (doc.verdict ? `\n${renderVerdictListMarkdown(doc.verdict)}` : "");
-	return renderDiffTable(doc.diff, o) + (doc.verdict ? `\n${renderVerdictText(doc.verdict, o)}` : "");
-}
-/** A manifest-only read (`--manifest-only`, or check of compressed budgets on a registry image). */
-function renderManifest(format, m, verdict, o) {
-	if (format === "json") return toJson(verdict ? {
-		...m,
-		verdict
-	} : m);
-	if (verdict) return format === "markdown" ? renderVerdictMarkdown(verdict, m) : renderVerdictText(verdict, o);
-	return format === "markdown" ? renderManifestMarkdown(m) : renderManifestTable(m, { width: o.width });
-}
-/** An archive of several images without --image: the overview (its HTML page drills into each image's report). */
-function renderOverview(format, o, reports = []) {
-	if (format === "json") return toJson(o);
-	if (format === "html") return renderOverviewHtml(o, reports);
-	return format === "markdown" ? renderOverviewMarkdown(o) : renderOverviewTable(o);
-}
-/** The diff's Markdown has the comment marker already: the verdict below it does not repeat it. */
-function withoutMarker(md) {
-	return md.startsWith(`<!-- imgsize -->\n`) ? md.slice(COMMENT_MARKER.length + 1) : md;
-}
-// src/render/github.ts
-/** A workflow command's message: `%`, CR and LF escaped as the runner expects. */
-function escapeData(s) {
-	return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
-/** A workflow command's property value (title=…): also `:` and `,`. */
-function escapeProperty(s) {
-	return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
-}
-function renderAnnotations(raw) {
-	return escapeVerdict(raw, visible).results.filter((r) => r.status !== "pass").map((r) => `::${r.status === "fail" ? "error" : "warning"} title=${escapeProperty(`imgsize ${r.kind}`)}::${escapeData(describeRule(r))}\n`).join("");
-}
-/**
-* `name=value` lines for $GITHUB_OUTPUT: verdict (pass|fail), failed and warned rule counts, and
-* for the first budget rule its metric, measured bytes and limit (exact integers).
-*/
-function renderOutputs(v) {
-	const lines = [
-		`verdict=${v.failed > 0 ? "fail" : "pass"}`,
-		`failed=${v.failed}`,
-		`warned=${v.warned}`
-	];
-	const budget = v.results.find((r) => r.kind === "budget");
-	if (budget) lines.push(`metric=${budget.subject}`, `bytes=${budget.measured}`, `limit=${budget.limit}`);
-	return `${lines.join("\n")}\n`;
 }
 // node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
@@ -46262,32 +46365,6 @@ function mostSpecific(issue) {
 		keys: cur.keys ?? []
 	};
 }
-// src/cli/messages.ts
-/**
-* The one path by which a message reaches stderr. Notices, warnings, errors and hints carry text
-* an image or a registry chose (tags, platforms, a registry's own error message): each line is made
-* visible as on the terminal (ESC, OSC, CR and newlines shown as `\xNN`, so an image can neither
-* paint the terminal nor add an `imgsize:` line or a GitHub workflow command such as `::error::`
-* or `::stop-commands::` — those are read only at the start of a line) and cut to a length a
-* person reads. Only the progress line and the GitHub annotations (escaped by render/github.ts)
-* are written around it.
-*/
-/** Longer message lines are cut, with a count of what was left out. */
-var MAX_MESSAGE_CHARS = 2e3;
-/** One line of a message, escaped and cut (no newline). */
-function messageLine(text) {
-	const v = visible(text);
-	return v.length <= 2e3 ? v : `${v.slice(0, MAX_MESSAGE_CHARS)}… (${(v.length - MAX_MESSAGE_CHARS).toLocaleString("en-US")} more characters)`;
-}
-function messages(stderr) {
-	const say = (line) => void stderr.write(`${messageLine(line)}\n`);
-	return {
-		say,
-		sayLines: (text) => {
-			for (const line of text.replace(/\n$/, "").split("\n")) say(line);
-		}
-	};
-}
 // src/cli/progress.ts
 /**
 * The progress line on a terminal's stderr: what is being read, how much of what the read will
@@ -46329,6 +46406,102 @@ function progressLine(stderr, label, path, now = Date.now) {
 			if (shown > 0) stderr.write("\r\x1B[K");
 		}
 	};
+}
+// src/cli/io.ts
+/** What a run of the CLI is given (its streams, environment, working directory) and what it may do with them. */
+/** A path the user gave, against the run's working directory (main(io) may run in another). */
+function inCwd(io, p) {
+	return path.resolve(io.cwd, p);
+}
+/**
+* What stdout allows, as the ecosystem decides it: on a terminal its width (tables fit it, prose
+* wraps) and colour; piped, neither. NO_COLOR (set, not empty) turns colour off, FORCE_COLOR on
+* (FORCE_COLOR=0 off), whatever stdout is.
+*/
+function terminalOf(io) {
+	const tty = io.stdout.isTTY === true;
+	const force = io.env.FORCE_COLOR;
+	const color = force !== void 0 && force !== "" ? force !== "0" && force !== "false" : io.env.NO_COLOR !== void 0 && io.env.NO_COLOR !== "" ? false : tty;
+	return {
+		width: tty && io.stdout.columns ? Math.max(40, io.stdout.columns) : void 0,
+		color
+	};
+}
+// src/cli/options.ts
+/** The options of the commands, checked and turned into values before anything is read. */
+init_errors$2();
+init_size();
+init_limits();
+function outputFormat(o) {
+	return o.json ? "json" : o.format ?? "table";
+}
+function wantsHtml(o) {
+	return o.html !== void 0 || outputFormat(o) === "html";
+}
+/** The output format of a manifest-only read, which has no HTML page (no files, no tree). */
+function textFormat(o) {
+	const f = outputFormat(o);
+	if (f === "html" || o.html !== void 0) throw new ImgsizeError("usage", "--manifest-only", "has no HTML report: the page shows the files, which a manifest-only read does not see");
+	return f;
+}
+/** Rows per table in text and Markdown: --top, else 10. */
+function textTop(o) {
+	return o.top === void 0 ? 10 : Number(o.top);
+}
+/** Options every command checks before reading anything, whatever the input (archive or saved report). */
+function checkCommon(io, o) {
+	if (o.top !== void 0) wholeNumber(o.top, "--top");
+	if (o.html === "" || o.html === "-") throw new ImgsizeError("usage", "--html", "expects a file name; --format html writes the page to stdout");
+	wholeNumber(o.depth, "--depth");
+	treeNodes(o);
+	wholeNumber(o.maxRatio, "--max-ratio");
+	decoderChoice(io);
+	contextIgnore(io, o);
+}
+/** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */
+function decoderChoice(io) {
+	const decoder = io.env.IMGSIZE_DECODER;
+	if (decoder === void 0 || decoder === "") return "auto";
+	if (decoder !== "builtin" && decoder !== "external") throw new ImgsizeError("usage", "IMGSIZE_DECODER", `unknown decoder choice "${decoder}"; expected builtin or external (or unset)`);
+	return decoder;
+}
+function treeNodes(o) {
+	const n = wholeNumber(o.treeNodes, "--tree-nodes");
+	if (n > 1e5) throw new ImgsizeError("usage", "--tree-nodes", `at most ${MAX_TREE_NODES}, got ${n}`);
+	return n;
+}
+function wholeNumber(v, flag) {
+	const n = Number(v);
+	if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new ImgsizeError("usage", flag, `expected a whole number, got "${v}"`);
+	return n;
+}
+function size(v, flag) {
+	const n = parseSize(v);
+	if (n === void 0) throw new ImgsizeError("usage", flag, `"${v}" is not a size; ${SIZE_EXAMPLE}`);
+	return n;
+}
+function hasGateFlags(o) {
+	return o.budget !== void 0 || o.maxLayers !== void 0 || o.maxGrowth !== void 0 || o.config !== void 0;
+}
+/** The build context's .dockerignore (--context), its text; undefined without --context or when there is none. */
+function contextIgnore(io, o) {
+	if (o.context === void 0) return void 0;
+	const dir = inCwd(io, o.context);
+	let st;
+	try {
+		st = statSync(dir);
+	} catch {
+		throw new ImgsizeError("usage", "--context", `${o.context}: no such folder`);
+	}
+	if (!st.isDirectory()) throw new ImgsizeError("usage", "--context", `${o.context}: not a folder (the build context: the folder docker build is given)`);
+	const file = path.join(dir, ".dockerignore");
+	try {
+		if (statSync(file).size > 1 << 20) throw new ImgsizeError("input", file, "larger than 1 MiB: not a .dockerignore imgsize reads");
+		return readFileSync(file, "utf8");
+	} catch (e) {
+		if (e instanceof ImgsizeError) throw e;
+		return;
+	}
 }
 // src/report/upgrade.ts
 function item(i) {
@@ -46611,45 +46784,176 @@ var init_read = __esmMin((() => {
 	init_upgrade();
 	MAX_SAVED_REPORT_BYTES = 64 << 20;
 }));
-// src/cli/main.ts
+// src/cli/inputs.ts
+init_errors$2();
+init_size();
+/** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
+var savedReports = () => Promise.resolve().then(() => (init_read(), read_exports));
+/** The image a side's --image names: the only one, or the side's of two. */
+function imageFor(o, pick) {
+	const given = o.image ?? [];
+	if (given.length > 1 && pick.side === void 0) throw new ImgsizeError("usage", "--image", "given more than once: only diff takes one per side");
+	return given.length === 2 ? given[pick.side ?? 0] : given[0];
+}
+function one(side) {
+	if ("overview" in side || "savedDiff" in side) throw oneImageExpected("archive");
+	return side;
+}
+/** How the progress line names a source. */
+function sourceLabel(src) {
+	return "daemon" in src ? src.daemon.name : "reference" in src ? src.reference.given : "label" in src && src.label !== void 0 ? src.label : "path" in src ? src.path : "-";
+}
+/** Where the run's argument is, by the front door (source/resolve.ts). */
+function resolveIn(io, arg, o) {
+	return resolveSource(arg, {
+		cwd: io.cwd,
+		stdin: io.stdin,
+		stdinFile: io.stdinFile,
+		source: o.source
+	});
+}
+/** An image from wherever the argument names it, or a saved --json report (sniffed: a report starts with '{'). */
+async function loadSide(io, arg, o, pick = {}) {
+	const src = resolveIn(io, arg, o);
+	if ("saved" in src) {
+		const read = await savedReports();
+		const doc = pick.savedDiff ? read.readSavedDocument(src.saved, src.label) : { report: read.readSavedReport(src.saved, src.label) };
+		if ("diff" in doc) return { savedDiff: doc.diff };
+		const { verdict, ...report } = doc.report;
+		return verdict ? {
+			report,
+			verdict
+		} : { report };
+	}
+	return analyse(io, src, o, pick);
+}
+/** What the manifest and config of a registry image say, without a layer (--manifest-only). */
+async function manifestOnly(io, image, o) {
+	const ref = image === void 0 ? void 0 : registryOf(resolveIn(io, image, o));
+	if (!ref) throw new ImgsizeError("usage", "--manifest-only", "reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway");
+	return readManifestOnly(ref, {
+		env: io.env,
+		platform: o.platform,
+		insecure: o.insecureRegistry
+	});
+}
+/** The registry image a source names: a reference, or the registry a daemon name falls back to. */
+function registryOf(src) {
+	return "reference" in src ? src.reference : "daemon" in src ? src.daemon.fallback : void 0;
+}
+async function analyse(io, src, o, pick = {}) {
+	const chosenImage = imageFor(o, pick);
+	const { registryBlobs, registryTokens } = io;
+	const top = o.top === void 0 ? void 0 : wholeNumber(o.top, "--top");
+	const depth = wholeNumber(o.depth, "--depth");
+	if (o.platform !== void 0) parsePlatform(o.platform);
+	const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), "path" in src ? src.path : void 0) : void 0;
+	const got = await inspectSource(src, {
+		verify: o.verify,
+		...top !== void 0 ? { top } : {},
+		depth,
+		treeNodes: treeNodes(o),
+		scan: {
+			maxRatio: wholeNumber(o.maxRatio, "--max-ratio"),
+			pushSize: o.exactPushSize ? "exact" : io.env.IMGSIZE_PUSH_SIZE === "off" ? "off" : "sampled",
+			decoder: decoderChoice(io)
+		},
+		env: io.env,
+		registryBlobs,
+		registryTokens,
+		...o.insecureRegistry?.length ? { insecureRegistries: o.insecureRegistry } : {},
+		...o.platform !== void 0 ? { platform: o.platform } : {},
+		...chosenImage !== void 0 ? { image: chosenImage } : {},
+		...pick.requireOne ? { requireOne: pick.requireOne } : {},
+		...pick.overview ? {
+			overview: true,
+			...wantsHtml(o) ? { overviewReports: true } : {}
+		} : {},
+		...progress ? {
+			onProgress: progress.onProgress,
+			onPhase: progress.onPhase
+		} : {}
+	}).finally(() => progress?.end());
+	const notices = "overview" in got ? got.notices : got.model.notices;
+	if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
+	if ("overview" in got) return {
+		overview: got.overview,
+		reports: got.reports
+	};
+	return {
+		report: got.report,
+		files: got.files
+	};
+}
+/** Rules from the config file (given, or found from the working directory up) merged with the flags (config/rules.ts). */
+async function gateRules(io, o, before) {
+	const file = o.config ?? findConfig(io.cwd);
+	const config = file ? {
+		rules: await loadConfig(file),
+		label: path.relative(io.cwd, file) || file
+	} : void 0;
+	const maxGrowth = o.maxGrowth !== void 0 ? parseGrowth(o.maxGrowth) : void 0;
+	if (o.maxGrowth !== void 0 && maxGrowth === void 0) throw new ImgsizeError("usage", "--max-growth", `"${o.maxGrowth}" is not a growth limit; e.g. "5%" or "10MB"`);
+	const flags = {
+		...o.budget !== void 0 ? { budget: size(o.budget, "--budget") } : {},
+		...o.metric !== void 0 ? { metric: o.metric } : {},
+		...o.maxLayers !== void 0 ? { maxLayers: wholeNumber(o.maxLayers, "--max-layers") } : {},
+		...maxGrowth ? { maxGrowth } : {},
+		...o.baseline !== void 0 ? { baseline: o.baseline } : {}
+	};
+	const saved = flags.baseline !== void 0 || config?.rules.growth?.baseline !== void 0 ? (await savedReports()).readSavedReport : void 0;
+	return mergeRules(config, flags, (p) => ({
+		report: saved(inCwd(io, p), p),
+		label: p
+	}), before);
+}
+function runGate(side, rules) {
+	return gate(side.report, rules, side.files);
+}
+// src/cli/outputs.ts
+/** What a run writes besides stdout: the HTML page, the fix patch; and the check that stdout took the report. */
+init_errors$2();
+/** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
+function writeHtml(io, o, page) {
+	const file = inCwd(io, o.html);
+	try {
+		writeFileSync(file, page);
+	} catch (e) {
+		throw new ImgsizeError("output", o.html, `cannot write the HTML report (${e.code ?? e.message})`);
+	}
+	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
+}
+/** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
+function writeFixPatch(io, o, fix, existing) {
+	if (!fix) {
+		if (!o.quiet) messages(io.stderr).say("imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written");
+		return;
+	}
+	const file = inCwd(io, o.fixPatch);
+	try {
+		writeFileSync(file, dockerignorePatch(fix, existing));
+	} catch (e) {
+		throw new ImgsizeError("output", o.fixPatch, `cannot write the patch (${e.code ?? e.message})`);
+	}
+	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.fixPatch}: apply it in the build context with git apply (or patch -p1)`);
+}
 /**
-* The CLI: wires commander to the reader, the analyses and the renderers.
-* `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
+* The report must have reached stdout: a write error (a full disk, a closed stdout) is one line and
+* exit 2, never a stack trace or exit 1. A reader that closed the pipe early (`imgsize | head`)
+* is not an error for text, but is for JSON: a machine would read a cut report.
 */
+async function flushed(io, code, format) {
+	const e = io.flush ? await io.flush() : void 0;
+	if (!e) return code;
+	if (e.code === "EPIPE" && format !== "json") return code;
+	messages(io.stderr).say(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === "EPIPE" ? ": the reader closed the pipe" : ""})`);
+	return 2;
+}
+// src/cli/main.ts
 init_errors$2();
 init_diff();
 init_size();
 init_limits();
-/** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
-var savedReports = () => Promise.resolve().then(() => (init_read(), read_exports));
-var EXAMPLES = `
-Examples:
-  docker save app:latest | imgsize          analyse an image streamed from docker save
-  imgsize app.tar                           a docker save / oci-archive file (gzipped or not)
-  imgsize ./oci-layout                      an OCI layout folder
-  imgsize ghcr.io/org/app:1.2               an image in a registry (no daemon, nothing on disk)
-  imgsize diff ghcr.io/org/app:main ghcr.io/org/app:pr-42   two references (shared layers read once)
-  imgsize app.tar --json > report.json      the versioned report, for machines
-  imgsize app.tar --html report.html        also a self-contained HTML report (treemap; opens offline)
-  imgsize diff a.json b.json --html d.html  the change as a page, from saved reports
-  imgsize all.tar                           a multi-image docker save: each image, shared and alone bytes
-  imgsize multi.tar --platform linux/arm64  pick one platform of a multi-platform archive
-  imgsize all.tar --image app:1             pick one image (a tag, or an image ID prefix)
-  imgsize diff before.tar after.tar         what a change bought, per layer and package
-  imgsize diff main.json - < pr.tar         against a saved report (CI keeps main's --json)
-  imgsize check app.tar --budget 424MB      CI gate: exit 0 within budget, 1 over, 2 on error
-  imgsize check app.tar --budget 424MB --metric compressed --format markdown
-  imgsize check app.tar --budget 424MB --metric compressed --exact-push-size
-  imgsize check - --json > r.json; imgsize r.json --format markdown   the verdict, shown again
-
-Compressed is what a push uploads: for layers stored uncompressed (classic docker save) their gzip
-size, estimated from samples (~, ±7 %: it models gzip -6; docker and skopeo push up to ~6 % more) unless --exact-push-size. Rules from imgsize.config.json and
-flags merge (a flag wins for its rule); forbiddenPaths match in every layer, not only the final one.
-Under GitHub Actions (GITHUB_ACTIONS=true) annotations go to stderr, the verdict to
-$GITHUB_STEP_SUMMARY and verdict/bytes/limit to $GITHUB_OUTPUT; stdout holds only the report.
-
-Sizes are SI units like docker images (1 MB = 1,000,000 bytes); --json has exact bytes.
-Exit codes: 0 ok, 1 a budget or gate failed, 2 could not run (usage, unreadable or invalid archive).`;
 async function main(given) {
 	const io = {
 		...given,
@@ -46815,306 +47119,6 @@ async function main(given) {
 		else msg.say("hint: run again with --debug and report it");
 		return 2;
 	}
-}
-/** Commander's option lines of one command, under a heading. */
-function optionList(program, name, heading, only) {
-	const cmd = program.commands.find((c) => c.name() === name);
-	if (!cmd) return "";
-	const help = cmd.createHelp();
-	const options = help.visibleOptions(cmd).filter((o) => o.long !== "--help" && (!only || only(o.long ?? "")));
-	const width = Math.max(...options.map((o) => help.optionTerm(o).length));
-	return `${heading}\n${options.map((o) => `  ${help.optionTerm(o).padEnd(width)}  ${help.optionDescription(o)}`).join("\n")}\n`;
-}
-function gateOptionList(program) {
-	return optionList(program, "check", "\nGate options (imgsize check, and imgsize diff on AFTER):", (f) => GATE_FLAGS.includes(f));
-}
-/** The options only check and diff take. */
-var GATE_FLAGS = [
-	"--budget",
-	"--metric",
-	"--max-layers",
-	"--baseline",
-	"--max-growth",
-	"--config"
-];
-/** A usage error of the bare command that names a gate option says which command takes it. */
-function usageError(message) {
-	const m = /^unknown option '(--[\w-]+)(?:=[^']*)?'/.exec(message);
-	if (m && GATE_FLAGS.includes(m[1])) return `${m[1]} belongs to check (and diff): imgsize check IMAGE ${m[1]} …`;
-	return message;
-}
-/**
-* The report must have reached stdout: a write error (a full disk, a closed stdout) is one line and
-* exit 2, never a stack trace or exit 1. A reader that closed the pipe early (`imgsize | head`)
-* is not an error for text, but is for JSON: a machine would read a cut report.
-*/
-async function flushed(io, code, format) {
-	const e = io.flush ? await io.flush() : void 0;
-	if (!e) return code;
-	if (e.code === "EPIPE" && format !== "json") return code;
-	messages(io.stderr).say(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === "EPIPE" ? ": the reader closed the pipe" : ""})`);
-	return 2;
-}
-/** A path the user gave, against the run's working directory (main(io) may run in another). */
-function inCwd(io, p) {
-	return path.resolve(io.cwd, p);
-}
-function outputFormat(o) {
-	return o.json ? "json" : o.format ?? "table";
-}
-function wantsHtml(o) {
-	return o.html !== void 0 || outputFormat(o) === "html";
-}
-/** The output format of a manifest-only read, which has no HTML page (no files, no tree). */
-function textFormat(o) {
-	const f = outputFormat(o);
-	if (f === "html" || o.html !== void 0) throw new ImgsizeError("usage", "--manifest-only", "has no HTML report: the page shows the files, which a manifest-only read does not see");
-	return f;
-}
-/** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
-function writeHtml(io, o, page) {
-	const file = inCwd(io, o.html);
-	try {
-		writeFileSync(file, page);
-	} catch (e) {
-		throw new ImgsizeError("output", o.html, `cannot write the HTML report (${e.code ?? e.message})`);
-	}
-	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
-}
-/** The build context's .dockerignore (--context), its text; undefined without --context or when there is none. */
-function contextIgnore(io, o) {
-	if (o.context === void 0) return void 0;
-	const dir = inCwd(io, o.context);
-	let st;
-	try {
-		st = statSync(dir);
-	} catch {
-		throw new ImgsizeError("usage", "--context", `${o.context}: no such folder`);
-	}
-	if (!st.isDirectory()) throw new ImgsizeError("usage", "--context", `${o.context}: not a folder (the build context: the folder docker build is given)`);
-	const file = path.join(dir, ".dockerignore");
-	try {
-		if (statSync(file).size > 1 << 20) throw new ImgsizeError("input", file, "larger than 1 MiB: not a .dockerignore imgsize reads");
-		return readFileSync(file, "utf8");
-	} catch (e) {
-		if (e instanceof ImgsizeError) throw e;
-		return;
-	}
-}
-/** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
-function writeFixPatch(io, o, fix, existing) {
-	if (!fix) {
-		if (!o.quiet) messages(io.stderr).say("imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written");
-		return;
-	}
-	const file = inCwd(io, o.fixPatch);
-	try {
-		writeFileSync(file, dockerignorePatch(fix, existing));
-	} catch (e) {
-		throw new ImgsizeError("output", o.fixPatch, `cannot write the patch (${e.code ?? e.message})`);
-	}
-	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.fixPatch}: apply it in the build context with git apply (or patch -p1)`);
-}
-/** Rows per table in text and Markdown: --top, else 10. */
-function textTop(o) {
-	return o.top === void 0 ? 10 : Number(o.top);
-}
-/** Options every command checks before reading anything, whatever the input (archive or saved report). */
-function checkCommon(io, o) {
-	if (o.top !== void 0) wholeNumber(o.top, "--top");
-	if (o.html === "" || o.html === "-") throw new ImgsizeError("usage", "--html", "expects a file name; --format html writes the page to stdout");
-	wholeNumber(o.depth, "--depth");
-	treeNodes(o);
-	wholeNumber(o.maxRatio, "--max-ratio");
-	decoderChoice(io);
-	contextIgnore(io, o);
-}
-/** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */
-function decoderChoice(io) {
-	const decoder = io.env.IMGSIZE_DECODER;
-	if (decoder === void 0 || decoder === "") return "auto";
-	if (decoder !== "builtin" && decoder !== "external") throw new ImgsizeError("usage", "IMGSIZE_DECODER", `unknown decoder choice "${decoder}"; expected builtin or external (or unset)`);
-	return decoder;
-}
-function treeNodes(o) {
-	const n = wholeNumber(o.treeNodes, "--tree-nodes");
-	if (n > 1e5) throw new ImgsizeError("usage", "--tree-nodes", `at most ${MAX_TREE_NODES}, got ${n}`);
-	return n;
-}
-function wholeNumber(v, flag) {
-	const n = Number(v);
-	if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) throw new ImgsizeError("usage", flag, `expected a whole number, got "${v}"`);
-	return n;
-}
-/** The image a side's --image names: the only one, or the side's of two. */
-function imageFor(o, pick) {
-	const given = o.image ?? [];
-	if (given.length > 1 && pick.side === void 0) throw new ImgsizeError("usage", "--image", "given more than once: only diff takes one per side");
-	return given.length === 2 ? given[pick.side ?? 0] : given[0];
-}
-function one(side) {
-	if ("overview" in side || "savedDiff" in side) throw oneImageExpected("archive");
-	return side;
-}
-/** How the progress line names a source. */
-function sourceLabel(src) {
-	return "daemon" in src ? src.daemon.name : "reference" in src ? src.reference.given : "label" in src && src.label !== void 0 ? src.label : "path" in src ? src.path : "-";
-}
-/** Where the run's argument is, by the front door (source/resolve.ts). */
-function resolveIn(io, arg, o) {
-	return resolveSource(arg, {
-		cwd: io.cwd,
-		stdin: io.stdin,
-		stdinFile: io.stdinFile,
-		source: o.source
-	});
-}
-/** An image from wherever the argument names it, or a saved --json report (sniffed: a report starts with '{'). */
-async function loadSide(io, arg, o, pick = {}) {
-	const src = resolveIn(io, arg, o);
-	if ("saved" in src) {
-		const read = await savedReports();
-		const doc = pick.savedDiff ? read.readSavedDocument(src.saved, src.label) : { report: read.readSavedReport(src.saved, src.label) };
-		if ("diff" in doc) return { savedDiff: doc.diff };
-		const { verdict, ...report } = doc.report;
-		return verdict ? {
-			report,
-			verdict
-		} : { report };
-	}
-	return analyse(io, src, o, pick);
-}
-/** What the manifest and config of a registry image say, without a layer (--manifest-only). */
-async function manifestOnly(io, image, o) {
-	const ref = image === void 0 ? void 0 : registryOf(resolveIn(io, image, o));
-	if (!ref) throw new ImgsizeError("usage", "--manifest-only", "reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway");
-	return readManifestOnly(ref, {
-		env: io.env,
-		platform: o.platform,
-		insecure: o.insecureRegistry
-	});
-}
-/** The registry image a source names: a reference, or the registry a daemon name falls back to. */
-function registryOf(src) {
-	return "reference" in src ? src.reference : "daemon" in src ? src.daemon.fallback : void 0;
-}
-async function analyse(io, src, o, pick = {}) {
-	const chosenImage = imageFor(o, pick);
-	const { registryBlobs, registryTokens } = io;
-	const top = o.top === void 0 ? void 0 : wholeNumber(o.top, "--top");
-	const depth = wholeNumber(o.depth, "--depth");
-	if (o.platform !== void 0) parsePlatform(o.platform);
-	const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), "path" in src ? src.path : void 0) : void 0;
-	const got = await inspectSource(src, {
-		verify: o.verify,
-		...top !== void 0 ? { top } : {},
-		depth,
-		treeNodes: treeNodes(o),
-		scan: {
-			maxRatio: wholeNumber(o.maxRatio, "--max-ratio"),
-			pushSize: o.exactPushSize ? "exact" : io.env.IMGSIZE_PUSH_SIZE === "off" ? "off" : "sampled",
-			decoder: decoderChoice(io)
-		},
-		env: io.env,
-		registryBlobs,
-		registryTokens,
-		...o.insecureRegistry?.length ? { insecureRegistries: o.insecureRegistry } : {},
-		...o.platform !== void 0 ? { platform: o.platform } : {},
-		...chosenImage !== void 0 ? { image: chosenImage } : {},
-		...pick.requireOne ? { requireOne: pick.requireOne } : {},
-		...pick.overview ? {
-			overview: true,
-			...wantsHtml(o) ? { overviewReports: true } : {}
-		} : {},
-		...progress ? {
-			onProgress: progress.onProgress,
-			onPhase: progress.onPhase
-		} : {}
-	}).finally(() => progress?.end());
-	const notices = "overview" in got ? got.notices : got.model.notices;
-	if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
-	if ("overview" in got) return {
-		overview: got.overview,
-		reports: got.reports
-	};
-	return {
-		report: got.report,
-		files: got.files
-	};
-}
-function hasGateFlags(o) {
-	return o.budget !== void 0 || o.maxLayers !== void 0 || o.maxGrowth !== void 0 || o.config !== void 0;
-}
-function size(v, flag) {
-	const n = parseSize(v);
-	if (n === void 0) throw new ImgsizeError("usage", flag, `"${v}" is not a size; ${SIZE_EXAMPLE}`);
-	return n;
-}
-/** Rules from the config file (given, or found from the working directory up) merged with the flags (config/rules.ts). */
-async function gateRules(io, o, before) {
-	const file = o.config ?? findConfig(io.cwd);
-	const config = file ? {
-		rules: await loadConfig(file),
-		label: path.relative(io.cwd, file) || file
-	} : void 0;
-	const maxGrowth = o.maxGrowth !== void 0 ? parseGrowth(o.maxGrowth) : void 0;
-	if (o.maxGrowth !== void 0 && maxGrowth === void 0) throw new ImgsizeError("usage", "--max-growth", `"${o.maxGrowth}" is not a growth limit; e.g. "5%" or "10MB"`);
-	const flags = {
-		...o.budget !== void 0 ? { budget: size(o.budget, "--budget") } : {},
-		...o.metric !== void 0 ? { metric: o.metric } : {},
-		...o.maxLayers !== void 0 ? { maxLayers: wholeNumber(o.maxLayers, "--max-layers") } : {},
-		...maxGrowth ? { maxGrowth } : {},
-		...o.baseline !== void 0 ? { baseline: o.baseline } : {}
-	};
-	const saved = flags.baseline !== void 0 || config?.rules.growth?.baseline !== void 0 ? (await savedReports()).readSavedReport : void 0;
-	return mergeRules(config, flags, (p) => ({
-		report: saved(inCwd(io, p), p),
-		label: p
-	}), before);
-}
-function runGate(side, rules) {
-	return gate(side.report, rules, side.files);
-}
-/**
-* What stdout allows, as the ecosystem decides it: on a terminal its width (tables fit it, prose
-* wraps) and colour; piped, neither. NO_COLOR (set, not empty) turns colour off, FORCE_COLOR on
-* (FORCE_COLOR=0 off), whatever stdout is.
-*/
-function terminalOf(io) {
-	const tty = io.stdout.isTTY === true;
-	const force = io.env.FORCE_COLOR;
-	const color = force !== void 0 && force !== "" ? force !== "0" && force !== "false" : io.env.NO_COLOR !== void 0 && io.env.NO_COLOR !== "" ? false : tty;
-	return {
-		width: tty && io.stdout.columns ? Math.max(40, io.stdout.columns) : void 0,
-		color
-	};
-}
-/** Under GitHub Actions, a command's Markdown goes to the job's step summary too (a file that cannot be written is a warning). */
-function stepSummary(io, markdown) {
-	if (io.env.GITHUB_ACTIONS === "true") appendGitHub(io, "GITHUB_STEP_SUMMARY", markdown);
-}
-/** Appends to the file a GitHub variable names; one that cannot be written is a warning, never a failed run. */
-function appendGitHub(io, variable, text) {
-	const file = io.env[variable];
-	if (!file || !io.appendFile) return;
-	try {
-		io.appendFile(file, text);
-	} catch (e) {
-		messages(io.stderr).say(`imgsize: warning: cannot write $${variable} (${e.code ?? e.message}); the verdict stands`);
-	}
-}
-/**
-* Under GitHub Actions: annotations on stderr (stdout holds only the report), the verdict's
-* Markdown appended to the step summary and the outputs to $GITHUB_OUTPUT, once per run. A file
-* that cannot be written is a warning: the verdict's exit code stands.
-*/
-function finishGate(io, verdict, report) {
-	if (io.env.GITHUB_ACTIONS === "true") {
-		io.stderr.write(renderAnnotations(verdict));
-		appendGitHub(io, "GITHUB_STEP_SUMMARY", renderVerdictMarkdown(verdict, report));
-		appendGitHub(io, "GITHUB_OUTPUT", renderOutputs(verdict));
-	}
-	return verdictExitCode(verdict);
 }
 // src/action/github.ts
 init_read();

@@ -1,0 +1,48 @@
+/** What a run writes besides stdout: the HTML page, the fix patch; and the check that stdout took the report. */
+import { writeFileSync } from 'node:fs';
+import { dockerignorePatch, type DockerignoreFix } from '../fix/dockerignore-fix.js';
+import { ImgsizeError } from '../base/errors.js';
+import type { OutputFormat } from '../render/output.js';
+import { human } from '../render/units.js';
+import { messages } from './messages.js';
+import { EXIT_ERROR, type Io, inCwd } from './io.js';
+import type { CommonOptions } from './options.js';
+
+/** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
+export function writeHtml(io: Io, o: CommonOptions, page: string): void {
+  const file = inCwd(io, o.html!);
+  try {
+    writeFileSync(file, page);
+  } catch (e) {
+    throw new ImgsizeError('output', o.html!, `cannot write the HTML report (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
+}
+
+/** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
+export function writeFixPatch(io: Io, o: CommonOptions, fix: DockerignoreFix | undefined, existing: string | undefined): void {
+  if (!fix) {
+    if (!o.quiet) messages(io.stderr).say('imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written');
+    return;
+  }
+  const file = inCwd(io, o.fixPatch!);
+  try {
+    writeFileSync(file, dockerignorePatch(fix, existing));
+  } catch (e) {
+    throw new ImgsizeError('output', o.fixPatch!, `cannot write the patch (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.fixPatch}: apply it in the build context with git apply (or patch -p1)`);
+}
+
+/**
+ * The report must have reached stdout: a write error (a full disk, a closed stdout) is one line and
+ * exit 2, never a stack trace or exit 1. A reader that closed the pipe early (`imgsize | head`)
+ * is not an error for text, but is for JSON: a machine would read a cut report.
+ */
+export async function flushed(io: Io, code: number, format: OutputFormat): Promise<number> {
+  const e = io.flush ? await io.flush() : undefined;
+  if (!e) return code;
+  if (e.code === 'EPIPE' && format !== 'json') return code;
+  messages(io.stderr).say(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})`);
+  return EXIT_ERROR;
+}
