@@ -53,6 +53,157 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 	enumerable: true
 }) : target, mod));
 var __require = /* #__PURE__ */ (() => createRequire(import.meta.url))();
+// src/fix/dockerfile.ts
+/** The instructions of a Dockerfile: comments and blank lines skipped, `\` continuations joined. */
+function parseDockerfile(text) {
+	const out = [];
+	const lines = text.split("\n");
+	let stage = 0;
+	for (let i = 0; i < lines.length; i++) {
+		const first = lines[i].trim();
+		if (first === "" || first.startsWith("#")) continue;
+		const start = i;
+		let joined = lines[i].replace(/\r$/, "");
+		while (/\\\s*$/.test(joined) && i + 1 < lines.length) joined = `${joined.replace(/\\\s*$/, "").trimEnd()} ${lines[++i].trim()}`;
+		const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
+		if (!m) continue;
+		const keyword = m[1].toUpperCase();
+		if (keyword === "FROM") stage++;
+		out.push({
+			lineNo: start + 1,
+			keyword,
+			args: m[2].trim(),
+			stage: Math.max(1, stage)
+		});
+	}
+	return out;
+}
+var CPU_INDEX = "https://download.pytorch.org/whl/cpu";
+/** A history step as a Dockerfile line: BuildKit's `RUN /bin/sh -c …` and `# buildkit` marks dropped. */
+function stepText(createdBy) {
+	return (createdBy ?? "").replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").replace(/^\/bin\/sh -c /, "RUN ").replace(/\s+# buildkit$/, "").trim();
+}
+/** The Dockerfile instruction that made a layer: the RUN whose command the layer's step holds (the final stage's, last first). */
+function instructionFor(step, ins) {
+	const norm = (s) => s.replace(/\s+/g, " ").trim();
+	const want = norm(step.replace(/^[A-Z]+\s+/, ""));
+	const last = ins.length ? ins[ins.length - 1].stage : 1;
+	return [...ins].reverse().find((i) => i.stage === last && want !== "" && (norm(i.args) === want || want.length > 12 && norm(i.args).includes(want.slice(0, 60))));
+}
+function locate(report, layer, ins, match) {
+	const step = stepText(layer ? report.layers[layer - 1]?.createdBy ?? null : null);
+	const known = step ? instructionFor(step, ins) : match ? [...ins].reverse().find((i) => match.test(`${i.keyword} ${i.args}`)) : void 0;
+	if (known) return {
+		lineNo: known.lineNo,
+		text: `${known.keyword} ${known.args}`
+	};
+	const byMatch = match ? [...ins].reverse().find((i) => match.test(`${i.keyword} ${i.args}`)) : void 0;
+	if (byMatch) return {
+		lineNo: byMatch.lineNo,
+		text: `${byMatch.keyword} ${byMatch.args}`
+	};
+	if (step) return { text: step };
+	const fromHistory = match ? [...report.layers].reverse().find((l) => match.test(stepText(l.createdBy))) : void 0;
+	return { text: fromHistory ? stepText(fromHistory.createdBy) : "(the step is not recorded)" };
+}
+/** The layer most of a finding's items sit in. */
+function mainLayer(f) {
+	const by = /* @__PURE__ */ new Map();
+	for (const i of f.items) if (i.layer !== void 0) by.set(i.layer, (by.get(i.layer) ?? 0) + i.bytes);
+	return [...by.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+function dockerfileFixes(report, dockerfile) {
+	const ins = dockerfile === void 0 ? [] : parseDockerfile(dockerfile);
+	const out = [];
+	const packageLayer = (names) => report.packages.find((p) => names.includes(p.name))?.layers.at(-1);
+	for (const f of report.findings) if (f.code === "cuda-libraries") {
+		const at = locate(report, packageLayer(["torch", ...f.items.map((i) => i.package ?? "")]) ?? mainLayer(f), ins, /pip\d? install/);
+		const torch = report.torch?.version?.replace(/\+.*$/, "");
+		out.push({
+			finding: f.code,
+			at,
+			suggestion: [`RUN pip install --no-cache-dir --index-url ${CPU_INDEX} torch${torch ? `==${torch}` : ""} && \\`, `    ${at.text.replace(/^RUN\s+/, "")}`],
+			why: "torch from the default index is the CUDA build, and brings the nvidia-* wheels and triton; from the CPU index first, the requirements then find it installed",
+			bytes: f.bytes
+		});
+	} else if (f.code === "build-toolchain") {
+		const base = ins.find((i) => i.keyword === "FROM")?.args.split(/\s+/)[0] ?? "<base image>";
+		out.push({
+			finding: f.code,
+			at: locate(report, mainLayer(f) ?? packageLayer(f.items.map((i) => i.package ?? "")), ins, /apt-get install|apk add|yum install|dnf install/),
+			suggestion: [
+				`FROM ${base} AS build`,
+				"# … the compilers and the steps that need them (apt-get install gcc …, pip install into a venv)",
+				"RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -r requirements.txt",
+				`FROM ${base}`,
+				"COPY --from=build /venv /venv",
+				"ENV PATH=/venv/bin:$PATH"
+			],
+			why: "a multi-stage build: the toolchain stays in the build stage, the final image gets what it built",
+			bytes: f.bytes
+		});
+	} else if (f.code === "package-cache") {
+		const apt = f.items.some((i) => i.path?.startsWith("/var/lib/apt/lists") || i.path?.startsWith("/var/cache/apt"));
+		const at = locate(report, mainLayer(f), ins, apt ? /apt-get install/ : /pip\d? install|npm (ci|install)/);
+		out.push({
+			finding: f.code,
+			at,
+			suggestion: [apt ? `${at.text.replace(/\s*$/, "")} && rm -rf /var/lib/apt/lists/*` : at.text.replace(/pip(\d?) install(?! --no-cache-dir)/, "pip$1 install --no-cache-dir").replace(/npm (ci|install)\b(.*)$/, "npm $1$2 && npm cache clean --force")],
+			why: "the cache removed in the same RUN that makes it never reaches a layer",
+			bytes: f.bytes
+		});
+	} else if (f.code === "wasted-bytes") {
+		const pairs = /* @__PURE__ */ new Map();
+		for (const i of f.items) {
+			if (i.layer === void 0 || i.removedBy === void 0) continue;
+			const k = `${i.layer}>${i.removedBy}`;
+			const p = pairs.get(k) ?? {
+				from: i.layer,
+				by: i.removedBy,
+				bytes: 0
+			};
+			p.bytes += i.bytes;
+			pairs.set(k, p);
+		}
+		const top = [...pairs.values()].sort((a, b) => b.bytes - a.bytes)[0];
+		if (!top) continue;
+		const a = locate(report, top.from, ins);
+		const b = locate(report, top.by, ins);
+		out.push({
+			finding: f.code,
+			at: a,
+			suggestion: [`${a.text.replace(/\s*$/, "")} && \\`, `    ${b.text.replace(/^RUN\s+/, "")}`],
+			why: `layer ${top.from} adds what layer ${top.by} deletes${b.lineNo ? ` (line ${b.lineNo})` : ""}: in one RUN the bytes never reach a layer`,
+			bytes: top.bytes
+		});
+	}
+	return out;
+}
+/** The suggestions as a block of comments appended to the Dockerfile (a unified diff; the Dockerfile's behaviour is unchanged). */
+function dockerfileSuggestionPatch(fixes, dockerfile, file = "Dockerfile") {
+	const add = [
+		"",
+		"# imgsize: suggested changes (`imgsize … --context`); nothing above is changed",
+		...fixes.flatMap((f) => [`# ${f.finding}: ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "a step"} — ${f.why}`, ...f.suggestion.map((l) => `#   ${l}`)])
+	];
+	const old = dockerfile.endsWith("\n") ? dockerfile.slice(0, -1).split("\n") : dockerfile.split("\n");
+	const ctx = old.slice(-3);
+	const start = old.length - ctx.length + 1;
+	const noNewline = !dockerfile.endsWith("\n");
+	return [
+		`--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
+		...ctx.slice(0, -1).map((l) => ` ${l}`),
+		...noNewline ? [
+			`-${ctx[ctx.length - 1]}`,
+			"\\ No newline at end of file",
+			`+${ctx[ctx.length - 1]}`
+		] : [` ${ctx[ctx.length - 1]}`],
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+}
 // src/fix/dockerignore.ts
 /** Go's path.Clean for a slash-separated relative path. */
 function clean(p) {
@@ -326,6 +477,25 @@ function dockerignorePatch(fix, existing, file = ".dockerignore") {
 		...add.map((l) => `+${l}`),
 		""
 	].join("\n");
+}
+// src/fix/fixes.ts
+/** The image with every fix applied, about: content less what they remove; compressed less the same share (an estimate, no rebuild). */
+function afterFixes(all, report) {
+	const t = report.totals;
+	const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
+	const fromDockerfile = all.dockerfile.reduce((a, f) => a + f.bytes, 0);
+	return {
+		contentBytes: Math.max(0, t.contentBytes - fromDockerfile - (all.dockerignore?.bytes ?? 0)),
+		compressedBytes: Math.max(0, t.pushBytes - Math.round(fromDockerfile * ratio) - (all.dockerignore?.compressedBytes ?? 0))
+	};
+}
+function fixesOf(report, context = {}) {
+	const dockerignore = dockerignoreFix(report, context.dockerignore);
+	const dockerfile = dockerfileFixes(report, context.dockerfile);
+	return dockerignore || dockerfile.length > 0 ? {
+		dockerignore,
+		dockerfile
+	} : void 0;
 }
 // node_modules/commander/lib/error.js
 var require_error = /* @__PURE__ */ __commonJSMin(((exports) => {
@@ -34211,40 +34381,60 @@ function escapeDiff(d, esc) {
 	};
 }
 // src/render/fixes.ts
-function summary(fix, report) {
+var HEAD = "Fixes (suggestions: nothing is changed)";
+function totalLine(all, report) {
 	const t = report.totals;
-	return {
-		head: `.dockerignore: ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out (${fix.findings.join(", ")}): ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed`,
-		after: `Applied, the image is about ${human(t.contentBytes - fix.bytes)} content, ${human(Math.max(0, t.pushBytes - fix.compressedBytes))} compressed (an estimate from the same layers, no rebuild).`
-	};
+	const after = afterFixes(all, report);
+	return `With all of them, the image is about ${human(after.contentBytes)} content, ${human(after.compressedBytes)} compressed (now ${human(t.contentBytes)}, ${human(t.pushBytes)}): an estimate from the same layers, no rebuild.`;
 }
-function renderFixesText(fix, report) {
-	if (!fix) return [];
-	const s = summary(fix, report);
+function dockerfileHead(f, quote) {
+	const at = f.at.text.length > 100 ? `${f.at.text.slice(0, 99)}…` : f.at.text;
+	return `Dockerfile (${f.finding}, ${human(f.bytes)}): ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "the step"} ${quote(at)}`;
+}
+function ignoreHead(fix) {
+	return `.dockerignore (${fix.findings.join(", ")}, ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed): ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out`;
+}
+function renderFixesText(all, report) {
+	if (!all) return [];
+	const fix = all.dockerignore;
 	return [
-		"Fixes",
-		s.head,
-		...fix.lines.map((l) => `  ${visible(l)}`),
-		...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
-		...fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(", ")}`] : [],
-		s.after,
+		HEAD,
+		...all.dockerfile.flatMap((f) => [`${dockerfileHead(f, (s) => `"${visible(s)}"`)} — ${visible(f.why)}`, ...f.suggestion.map((l) => `    ${visible(l)}`)]),
+		...fix ? [
+			ignoreHead(fix),
+			...fix.lines.map((l) => `  ${visible(l)}`),
+			...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
+			...fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(", ")}`] : []
+		] : [],
+		totalLine(all, report),
 		""
 	];
 }
-function renderFixesMarkdown(fix, report) {
-	if (!fix) return [];
-	const s = summary(fix, report);
+function renderFixesMarkdown(all, report) {
+	if (!all) return [];
+	const code = (s) => visible(s).replace(/`/g, "'");
+	const fix = all.dockerignore;
 	return [
-		"#### Fixes",
+		`#### ${HEAD}`,
 		"",
-		mdText(s.head),
-		"",
-		"```gitignore",
-		...fix.lines.map((l) => visible(l).replace(/`/g, "'")),
-		"```",
-		...fix.misleading.map((m) => `- line ${m.lineNo} \`${visible(m.line).replace(/`/g, "'")}\` ${mdText(m.because)}`),
-		"",
-		mdText(s.after),
+		...all.dockerfile.flatMap((f) => [
+			`- **Dockerfile** (${f.finding}, ${human(f.bytes)}): ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "the step"} \`${code(f.at.text.length > 100 ? `${f.at.text.slice(0, 99)}…` : f.at.text)}\` — ${mdText(f.why)}`,
+			"",
+			"  ```dockerfile",
+			...f.suggestion.map((l) => `  ${code(l)}`),
+			"  ```",
+			""
+		]),
+		...fix ? [
+			`- ${mdText(ignoreHead(fix))}`,
+			"",
+			"  ```gitignore",
+			...fix.lines.map((l) => `  ${code(l)}`),
+			"  ```",
+			...fix.misleading.map((m) => `  - line ${m.lineNo} \`${code(m.line)}\` ${mdText(m.because)}`),
+			""
+		] : [],
+		mdText(totalLine(all, report)),
 		""
 	];
 }
@@ -46428,7 +46618,6 @@ function terminalOf(io) {
 	};
 }
 // src/cli/options.ts
-/** The options of the commands, checked and turned into values before anything is read. */
 init_errors$2();
 init_size();
 init_limits();
@@ -46456,7 +46645,7 @@ function checkCommon(io, o) {
 	treeNodes(o);
 	wholeNumber(o.maxRatio, "--max-ratio");
 	decoderChoice(io);
-	contextIgnore(io, o);
+	contextFiles(io, o);
 }
 /** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */
 function decoderChoice(io) {
@@ -46484,8 +46673,8 @@ function hasGateFlags(o) {
 	return o.budget !== void 0 || o.maxLayers !== void 0 || o.maxGrowth !== void 0 || o.config !== void 0;
 }
 /** The build context's .dockerignore (--context), its text; undefined without --context or when there is none. */
-function contextIgnore(io, o) {
-	if (o.context === void 0) return void 0;
+function contextFiles(io, o) {
+	if (o.context === void 0) return {};
 	const dir = inCwd(io, o.context);
 	let st;
 	try {
@@ -46494,14 +46683,20 @@ function contextIgnore(io, o) {
 		throw new ImgsizeError("usage", "--context", `${o.context}: no such folder`);
 	}
 	if (!st.isDirectory()) throw new ImgsizeError("usage", "--context", `${o.context}: not a folder (the build context: the folder docker build is given)`);
-	const file = path.join(dir, ".dockerignore");
-	try {
-		if (statSync(file).size > 1 << 20) throw new ImgsizeError("input", file, "larger than 1 MiB: not a .dockerignore imgsize reads");
-		return readFileSync(file, "utf8");
-	} catch (e) {
-		if (e instanceof ImgsizeError) throw e;
-		return;
-	}
+	const read = (name) => {
+		const file = path.join(dir, name);
+		try {
+			if (statSync(file).size > 1 << 20) throw new ImgsizeError("input", file, `larger than 1 MiB: not a ${name} imgsize reads`);
+			return readFileSync(file, "utf8");
+		} catch (e) {
+			if (e instanceof ImgsizeError) throw e;
+			return;
+		}
+	};
+	return {
+		dockerignore: read(".dockerignore"),
+		dockerfile: read("Dockerfile")
+	};
 }
 // src/report/upgrade.ts
 function item(i) {
@@ -46924,14 +47119,15 @@ function writeHtml(io, o, page) {
 	if (!o.quiet) messages(io.stderr).say(`imgsize: wrote ${o.html} (${human(Buffer.byteLength(page))}): open it in a browser, it needs no network`);
 }
 /** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
-function writeFixPatch(io, o, fix, existing) {
-	if (!fix) {
-		if (!o.quiet) messages(io.stderr).say("imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written");
+function writeFixPatch(io, o, fixes, context) {
+	if (!fixes) {
+		if (!o.quiet) messages(io.stderr).say("imgsize: --fix-patch: nothing to fix; no patch written");
 		return;
 	}
 	const file = inCwd(io, o.fixPatch);
+	const patch = [...fixes.dockerignore ? [dockerignorePatch(fixes.dockerignore, context.dockerignore)] : [], ...fixes.dockerfile.length > 0 && context.dockerfile !== void 0 ? [dockerfileSuggestionPatch(fixes.dockerfile, context.dockerfile)] : []].join("");
 	try {
-		writeFileSync(file, dockerignorePatch(fix, existing));
+		writeFileSync(file, patch);
 	} catch (e) {
 		throw new ImgsizeError("output", o.fixPatch, `cannot write the patch (${e.code ?? e.message})`);
 	}
@@ -47016,9 +47212,9 @@ async function main(given) {
 		}
 		const { report, verdict } = side;
 		const format = written = outputFormat(o);
-		const ignoreFile = contextIgnore(io, o);
-		const fix = dockerignoreFix(report, ignoreFile);
-		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, ignoreFile);
+		const context = contextFiles(io, o);
+		const fix = fixesOf(report, context);
+		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, context);
 		if (o.html !== void 0) writeHtml(io, o, renderInspect("html", report, verdict, { top: textTop(o) }));
 		out(renderInspect(format, report, verdict, {
 			top: textTop(o),

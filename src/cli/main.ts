@@ -1,4 +1,4 @@
-import { dockerignoreFix } from '../fix/dockerignore-fix.js';
+import { fixesOf } from '../fix/fixes.js';
 import { Command, CommanderError, Option } from 'commander';
 import { ImgsizeError } from '../base/errors.js';
 import { openDaemonImage, withDaemonsTried } from '../source/read.js';
@@ -15,7 +15,7 @@ import { finishGate, stepSummary } from './github.js';
 import { EXAMPLES, gateOptionList, optionList, usageError } from './help.js';
 import { type Run, analyse, gateRules, loadSide, manifestOnly, one, registryOf, resolveIn, runGate } from './inputs.js';
 import { EXIT_ERROR, EXIT_OK, type Io, terminalOf } from './io.js';
-import { type CommonOptions, type GateOptions, checkCommon, contextIgnore, hasGateFlags, outputFormat, textFormat, textTop, wantsHtml } from './options.js';
+import { type CommonOptions, type GateOptions, checkCommon, contextFiles, hasGateFlags, outputFormat, textFormat, textTop, wantsHtml } from './options.js';
 import { flushed, writeFixPatch, writeHtml } from './outputs.js';
 
 export { EXIT_ERROR, EXIT_OK, type Io } from './io.js';
@@ -129,9 +129,9 @@ export async function main(given: Io): Promise<number> {
     const { report, verdict } = side;
     const format = (written = outputFormat(o));
     // the change that removes what the findings found, checked against the context's .dockerignore
-    const ignoreFile = contextIgnore(io, o);
-    const fix = dockerignoreFix(report, ignoreFile);
-    if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, ignoreFile);
+    const context = contextFiles(io, o);
+    const fix = fixesOf(report, context);
+    if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, context);
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
     out(renderInspect(format, report, verdict, { top: textTop(o), ...terminalOf(io), fix }));

@@ -1,4 +1,5 @@
 /** The options of the commands, checked and turned into values before anything is read. */
+import type { ContextFiles } from '../fix/fixes.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ImgsizeError } from '../base/errors.js';
@@ -69,7 +70,7 @@ export function checkCommon(io: Io, o: CommonOptions): void {
   treeNodes(o);
   wholeNumber(o.maxRatio, '--max-ratio');
   decoderChoice(io);
-  contextIgnore(io, o); // a context that is not a folder is said before the image is read
+  contextFiles(io, o); // a context that is not a folder is said before the image is read
 }
 
 /** IMGSIZE_DECODER: which decoders the layer module may use (unset or empty: auto). */
@@ -105,8 +106,8 @@ export function hasGateFlags(o: GateOptions): boolean {
 }
 
 /** The build context's .dockerignore (--context), its text; undefined without --context or when there is none. */
-export function contextIgnore(io: Io, o: CommonOptions): string | undefined {
-  if (o.context === undefined) return undefined;
+export function contextFiles(io: Io, o: CommonOptions): ContextFiles {
+  if (o.context === undefined) return {};
   const dir = inCwd(io, o.context);
   let st: ReturnType<typeof statSync>;
   try {
@@ -115,12 +116,15 @@ export function contextIgnore(io: Io, o: CommonOptions): string | undefined {
     throw new ImgsizeError('usage', '--context', `${o.context}: no such folder`);
   }
   if (!st.isDirectory()) throw new ImgsizeError('usage', '--context', `${o.context}: not a folder (the build context: the folder docker build is given)`);
-  const file = path.join(dir, '.dockerignore');
-  try {
-    if (statSync(file).size > 1 << 20) throw new ImgsizeError('input', file, 'larger than 1 MiB: not a .dockerignore imgsize reads');
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    if (e instanceof ImgsizeError) throw e;
-    return undefined;
-  }
+  const read = (name: string): string | undefined => {
+    const file = path.join(dir, name);
+    try {
+      if (statSync(file).size > 1 << 20) throw new ImgsizeError('input', file, `larger than 1 MiB: not a ${name} imgsize reads`);
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      if (e instanceof ImgsizeError) throw e;
+      return undefined;
+    }
+  };
+  return { dockerignore: read('.dockerignore'), dockerfile: read('Dockerfile') };
 }

@@ -1,6 +1,8 @@
 /** What a run writes besides stdout: the HTML page, the fix patch; and the check that stdout took the report. */
 import { writeFileSync } from 'node:fs';
-import { dockerignorePatch, type DockerignoreFix } from '../fix/dockerignore-fix.js';
+import { dockerignorePatch } from '../fix/dockerignore-fix.js';
+import { dockerfileSuggestionPatch } from '../fix/dockerfile.js';
+import type { ContextFiles, Fixes } from '../fix/fixes.js';
 import { ImgsizeError } from '../base/errors.js';
 import type { OutputFormat } from '../render/output.js';
 import { human } from '../render/units.js';
@@ -20,14 +22,19 @@ export function writeHtml(io: Io, o: CommonOptions, page: string): void {
 }
 
 /** --fix-patch FILE: the .dockerignore lines as a unified diff (nothing is written when there is nothing to fix). */
-export function writeFixPatch(io: Io, o: CommonOptions, fix: DockerignoreFix | undefined, existing: string | undefined): void {
-  if (!fix) {
-    if (!o.quiet) messages(io.stderr).say('imgsize: --fix-patch: nothing to fix in .dockerignore; no patch written');
+export function writeFixPatch(io: Io, o: CommonOptions, fixes: Fixes | undefined, context: ContextFiles): void {
+  if (!fixes) {
+    if (!o.quiet) messages(io.stderr).say('imgsize: --fix-patch: nothing to fix; no patch written');
     return;
   }
   const file = inCwd(io, o.fixPatch!);
+  // .dockerignore's lines, and the Dockerfile's suggestions as a block of comments (never a rewrite)
+  const patch = [
+    ...(fixes.dockerignore ? [dockerignorePatch(fixes.dockerignore, context.dockerignore)] : []),
+    ...(fixes.dockerfile.length > 0 && context.dockerfile !== undefined ? [dockerfileSuggestionPatch(fixes.dockerfile, context.dockerfile)] : []),
+  ].join('');
   try {
-    writeFileSync(file, dockerignorePatch(fix, existing));
+    writeFileSync(file, patch);
   } catch (e) {
     throw new ImgsizeError('output', o.fixPatch!, `cannot write the patch (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }

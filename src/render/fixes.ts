@@ -1,50 +1,78 @@
 /**
- * The "Fixes" section: the change that removes what the findings found — for now the `.dockerignore`
- * lines (src/fix/dockerignore-fix.ts) — with what they remove and what is left, in text and
- * Markdown. The lines are written as they go in the file; paths from the image are escaped.
+ * The "Fixes" section: the changes that remove what the findings found (src/fix/) — the Dockerfile
+ * suggestions and the `.dockerignore` lines — each with what it removes, and what the image would
+ * be with all of them (an estimate from the same layers, labelled so), in text and Markdown. Lines
+ * meant for the files are written as they go there; text from the image is made visible/escaped.
  */
-import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
+import type { DockerfileFix } from '../fix/dockerfile.js';
+import { afterFixes, type Fixes } from '../fix/fixes.js';
 import type { Report } from '../report/schema.js';
 import { mdText, visible } from './escape.js';
 import { human } from './units.js';
 
-function summary(fix: DockerignoreFix, report: Report): { head: string; after: string } {
+const HEAD = 'Fixes (suggestions: nothing is changed)';
+
+function totalLine(all: Fixes, report: Report): string {
   const t = report.totals;
-  return {
-    head: `.dockerignore: ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out (${fix.findings.join(', ')}): ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed`,
-    after: `Applied, the image is about ${human(t.contentBytes - fix.bytes)} content, ${human(Math.max(0, t.pushBytes - fix.compressedBytes))} compressed (an estimate from the same layers, no rebuild).`,
-  };
+  const after = afterFixes(all, report);
+  return `With all of them, the image is about ${human(after.contentBytes)} content, ${human(after.compressedBytes)} compressed (now ${human(t.contentBytes)}, ${human(t.pushBytes)}): an estimate from the same layers, no rebuild.`;
 }
 
-export function renderFixesText(fix: DockerignoreFix | undefined, report: Report): string[] {
-  if (!fix) return [];
-  const s = summary(fix, report);
+function dockerfileHead(f: DockerfileFix, quote: (s: string) => string): string {
+  const at = f.at.text.length > 100 ? `${f.at.text.slice(0, 99)}…` : f.at.text;
+  return `Dockerfile (${f.finding}, ${human(f.bytes)}): ${f.at.lineNo !== undefined ? `line ${f.at.lineNo}` : 'the step'} ${quote(at)}`;
+}
+
+function ignoreHead(fix: NonNullable<Fixes['dockerignore']>): string {
+  return `.dockerignore (${fix.findings.join(', ')}, ${human(fix.bytes)}, about ${human(fix.compressedBytes)} compressed): ${fix.lines.length} line(s) that leave ${fix.files} file(s) of the build context out`;
+}
+
+export function renderFixesText(all: Fixes | undefined, report: Report): string[] {
+  if (!all) return [];
+  const fix = all.dockerignore;
   return [
-    'Fixes',
-    s.head,
-    ...fix.lines.map((l) => `  ${visible(l)}`),
-    ...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
-    ...(fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(', ')}`] : []),
-    s.after,
+    HEAD,
+    ...all.dockerfile.flatMap((f) => [`${dockerfileHead(f, (s) => `"${visible(s)}"`)} — ${visible(f.why)}`, ...f.suggestion.map((l) => `    ${visible(l)}`)]),
+    ...(fix
+      ? [
+          ignoreHead(fix),
+          ...fix.lines.map((l) => `  ${visible(l)}`),
+          ...fix.misleading.map((m) => `  note: line ${m.lineNo} "${visible(m.line)}" ${visible(m.because)}`),
+          ...(fix.stillShipped.length ? [`  note: still sent after these lines (an exception below them re-includes them): ${fix.stillShipped.slice(0, 5).map(visible).join(', ')}`] : []),
+        ]
+      : []),
+    totalLine(all, report),
     '',
   ];
 }
 
-export function renderFixesMarkdown(fix: DockerignoreFix | undefined, report: Report): string[] {
-  if (!fix) return [];
-  const s = summary(fix, report);
+export function renderFixesMarkdown(all: Fixes | undefined, report: Report): string[] {
+  if (!all) return [];
+  const code = (s: string): string => visible(s).replace(/`/g, "'");
+  const fix = all.dockerignore;
   return [
-    '#### Fixes',
+    `#### ${HEAD}`,
     '',
-    mdText(s.head),
-    '',
-    '```gitignore',
-    // inside a code block nothing is markup; control characters are still made visible
-    ...fix.lines.map((l) => visible(l).replace(/`/g, "'")),
-    '```',
-    ...fix.misleading.map((m) => `- line ${m.lineNo} \`${visible(m.line).replace(/`/g, "'")}\` ${mdText(m.because)}`),
-    '',
-    mdText(s.after),
+    ...all.dockerfile.flatMap((f) => [
+      `- **Dockerfile** (${f.finding}, ${human(f.bytes)}): ${f.at.lineNo !== undefined ? `line ${f.at.lineNo}` : 'the step'} \`${code(f.at.text.length > 100 ? `${f.at.text.slice(0, 99)}…` : f.at.text)}\` — ${mdText(f.why)}`,
+      '',
+      '  ```dockerfile',
+      ...f.suggestion.map((l) => `  ${code(l)}`),
+      '  ```',
+      '',
+    ]),
+    ...(fix
+      ? [
+          `- ${mdText(ignoreHead(fix))}`,
+          '',
+          '  ```gitignore',
+          ...fix.lines.map((l) => `  ${code(l)}`),
+          '  ```',
+          ...fix.misleading.map((m) => `  - line ${m.lineNo} \`${code(m.line)}\` ${mdText(m.because)}`),
+          '',
+        ]
+      : []),
+    mdText(totalLine(all, report)),
     '',
   ];
 }

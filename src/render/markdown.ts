@@ -1,5 +1,5 @@
 /** The inspect report as Markdown (for a PR comment or a job summary). */
-import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
+import type { Fixes } from '../fix/fixes.js';
 import { renderFixesMarkdown } from './fixes.js';
 import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import type { Report } from '../analysis/report.js';
@@ -27,7 +27,7 @@ export function estimateLine(r: Report): string[] {
   ];
 }
 
-export function renderMarkdown(raw: Report, opts: { top?: number; fix?: DockerignoreFix | undefined } = {}): string {
+export function renderMarkdown(raw: Report, opts: { top?: number; fix?: Fixes | undefined } = {}): string {
   const top = opts.top ?? 10;
   // steps are cut before they are escaped (a cut escape could run into the table's next cell)
   const r = escapeReport({ ...raw, layers: raw.layers.map((l) => ({ ...l, createdBy: l.createdBy === null ? null : clip(l.createdBy, 80) })) }, mdText);

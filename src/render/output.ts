@@ -9,7 +9,7 @@ import { renderJson, toJson } from './json.js';
 import { COMMENT_MARKER, renderMarkdown } from './markdown.js';
 import { renderTable } from './table.js';
 import type { Terminal } from './style.js';
-import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
+import type { Fixes } from '../fix/fixes.js';
 import { renderVerdictListMarkdown, renderVerdictMarkdown, renderVerdictText } from './verdict.js';
 import { renderManifestMarkdown, renderManifestTable } from './manifest.js';
 import { renderDiffHtml, renderOverviewHtml, renderReportHtml } from './html.js';
@@ -21,7 +21,7 @@ export interface OutputOptions extends Terminal {
   /** Rows per table in text and Markdown. */
   readonly top: number;
   /** The change that removes what the findings found (src/fix/): a Fixes section in text and Markdown. */
-  readonly fix?: DockerignoreFix | undefined;
+  readonly fix?: Fixes | undefined;
 }
 
 /** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */

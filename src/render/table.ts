@@ -1,5 +1,5 @@
 /** The human report for `imgsize inspect`: a few tables, sizes in SI units. */
-import type { DockerignoreFix } from '../fix/dockerignore-fix.js';
+import type { Fixes } from '../fix/fixes.js';
 import { renderFixesText } from './fixes.js';
 import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
 import { clip, fitColumn, paint, plainTable, wrap, type Terminal } from './style.js';
@@ -12,7 +12,7 @@ import { escapeReport, visible } from './escape.js';
 export interface TableOptions extends Terminal {
   readonly top?: number;
   /** The change that removes what the findings found (src/fix/), shown after them. */
-  readonly fix?: DockerignoreFix | undefined;
+  readonly fix?: Fixes | undefined;
 }
 
 /**

@@ -88,9 +88,9 @@ describe('imgsize IMAGE --context DIR --fix-patch FILE', () => {
     writeFileSync(path.join(ctx, '.dockerignore'), '.git\n*.pth\n');
     const r = await run([archive, '--context', ctx, '--fix-patch', path.join(dir, 'fix.patch')]);
     expect(r.code, r.stderr).toBe(0);
-    const fixes = r.stdout.slice(r.stdout.indexOf('Fixes\n'));
+    const fixes = r.stdout.slice(r.stdout.indexOf('Fixes ('));
     expect(fixes).toMatch(
-      /^Fixes\n\.dockerignore: 2 line\(s\) that leave 2 file\(s\) of the build context out \(model-files\): 2\.3 MB, about [\d.]+ [kM]?B compressed\n {2}\*\*\/\*\.pth\n {2}\*\*\/\*\.npy\n/,
+      /^Fixes \(suggestions: nothing is changed\)\n\.dockerignore \(model-files, 2\.3 MB, about [\d.]+ [kM]?B compressed\): 2 line\(s\) that leave 2 file\(s\) of the build context out\n {2}\*\*\/\*\.pth\n {2}\*\*\/\*\.npy\n/,
     );
     expect(fixes).toMatch(/note: line 2 "\*\.pth" matches only at the root of the build context, not models\/encoder\.pth: \*\*\/\*\.pth matches in every folder/);
     expect(readFileSync(path.join(dir, 'fix.patch'), 'utf8')).toBe(
@@ -99,11 +99,65 @@ describe('imgsize IMAGE --context DIR --fix-patch FILE', () => {
     expect(r.stderr).toMatch(/wrote .*fix\.patch: apply it in the build context with git apply/);
     // without the context, the same lines (written from the COPY that brought the files in)
     const bare = await run([archive, '--format', 'markdown']);
-    expect(bare.stdout).toMatch(/#### Fixes\n\n[^\n]+\n\n```gitignore\n\*\*\/\*\.pth\n\*\*\/\*\.npy\n```/);
+    expect(bare.stdout).toMatch(/#### Fixes \(suggestions: nothing is changed\)\n\n- [^\n]+\n\n {2}```gitignore\n {2}\*\*\/\*\.pth\n {2}\*\*\/\*\.npy\n {2}```/);
   });
 
   it('a context that is not a folder is a usage error before the image is read', async () => {
     const r = await run(['/nonexistent.tar', '--context', '/nonexistent-context']);
     expect([r.code, r.stderr]).toEqual([2, 'imgsize: --context: /nonexistent-context: no such folder\n']);
+  });
+});
+
+describe('the Dockerfile, suggested (src/fix/dockerfile.ts)', () => {
+  it('parses instructions with their lines and stages, continuations joined', async () => {
+    const { parseDockerfile } = await import('../../src/fix/dockerfile.js');
+    const ins = parseDockerfile('# syntax\nFROM python:3.11 AS build\nRUN pip install \\\n    torch\n\nFROM python:3.11-slim\nCOPY --from=build /venv /venv\n');
+    expect(ins.map((i) => [i.lineNo, i.keyword, i.args, i.stage])).toEqual([
+      [2, 'FROM', 'python:3.11 AS build', 1],
+      [3, 'RUN', 'pip install torch', 1],
+      [6, 'FROM', 'python:3.11-slim', 2],
+      [7, 'COPY', '--from=build /venv /venv', 2],
+    ]);
+  });
+
+  it('names the pip install line of the Dockerfile for CUDA wheels, the apt-get line for its cache, and the steps to merge for waste', async () => {
+    const { dockerfileFixes } = await import('../../src/fix/dockerfile.js');
+    const img = await buildImage({
+      tags: ['app:1'],
+      layers: [
+        {
+          entries: [
+            { path: 'var/lib/apt/lists/x_Packages', size: 3_000_000 },
+            { path: 'usr/bin/gcc', size: 100 },
+          ],
+          createdBy: 'RUN /bin/sh -c apt-get update && apt-get install -y gcc # buildkit',
+        },
+        {
+          entries: [
+            { path: 'usr/local/lib/python3.11/site-packages/torch/__init__.py', size: 1000 },
+            { path: 'usr/local/lib/python3.11/site-packages/torch-2.6.0+cu124.dist-info/METADATA', content: 'Name: torch\nVersion: 2.6.0+cu124\n' },
+            { path: 'usr/local/lib/python3.11/site-packages/torch-2.6.0+cu124.dist-info/RECORD', content: 'torch/__init__.py,,\n' },
+            { path: 'usr/local/lib/python3.11/site-packages/nvidia/cublas/lib/libcublas.so.12', size: 2_000_000 },
+            { path: 'usr/local/lib/python3.11/site-packages/nvidia_cublas_cu12-12.4.5.8.dist-info/METADATA', content: 'Name: nvidia-cublas-cu12\nVersion: 12.4.5.8\n' },
+            { path: 'usr/local/lib/python3.11/site-packages/nvidia_cublas_cu12-12.4.5.8.dist-info/RECORD', content: 'nvidia/cublas/lib/libcublas.so.12,,\n' },
+          ],
+          createdBy: 'RUN /bin/sh -c pip install --no-cache-dir -r requirements.txt # buildkit',
+        },
+      ],
+    });
+    const dir = tmp();
+    const archive = path.join(dir, 'cuda.tar');
+    writeFileSync(archive, await outerTar(dockerLegacyMembers([img])));
+    const report = JSON.parse((await run([archive, '--json'])).stdout);
+    const dockerfile = 'FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n';
+    const fixes = dockerfileFixes(report, dockerfile);
+    const cuda = fixes.find((f) => f.finding === 'cuda-libraries')!;
+    expect(cuda.at).toEqual({ lineNo: 4, text: 'RUN pip install --no-cache-dir -r requirements.txt' });
+    expect(cuda.suggestion[0]).toBe('RUN pip install --no-cache-dir --index-url https://download.pytorch.org/whl/cpu torch==2.6.0 && \\');
+    const cache = fixes.find((f) => f.finding === 'package-cache')!;
+    expect(cache.at.lineNo).toBe(2);
+    expect(cache.suggestion).toEqual(['RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*']);
+    // without the Dockerfile: the image's own step
+    expect(dockerfileFixes(report).find((f) => f.finding === 'cuda-libraries')!.at).toEqual({ text: 'RUN pip install --no-cache-dir -r requirements.txt' });
   });
 });

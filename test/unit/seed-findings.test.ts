@@ -101,3 +101,22 @@ describe('seed-like after image', () => {
     expect(r.packages.some((p) => /^nvidia-/.test(p.name))).toBe(false);
   });
 });
+
+describe('the seed’s fixes, written from its before image and its build context', () => {
+  it('the three fixes the team made, and an estimate of the after image within 8 % of the real one', async () => {
+    const { readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { fixesOf, afterFixes } = await import('../../src/fix/fixes.js');
+    const ctx = path.resolve(__dirname, '../../samples/seed-context');
+    const [before, after] = await Promise.all([report('before'), report('after')]);
+    const fixes = fixesOf(before, { dockerignore: readFileSync(path.join(ctx, '.dockerignore'), 'utf8'), dockerfile: readFileSync(path.join(ctx, 'Dockerfile'), 'utf8') })!;
+    // a CPU-only torch, a multi-stage build, a better .dockerignore
+    expect(fixes.dockerfile.map((f) => f.finding)).toEqual(expect.arrayContaining(['cuda-libraries', 'build-toolchain']));
+    expect(fixes.dockerfile.find((f) => f.finding === 'cuda-libraries')!.suggestion[0]).toMatch(/--index-url https:\/\/download\.pytorch\.org\/whl\/cpu torch==2\.6\.0/);
+    expect(fixes.dockerignore!.lines).toEqual(expect.arrayContaining(['**/*.pth', '**/*.npy']));
+    expect(fixes.dockerignore!.misleading.map((m) => m.line)).toEqual(['*.pt', '*.pkl']);
+    const estimate = afterFixes(fixes, before);
+    expect(Math.abs(estimate.contentBytes / after.totals.contentBytes - 1)).toBeLessThan(0.08);
+    expect(Math.abs(estimate.compressedBytes / after.totals.pushBytes - 1)).toBeLessThan(0.08);
+  });
+});
