@@ -34509,6 +34509,7 @@ function packageLine(p) {
 }
 function renderDiffTable(raw, opts = {}) {
 	const d = escapeDiff(raw, visible);
+	const change = (delta) => delta === 0 ? signedHuman(delta) : paint(opts, delta > 0 ? "red" : "green", signedHuman(delta));
 	const top = opts.top ?? 10;
 	const out = [];
 	const name = (s) => s.tags[0] ?? s.source;
@@ -34540,7 +34541,7 @@ function renderDiffTable(raw, opts = {}) {
 			label,
 			est(d.compressedEstimated.before) + human(x.before),
 			est(d.compressedEstimated.after) + human(x.after),
-			signedHuman(x.delta),
+			change(x.delta),
 			pct(x)
 		]);
 	}
@@ -34567,7 +34568,7 @@ function renderDiffTable(raw, opts = {}) {
 			x.ecosystem,
 			human(x.bytesBefore),
 			human(x.bytesAfter),
-			signedHuman(x.delta)
+			change(x.delta)
 		]);
 		out.push(`Packages (${d.packages.length} changed)`, p.toString(), "");
 	}
@@ -34587,12 +34588,12 @@ function renderDiffTable(raw, opts = {}) {
 			x.path,
 			human(x.bytesBefore),
 			human(x.bytesAfter),
-			signedHuman(x.bytesAfter - x.bytesBefore)
+			change(x.bytesAfter - x.bytesBefore)
 		]);
 		out.push("Folders that changed most", f.toString(), "");
 	}
 	for (const f of d.findings) {
-		const mark = f.status === "resolved" ? "✔ resolved" : f.status === "introduced" ? "✖ introduced" : "~ changed";
+		const mark = f.status === "resolved" ? paint(opts, "green", "✔ resolved") : f.status === "introduced" ? paint(opts, "red", "✖ introduced") : "~ changed";
 		out.push(`${mark}: ${f.code} — ${f.title} (${human(f.bytesBefore)} → ${human(f.bytesAfter)})`);
 	}
 	return `${out.join("\n").replace(/\n+$/, "")}\n`;

@@ -1,6 +1,6 @@
 /** Renders a diff: a terminal table and a Markdown PR comment. */
+import { paint, plainTable, type Terminal } from './style.js';
 import { PUSH_ESTIMATE_MARGIN } from '../gate/budget.js';
-import { plainTable } from './style.js';
 import type { DiffResult, Delta } from '../analysis/diff.js';
 import { human, signedHuman } from './units.js';
 import { COMMENT_MARKER } from './markdown.js';
@@ -15,8 +15,10 @@ function packageLine(p: DiffResult['packages'][number]): string {
   return p.versionBefore === p.versionAfter ? `${p.name} ${version(p.versionAfter)}` : `${p.name} ${version(p.versionBefore)} → ${version(p.versionAfter)}`;
 }
 
-export function renderDiffTable(raw: DiffResult, opts: { top?: number; width?: number | undefined } = {}): string {
+export function renderDiffTable(raw: DiffResult, opts: { top?: number } & Terminal = {}): string {
   const d = escapeDiff(raw, visible);
+  // on a terminal with colour: growth red, shrinkage green (piped, the same text)
+  const change = (delta: number): string => (delta === 0 ? signedHuman(delta) : paint(opts, delta > 0 ? 'red' : 'green', signedHuman(delta)));
   const top = opts.top ?? 10;
   const out: string[] = [];
   const name = (s: { source: string; tags: readonly string[] }): string => s.tags[0] ?? s.source;
@@ -32,7 +34,7 @@ export function renderDiffTable(raw: DiffResult, opts: { top?: number; width?: n
   ] as const) {
     const x = d.totals[k];
     const est = (side: boolean): string => (k === 'compressed' && side ? '~' : '');
-    t.push([label, est(d.compressedEstimated.before) + human(x.before), est(d.compressedEstimated.after) + human(x.after), signedHuman(x.delta), pct(x)]);
+    t.push([label, est(d.compressedEstimated.before) + human(x.before), est(d.compressedEstimated.after) + human(x.after), change(x.delta), pct(x)]);
   }
   out.push(t.toString());
   if (d.compressedEstimated.before || d.compressedEstimated.after) out.push(`~ estimated (±${PUSH_ESTIMATE_MARGIN * 100} %): layers stored uncompressed, their gzip -6 size estimated`);
@@ -42,16 +44,16 @@ export function renderDiffTable(raw: DiffResult, opts: { top?: number; width?: n
 
   if (d.packages.length > 0) {
     const p = plainTable(['package', 'ecosystem', 'before', 'after', 'change'], ['left', 'left', 'right', 'right', 'right']);
-    for (const x of d.packages.slice(0, top)) p.push([packageLine(x), x.ecosystem, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.delta)]);
+    for (const x of d.packages.slice(0, top)) p.push([packageLine(x), x.ecosystem, human(x.bytesBefore), human(x.bytesAfter), change(x.delta)]);
     out.push(`Packages (${d.packages.length} changed)`, p.toString(), '');
   }
   if (d.directories.length > 0) {
     const f = plainTable(['folder', 'before', 'after', 'change'], ['left', 'right', 'right', 'right']);
-    for (const x of d.directories.slice(0, top)) f.push([x.path, human(x.bytesBefore), human(x.bytesAfter), signedHuman(x.bytesAfter - x.bytesBefore)]);
+    for (const x of d.directories.slice(0, top)) f.push([x.path, human(x.bytesBefore), human(x.bytesAfter), change(x.bytesAfter - x.bytesBefore)]);
     out.push('Folders that changed most', f.toString(), '');
   }
   for (const f of d.findings) {
-    const mark = f.status === 'resolved' ? '✔ resolved' : f.status === 'introduced' ? '✖ introduced' : '~ changed';
+    const mark = f.status === 'resolved' ? paint(opts, 'green', '✔ resolved') : f.status === 'introduced' ? paint(opts, 'red', '✖ introduced') : '~ changed';
     out.push(`${mark}: ${f.code} — ${f.title} (${human(f.bytesBefore)} → ${human(f.bytesAfter)})`);
   }
   return `${out.join('\n').replace(/\n+$/, '')}\n`;

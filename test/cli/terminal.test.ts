@@ -64,6 +64,10 @@ describe.runIf(hasScript)('on a terminal', () => {
     expect(coloured).toContain('\u001b[32m✔ PASS\u001b[0m');
     expect(onTerminal([file], 100).raw).toMatch(/\u001b\[31m!\u001b\[0m 1 secret-looking file/);
     expect(onTerminal(args, 100, { NO_COLOR: '1' }).raw).not.toMatch(ANSI);
+    // a diff: growth red, shrinkage green
+    const hello = path.join(ROOT, 'samples/hello.oci.tar');
+    const diff = onTerminal(['diff', hello, file], 100).raw;
+    expect(diff).toMatch(/\u001b\[32m-[\d.]+ [kM]B\u001b\[0m/);
     const piped = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
     expect(piped.stdout).not.toMatch(ANSI);
     expect(spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '1' } }).stdout).toContain('\u001b[31m✖ FAIL');
