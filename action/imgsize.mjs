@@ -53,6 +53,34 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 	enumerable: true
 }) : target, mod));
 var __require = /* #__PURE__ */ (() => createRequire(import.meta.url))();
+// src/fix/patch.ts
+/** A unified diff that appends lines to a file (`git apply` and `patch -p1` take it); undefined `existing`: the file is new. */
+function appendPatch(file, existing, add) {
+	if (existing === void 0 || existing === "") return [
+		existing === void 0 ? "--- /dev/null" : `--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -0,0 +1,${add.length} @@`,
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+	const old = existing.endsWith("\n") ? existing.slice(0, -1).split("\n") : existing.split("\n");
+	const ctx = old.slice(-3);
+	const start = old.length - ctx.length + 1;
+	const noNewline = !existing.endsWith("\n");
+	return [
+		`--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
+		...ctx.slice(0, -1).map((l) => ` ${l}`),
+		...noNewline ? [
+			`-${ctx[ctx.length - 1]}`,
+			"\\ No newline at end of file",
+			`+${ctx[ctx.length - 1]}`
+		] : [` ${ctx[ctx.length - 1]}`],
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+}
 // src/fix/dockerfile.ts
 /** The instructions of a Dockerfile: comments and blank lines skipped, `\` continuations joined. */
 function parseDockerfile(text) {
@@ -181,28 +209,11 @@ function dockerfileFixes(report, dockerfile) {
 }
 /** The suggestions as a block of comments appended to the Dockerfile (a unified diff; the Dockerfile's behaviour is unchanged). */
 function dockerfileSuggestionPatch(fixes, dockerfile, file = "Dockerfile") {
-	const add = [
+	return appendPatch(file, dockerfile, [
 		"",
 		"# imgsize: suggested changes (`imgsize … --context`); nothing above is changed",
 		...fixes.flatMap((f) => [`# ${f.finding}: ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "a step"} — ${f.why}`, ...f.suggestion.map((l) => `#   ${l}`)])
-	];
-	const old = dockerfile.endsWith("\n") ? dockerfile.slice(0, -1).split("\n") : dockerfile.split("\n");
-	const ctx = old.slice(-3);
-	const start = old.length - ctx.length + 1;
-	const noNewline = !dockerfile.endsWith("\n");
-	return [
-		`--- a/${file}`,
-		`+++ b/${file}`,
-		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
-		...ctx.slice(0, -1).map((l) => ` ${l}`),
-		...noNewline ? [
-			`-${ctx[ctx.length - 1]}`,
-			"\\ No newline at end of file",
-			`+${ctx[ctx.length - 1]}`
-		] : [` ${ctx[ctx.length - 1]}`],
-		...add.map((l) => `+${l}`),
-		""
-	].join("\n");
+	]);
 }
 // src/fix/dockerignore.ts
 /** Go's path.Clean for a slash-separated relative path. */
@@ -452,31 +463,7 @@ function misleadingLines(patterns, targets) {
 }
 /** A unified diff that appends the lines to .dockerignore (`git apply` takes it). */
 function dockerignorePatch(fix, existing, file = ".dockerignore") {
-	const add = ["# imgsize: what the build context should not send (`imgsize … --context`)", ...fix.lines];
-	if (existing === void 0 || existing === "") return [
-		existing === void 0 ? "--- /dev/null" : `--- a/${file}`,
-		`+++ b/${file}`,
-		`@@ -0,0 +1,${add.length} @@`,
-		...add.map((l) => `+${l}`),
-		""
-	].join("\n");
-	const old = existing.endsWith("\n") ? existing.slice(0, -1).split("\n") : existing.split("\n");
-	const ctx = old.slice(-3);
-	const start = old.length - ctx.length + 1;
-	const noNewline = !existing.endsWith("\n");
-	return [
-		`--- a/${file}`,
-		`+++ b/${file}`,
-		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
-		...ctx.slice(0, -1).map((l) => ` ${l}`),
-		...noNewline ? [
-			`-${ctx[ctx.length - 1]}`,
-			"\\ No newline at end of file",
-			`+${ctx[ctx.length - 1]}`
-		] : [` ${ctx[ctx.length - 1]}`],
-		...add.map((l) => `+${l}`),
-		""
-	].join("\n");
+	return appendPatch(file, existing, ["# imgsize: what the build context should not send (`imgsize … --context`)", ...fix.lines]);
 }
 // src/fix/fixes.ts
 /** The image with every fix applied, about: content less what they remove; compressed less the same share (an estimate, no rebuild). */

@@ -6,6 +6,7 @@
  * step from the image's history, and carries the bytes it removes. Pure.
  */
 import type { Finding, Report } from '../report/schema.js';
+import { appendPatch } from './patch.js';
 
 export interface DockerfileInstruction {
   /** The line it starts on (1-based), its keyword and its arguments (continuations joined). */
@@ -158,22 +159,9 @@ export function dockerfileFixes(report: Report, dockerfile?: string): Dockerfile
 
 /** The suggestions as a block of comments appended to the Dockerfile (a unified diff; the Dockerfile's behaviour is unchanged). */
 export function dockerfileSuggestionPatch(fixes: readonly DockerfileFix[], dockerfile: string, file = 'Dockerfile'): string {
-  const add = [
+  return appendPatch(file, dockerfile, [
     '',
     '# imgsize: suggested changes (`imgsize … --context`); nothing above is changed',
     ...fixes.flatMap((f) => [`# ${f.finding}: ${f.at.lineNo !== undefined ? `line ${f.at.lineNo}` : 'a step'} — ${f.why}`, ...f.suggestion.map((l) => `#   ${l}`)]),
-  ];
-  const old = dockerfile.endsWith('\n') ? dockerfile.slice(0, -1).split('\n') : dockerfile.split('\n');
-  const ctx = old.slice(-3);
-  const start = old.length - ctx.length + 1;
-  const noNewline = !dockerfile.endsWith('\n');
-  return [
-    `--- a/${file}`,
-    `+++ b/${file}`,
-    `@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
-    ...ctx.slice(0, -1).map((l) => ` ${l}`),
-    ...(noNewline ? [`-${ctx[ctx.length - 1]}`, '\\ No newline at end of file', `+${ctx[ctx.length - 1]}`] : [` ${ctx[ctx.length - 1]}`]),
-    ...add.map((l) => `+${l}`),
-    '',
-  ].join('\n');
+  ]);
 }

@@ -9,6 +9,7 @@
  */
 import type { Finding, Report } from '../report/schema.js';
 import { ignoredBy, parseDockerignore, type IgnorePattern } from './dockerignore.js';
+import { appendPatch } from './patch.js';
 
 export interface IgnoreTarget {
   /** In the image (`/app/models/m.pth`) and in the build context (`models/m.pth`, when the step says). */
@@ -157,21 +158,5 @@ function misleadingLines(patterns: readonly IgnorePattern[], targets: readonly I
 
 /** A unified diff that appends the lines to .dockerignore (`git apply` takes it). */
 export function dockerignorePatch(fix: DockerignoreFix, existing: string | undefined, file = '.dockerignore'): string {
-  const add = ['# imgsize: what the build context should not send (`imgsize … --context`)', ...fix.lines];
-  if (existing === undefined || existing === '') {
-    return [existing === undefined ? '--- /dev/null' : `--- a/${file}`, `+++ b/${file}`, `@@ -0,0 +1,${add.length} @@`, ...add.map((l) => `+${l}`), ''].join('\n');
-  }
-  const old = existing.endsWith('\n') ? existing.slice(0, -1).split('\n') : existing.split('\n');
-  const ctx = old.slice(-3);
-  const start = old.length - ctx.length + 1;
-  const noNewline = !existing.endsWith('\n');
-  return [
-    `--- a/${file}`,
-    `+++ b/${file}`,
-    `@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
-    ...ctx.slice(0, -1).map((l) => ` ${l}`),
-    ...(noNewline ? [`-${ctx[ctx.length - 1]}`, '\\ No newline at end of file', `+${ctx[ctx.length - 1]}`] : [` ${ctx[ctx.length - 1]}`]),
-    ...add.map((l) => `+${l}`),
-    '',
-  ].join('\n');
+  return appendPatch(file, existing, ['# imgsize: what the build context should not send (`imgsize … --context`)', ...fix.lines]);
 }
