@@ -484,6 +484,35 @@ function fixesOf(report, context = {}) {
 		dockerfile
 	} : void 0;
 }
+/** The fixes as the report's contract carries them (`fixes[]`, report/schema.ts). */
+function fixesContract(all, report) {
+	const t = report.totals;
+	const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
+	const out = all.dockerfile.map((f) => ({
+		file: "Dockerfile",
+		findings: [f.finding],
+		line: f.at.lineNo ?? null,
+		at: f.at.text,
+		lines: [...f.suggestion],
+		why: f.why,
+		bytes: f.bytes,
+		compressedBytes: Math.round(f.bytes * ratio),
+		notes: []
+	}));
+	const d = all.dockerignore;
+	if (d) out.push({
+		file: ".dockerignore",
+		findings: [...d.findings],
+		line: null,
+		at: null,
+		lines: [...d.lines],
+		why: `leaves ${d.files} file(s) of the build context out, wherever they are in it (Docker's anchoring: **/ matches in every folder)`,
+		bytes: d.bytes,
+		compressedBytes: d.compressedBytes,
+		notes: [...d.misleading.map((m) => `line ${m.lineNo} "${m.line}" ${m.because}`), ...d.stillShipped.map((p) => `still sent: ${p}`)]
+	});
+	return out;
+}
 // node_modules/commander/lib/error.js
 var require_error = /* @__PURE__ */ __commonJSMin(((exports) => {
 	/**
@@ -30791,7 +30820,7 @@ async function readManifestOnly(ref, opts) {
 	const compressionOf = (mt) => mt && /zstd/.test(mt) ? "zstd" : mt && /gzip/.test(mt) ? "gzip" : mt && /tar$/.test(mt) ? "none" : "gzip";
 	const plat = platform ?? (typeof config.os === "string" && typeof config.architecture === "string" ? `${config.os}/${config.architecture}${typeof config.variant === "string" && config.variant ? `/${config.variant}` : ""}` : "unknown");
 	return {
-		schemaVersion: 3,
+		schemaVersion: 4,
 		scope: "manifest",
 		source: {
 			path: ref.given,
@@ -35322,7 +35351,7 @@ function renderCheck(format, report, verdict, t = {}) {
 /** `imgsize diff`: the change, with the verdict on AFTER when gate flags were given. */
 function renderDiff(format, diff, after, verdict, o) {
 	if (format === "json") return toJson({
-		schemaVersion: 3,
+		schemaVersion: 4,
 		diff,
 		...verdict ? { verdict } : {}
 	});
@@ -39632,7 +39661,7 @@ function buildReport(model, opts = {}) {
 		...opts.thresholds ? { thresholds: opts.thresholds } : {}
 	});
 	return {
-		schemaVersion: 3,
+		schemaVersion: 4,
 		source: model.source,
 		image: model.image,
 		totals: {
@@ -39776,7 +39805,7 @@ function archiveOverview(images) {
 		push: pushBytesOf(l).bytes
 	});
 	return {
-		schemaVersion: 3,
+		schemaVersion: 4,
 		scope: "archive",
 		source: images[0].source,
 		images: images.map((img) => {
@@ -45968,7 +45997,7 @@ function treeShape(nodes, ctx) {
 		else if (p.kind !== "folder" || p.partial) bad("must name an opened folder");
 	});
 }
-var MAX_TEXT, bytes$1, count, signedBytes, text$1, layerNumber, schemaVersion, imagePath, digest, ArchiveFormatSchema, CompressionSchema, EcosystemSchema, FindingCodeSchema, WarningCodeSchema, MetricSchema, UnownedKindSchema, WarningSchema, PushSizeSchema, LayerSchema, PackageSchema, FolderSchema, PackageGroupSchema, TorchSchema, FindingItemSchema, FindingSchema, LimitsSchema, ForbiddenHitSchema, RuleItemSchema, RuleOriginSchema, LevelSchema, RuleResultSchema, VerdictSchema, treeParent, treeKind, treeName, TreeNodeSchema, ReportTreeSchema, DiffTreeNodeSchema, DiffTreeSchema, imageFields, ReportSchema, DeltaSchema, SideSchema, DiffWarningSchema, DiffSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema;
+var MAX_TEXT, bytes$1, count, signedBytes, text$1, layerNumber, schemaVersion, imagePath, digest, ArchiveFormatSchema, CompressionSchema, EcosystemSchema, FindingCodeSchema, WarningCodeSchema, MetricSchema, UnownedKindSchema, WarningSchema, PushSizeSchema, LayerSchema, PackageSchema, FolderSchema, PackageGroupSchema, TorchSchema, FindingItemSchema, FindingSchema, LimitsSchema, ForbiddenHitSchema, RuleItemSchema, RuleOriginSchema, LevelSchema, RuleResultSchema, VerdictSchema, treeParent, treeKind, treeName, TreeNodeSchema, ReportTreeSchema, DiffTreeNodeSchema, DiffTreeSchema, FixSchema, imageFields, ReportSchema, DeltaSchema, SideSchema, DiffWarningSchema, DiffSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema;
 var init_schema = __esmMin((() => {
 	init_zod();
 	init_version();
@@ -45979,7 +46008,7 @@ var init_schema = __esmMin((() => {
 	signedBytes = (description) => number().int().min(-Number.MAX_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).describe(description);
 	text$1 = (description) => string().max(MAX_TEXT).describe(description);
 	layerNumber = (description) => number().int().positive().max(1 << 20).describe(description);
-	schemaVersion = () => literal(3).describe("The version of this contract.");
+	schemaVersion = () => literal(4).describe("The version of this contract.");
 	imagePath = (description) => string().max(MAX_TEXT).regex(/^\//, "a path starts with /").describe(`${description} As the image shows it: leading /.`);
 	digest = (description) => string().regex(/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/, "not a digest (algorithm:hex)").max(256).describe(description);
 	ArchiveFormatSchema = _enum([
@@ -46213,6 +46242,17 @@ var init_schema = __esmMin((() => {
 		folded: count("How many entries a smaller node stands for (the larger of the two sides).").optional()
 	});
 	DiffTreeSchema = strictObject({ nodes: array(DiffTreeNodeSchema).max(2 * MAX_TREE_NODES).describe("Parents before children.") }).superRefine((t, ctx) => treeShape(t.nodes, ctx)).describe("The two trees merged by path: a folder is opened where both sides opened it; what one side lacks is 0 there.");
+	FixSchema = strictObject({
+		file: _enum(["Dockerfile", ".dockerignore"]).describe("The file the change goes in."),
+		findings: array(FindingCodeSchema).max(16).describe("The findings it answers."),
+		line: number().int().positive().max(1e6).nullable().describe("The Dockerfile line it changes; null for .dockerignore (lines are added) or when the Dockerfile was not given (--context)."),
+		at: string().max(MAX_TEXT).nullable().describe("What is there now: the Dockerfile line, or the image's step when the Dockerfile was not given; null for .dockerignore."),
+		lines: array(string().max(MAX_TEXT)).max(1e3).describe("What to write (Dockerfile lines), or the lines to add (.dockerignore)."),
+		why: text$1("Why, for a person."),
+		bytes: bytes$1("Content bytes it removes."),
+		compressedBytes: bytes$1("About what a pull moves less: the same share of the compressed size (an estimate)."),
+		notes: array(text$1("A note.")).max(100).describe("Existing .dockerignore lines that look as if they removed a file and do not; files these lines would still not remove.")
+	}).describe("One suggested change (imgsize --context DIR checks the .dockerignore and names the Dockerfile lines).");
 	imageFields = {
 		source: strictObject({
 			path: text$1("The archive, folder or - (stdin) the report was made from."),
@@ -46266,7 +46306,8 @@ var init_schema = __esmMin((() => {
 		findings: array(FindingSchema).describe("What to fix, largest first."),
 		warnings: array(WarningSchema).describe("What did not stop the run but should be known."),
 		limits: LimitsSchema.optional().describe("How the lists were cut; absent in a report upgraded from schemaVersion 1."),
-		tree: ReportTreeSchema.optional().describe("The final filesystem for the treemap; absent with --tree-nodes 0 and in reports saved before schemaVersion 3.")
+		tree: ReportTreeSchema.optional().describe("The final filesystem for the treemap; absent with --tree-nodes 0 and in reports saved before schemaVersion 3."),
+		fixes: array(FixSchema).max(1e3).optional().describe("The changes that remove what the findings found — suggestions, nothing is changed: the Dockerfile's lines and the .dockerignore's; absent when there is none and in reports saved before schemaVersion 4. With all of them applied the image is about totals.contentBytes − Σ bytes content (an estimate from the same layers, no rebuild).")
 	};
 	ReportSchema = strictObject({
 		schemaVersion: schemaVersion(),
@@ -46762,9 +46803,16 @@ function upgradeV1(r) {
 * a version 3 report without one, once its number says so.
 */
 function upgradeV2(r) {
-	return {
+	return upgradeV3({
 		...r,
 		schemaVersion: 3
+	});
+}
+/** Version 4 added `fixes` (optional): a version 3 document is a version 4 one without them. */
+function upgradeV3(r) {
+	return {
+		...r,
+		schemaVersion: 4
 	};
 }
 var bytes, text, index, V1Item, V1Verdict, V1ReportSchema, slash, num;
@@ -46903,7 +46951,7 @@ function parseSavedReport(json, label) {
 /** A saved document's schemaVersion; one from a newer imgsize is refused with a hint to upgrade. */
 function versionOf(raw, label) {
 	const version = raw && typeof raw === "object" && !Array.isArray(raw) ? raw.schemaVersion : void 0;
-	if (typeof version === "number" && version > 3) throw new ImgsizeError("input", label, `written by a newer imgsize (schemaVersion ${version}; this one reads 1 to 3)`, { hint: "upgrade imgsize, or save the report again with this version" });
+	if (typeof version === "number" && version > 4) throw new ImgsizeError("input", label, `written by a newer imgsize (schemaVersion ${version}; this one reads 1 to 4)`, { hint: "upgrade imgsize, or save the report again with this version" });
 	return version;
 }
 function reportFromJson(raw, label) {
@@ -46915,7 +46963,8 @@ function reportFromJson(raw, label) {
 		if (!v1.success) throw new ImgsizeError("input", label, `not a valid imgsize report (schemaVersion 1): ${firstIssue(v1.error)}`);
 		doc = upgradeV2(upgradeV1(v1.data));
 	} else if (version === 2) doc = upgradeV2(raw);
-	else if (version !== 3) throw new ImgsizeError("input", label, `not an imgsize report (schemaVersion 1 to 3, saved with --json)`);
+	else if (version === 3) doc = upgradeV3(raw);
+	else if (version !== 4) throw new ImgsizeError("input", label, `not an imgsize report (schemaVersion 1 to 4, saved with --json)`);
 	const r = ReportSchema.safeParse(doc);
 	if (!r.success) throw new ImgsizeError("input", label, `not a valid imgsize report: ${firstIssue(r.error)}`);
 	return r.data;
@@ -46927,7 +46976,7 @@ function reportFromJson(raw, label) {
 function diffFromJson(raw, label) {
 	const version = versionOf(raw, label);
 	if (version === 1) throw new ImgsizeError("input", label, "a diff saved by imgsize 0.1 (schemaVersion 1) is not read", { hint: "make it again with imgsize diff A B --json" });
-	const doc = version === 2 ? upgradeV2(raw) : raw;
+	const doc = version === 2 ? upgradeV2(raw) : version === 3 ? upgradeV3(raw) : raw;
 	const r = DiffDocumentSchema.safeParse(doc);
 	if (!r.success) throw new ImgsizeError("input", label, `not a valid imgsize diff: ${firstIssue(r.error)}`);
 	return r.data;
@@ -47198,10 +47247,14 @@ async function main(given) {
 			exitCode = 0;
 			return;
 		}
-		const { report, verdict } = side;
+		const { report: read, verdict } = side;
 		const format = written = outputFormat(o);
 		const context = contextFiles(io, o);
-		const fix = fixesOf(report, context);
+		const fix = fixesOf(read, context);
+		const report = read.fixes && o.context === void 0 ? read : fix ? {
+			...read,
+			fixes: fixesContract(fix, read)
+		} : read;
 		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, context);
 		if (o.html !== void 0) writeHtml(io, o, renderInspect("html", report, verdict, { top: textTop(o) }));
 		out(renderInspect(format, report, verdict, {
@@ -47274,9 +47327,16 @@ async function main(given) {
 		const side = one("saved" in src ? await loadSide(io, image, o, { requireOne: "check" }) : await analyse(io, src, o, { requireOne: "check" }));
 		const verdict = runGate(side, rules);
 		const format = written = outputFormat(o);
-		if (o.html !== void 0) writeHtml(io, o, renderCheck("html", side.report, verdict));
-		out(renderCheck(format, side.report, verdict, terminalOf(io)));
-		exitCode = finishGate(io, verdict, side.report);
+		const context = contextFiles(io, o);
+		const fix = fixesOf(side.report, context);
+		const report = fix ? {
+			...side.report,
+			fixes: fixesContract(fix, side.report)
+		} : side.report;
+		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, context);
+		if (o.html !== void 0) writeHtml(io, o, renderCheck("html", report, verdict));
+		out(renderCheck(format, report, verdict, terminalOf(io)));
+		exitCode = finishGate(io, verdict, report);
 	});
 	program.addHelpText("after", () => `\n${optionList(program, "inspect", "Options of imgsize [image] (inspect, the default command; diff and check take them too):")}\n${gateOptionList(program)}${EXAMPLES}`);
 	try {

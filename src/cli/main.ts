@@ -1,4 +1,4 @@
-import { fixesOf } from '../fix/fixes.js';
+import { fixesContract, fixesOf } from '../fix/fixes.js';
 import { Command, CommanderError, Option } from 'commander';
 import { ImgsizeError } from '../base/errors.js';
 import { openDaemonImage, withDaemonsTried } from '../source/read.js';
@@ -126,11 +126,13 @@ export async function main(given: Io): Promise<number> {
       exitCode = EXIT_OK;
       return;
     }
-    const { report, verdict } = side;
+    const { report: read, verdict } = side;
     const format = (written = outputFormat(o));
-    // the change that removes what the findings found, checked against the context's .dockerignore
+    // the change that removes what the findings found, checked against the context's files; a
+    // saved report keeps the fixes it was saved with unless a context is given
     const context = contextFiles(io, o);
-    const fix = fixesOf(report, context);
+    const fix = fixesOf(read, context);
+    const report = read.fixes && o.context === undefined ? read : fix ? { ...read, fixes: fixesContract(fix, read) } : read;
     if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, context);
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
@@ -201,9 +203,14 @@ export async function main(given: Io): Promise<number> {
     const side = one('saved' in src ? await loadSide(io, image, o, { requireOne: 'check' }) : await analyse(io, src, o, { requireOne: 'check' }));
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
-    if (o.html !== undefined) writeHtml(io, o, renderCheck('html', side.report, verdict));
-    out(renderCheck(format, side.report, verdict, terminalOf(io)));
-    exitCode = finishGate(io, verdict, side.report);
+    // the report a check writes is the one inspect writes: its fixes too
+    const context = contextFiles(io, o);
+    const fix = fixesOf(side.report, context);
+    const report = fix ? { ...side.report, fixes: fixesContract(fix, side.report) } : side.report;
+    if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, context);
+    if (o.html !== undefined) writeHtml(io, o, renderCheck('html', report, verdict));
+    out(renderCheck(format, report, verdict, terminalOf(io)));
+    exitCode = finishGate(io, verdict, report);
   });
   // the bare command's help shows the options of `imgsize [image]` (inspect) and the gate's, not only the commands
   program.addHelpText(

@@ -1,5 +1,5 @@
 /** Every fix of a report: the .dockerignore lines and the Dockerfile suggestions (pure; the context's files are given). */
-import type { Report } from '../report/schema.js';
+import type { Fix, Report } from '../report/schema.js';
 import { dockerfileFixes, type DockerfileFix } from './dockerfile.js';
 import { dockerignoreFix, type DockerignoreFix } from './dockerignore-fix.js';
 
@@ -29,4 +29,36 @@ export function fixesOf(report: Report, context: ContextFiles = {}): Fixes | und
   const dockerignore = dockerignoreFix(report, context.dockerignore);
   const dockerfile = dockerfileFixes(report, context.dockerfile);
   return dockerignore || dockerfile.length > 0 ? { dockerignore, dockerfile } : undefined;
+}
+
+/** The fixes as the report's contract carries them (`fixes[]`, report/schema.ts). */
+export function fixesContract(all: Fixes, report: Pick<Report, 'totals'>): Fix[] {
+  const t = report.totals;
+  const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
+  const out: Fix[] = all.dockerfile.map((f) => ({
+    file: 'Dockerfile',
+    findings: [f.finding],
+    line: f.at.lineNo ?? null,
+    at: f.at.text,
+    lines: [...f.suggestion],
+    why: f.why,
+    bytes: f.bytes,
+    compressedBytes: Math.round(f.bytes * ratio),
+    notes: [],
+  }));
+  const d = all.dockerignore;
+  if (d) {
+    out.push({
+      file: '.dockerignore',
+      findings: [...d.findings],
+      line: null,
+      at: null,
+      lines: [...d.lines],
+      why: `leaves ${d.files} file(s) of the build context out, wherever they are in it (Docker's anchoring: **/ matches in every folder)`,
+      bytes: d.bytes,
+      compressedBytes: d.compressedBytes,
+      notes: [...d.misleading.map((m) => `line ${m.lineNo} "${m.line}" ${m.because}`), ...d.stillShipped.map((p) => `still sent: ${p}`)],
+    });
+  }
+  return out;
 }

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { ImgsizeError } from '../base/errors.js';
 import { parseBoundedJson } from '../base/json.js';
 import { DiffDocumentSchema, ReportSchema, SCHEMA_VERSION, type DiffDocument, type Report } from './schema.js';
-import { upgradeV1, upgradeV2, V1ReportSchema } from './upgrade.js';
+import { upgradeV1, upgradeV2, upgradeV3, V1ReportSchema } from './upgrade.js';
 
 /** Saved reports larger than this are refused before they are read (a real one is a few hundred kB). */
 export const MAX_SAVED_REPORT_BYTES = 64 << 20;
@@ -51,6 +51,8 @@ function reportFromJson(raw: unknown, label: string): Report {
     doc = upgradeV2(upgradeV1(v1.data));
   } else if (version === 2) {
     doc = upgradeV2(raw as Record<string, unknown>);
+  } else if (version === 3) {
+    doc = upgradeV3(raw as Record<string, unknown>);
   } else if (version !== SCHEMA_VERSION) {
     throw new ImgsizeError('input', label, `not an imgsize report (schemaVersion 1 to ${SCHEMA_VERSION}, saved with --json)`);
   }
@@ -66,7 +68,7 @@ function reportFromJson(raw: unknown, label: string): Report {
 function diffFromJson(raw: unknown, label: string): DiffDocument {
   const version = versionOf(raw, label);
   if (version === 1) throw new ImgsizeError('input', label, 'a diff saved by imgsize 0.1 (schemaVersion 1) is not read', { hint: 'make it again with imgsize diff A B --json' });
-  const doc = version === 2 ? upgradeV2(raw as Record<string, unknown>) : raw;
+  const doc = version === 2 ? upgradeV2(raw as Record<string, unknown>) : version === 3 ? upgradeV3(raw as Record<string, unknown>) : raw;
   const r = DiffDocumentSchema.safeParse(doc);
   if (!r.success) throw new ImgsizeError('input', label, `not a valid imgsize diff: ${firstIssue(r.error)}`);
   return r.data;

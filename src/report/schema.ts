@@ -280,6 +280,20 @@ export const DiffTreeSchema = z
   .superRefine((t, ctx) => treeShape(t.nodes, ctx))
   .describe('The two trees merged by path: a folder is opened where both sides opened it; what one side lacks is 0 there.');
 
+export const FixSchema = z
+  .strictObject({
+    file: z.enum(['Dockerfile', '.dockerignore']).describe('The file the change goes in.'),
+    findings: z.array(FindingCodeSchema).max(16).describe('The findings it answers.'),
+    line: z.number().int().positive().max(1_000_000).nullable().describe('The Dockerfile line it changes; null for .dockerignore (lines are added) or when the Dockerfile was not given (--context).'),
+    at: z.string().max(MAX_TEXT).nullable().describe("What is there now: the Dockerfile line, or the image's step when the Dockerfile was not given; null for .dockerignore."),
+    lines: z.array(z.string().max(MAX_TEXT)).max(1000).describe('What to write (Dockerfile lines), or the lines to add (.dockerignore).'),
+    why: text('Why, for a person.'),
+    bytes: bytes('Content bytes it removes.'),
+    compressedBytes: bytes('About what a pull moves less: the same share of the compressed size (an estimate).'),
+    notes: z.array(text('A note.')).max(100).describe('Existing .dockerignore lines that look as if they removed a file and do not; files these lines would still not remove.'),
+  })
+  .describe('One suggested change (imgsize --context DIR checks the .dockerignore and names the Dockerfile lines).');
+
 const imageFields = {
   source: z
     .strictObject({
@@ -341,6 +355,13 @@ const imageFields = {
   warnings: z.array(WarningSchema).describe('What did not stop the run but should be known.'),
   limits: LimitsSchema.optional().describe('How the lists were cut; absent in a report upgraded from schemaVersion 1.'),
   tree: ReportTreeSchema.optional().describe('The final filesystem for the treemap; absent with --tree-nodes 0 and in reports saved before schemaVersion 3.'),
+  fixes: z
+    .array(FixSchema)
+    .max(1000)
+    .optional()
+    .describe(
+      "The changes that remove what the findings found — suggestions, nothing is changed: the Dockerfile's lines and the .dockerignore's; absent when there is none and in reports saved before schemaVersion 4. With all of them applied the image is about totals.contentBytes − Σ bytes content (an estimate from the same layers, no rebuild).",
+    ),
 };
 
 export const ReportSchema = z
@@ -519,6 +540,7 @@ export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepRead
 type Out<S extends z.ZodType> = DeepReadonly<z.output<S>>;
 
 export type Report = Out<typeof ReportSchema>;
+export type Fix = z.output<typeof FixSchema>;
 export type ReportLayer = Out<typeof LayerSchema>;
 export type ReportPackage = Out<typeof PackageSchema>;
 export type PackageGroup = Out<typeof PackageGroupSchema>;

@@ -116,5 +116,10 @@ export function upgradeV1(r: V1): Record<string, unknown> {
  * a version 3 report without one, once its number says so.
  */
 export function upgradeV2(r: Record<string, unknown>): Record<string, unknown> {
-  return { ...r, schemaVersion: 3 };
+  return upgradeV3({ ...r, schemaVersion: 3 });
+}
+
+/** Version 4 added `fixes` (optional): a version 3 document is a version 4 one without them. */
+export function upgradeV3(r: Record<string, unknown>): Record<string, unknown> {
+  return { ...r, schemaVersion: 4 };
 }

@@ -23,7 +23,7 @@ describe('imgsize inspect', () => {
   it('prints the JSON report with --json', async () => {
     const r = await run([SAMPLE, '--json']);
     const rep = JSON.parse(r.stdout);
-    expect(rep.schemaVersion).toBe(3);
+    expect(rep.schemaVersion).toBe(4);
     expect(rep.totals.wastedBytes).toBe(1_500_000);
     expect(rep.layers).toHaveLength(3);
   });

@@ -123,7 +123,7 @@ describe('imgsize check', () => {
   it('carries the verdict with the report in --json', async () => {
     const r = await run(['check', SAMPLE, '--budget', '1MB', '--metric', 'content', '--json']);
     const j = JSON.parse(r.stdout);
-    expect(j.schemaVersion).toBe(3);
+    expect(j.schemaVersion).toBe(4);
     expect(j.verdict.failed).toBe(1);
     expect(j.verdict.results[0]).toMatchObject({ kind: 'budget', measured: CONTENT, limit: 1_000_000, status: 'fail' });
   });

@@ -37,7 +37,7 @@ describe.skipIf(!built && !process.env.CI)('the library entry point', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project(), encoding: 'utf8' });
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({ version: 3, exit: 1, html: true });
+    expect(out).toMatchObject({ version: 4, exit: 1, html: true });
     expect(out.layers).toBeGreaterThan(0);
     expect(out.content).toBeGreaterThan(1);
     expect(out.shared).toBeGreaterThan(0);
@@ -45,6 +45,6 @@ describe.skipIf(!built && !process.env.CI)('the library entry point', () => {
 
   it('publishes the JSON Schema as imgsize/schema.json', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', `import s from 'imgsize/schema.json' with { type: 'json' }; console.log(s.title)`], { cwd: project(), encoding: 'utf8' });
-    expect(r.stdout.trim()).toBe('imgsize report, schemaVersion 3');
+    expect(r.stdout.trim()).toBe('imgsize report, schemaVersion 4');
   });
 });

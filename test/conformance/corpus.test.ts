@@ -46,7 +46,7 @@ if (!present) {
     // the published contract holds for every report the corpus produces
     const checked = ReportSchema.safeParse(rep);
     expect(checked.success, checked.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')).toBe(true);
-    expect(rep.schemaVersion).toBe(3);
+    expect(rep.schemaVersion).toBe(4);
     expect(rep.image.platform).toBe(truth.platform);
     expect(
       rep.layers.map((l: Record<string, unknown>) => ({

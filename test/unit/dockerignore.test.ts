@@ -97,6 +97,26 @@ describe('imgsize IMAGE --context DIR --fix-patch FILE', () => {
       '--- a/.dockerignore\n+++ b/.dockerignore\n@@ -1,2 +1,5 @@\n .git\n *.pth\n+# imgsize: what the build context should not send (`imgsize … --context`)\n+**/*.pth\n+**/*.npy\n',
     );
     expect(r.stderr).toMatch(/wrote .*fix\.patch: apply it in the build context with git apply/);
+    // in the JSON contract: fixes[], schema'd, read back from a saved report
+    const json = await run([archive, '--context', ctx, '--json']);
+    const report = JSON.parse(json.stdout);
+    const { ReportSchema } = await import('../../src/report/schema.js');
+    expect(ReportSchema.parse(report).fixes).toEqual([
+      {
+        file: '.dockerignore',
+        findings: ['model-files'],
+        line: null,
+        at: null,
+        lines: ['**/*.pth', '**/*.npy'],
+        why: expect.stringMatching(/^leaves 2 file\(s\) of the build context out/),
+        bytes: 2_300_000,
+        compressedBytes: expect.any(Number),
+        notes: [expect.stringMatching(/^line 2 "\*\.pth" matches only at the root of the build context/)],
+      },
+    ]);
+    const saved = path.join(dir, 'r.json');
+    writeFileSync(saved, json.stdout);
+    expect(JSON.parse((await run([saved, '--json'])).stdout).fixes).toEqual(report.fixes);
     // without the context, the same lines (written from the COPY that brought the files in)
     const bare = await run([archive, '--format', 'markdown']);
     expect(bare.stdout).toMatch(/#### Fixes \(suggestions: nothing is changed\)\n\n- [^\n]+\n\n {2}```gitignore\n {2}\*\*\/\*\.pth\n {2}\*\*\/\*\.npy\n {2}```/);

@@ -68,7 +68,7 @@ describe('config file', () => {
 
 const report = (o: { content?: number; compressed?: number; packages?: [string, number, string?][]; layers?: [string, number][]; findings?: string[] }): Report =>
   ({
-    schemaVersion: 3,
+    schemaVersion: 4,
     source: { path: 'x', format: 'docker', outerCompression: 'none' },
     image: { platform: 'linux/amd64', repoTags: [], configDigest: 'sha256:0', manifestDigest: null, created: null },
     totals: {

@@ -52,7 +52,7 @@ describe('the report contract', () => {
     const rep = JSON.parse(inspectJson);
     const parsed = ReportSchema.parse(rep);
     expect(keyOrder(rep)).toEqual(keyOrder(parsed));
-    expect(rep.schemaVersion).toBe(3);
+    expect(rep.schemaVersion).toBe(4);
   });
 
   it('names layers by number from 1 and paths with a leading /, everywhere', () => {
@@ -121,17 +121,17 @@ describe('saved reports are read strictly', () => {
   it('a version 1 report reads as the current version: same figures, layer numbers from 1, paths with /', () => {
     const v1 = good() as { totals: Record<string, number>; layers: { index: number; contentBytes: number }[]; largestFiles: { path: string; layer: number }[]; packages: { bytes: number }[] };
     const r = parseSavedReport(readFileSync(V1_BEFORE, 'utf8'), 'v1.json');
-    expect(r.schemaVersion).toBe(3);
+    expect(r.schemaVersion).toBe(4);
     expect(r.totals).toMatchObject({ contentBytes: v1.totals.contentBytes, finalBytes: v1.totals.finalBytes, compressedBytes: v1.totals.compressedBytes, wastedBytes: v1.totals.wastedBytes });
     expect(r.layers.map((l) => [l.number, l.contentBytes])).toEqual(v1.layers.map((l) => [l.index + 1, l.contentBytes]));
     expect(r.largestFiles[0]).toEqual({ ...v1.largestFiles[0], path: `/${v1.largestFiles[0]!.path}`, layer: v1.largestFiles[0]!.layer + 1 });
     expect(r.packages.map((p) => p.bytes)).toEqual(v1.packages.map((p) => p.bytes));
   });
 
-  it('a version 2 report reads as version 3, without a tree', () => {
+  it('a version 2 report reads as the current version, without a tree', () => {
     const v2 = readFileSync(path.join(ROOT, 'test/fixtures/reports/v2-after.json'), 'utf8');
     const r = parseSavedReport(v2, 'v2.json');
-    expect(r.schemaVersion).toBe(3);
+    expect(r.schemaVersion).toBe(4);
     expect(r.tree).toBeUndefined();
     expect(r.totals).toEqual(JSON.parse(v2).totals);
   });
