@@ -70,6 +70,7 @@ button.reveal { font: inherit; border: 0; background: none; color: #0b57d0; text
 main > .top-findings { grid-column: 1 / -1; }
 .top-findings .findings { columns: 2 440px; column-gap: 28px; margin: 4px 0; }
 .top-findings .findings > li { break-inside: avoid; }
+.fixes pre { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; padding: 4px 6px; background: #f7f7f7; border: 1px solid var(--line); }
 input.search { font: inherit; width: 100%; box-sizing: border-box; padding: 4px 6px; margin: 4px 0; }
 .search-results { list-style: none; padding: 0; margin: 4px 0; overflow-wrap: anywhere; }
 .search-results li { margin: 2px 0; }

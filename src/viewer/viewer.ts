@@ -968,6 +968,45 @@ function reportPage(d: ReportPage): void {
     findings.classList.add('top-findings');
     if (verdict) verdict.after(findings);
     else main.prepend(findings);
+    // the changes that remove them, under them: suggestions, as the CLI's Fixes section says
+    const fixes = r.fixes ?? [];
+    if (fixes.length > 0) {
+      const all = fixes.reduce((a, f) => a + f.bytes, 0);
+      const allCompressed = fixes.reduce((a, f) => a + f.compressedBytes, 0);
+      const panel = section(
+        'Fixes',
+        el(
+          'p',
+          { class: 'note' },
+          'Suggestions: nothing is changed. With all of them the image is about ',
+          sized(Math.max(0, t.contentBytes - all)),
+          ' content, ',
+          sized(Math.max(0, t.pushBytes - allCompressed)),
+          ' compressed (an estimate from the same layers, no rebuild).',
+        ),
+        el(
+          'ul',
+          { class: 'findings fixes' },
+          ...fixes.map((f) =>
+            el(
+              'li',
+              {},
+              el('strong', {}, f.file),
+              f.line !== null ? ` line ${f.line}` : '',
+              ` (${f.findings.join(', ')}, `,
+              sized(f.bytes),
+              '): ',
+              f.why,
+              ...(f.at !== null ? [el('p', { class: 'fix' }, `now: ${oneLine(f.at, 120)}`)] : []),
+              el('pre', { class: 'step' }, ...f.lines.flatMap((l, i) => (i === 0 ? [l] : [document.createTextNode('\n'), l]))),
+              ...f.notes.map((n) => el('p', { class: 'note' }, n)),
+            ),
+          ),
+        ),
+      );
+      panel.classList.add('top-findings');
+      findings.after(panel);
+    }
   }
   if (r.warnings.length > 0) side.append(section('Warnings', el('ul', {}, ...r.warnings.map((w) => el('li', {}, w.message)))));
   footer(d);

@@ -363,6 +363,16 @@ if (!existsSync(CHROMIUM)) {
       await shot(o.page, 'before-top');
     });
 
+    it('shows the fixes under the findings: the Dockerfile line for the CUDA wheels, and what the image would be', async () => {
+      const o = await open(html.before!);
+      const fixes = (await o.page.textContent('section[aria-label="Fixes"]'))!;
+      expect(fixes).toMatch(/Dockerfile \(cuda-libraries, [\d.]+ [kMG]B\)/);
+      expect(fixes).toContain('--index-url https://download.pytorch.org/whl/cpu torch==2.6.0');
+      expect(fixes).toMatch(/With all of them the image is about [\d.]+ [kMG]B content/);
+      const top = async (sel: string): Promise<number> => (await (await o.page.$(sel))!.boundingBox())!.y;
+      expect(await top('section[aria-label="Fixes"]')).toBeLessThan(await top('canvas'));
+    });
+
     it('searches paths and packages: a path found opens its folder in the treemap', async () => {
       const o = await open(html.before!);
       await o.page.fill('input.search', 'cublas');
