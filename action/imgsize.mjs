@@ -53,466 +53,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 	enumerable: true
 }) : target, mod));
 var __require = /* #__PURE__ */ (() => createRequire(import.meta.url))();
-// src/fix/patch.ts
-/** A unified diff that appends lines to a file (`git apply` and `patch -p1` take it); undefined `existing`: the file is new. */
-function appendPatch(file, existing, add) {
-	if (existing === void 0 || existing === "") return [
-		existing === void 0 ? "--- /dev/null" : `--- a/${file}`,
-		`+++ b/${file}`,
-		`@@ -0,0 +1,${add.length} @@`,
-		...add.map((l) => `+${l}`),
-		""
-	].join("\n");
-	const old = existing.endsWith("\n") ? existing.slice(0, -1).split("\n") : existing.split("\n");
-	const ctx = old.slice(-3);
-	const start = old.length - ctx.length + 1;
-	const noNewline = !existing.endsWith("\n");
-	return [
-		`--- a/${file}`,
-		`+++ b/${file}`,
-		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
-		...ctx.slice(0, -1).map((l) => ` ${l}`),
-		...noNewline ? [
-			`-${ctx[ctx.length - 1]}`,
-			"\\ No newline at end of file",
-			`+${ctx[ctx.length - 1]}`
-		] : [` ${ctx[ctx.length - 1]}`],
-		...add.map((l) => `+${l}`),
-		""
-	].join("\n");
-}
-// src/fix/dockerfile.ts
-/** The instructions of a Dockerfile: comments and blank lines skipped, `\` continuations joined. */
-function parseDockerfile(text) {
-	const out = [];
-	const lines = text.split("\n");
-	let stage = 0;
-	for (let i = 0; i < lines.length; i++) {
-		const first = lines[i].trim();
-		if (first === "" || first.startsWith("#")) continue;
-		const start = i;
-		let joined = lines[i].replace(/\r$/, "");
-		while (/\\\s*$/.test(joined) && i + 1 < lines.length) joined = `${joined.replace(/\\\s*$/, "").trimEnd()} ${lines[++i].trim()}`;
-		const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
-		if (!m) continue;
-		const keyword = m[1].toUpperCase();
-		if (keyword === "FROM") stage++;
-		out.push({
-			lineNo: start + 1,
-			keyword,
-			args: m[2].trim(),
-			stage: Math.max(1, stage)
-		});
-	}
-	return out;
-}
-var CPU_INDEX = "https://download.pytorch.org/whl/cpu";
-/** A history step as a Dockerfile line: BuildKit's `RUN /bin/sh -c …` and `# buildkit` marks dropped. */
-function stepText(createdBy) {
-	return (createdBy ?? "").replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").replace(/^\/bin\/sh -c /, "RUN ").replace(/\s+# buildkit$/, "").trim();
-}
-/** The Dockerfile instruction that made a layer: the RUN whose command the layer's step holds (the final stage's, last first). */
-function instructionFor(step, ins) {
-	const norm = (s) => s.replace(/\s+/g, " ").trim();
-	const want = norm(step.replace(/^[A-Z]+\s+/, ""));
-	const last = ins.length ? ins[ins.length - 1].stage : 1;
-	return [...ins].reverse().find((i) => i.stage === last && want !== "" && (norm(i.args) === want || want.length > 12 && norm(i.args).includes(want.slice(0, 60))));
-}
-function locate(report, layer, ins, match) {
-	const step = stepText(layer ? report.layers[layer - 1]?.createdBy ?? null : null);
-	const known = step ? instructionFor(step, ins) : match ? [...ins].reverse().find((i) => match.test(`${i.keyword} ${i.args}`)) : void 0;
-	if (known) return {
-		lineNo: known.lineNo,
-		text: `${known.keyword} ${known.args}`
-	};
-	const byMatch = match ? [...ins].reverse().find((i) => match.test(`${i.keyword} ${i.args}`)) : void 0;
-	if (byMatch) return {
-		lineNo: byMatch.lineNo,
-		text: `${byMatch.keyword} ${byMatch.args}`
-	};
-	if (step) return { text: step };
-	const fromHistory = match ? [...report.layers].reverse().find((l) => match.test(stepText(l.createdBy))) : void 0;
-	return { text: fromHistory ? stepText(fromHistory.createdBy) : "(the step is not recorded)" };
-}
-/** The layer most of a finding's items sit in. */
-function mainLayer(f) {
-	const by = /* @__PURE__ */ new Map();
-	for (const i of f.items) if (i.layer !== void 0) by.set(i.layer, (by.get(i.layer) ?? 0) + i.bytes);
-	return [...by.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-function dockerfileFixes(report, dockerfile) {
-	const ins = dockerfile === void 0 ? [] : parseDockerfile(dockerfile);
-	const out = [];
-	const packageLayer = (names) => report.packages.find((p) => names.includes(p.name))?.layers.at(-1);
-	for (const f of report.findings) if (f.code === "cuda-libraries") {
-		const at = locate(report, packageLayer(["torch", ...f.items.map((i) => i.package ?? "")]) ?? mainLayer(f), ins, /pip\d? install/);
-		const torch = report.torch?.version?.replace(/\+.*$/, "");
-		out.push({
-			finding: f.code,
-			at,
-			suggestion: [`RUN pip install --no-cache-dir --index-url ${CPU_INDEX} torch${torch ? `==${torch}` : ""} && \\`, `    ${at.text.replace(/^RUN\s+/, "")}`],
-			why: "torch from the default index is the CUDA build, and brings the nvidia-* wheels and triton; from the CPU index first, the requirements then find it installed",
-			bytes: f.bytes
-		});
-	} else if (f.code === "build-toolchain") {
-		const base = ins.find((i) => i.keyword === "FROM")?.args.split(/\s+/)[0] ?? "<base image>";
-		out.push({
-			finding: f.code,
-			at: locate(report, mainLayer(f) ?? packageLayer(f.items.map((i) => i.package ?? "")), ins, /apt-get install|apk add|yum install|dnf install/),
-			suggestion: [
-				`FROM ${base} AS build`,
-				"# … the compilers and the steps that need them (apt-get install gcc …, pip install into a venv)",
-				"RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -r requirements.txt",
-				`FROM ${base}`,
-				"COPY --from=build /venv /venv",
-				"ENV PATH=/venv/bin:$PATH"
-			],
-			why: "a multi-stage build: the toolchain stays in the build stage, the final image gets what it built",
-			bytes: f.bytes
-		});
-	} else if (f.code === "package-cache") {
-		const apt = f.items.some((i) => i.path?.startsWith("/var/lib/apt/lists") || i.path?.startsWith("/var/cache/apt"));
-		const at = locate(report, mainLayer(f), ins, apt ? /apt-get install/ : /pip\d? install|npm (ci|install)/);
-		out.push({
-			finding: f.code,
-			at,
-			suggestion: [apt ? `${at.text.replace(/\s*$/, "")} && rm -rf /var/lib/apt/lists/*` : at.text.replace(/pip(\d?) install(?! --no-cache-dir)/, "pip$1 install --no-cache-dir").replace(/npm (ci|install)\b(.*)$/, "npm $1$2 && npm cache clean --force")],
-			why: "the cache removed in the same RUN that makes it never reaches a layer",
-			bytes: f.bytes
-		});
-	} else if (f.code === "wasted-bytes") {
-		const pairs = /* @__PURE__ */ new Map();
-		for (const i of f.items) {
-			if (i.layer === void 0 || i.removedBy === void 0) continue;
-			const k = `${i.layer}>${i.removedBy}`;
-			const p = pairs.get(k) ?? {
-				from: i.layer,
-				by: i.removedBy,
-				bytes: 0
-			};
-			p.bytes += i.bytes;
-			pairs.set(k, p);
-		}
-		const top = [...pairs.values()].sort((a, b) => b.bytes - a.bytes)[0];
-		if (!top) continue;
-		const a = locate(report, top.from, ins);
-		const b = locate(report, top.by, ins);
-		out.push({
-			finding: f.code,
-			at: a,
-			suggestion: [`${a.text.replace(/\s*$/, "")} && \\`, `    ${b.text.replace(/^RUN\s+/, "")}`],
-			why: `layer ${top.from} adds what layer ${top.by} deletes${b.lineNo ? ` (line ${b.lineNo})` : ""}: in one RUN the bytes never reach a layer`,
-			bytes: top.bytes
-		});
-	}
-	return out;
-}
-/** The suggestions as a block of comments appended to the Dockerfile (a unified diff; the Dockerfile's behaviour is unchanged). */
-function dockerfileSuggestionPatch(fixes, dockerfile, file = "Dockerfile") {
-	return appendPatch(file, dockerfile, [
-		"",
-		"# imgsize: suggested changes (`imgsize … --context`); nothing above is changed",
-		...fixes.flatMap((f) => [`# ${f.finding}: ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "a step"} — ${f.why}`, ...f.suggestion.map((l) => `#   ${l}`)])
-	]);
-}
-// src/fix/dockerignore.ts
-/** Go's path.Clean for a slash-separated relative path. */
-function clean(p) {
-	const out = [];
-	const rooted = p.startsWith("/");
-	for (const part of p.split("/")) {
-		if (part === "" || part === ".") continue;
-		if (part === "..") {
-			if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
-			else if (!rooted) out.push("..");
-			continue;
-		}
-		out.push(part);
-	}
-	const s = out.join("/");
-	return rooted ? `/${s}` : s === "" ? "." : s;
-}
-/** What moby's patternmatcher escapes (its shouldEscape): the rest keeps its meaning in the expression. */
-var REGEXP_SPECIAL = /* @__PURE__ */ new Set([
-	".",
-	"+",
-	"(",
-	")",
-	"|",
-	"{",
-	"}",
-	"$"
-]);
-/** A pattern as moby's patternmatcher compiles it: exact, prefix (`dir/**`), suffix (`**` + tail) or a regular expression. */
-function compile(pattern) {
-	let re = "^";
-	let type = "exact";
-	const chars = [...pattern];
-	for (let i = 0, n = 0; i < chars.length; i++, n++) {
-		const ch = chars[i];
-		if (ch === "*") {
-			if (chars[i + 1] === "*") {
-				i++;
-				if (chars[i + 1] === "/") i++;
-				if (i + 1 >= chars.length) {
-					if (type === "exact") type = "prefix";
-					else {
-						re += ".*";
-						type = "regexp";
-					}
-				} else {
-					re += "(.*/)?";
-					type = "regexp";
-				}
-				if (n === 0) type = "suffix";
-			} else {
-				re += "[^/]*";
-				type = "regexp";
-			}
-		} else if (ch === "?") {
-			re += "[^/]";
-			type = "regexp";
-		} else if (REGEXP_SPECIAL.has(ch)) re += `\\${ch}`;
-		else if (ch === "\\") {
-			if (i + 1 < chars.length) {
-				re += `\\${chars[++i]}`;
-				type = "regexp";
-			} else re += "\\\\";
-		} else if (ch === "[" || ch === "]") {
-			re += ch;
-			type = "regexp";
-		} else re += ch;
-	}
-	if (type === "exact") return (p) => p === pattern;
-	if (type === "prefix") {
-		const prefix = pattern.slice(0, -2);
-		return (p) => p.startsWith(prefix);
-	}
-	if (type === "suffix") {
-		const suffix = pattern.slice(2);
-		return (p) => p.endsWith(suffix) || suffix.startsWith("/") && p === suffix.slice(1);
-	}
-	let compiled;
-	try {
-		compiled = new RegExp(`${re}$`, "u");
-	} catch {
-		return () => false;
-	}
-	return (p) => compiled.test(p);
-}
-/** The patterns of a .dockerignore file, in order. */
-function parseDockerignore(text) {
-	const out = [];
-	text.split("\n").forEach((raw, i) => {
-		const line = raw.replace(/\r$/, "");
-		let p = line.trim();
-		if (p === "" || p.startsWith("#")) return;
-		const exclusion = p.startsWith("!");
-		if (exclusion) p = p.slice(1).trim();
-		if (p === "") return;
-		p = clean(p);
-		if (p.length > 1 && p.startsWith("/")) p = p.slice(1);
-		out.push({
-			line,
-			lineNo: i + 1,
-			exclusion,
-			cleaned: p,
-			match: compile(p)
-		});
-	});
-	return out;
-}
-/** Whether a path of the context (relative, `/`-separated) is left out of the build, and the line that decided. */
-function ignoredBy(path, patterns) {
-	let matched = false;
-	let by;
-	const dirs = path.split("/").slice(0, -1);
-	for (const p of patterns) {
-		if (p.exclusion !== matched) continue;
-		let hit = p.match(path);
-		for (let i = 0; !hit && i < dirs.length; i++) hit = p.match(dirs.slice(0, i + 1).join("/"));
-		if (hit) {
-			matched = !p.exclusion;
-			by = p;
-		}
-	}
-	return by ? {
-		ignored: matched,
-		by
-	} : { ignored: matched };
-}
-// src/fix/dockerignore-fix.ts
-/** The findings whose files come from the build context. */
-var CONTEXT_FINDINGS = /* @__PURE__ */ new Set([
-	"model-files",
-	"vcs-metadata",
-	"secrets"
-]);
-/** `COPY <src> <dest>` of a history step (BuildKit's `COPY . /app # buildkit`, the classic builder's `COPY dir:… in /app`). */
-function copyStep(createdBy) {
-	if (!createdBy) return void 0;
-	const s = createdBy.replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/\s+# buildkit$/, "").trim();
-	const classic = /^(?:COPY|ADD) (?:dir|file|multi):[0-9a-f]+ in (\S+)/.exec(s);
-	if (classic) return {
-		src: ".",
-		dest: classic[1]
-	};
-	const m = /^(?:COPY|ADD)((?:\s+--[a-z-]+=\S+)*)\s+(.+)$/.exec(s);
-	if (!m || /--from=/.test(m[1] ?? "")) return void 0;
-	const args = m[2].trim().split(/\s+/);
-	if (args.length < 2) return void 0;
-	return {
-		src: args.length === 2 ? args[0] : ".",
-		dest: args[args.length - 1]
-	};
-}
-/** The WORKDIR in force at each layer (from the config's history as the report carries it). */
-function workdirs(report) {
-	let wd = "/";
-	return report.layers.map((l) => {
-		for (const step of [...l.emptyLayerHistory ?? [], l.createdBy ?? ""]) {
-			const m = /WORKDIR\s+(\S+)/.exec(step);
-			if (m) wd = m[1].startsWith("/") ? m[1] : `${wd.replace(/\/$/, "")}/${m[1]}`;
-		}
-		return wd;
-	});
-}
-/** Where an image path came from in the build context, when its layer's step says. */
-function contextPathOf(report, imagePath, layer, wds) {
-	const step = copyStep(report.layers[layer - 1]?.createdBy ?? null);
-	if (!step || step.src !== "." && step.src !== "./") return void 0;
-	const root = `${(step.dest.startsWith("/") ? step.dest : `${(wds[layer - 1] ?? "/").replace(/\/$/, "")}/${step.dest === "." ? "" : step.dest}`).replace(/\/+$/, "")}/`;
-	return imagePath.startsWith(root) ? imagePath.slice(root.length) : void 0;
-}
-/** The last layer whose COPY of the context could have brought this path in. */
-function lastCopyHolding(report, imagePath, wds) {
-	for (let n = report.layers.length; n >= 1; n--) if (contextPathOf(report, imagePath, n, wds) !== void 0) return n;
-}
-/** The line that removes a file wherever it is in the context: by extension, by name, or the path itself. */
-function lineFor(t, code) {
-	const name = t.imagePath.slice(t.imagePath.lastIndexOf("/") + 1);
-	if (code === "model-files") {
-		const ext = /(\.[A-Za-z0-9]+)$/.exec(name)?.[1];
-		if (ext && ext !== ".bin") return `**/*${ext}`;
-	}
-	if (code === "vcs-metadata" || name.startsWith(".")) return `**/${name}`;
-	return t.contextPath ?? `**/${name}`;
-}
-/**
-* The .dockerignore lines for a report's context findings, checked against the existing file
-* (`existing`: its text, or undefined when there is none or it is not known).
-*/
-function dockerignoreFix(report, existing) {
-	const patterns = parseDockerignore(existing ?? "");
-	const wds = workdirs(report);
-	const ratio = (layer) => {
-		const l = report.layers[layer - 1];
-		return l && l.contentBytes > 0 ? Math.min(1, l.pushBytes / l.contentBytes) : 1;
-	};
-	const targets = [];
-	const lines = [];
-	const codes = /* @__PURE__ */ new Set();
-	for (const f of report.findings) {
-		if (!CONTEXT_FINDINGS.has(f.code)) continue;
-		for (const item of f.items) {
-			if (item.path === void 0) continue;
-			const layer = item.layer ?? lastCopyHolding(report, item.path, wds);
-			if (layer === void 0) continue;
-			const contextPath = contextPathOf(report, item.path, layer, wds);
-			if (contextPath === void 0) continue;
-			const t = {
-				imagePath: item.path,
-				contextPath,
-				bytes: item.bytes,
-				layer
-			};
-			if (ignoredBy(contextPath, patterns).ignored) continue;
-			targets.push(t);
-			codes.add(f.code);
-			const line = lineFor(t, f.code);
-			if (!lines.includes(line)) lines.push(line);
-		}
-	}
-	if (targets.length === 0) return void 0;
-	const after = [...patterns, ...parseDockerignore(lines.join("\n"))];
-	return {
-		findings: [...codes],
-		lines,
-		bytes: targets.reduce((a, t) => a + t.bytes, 0),
-		compressedBytes: Math.round(targets.reduce((a, t) => a + t.bytes * ratio(t.layer), 0)),
-		files: targets.length,
-		misleading: misleadingLines(patterns, targets),
-		stillShipped: targets.filter((t) => !ignoredBy(t.contextPath, after).ignored).map((t) => t.contextPath),
-		targets
-	};
-}
-/** Existing lines whose pattern matches a file's name but not where the file is: anchored at the root. */
-function misleadingLines(patterns, targets) {
-	const out = [];
-	for (const p of patterns) {
-		if (p.exclusion || p.cleaned.includes("/")) continue;
-		const t = targets.find((x) => x.contextPath.includes("/") && p.match(x.contextPath.slice(x.contextPath.lastIndexOf("/") + 1)));
-		if (t && !out.some((o) => o.lineNo === p.lineNo)) out.push({
-			line: p.line.trim(),
-			lineNo: p.lineNo,
-			path: t.contextPath,
-			because: `matches only at the root of the build context, not ${t.contextPath}: **/${p.cleaned} matches in every folder`
-		});
-	}
-	return out;
-}
-/** A unified diff that appends the lines to .dockerignore (`git apply` takes it). */
-function dockerignorePatch(fix, existing, file = ".dockerignore") {
-	return appendPatch(file, existing, ["# imgsize: what the build context should not send (`imgsize … --context`)", ...fix.lines]);
-}
-// src/fix/fixes.ts
-/** The image with every fix applied, about: content less what they remove; compressed less the same share (an estimate, no rebuild). */
-function afterFixes(all, report) {
-	const t = report.totals;
-	const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
-	const fromDockerfile = all.dockerfile.reduce((a, f) => a + f.bytes, 0);
-	return {
-		contentBytes: Math.max(0, t.contentBytes - fromDockerfile - (all.dockerignore?.bytes ?? 0)),
-		compressedBytes: Math.max(0, t.pushBytes - Math.round(fromDockerfile * ratio) - (all.dockerignore?.compressedBytes ?? 0))
-	};
-}
-function fixesOf(report, context = {}) {
-	const dockerignore = dockerignoreFix(report, context.dockerignore);
-	const dockerfile = dockerfileFixes(report, context.dockerfile);
-	return dockerignore || dockerfile.length > 0 ? {
-		dockerignore,
-		dockerfile
-	} : void 0;
-}
-/** The fixes as the report's contract carries them (`fixes[]`, report/schema.ts). */
-function fixesContract(all, report) {
-	const t = report.totals;
-	const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
-	const out = all.dockerfile.map((f) => ({
-		file: "Dockerfile",
-		findings: [f.finding],
-		line: f.at.lineNo ?? null,
-		at: f.at.text,
-		lines: [...f.suggestion],
-		why: f.why,
-		bytes: f.bytes,
-		compressedBytes: Math.round(f.bytes * ratio),
-		notes: []
-	}));
-	const d = all.dockerignore;
-	if (d) out.push({
-		file: ".dockerignore",
-		findings: [...d.findings],
-		line: null,
-		at: null,
-		lines: [...d.lines],
-		why: `leaves ${d.files} file(s) of the build context out, wherever they are in it (Docker's anchoring: **/ matches in every folder)`,
-		bytes: d.bytes,
-		compressedBytes: d.compressedBytes,
-		notes: [...d.misleading.map((m) => `line ${m.lineNo} "${m.line}" ${m.because}`), ...d.stillShipped.map((p) => `still sent: ${p}`)]
-	});
-	return out;
-}
 // node_modules/commander/lib/error.js
 var require_error = /* @__PURE__ */ __commonJSMin(((exports) => {
 	/**
@@ -34254,6 +33794,465 @@ function humanExact(bytes) {
 function signedHuman(bytes) {
 	return bytes === 0 ? "0 B" : prettyBytes(bytes, { signed: true });
 }
+// src/fix/patch.ts
+/** A unified diff that appends lines to a file (`git apply` and `patch -p1` take it); undefined `existing`: the file is new. */
+function appendPatch(file, existing, add) {
+	if (existing === void 0 || existing === "") return [
+		existing === void 0 ? "--- /dev/null" : `--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -0,0 +1,${add.length} @@`,
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+	const old = existing.endsWith("\n") ? existing.slice(0, -1).split("\n") : existing.split("\n");
+	const ctx = old.slice(-3);
+	const start = old.length - ctx.length + 1;
+	const noNewline = !existing.endsWith("\n");
+	return [
+		`--- a/${file}`,
+		`+++ b/${file}`,
+		`@@ -${start},${ctx.length} +${start},${ctx.length + add.length} @@`,
+		...ctx.slice(0, -1).map((l) => ` ${l}`),
+		...noNewline ? [
+			`-${ctx[ctx.length - 1]}`,
+			"\\ No newline at end of file",
+			`+${ctx[ctx.length - 1]}`
+		] : [` ${ctx[ctx.length - 1]}`],
+		...add.map((l) => `+${l}`),
+		""
+	].join("\n");
+}
+// src/fix/dockerfile.ts
+/** The instructions of a Dockerfile: comments and blank lines skipped, `\` continuations joined. */
+function parseDockerfile(text) {
+	const out = [];
+	const lines = text.split("\n");
+	let stage = 0;
+	for (let i = 0; i < lines.length; i++) {
+		const first = lines[i].trim();
+		if (first === "" || first.startsWith("#")) continue;
+		const start = i;
+		let joined = lines[i].replace(/\r$/, "");
+		while (/\\\s*$/.test(joined) && i + 1 < lines.length) joined = `${joined.replace(/\\\s*$/, "").trimEnd()} ${lines[++i].trim()}`;
+		const m = /^\s*([A-Za-z]+)\s*(.*)$/.exec(joined);
+		if (!m) continue;
+		const keyword = m[1].toUpperCase();
+		if (keyword === "FROM") stage++;
+		out.push({
+			lineNo: start + 1,
+			keyword,
+			args: m[2].trim(),
+			stage: Math.max(1, stage)
+		});
+	}
+	return out;
+}
+var CPU_INDEX = "https://download.pytorch.org/whl/cpu";
+/** A history step as a Dockerfile line: BuildKit's `RUN /bin/sh -c …` and `# buildkit` marks dropped. */
+function stepText(createdBy) {
+	return (createdBy ?? "").replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").replace(/^\/bin\/sh -c /, "RUN ").replace(/\s+# buildkit$/, "").trim();
+}
+/** The Dockerfile instruction that made a layer: the RUN whose command the layer's step holds (the final stage's, last first). */
+function instructionFor(step, ins) {
+	const norm = (s) => s.replace(/\s+/g, " ").trim();
+	const want = norm(step.replace(/^[A-Z]+\s+/, ""));
+	const last = ins.length ? ins[ins.length - 1].stage : 1;
+	return [...ins].reverse().find((i) => i.stage === last && want !== "" && (norm(i.args) === want || want.length > 12 && norm(i.args).includes(want.slice(0, 60))));
+}
+function locate(report, layer, ins, match) {
+	const step = stepText(layer ? report.layers[layer - 1]?.createdBy ?? null : null);
+	const known = step ? instructionFor(step, ins) : match ? [...ins].reverse().find((i) => match.test(`${i.keyword} ${i.args}`)) : void 0;
+	if (known) return {
+		lineNo: known.lineNo,
+		text: `${known.keyword} ${known.args}`
+	};
+	const byMatch = match ? [...ins].reverse().find((i) => match.test(`${i.keyword} ${i.args}`)) : void 0;
+	if (byMatch) return {
+		lineNo: byMatch.lineNo,
+		text: `${byMatch.keyword} ${byMatch.args}`
+	};
+	if (step) return { text: step };
+	const fromHistory = match ? [...report.layers].reverse().find((l) => match.test(stepText(l.createdBy))) : void 0;
+	return { text: fromHistory ? stepText(fromHistory.createdBy) : "(the step is not recorded)" };
+}
+/** The layer most of a finding's items sit in. */
+function mainLayer(f) {
+	const by = /* @__PURE__ */ new Map();
+	for (const i of f.items) if (i.layer !== void 0) by.set(i.layer, (by.get(i.layer) ?? 0) + i.bytes);
+	return [...by.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+function dockerfileFixes(report, dockerfile) {
+	const ins = dockerfile === void 0 ? [] : parseDockerfile(dockerfile);
+	const out = [];
+	const packageLayer = (names) => report.packages.find((p) => names.includes(p.name))?.layers.at(-1);
+	for (const f of report.findings) if (f.code === "cuda-libraries") {
+		const at = locate(report, packageLayer(["torch", ...f.items.map((i) => i.package ?? "")]) ?? mainLayer(f), ins, /pip\d? install/);
+		const torch = report.torch?.version?.replace(/\+.*$/, "");
+		out.push({
+			finding: f.code,
+			at,
+			suggestion: [`RUN pip install --no-cache-dir --index-url ${CPU_INDEX} torch${torch ? `==${torch}` : ""} && \\`, `    ${at.text.replace(/^RUN\s+/, "")}`],
+			why: "torch from the default index is the CUDA build, and brings the nvidia-* wheels and triton; from the CPU index first, the requirements then find it installed",
+			bytes: f.bytes
+		});
+	} else if (f.code === "build-toolchain") {
+		const base = ins.find((i) => i.keyword === "FROM")?.args.split(/\s+/)[0] ?? "<base image>";
+		out.push({
+			finding: f.code,
+			at: locate(report, mainLayer(f) ?? packageLayer(f.items.map((i) => i.package ?? "")), ins, /apt-get install|apk add|yum install|dnf install/),
+			suggestion: [
+				`FROM ${base} AS build`,
+				"# … the compilers and the steps that need them (apt-get install gcc …, pip install into a venv)",
+				"RUN python -m venv /venv && /venv/bin/pip install --no-cache-dir -r requirements.txt",
+				`FROM ${base}`,
+				"COPY --from=build /venv /venv",
+				"ENV PATH=/venv/bin:$PATH"
+			],
+			why: "a multi-stage build: the toolchain stays in the build stage, the final image gets what it built",
+			bytes: f.bytes
+		});
+	} else if (f.code === "package-cache") {
+		const apt = f.items.some((i) => i.path?.startsWith("/var/lib/apt/lists") || i.path?.startsWith("/var/cache/apt"));
+		const at = locate(report, mainLayer(f), ins, apt ? /apt-get install/ : /pip\d? install|npm (ci|install)/);
+		out.push({
+			finding: f.code,
+			at,
+			suggestion: [apt ? `${at.text.replace(/\s*$/, "")} && rm -rf /var/lib/apt/lists/*` : at.text.replace(/pip(\d?) install(?! --no-cache-dir)/, "pip$1 install --no-cache-dir").replace(/npm (ci|install)\b(.*)$/, "npm $1$2 && npm cache clean --force")],
+			why: "the cache removed in the same RUN that makes it never reaches a layer",
+			bytes: f.bytes
+		});
+	} else if (f.code === "wasted-bytes") {
+		const pairs = /* @__PURE__ */ new Map();
+		for (const i of f.items) {
+			if (i.layer === void 0 || i.removedBy === void 0) continue;
+			const k = `${i.layer}>${i.removedBy}`;
+			const p = pairs.get(k) ?? {
+				from: i.layer,
+				by: i.removedBy,
+				bytes: 0
+			};
+			p.bytes += i.bytes;
+			pairs.set(k, p);
+		}
+		const top = [...pairs.values()].sort((a, b) => b.bytes - a.bytes)[0];
+		if (!top) continue;
+		const a = locate(report, top.from, ins);
+		const b = locate(report, top.by, ins);
+		out.push({
+			finding: f.code,
+			at: a,
+			suggestion: [`${a.text.replace(/\s*$/, "")} && \\`, `    ${b.text.replace(/^RUN\s+/, "")}`],
+			why: `layer ${top.from} adds what layer ${top.by} deletes${b.lineNo ? ` (line ${b.lineNo})` : ""}: in one RUN the bytes never reach a layer`,
+			bytes: top.bytes
+		});
+	}
+	return out;
+}
+/** The suggestions as a block of comments appended to the Dockerfile (a unified diff; the Dockerfile's behaviour is unchanged). */
+function dockerfileSuggestionPatch(fixes, dockerfile, file = "Dockerfile") {
+	return appendPatch(file, dockerfile, [
+		"",
+		"# imgsize: suggested changes (`imgsize … --context`); nothing above is changed",
+		...fixes.flatMap((f) => [`# ${f.finding}: ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "a step"} — ${f.why}`, ...f.suggestion.map((l) => `#   ${l}`)])
+	]);
+}
+// src/fix/dockerignore.ts
+/** Go's path.Clean for a slash-separated relative path. */
+function clean(p) {
+	const out = [];
+	const rooted = p.startsWith("/");
+	for (const part of p.split("/")) {
+		if (part === "" || part === ".") continue;
+		if (part === "..") {
+			if (out.length > 0 && out[out.length - 1] !== "..") out.pop();
+			else if (!rooted) out.push("..");
+			continue;
+		}
+		out.push(part);
+	}
+	const s = out.join("/");
+	return rooted ? `/${s}` : s === "" ? "." : s;
+}
+/** What moby's patternmatcher escapes (its shouldEscape): the rest keeps its meaning in the expression. */
+var REGEXP_SPECIAL = /* @__PURE__ */ new Set([
+	".",
+	"+",
+	"(",
+	")",
+	"|",
+	"{",
+	"}",
+	"$"
+]);
+/** A pattern as moby's patternmatcher compiles it: exact, prefix (`dir/**`), suffix (`**` + tail) or a regular expression. */
+function compile(pattern) {
+	let re = "^";
+	let type = "exact";
+	const chars = [...pattern];
+	for (let i = 0, n = 0; i < chars.length; i++, n++) {
+		const ch = chars[i];
+		if (ch === "*") {
+			if (chars[i + 1] === "*") {
+				i++;
+				if (chars[i + 1] === "/") i++;
+				if (i + 1 >= chars.length) {
+					if (type === "exact") type = "prefix";
+					else {
+						re += ".*";
+						type = "regexp";
+					}
+				} else {
+					re += "(.*/)?";
+					type = "regexp";
+				}
+				if (n === 0) type = "suffix";
+			} else {
+				re += "[^/]*";
+				type = "regexp";
+			}
+		} else if (ch === "?") {
+			re += "[^/]";
+			type = "regexp";
+		} else if (REGEXP_SPECIAL.has(ch)) re += `\\${ch}`;
+		else if (ch === "\\") {
+			if (i + 1 < chars.length) {
+				re += `\\${chars[++i]}`;
+				type = "regexp";
+			} else re += "\\\\";
+		} else if (ch === "[" || ch === "]") {
+			re += ch;
+			type = "regexp";
+		} else re += ch;
+	}
+	if (type === "exact") return (p) => p === pattern;
+	if (type === "prefix") {
+		const prefix = pattern.slice(0, -2);
+		return (p) => p.startsWith(prefix);
+	}
+	if (type === "suffix") {
+		const suffix = pattern.slice(2);
+		return (p) => p.endsWith(suffix) || suffix.startsWith("/") && p === suffix.slice(1);
+	}
+	let compiled;
+	try {
+		compiled = new RegExp(`${re}$`, "u");
+	} catch {
+		return () => false;
+	}
+	return (p) => compiled.test(p);
+}
+/** The patterns of a .dockerignore file, in order. */
+function parseDockerignore(text) {
+	const out = [];
+	text.split("\n").forEach((raw, i) => {
+		const line = raw.replace(/\r$/, "");
+		let p = line.trim();
+		if (p === "" || p.startsWith("#")) return;
+		const exclusion = p.startsWith("!");
+		if (exclusion) p = p.slice(1).trim();
+		if (p === "") return;
+		p = clean(p);
+		if (p.length > 1 && p.startsWith("/")) p = p.slice(1);
+		out.push({
+			line,
+			lineNo: i + 1,
+			exclusion,
+			cleaned: p,
+			match: compile(p)
+		});
+	});
+	return out;
+}
+/** Whether a path of the context (relative, `/`-separated) is left out of the build, and the line that decided. */
+function ignoredBy(path, patterns) {
+	let matched = false;
+	let by;
+	const dirs = path.split("/").slice(0, -1);
+	for (const p of patterns) {
+		if (p.exclusion !== matched) continue;
+		let hit = p.match(path);
+		for (let i = 0; !hit && i < dirs.length; i++) hit = p.match(dirs.slice(0, i + 1).join("/"));
+		if (hit) {
+			matched = !p.exclusion;
+			by = p;
+		}
+	}
+	return by ? {
+		ignored: matched,
+		by
+	} : { ignored: matched };
+}
+// src/fix/dockerignore-fix.ts
+/** The findings whose files come from the build context. */
+var CONTEXT_FINDINGS = /* @__PURE__ */ new Set([
+	"model-files",
+	"vcs-metadata",
+	"secrets"
+]);
+/** `COPY <src> <dest>` of a history step (BuildKit's `COPY . /app # buildkit`, the classic builder's `COPY dir:… in /app`). */
+function copyStep(createdBy) {
+	if (!createdBy) return void 0;
+	const s = stepText(createdBy);
+	const classic = /^(?:COPY|ADD) (?:dir|file|multi):[0-9a-f]+ in (\S+)/.exec(s);
+	if (classic) return {
+		src: ".",
+		dest: classic[1]
+	};
+	const m = /^(?:COPY|ADD)((?:\s+--[a-z-]+=\S+)*)\s+(.+)$/.exec(s);
+	if (!m || /--from=/.test(m[1] ?? "")) return void 0;
+	const args = m[2].trim().split(/\s+/);
+	if (args.length < 2) return void 0;
+	return {
+		src: args.length === 2 ? args[0] : ".",
+		dest: args[args.length - 1]
+	};
+}
+/** The WORKDIR in force at each layer (from the config's history as the report carries it). */
+function workdirs(report) {
+	let wd = "/";
+	return report.layers.map((l) => {
+		for (const step of [...l.emptyLayerHistory ?? [], l.createdBy ?? ""]) {
+			const m = /WORKDIR\s+(\S+)/.exec(step);
+			if (m) wd = m[1].startsWith("/") ? m[1] : `${wd.replace(/\/$/, "")}/${m[1]}`;
+		}
+		return wd;
+	});
+}
+/** Where an image path came from in the build context, when its layer's step says. */
+function contextPathOf(report, imagePath, layer, wds) {
+	const step = copyStep(report.layers[layer - 1]?.createdBy ?? null);
+	if (!step || step.src !== "." && step.src !== "./") return void 0;
+	const root = `${(step.dest.startsWith("/") ? step.dest : `${(wds[layer - 1] ?? "/").replace(/\/$/, "")}/${step.dest === "." ? "" : step.dest}`).replace(/\/+$/, "")}/`;
+	return imagePath.startsWith(root) ? imagePath.slice(root.length) : void 0;
+}
+/** The last layer whose COPY of the context could have brought this path in. */
+function lastCopyHolding(report, imagePath, wds) {
+	for (let n = report.layers.length; n >= 1; n--) if (contextPathOf(report, imagePath, n, wds) !== void 0) return n;
+}
+/** The line that removes a file wherever it is in the context: by extension, by name, or the path itself. */
+function lineFor(t, code) {
+	const name = t.imagePath.slice(t.imagePath.lastIndexOf("/") + 1);
+	if (code === "model-files") {
+		const ext = /(\.[A-Za-z0-9]+)$/.exec(name)?.[1];
+		if (ext && ext !== ".bin") return `**/*${ext}`;
+	}
+	if (code === "vcs-metadata" || name.startsWith(".")) return `**/${name}`;
+	return t.contextPath ?? `**/${name}`;
+}
+/**
+* The .dockerignore lines for a report's context findings, checked against the existing file
+* (`existing`: its text, or undefined when there is none or it is not known).
+*/
+function dockerignoreFix(report, existing) {
+	const patterns = parseDockerignore(existing ?? "");
+	const wds = workdirs(report);
+	const ratio = (layer) => {
+		const l = report.layers[layer - 1];
+		return l && l.contentBytes > 0 ? Math.min(1, l.pushBytes / l.contentBytes) : 1;
+	};
+	const targets = [];
+	const lines = [];
+	const codes = /* @__PURE__ */ new Set();
+	for (const f of report.findings) {
+		if (!CONTEXT_FINDINGS.has(f.code)) continue;
+		for (const item of f.items) {
+			if (item.path === void 0) continue;
+			const layer = item.layer ?? lastCopyHolding(report, item.path, wds);
+			if (layer === void 0) continue;
+			const contextPath = contextPathOf(report, item.path, layer, wds);
+			if (contextPath === void 0) continue;
+			const t = {
+				imagePath: item.path,
+				contextPath,
+				bytes: item.bytes,
+				layer
+			};
+			if (ignoredBy(contextPath, patterns).ignored) continue;
+			targets.push(t);
+			codes.add(f.code);
+			const line = lineFor(t, f.code);
+			if (!lines.includes(line)) lines.push(line);
+		}
+	}
+	if (targets.length === 0) return void 0;
+	const after = [...patterns, ...parseDockerignore(lines.join("\n"))];
+	return {
+		findings: [...codes],
+		lines,
+		bytes: targets.reduce((a, t) => a + t.bytes, 0),
+		compressedBytes: Math.round(targets.reduce((a, t) => a + t.bytes * ratio(t.layer), 0)),
+		files: targets.length,
+		misleading: misleadingLines(patterns, targets),
+		stillShipped: targets.filter((t) => !ignoredBy(t.contextPath, after).ignored).map((t) => t.contextPath),
+		targets
+	};
+}
+/** Existing lines whose pattern matches a file's name but not where the file is: anchored at the root. */
+function misleadingLines(patterns, targets) {
+	const out = [];
+	for (const p of patterns) {
+		if (p.exclusion || p.cleaned.includes("/")) continue;
+		const t = targets.find((x) => x.contextPath.includes("/") && p.match(x.contextPath.slice(x.contextPath.lastIndexOf("/") + 1)));
+		if (t && !out.some((o) => o.lineNo === p.lineNo)) out.push({
+			line: p.line.trim(),
+			lineNo: p.lineNo,
+			path: t.contextPath,
+			because: `matches only at the root of the build context, not ${t.contextPath}: **/${p.cleaned} matches in every folder`
+		});
+	}
+	return out;
+}
+/** A unified diff that appends the lines to .dockerignore (`git apply` takes it). */
+function dockerignorePatch(fix, existing, file = ".dockerignore") {
+	return appendPatch(file, existing, ["# imgsize: what the build context should not send (`imgsize … --context`)", ...fix.lines]);
+}
+// src/fix/fixes.ts
+/** The image with every fix applied, about: its totals less what each fix removes (an estimate, no rebuild; the page sums the same fields). */
+function afterFixes(all, report) {
+	const t = report.totals;
+	const fixes = fixesContract(all, report);
+	return {
+		contentBytes: Math.max(0, t.contentBytes - fixes.reduce((a, f) => a + f.bytes, 0)),
+		compressedBytes: Math.max(0, t.pushBytes - fixes.reduce((a, f) => a + f.compressedBytes, 0))
+	};
+}
+function fixesOf(report, context = {}) {
+	const dockerignore = dockerignoreFix(report, context.dockerignore);
+	const dockerfile = dockerfileFixes(report, context.dockerfile);
+	return dockerignore || dockerfile.length > 0 ? {
+		dockerignore,
+		dockerfile
+	} : void 0;
+}
+/** The fixes as the report's contract carries them (`fixes[]`, report/schema.ts). */
+function fixesContract(all, report) {
+	const t = report.totals;
+	const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
+	const out = all.dockerfile.map((f) => ({
+		file: "Dockerfile",
+		findings: [f.finding],
+		line: f.at.lineNo ?? null,
+		at: f.at.text,
+		lines: [...f.suggestion],
+		why: f.why,
+		bytes: f.bytes,
+		compressedBytes: Math.round(f.bytes * ratio),
+		notes: []
+	}));
+	const d = all.dockerignore;
+	if (d) out.push({
+		file: ".dockerignore",
+		findings: [...d.findings],
+		line: null,
+		at: null,
+		lines: [...d.lines],
+		why: `leaves ${d.files} file(s) of the build context out, wherever they are in it (Docker's anchoring: **/ matches in every folder)`,
+		bytes: d.bytes,
+		compressedBytes: d.compressedBytes,
+		notes: [...d.misleading.map((m) => `line ${m.lineNo} "${m.line}" ${m.because}`), ...d.stillShipped.map((p) => `still sent: ${p}`)]
+	});
+	return out;
+}
 // src/render/escape.ts
 /**
 * Terminal: control characters (C0, DEL, C1: ANSI escape sequences, carriage returns, newlines),
@@ -47183,7 +47182,28 @@ async function flushed(io, code, format) {
 	messages(io.stderr).say(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === "EPIPE" ? ": the reader closed the pipe" : ""})`);
 	return 2;
 }
+/**
+* The report with its fixes (src/fix/), checked against the build context's files when --context
+* is given, and --fix-patch written; a saved report keeps the fixes it was saved with unless a
+* context is given again.
+*/
+function withFixes(io, o, read) {
+	const context = contextFiles(io, o);
+	const fix = fixesOf(read, context);
+	if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, context);
+	return {
+		report: read.fixes && o.context === void 0 ? read : fix ? {
+			...read,
+			fixes: fixesContract(fix, read)
+		} : read,
+		fix
+	};
+}
 // src/cli/main.ts
+/**
+* The CLI: the program and its commands, wired to the front door, the analyses and the renderers.
+* `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
+*/
 init_errors$2();
 init_diff();
 init_size();
@@ -47250,13 +47270,7 @@ async function main(given) {
 		}
 		const { report: read, verdict } = side;
 		const format = written = outputFormat(o);
-		const context = contextFiles(io, o);
-		const fix = fixesOf(read, context);
-		const report = read.fixes && o.context === void 0 ? read : fix ? {
-			...read,
-			fixes: fixesContract(fix, read)
-		} : read;
-		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, context);
+		const { report, fix } = withFixes(io, o, read);
 		if (o.html !== void 0) writeHtml(io, o, renderInspect("html", report, verdict, { top: textTop(o) }));
 		out(renderInspect(format, report, verdict, {
 			top: textTop(o),
@@ -47328,13 +47342,7 @@ async function main(given) {
 		const side = one("saved" in src ? await loadSide(io, image, o, { requireOne: "check" }) : await analyse(io, src, o, { requireOne: "check" }));
 		const verdict = runGate(side, rules);
 		const format = written = outputFormat(o);
-		const context = contextFiles(io, o);
-		const fix = fixesOf(side.report, context);
-		const report = fix ? {
-			...side.report,
-			fixes: fixesContract(fix, side.report)
-		} : side.report;
-		if (o.fixPatch !== void 0) writeFixPatch(io, o, fix, context);
+		const { report } = withFixes(io, o, side.report);
 		if (o.html !== void 0) writeHtml(io, o, renderCheck("html", report, verdict));
 		out(renderCheck(format, report, verdict, terminalOf(io)));
 		exitCode = finishGate(io, verdict, report);

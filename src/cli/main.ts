@@ -1,4 +1,7 @@
-import { fixesContract, fixesOf } from '../fix/fixes.js';
+/**
+ * The CLI: the program and its commands, wired to the front door, the analyses and the renderers.
+ * `main(io)` returns the exit code; only bin/imgsize.js touches `process`.
+ */
 import { Command, CommanderError, Option } from 'commander';
 import { ImgsizeError } from '../base/errors.js';
 import { openDaemonImage, withDaemonsTried } from '../source/read.js';
@@ -15,8 +18,8 @@ import { finishGate, stepSummary } from './github.js';
 import { EXAMPLES, gateOptionList, optionList, usageError } from './help.js';
 import { type Run, analyse, gateRules, loadSide, manifestOnly, one, registryOf, resolveIn, runGate } from './inputs.js';
 import { EXIT_ERROR, EXIT_OK, type Io, terminalOf } from './io.js';
-import { type CommonOptions, type GateOptions, checkCommon, contextFiles, hasGateFlags, outputFormat, textFormat, textTop, wantsHtml } from './options.js';
-import { flushed, writeFixPatch, writeHtml } from './outputs.js';
+import { type CommonOptions, type GateOptions, checkCommon, hasGateFlags, outputFormat, textFormat, textTop, wantsHtml } from './options.js';
+import { flushed, withFixes, writeHtml } from './outputs.js';
 
 export { EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
@@ -128,12 +131,7 @@ export async function main(given: Io): Promise<number> {
     }
     const { report: read, verdict } = side;
     const format = (written = outputFormat(o));
-    // the change that removes what the findings found, checked against the context's files; a
-    // saved report keeps the fixes it was saved with unless a context is given
-    const context = contextFiles(io, o);
-    const fix = fixesOf(read, context);
-    const report = read.fixes && o.context === undefined ? read : fix ? { ...read, fixes: fixesContract(fix, read) } : read;
-    if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, context);
+    const { report, fix } = withFixes(io, o, read);
     // a saved `check --json` report carries its verdict: shown again, never evaluated again
     if (o.html !== undefined) writeHtml(io, o, renderInspect('html', report, verdict, { top: textTop(o) }));
     out(renderInspect(format, report, verdict, { top: textTop(o), ...terminalOf(io), fix }));
@@ -204,10 +202,7 @@ export async function main(given: Io): Promise<number> {
     const verdict = runGate(side, rules);
     const format = (written = outputFormat(o));
     // the report a check writes is the one inspect writes: its fixes too
-    const context = contextFiles(io, o);
-    const fix = fixesOf(side.report, context);
-    const report = fix ? { ...side.report, fixes: fixesContract(fix, side.report) } : side.report;
-    if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, context);
+    const { report } = withFixes(io, o, side.report);
     if (o.html !== undefined) writeHtml(io, o, renderCheck('html', report, verdict));
     out(renderCheck(format, report, verdict, terminalOf(io)));
     exitCode = finishGate(io, verdict, report);

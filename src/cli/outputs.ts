@@ -2,13 +2,14 @@
 import { writeFileSync } from 'node:fs';
 import { dockerignorePatch } from '../fix/dockerignore-fix.js';
 import { dockerfileSuggestionPatch } from '../fix/dockerfile.js';
-import type { ContextFiles, Fixes } from '../fix/fixes.js';
+import { fixesContract, fixesOf, type ContextFiles, type Fixes } from '../fix/fixes.js';
+import type { Report } from '../report/schema.js';
 import { ImgsizeError } from '../base/errors.js';
 import type { OutputFormat } from '../render/output.js';
 import { human } from '../render/units.js';
 import { messages } from './messages.js';
 import { EXIT_ERROR, type Io, inCwd } from './io.js';
-import type { CommonOptions } from './options.js';
+import { contextFiles, type CommonOptions } from './options.js';
 
 /** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
 export function writeHtml(io: Io, o: CommonOptions, page: string): void {
@@ -52,4 +53,17 @@ export async function flushed(io: Io, code: number, format: OutputFormat): Promi
   if (e.code === 'EPIPE' && format !== 'json') return code;
   messages(io.stderr).say(`imgsize: output: cannot write the report (${e.code ?? e.message}${e.code === 'EPIPE' ? ': the reader closed the pipe' : ''})`);
   return EXIT_ERROR;
+}
+
+/**
+ * The report with its fixes (src/fix/), checked against the build context's files when --context
+ * is given, and --fix-patch written; a saved report keeps the fixes it was saved with unless a
+ * context is given again.
+ */
+export function withFixes(io: Io, o: CommonOptions, read: Report): { report: Report; fix: Fixes | undefined } {
+  const context = contextFiles(io, o);
+  const fix = fixesOf(read, context);
+  if (o.fixPatch !== undefined) writeFixPatch(io, o, fix, context);
+  const report = read.fixes && o.context === undefined ? read : fix ? { ...read, fixes: fixesContract(fix, read) } : read;
+  return { report, fix };
 }

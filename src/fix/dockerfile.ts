@@ -50,7 +50,7 @@ export function parseDockerfile(text: string): DockerfileInstruction[] {
 const CPU_INDEX = 'https://download.pytorch.org/whl/cpu';
 
 /** A history step as a Dockerfile line: BuildKit's `RUN /bin/sh -c …` and `# buildkit` marks dropped. */
-function stepText(createdBy: string | null): string {
+export function stepText(createdBy: string | null): string {
   return (createdBy ?? '')
     .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
     .replace(/^RUN \/bin\/sh -c /, 'RUN ')

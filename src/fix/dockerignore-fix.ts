@@ -10,6 +10,7 @@
 import type { Finding, Report } from '../report/schema.js';
 import { ignoredBy, parseDockerignore, type IgnorePattern } from './dockerignore.js';
 import { appendPatch } from './patch.js';
+import { stepText } from './dockerfile.js';
 
 export interface IgnoreTarget {
   /** In the image (`/app/models/m.pth`) and in the build context (`models/m.pth`, when the step says). */
@@ -41,10 +42,7 @@ const CONTEXT_FINDINGS: ReadonlySet<Finding['code']> = new Set(['model-files', '
 /** `COPY <src> <dest>` of a history step (BuildKit's `COPY . /app # buildkit`, the classic builder's `COPY dir:… in /app`). */
 export function copyStep(createdBy: string | null): { src: string; dest: string } | undefined {
   if (!createdBy) return undefined;
-  const s = createdBy
-    .replace(/^\/bin\/sh -c #\(nop\)\s*/, '')
-    .replace(/\s+# buildkit$/, '')
-    .trim();
+  const s = stepText(createdBy);
   const classic = /^(?:COPY|ADD) (?:dir|file|multi):[0-9a-f]+ in (\S+)/.exec(s);
   if (classic) return { src: '.', dest: classic[1]! };
   const m = /^(?:COPY|ADD)((?:\s+--[a-z-]+=\S+)*)\s+(.+)$/.exec(s);

@@ -14,14 +14,13 @@ export interface ContextFiles {
   readonly dockerfile?: string | undefined;
 }
 
-/** The image with every fix applied, about: content less what they remove; compressed less the same share (an estimate, no rebuild). */
+/** The image with every fix applied, about: its totals less what each fix removes (an estimate, no rebuild; the page sums the same fields). */
 export function afterFixes(all: Fixes, report: Pick<Report, 'totals'>): { contentBytes: number; compressedBytes: number } {
   const t = report.totals;
-  const ratio = t.contentBytes > 0 ? Math.min(1, t.pushBytes / t.contentBytes) : 1;
-  const fromDockerfile = all.dockerfile.reduce((a, f) => a + f.bytes, 0);
+  const fixes = fixesContract(all, report);
   return {
-    contentBytes: Math.max(0, t.contentBytes - fromDockerfile - (all.dockerignore?.bytes ?? 0)),
-    compressedBytes: Math.max(0, t.pushBytes - Math.round(fromDockerfile * ratio) - (all.dockerignore?.compressedBytes ?? 0)),
+    contentBytes: Math.max(0, t.contentBytes - fixes.reduce((a, f) => a + f.bytes, 0)),
+    compressedBytes: Math.max(0, t.pushBytes - fixes.reduce((a, f) => a + f.compressedBytes, 0)),
   };
 }
 
