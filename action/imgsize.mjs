@@ -3089,8 +3089,29 @@ var init_errors$2 = __esmMin((() => {
 		}
 	};
 }));
-// src/layer/hasher.ts
+// src/layer/worker.ts
 init_errors$2();
+/**
+* A worker thread whose body is a real, type-checked function of this package. The function runs in
+* the worker as its own source text, so it must be self-contained: it sees only its parameters
+* (the Node modules it asks for, loaded in the worker, and plain constants), nothing of the module
+* that defines it. Evaluated from text rather than a file so that the same code runs from dist/ and
+* from the action's single-file bundle; the `require` calls are written here, outside the body, so
+* no bundler rewrites them.
+*/
+/** The source a worker evaluates: `body(...modules, constants)`. */
+function workerSource(modules, body, constants) {
+	const loads = modules.map((m) => `require(${JSON.stringify(m)})`);
+	return `(${body.toString()})(${[...loads, JSON.stringify(constants)].join(", ")});`;
+}
+/** Starts a worker on `body`. */
+function startWorker(modules, body, constants, options = {}) {
+	return new Worker(workerSource(modules, body, constants), {
+		...options,
+		eval: true
+	});
+}
+// src/layer/hasher.ts
 /**
 * sha256 on the other cores. Layer bytes are hashed twice (the blob as stored, the tar as
 * decompressed); on the main thread that would serialise with inflating and parsing. Chunks are
@@ -3110,48 +3131,60 @@ var W = 0;
 var R = 1;
 var USED = 2;
 var SLEEPING = 3;
-var WORKER_SOURCE$1 = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { ctrl: ctrlBuf, data: dataBuf, size } = workerData;
-const ctrl = new Int32Array(ctrlBuf);
-const data = new Uint8Array(dataBuf);
-const view = new DataView(dataBuf);
-const hashes = new Map();
-for (;;) {
-  if (Atomics.load(ctrl, ${USED}) === 0) {
-    // say we sleep, then look again: a producer that adds after this sees the flag and wakes us
-    Atomics.store(ctrl, ${SLEEPING}, 1);
-    while (Atomics.load(ctrl, ${USED}) === 0) Atomics.wait(ctrl, ${USED}, 0);
-    Atomics.store(ctrl, ${SLEEPING}, 0);
-  }
-  let r = Atomics.load(ctrl, ${R});
-  const id = view.getUint32(r, true);
-  const len = view.getUint32(r + 4, true);
-  let consumed;
-  if (id === ${PAD}) {
-    consumed = size - r;
-    r = 0;
-  } else if (len === ${DIGEST$2}) {
-    const h = hashes.get(id) || createHash('sha256');
-    hashes.delete(id);
-    parentPort.postMessage({ id, hex: h.digest('hex') });
-    consumed = ${HEADER};
-    r += ${HEADER};
-  } else {
-    let h = hashes.get(id);
-    if (!h) hashes.set(id, (h = createHash('sha256')));
-    h.update(data.subarray(r + ${HEADER}, r + ${HEADER} + len));
-    const rec = ${HEADER} + ((len + 7) & ~7);
-    consumed = rec;
-    r += rec;
-  }
-  if (r >= size) r = 0;
-  Atomics.store(ctrl, ${R}, r);
-  Atomics.sub(ctrl, ${USED}, consumed);
-  Atomics.notify(ctrl, ${USED});
+/** The ring's layout, as the worker reads it. */
+var RING = {
+	W,
+	R,
+	USED,
+	SLEEPING,
+	HEADER,
+	PAD,
+	DIGEST: DIGEST$2
+};
+/** The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for. */
+function drainRing(wt, crypto, k) {
+	const { ctrl: ctrlBuf, data: dataBuf, size } = wt.workerData;
+	const port = wt.parentPort;
+	const ctrl = new Int32Array(ctrlBuf);
+	const data = new Uint8Array(dataBuf);
+	const view = new DataView(dataBuf);
+	const hashes = /* @__PURE__ */ new Map();
+	for (;;) {
+		if (Atomics.load(ctrl, k.USED) === 0) {
+			Atomics.store(ctrl, k.SLEEPING, 1);
+			while (Atomics.load(ctrl, k.USED) === 0) Atomics.wait(ctrl, k.USED, 0);
+			Atomics.store(ctrl, k.SLEEPING, 0);
+		}
+		let r = Atomics.load(ctrl, k.R);
+		const id = view.getUint32(r, true);
+		const len = view.getUint32(r + 4, true);
+		let consumed;
+		if (id === k.PAD) {
+			consumed = size - r;
+			r = 0;
+		} else if (len === k.DIGEST) {
+			const h = hashes.get(id) ?? crypto.createHash("sha256");
+			hashes.delete(id);
+			port.postMessage({
+				id,
+				hex: h.digest("hex")
+			});
+			consumed = k.HEADER;
+			r += k.HEADER;
+		} else {
+			let h = hashes.get(id);
+			if (!h) hashes.set(id, h = crypto.createHash("sha256"));
+			h.update(data.subarray(r + k.HEADER, r + k.HEADER + len));
+			const rec = k.HEADER + (len + 7 & -8);
+			consumed = rec;
+			r += rec;
+		}
+		if (r >= size) r = 0;
+		Atomics.store(ctrl, k.R, r);
+		Atomics.sub(ctrl, k.USED, consumed);
+		Atomics.notify(ctrl, k.USED);
+	}
 }
-`;
 var HashRing = class {
 	ctrl = new Int32Array(new SharedArrayBuffer(16));
 	dataBuf = new SharedArrayBuffer(RING_BYTES);
@@ -3164,14 +3197,11 @@ var HashRing = class {
 	/** Writes waiting for room, in order. */
 	queue;
 	constructor() {
-		this.worker = new Worker(WORKER_SOURCE$1, {
-			eval: true,
-			workerData: {
-				ctrl: this.ctrl.buffer,
-				data: this.dataBuf,
-				size: RING_BYTES
-			}
-		});
+		this.worker = startWorker(["node:worker_threads", "node:crypto"], drainRing, RING, { workerData: {
+			ctrl: this.ctrl.buffer,
+			data: this.dataBuf,
+			size: RING_BYTES
+		} });
 		this.worker.on("message", (m) => {
 			const r = this.pendingDigests.get(m.id);
 			this.pendingDigests.delete(m.id);
@@ -4905,29 +4935,31 @@ var SampledSizer = class {
 * costs about as much again in stream machinery per call. The worker holds the process only while
 * jobs are out.
 */
-var WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const zlib = require('node:zlib');
-parentPort.on('message', ({ id, dict, data }) => {
-  let n = -1;
-  try {
-    n = zlib.deflateRawSync(data, dict.length > 0 ? { level: ${LEVEL}, dictionary: dict } : { level: ${LEVEL} }).length;
-  } catch {}
-  parentPort.postMessage({ id, n });
-});
-`;
+function deflateSamples(wt, z, level) {
+	const port = wt.parentPort;
+	port.on("message", ({ id, dict, data }) => {
+		let n = -1;
+		try {
+			n = z.deflateRawSync(data, dict.length > 0 ? {
+				level,
+				dictionary: dict
+			} : { level }).length;
+		} catch {}
+		port.postMessage({
+			id,
+			n
+		});
+	});
+}
 var worker;
 var nextId = 0;
 var jobs = /* @__PURE__ */ new Map();
 function deflatedSize(dict, data) {
 	if (!worker) {
-		const w = new Worker(WORKER_SOURCE, {
-			eval: true,
-			resourceLimits: {
-				maxYoungGenerationSizeMb: 1,
-				maxOldGenerationSizeMb: 16
-			}
-		});
+		const w = startWorker(["node:worker_threads", "node:zlib"], deflateSamples, LEVEL, { resourceLimits: {
+			maxYoungGenerationSizeMb: 1,
+			maxOldGenerationSizeMb: 16
+		} });
 		w.on("message", ({ id, n }) => {
 			const job = jobs.get(id);
 			jobs.delete(id);

@@ -8,7 +8,8 @@
  * Streams shorter than INLINE_BYTES are hashed inline: a worker only pays off for big ones.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './worker.js';
 import { availableParallelism } from 'node:os';
 
 const RING_BYTES = 4 << 20;
@@ -23,48 +24,51 @@ const R = 1;
 const USED = 2;
 const SLEEPING = 3;
 
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
-const { ctrl: ctrlBuf, data: dataBuf, size } = workerData;
-const ctrl = new Int32Array(ctrlBuf);
-const data = new Uint8Array(dataBuf);
-const view = new DataView(dataBuf);
-const hashes = new Map();
-for (;;) {
-  if (Atomics.load(ctrl, ${USED}) === 0) {
-    // say we sleep, then look again: a producer that adds after this sees the flag and wakes us
-    Atomics.store(ctrl, ${SLEEPING}, 1);
-    while (Atomics.load(ctrl, ${USED}) === 0) Atomics.wait(ctrl, ${USED}, 0);
-    Atomics.store(ctrl, ${SLEEPING}, 0);
+/** The ring's layout, as the worker reads it. */
+const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST } as const;
+
+/** The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for. */
+function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof import('node:crypto'), k: typeof RING): void {
+  const { ctrl: ctrlBuf, data: dataBuf, size } = wt.workerData as { ctrl: SharedArrayBuffer; data: SharedArrayBuffer; size: number };
+  const port = wt.parentPort!;
+  const ctrl = new Int32Array(ctrlBuf);
+  const data = new Uint8Array(dataBuf);
+  const view = new DataView(dataBuf);
+  const hashes = new Map<number, import('node:crypto').Hash>();
+  for (;;) {
+    if (Atomics.load(ctrl, k.USED) === 0) {
+      // say we sleep, then look again: a producer that adds after this sees the flag and wakes us
+      Atomics.store(ctrl, k.SLEEPING, 1);
+      while (Atomics.load(ctrl, k.USED) === 0) Atomics.wait(ctrl, k.USED, 0);
+      Atomics.store(ctrl, k.SLEEPING, 0);
+    }
+    let r = Atomics.load(ctrl, k.R);
+    const id = view.getUint32(r, true);
+    const len = view.getUint32(r + 4, true);
+    let consumed: number;
+    if (id === k.PAD) {
+      consumed = size - r;
+      r = 0;
+    } else if (len === k.DIGEST) {
+      const h = hashes.get(id) ?? crypto.createHash('sha256');
+      hashes.delete(id);
+      port.postMessage({ id, hex: h.digest('hex') });
+      consumed = k.HEADER;
+      r += k.HEADER;
+    } else {
+      let h = hashes.get(id);
+      if (!h) hashes.set(id, (h = crypto.createHash('sha256')));
+      h.update(data.subarray(r + k.HEADER, r + k.HEADER + len));
+      const rec = k.HEADER + ((len + 7) & ~7);
+      consumed = rec;
+      r += rec;
+    }
+    if (r >= size) r = 0;
+    Atomics.store(ctrl, k.R, r);
+    Atomics.sub(ctrl, k.USED, consumed);
+    Atomics.notify(ctrl, k.USED);
   }
-  let r = Atomics.load(ctrl, ${R});
-  const id = view.getUint32(r, true);
-  const len = view.getUint32(r + 4, true);
-  let consumed;
-  if (id === ${PAD}) {
-    consumed = size - r;
-    r = 0;
-  } else if (len === ${DIGEST}) {
-    const h = hashes.get(id) || createHash('sha256');
-    hashes.delete(id);
-    parentPort.postMessage({ id, hex: h.digest('hex') });
-    consumed = ${HEADER};
-    r += ${HEADER};
-  } else {
-    let h = hashes.get(id);
-    if (!h) hashes.set(id, (h = createHash('sha256')));
-    h.update(data.subarray(r + ${HEADER}, r + ${HEADER} + len));
-    const rec = ${HEADER} + ((len + 7) & ~7);
-    consumed = rec;
-    r += rec;
-  }
-  if (r >= size) r = 0;
-  Atomics.store(ctrl, ${R}, r);
-  Atomics.sub(ctrl, ${USED}, consumed);
-  Atomics.notify(ctrl, ${USED});
 }
-`;
 
 class HashRing {
   private readonly ctrl = new Int32Array(new SharedArrayBuffer(16));
@@ -79,7 +83,7 @@ class HashRing {
   private queue: Promise<void> | undefined;
 
   constructor() {
-    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES } });
+    this.worker = startWorker(['node:worker_threads', 'node:crypto'], drainRing, RING, { workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES } });
     this.worker.on('message', (m: { id: number; hex: string }) => {
       const r = this.pendingDigests.get(m.id);
       this.pendingDigests.delete(m.id);

@@ -11,7 +11,8 @@
  *   where the machine has no gzip).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from './worker.js';
 import zlib from 'node:zlib';
 import { ImgsizeError } from '../base/errors.js';
 
@@ -213,17 +214,16 @@ class SampledSizer implements PushSizer {
  * costs about as much again in stream machinery per call. The worker holds the process only while
  * jobs are out.
  */
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const zlib = require('node:zlib');
-parentPort.on('message', ({ id, dict, data }) => {
-  let n = -1;
-  try {
-    n = zlib.deflateRawSync(data, dict.length > 0 ? { level: ${LEVEL}, dictionary: dict } : { level: ${LEVEL} }).length;
-  } catch {}
-  parentPort.postMessage({ id, n });
-});
-`;
+function deflateSamples(wt: typeof import('node:worker_threads'), z: typeof import('node:zlib'), level: number): void {
+  const port = wt.parentPort!;
+  port.on('message', ({ id, dict, data }: { id: number; dict: Uint8Array; data: Uint8Array }) => {
+    let n = -1;
+    try {
+      n = z.deflateRawSync(data, dict.length > 0 ? { level, dictionary: dict } : { level }).length;
+    } catch {}
+    port.postMessage({ id, n });
+  });
+}
 
 let worker: Worker | undefined;
 let nextId = 0;
@@ -232,7 +232,7 @@ const jobs = new Map<number, { resolve: (n: number) => void; reject: (e: Error) 
 function deflatedSize(dict: Buffer, data: Buffer): Promise<number> {
   if (!worker) {
     // a small heap: it holds one sample at a time (the default young generation alone grows to tens of MB)
-    const w = new Worker(WORKER_SOURCE, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
+    const w = startWorker(['node:worker_threads', 'node:zlib'], deflateSamples, LEVEL, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
     w.on('message', ({ id, n }: { id: number; n: number }) => {
       const job = jobs.get(id);
       jobs.delete(id);
