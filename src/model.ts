@@ -3,7 +3,7 @@
  * Every metric is defined once here, with its unit in its name.
  */
 import type { ArchiveFormat, Warning } from './report/schema.js';
-import type { LayerScan } from './layer/scan.js';
+import type { LayerScan } from './layer/types.js';
 import type { Compression } from './layer/decoder.js';
 
 export type { ArchiveFormat };

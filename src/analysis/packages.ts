@@ -5,7 +5,7 @@
  * `usr/bin/bash` through the `bin` symlink). Deleted or overwritten files count to waste, not to
  * the package. Pure.
  */
-import type { LayerScan } from '../layer/scan.js';
+import type { LayerScan } from '../layer/types.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
 import type { ListBudget } from '../detectors/budget.js';
 import { displayPath, dirname, joinPath, normalizePath } from '../base/paths.js';

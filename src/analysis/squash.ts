@@ -5,7 +5,7 @@
  * under it, and anything replaced or hidden is waste, charged to the layer that shipped it
  * and counted once. Pure: plain data in, plain data out.
  */
-import type { EntryKind, LayerScan } from '../layer/scan.js';
+import type { EntryKind, LayerScan } from '../layer/types.js';
 import { joinPath } from '../base/paths.js';
 
 export interface FinalEntry {

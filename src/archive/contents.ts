@@ -5,7 +5,7 @@
 import { ImgsizeError } from '../base/errors.js';
 import type { Compression } from '../layer/decoder.js';
 import { dirname, joinPath, normalizePath } from '../base/paths.js';
-import type { LayerScan, ScanOptions } from '../layer/scan.js';
+import type { LayerScan, ScanOptions } from '../layer/types.js';
 
 /** Metadata members larger than this are not kept (a 1 GB blob that starts with `{` is not JSON we need). */
 export const MAX_JSON_BYTES = 16 << 20;

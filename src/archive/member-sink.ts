@@ -9,7 +9,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { ImgsizeError } from '../base/errors.js';
 import { StreamHash } from '../layer/hasher.js';
 import { normalizePath } from '../base/paths.js';
-import { LayerScanner, type LayerScan, type ScanOptions } from '../layer/scan.js';
+import { LayerScanner } from '../layer/scan.js';
+import type { LayerScan, ScanOptions } from '../layer/types.js';
 import type { EntrySink, TarEntry } from '../tar/reader.js';
 import { MAX_JSON_BYTES, MAX_JSON_TOTAL_BYTES, type BlobRecord, type JsonBudget, type OuterEntry } from './contents.js';
 

@@ -5,7 +5,7 @@
 import type { Compression } from '../layer/decoder.js';
 import { createDecoder, sniffCompression } from '../layer/decompress.js';
 import { normalizePath } from '../base/paths.js';
-import { checkInflation } from '../layer/scan.js';
+import { checkInflation } from '../layer/guards.js';
 import { ImgsizeError } from '../base/errors.js';
 import { TarReader, type TarEntry } from '../tar/reader.js';
 import { concatenated, jsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';

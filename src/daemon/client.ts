@@ -8,6 +8,7 @@
 import { lstatSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 import { ImgsizeError } from '../base/errors.js';
+import { readBounded } from '../base/read.js';
 import { platformObject } from '../base/platform.js';
 import type { Endpoint } from './endpoints.js';
 
@@ -100,7 +101,7 @@ function connection(e: Endpoint): Connection {
 async function apiAtLeast(conn: Extract<Connection, { base: URL }>, min: readonly number[]): Promise<boolean> {
   try {
     const r = await request(new URL('/version', conn.base), { dispatcher: conn.dispatcher });
-    const text = await small(r.body as unknown as AsyncIterable<Buffer>, 1 << 16);
+    const text = (await readBounded(r.body, 1 << 16, 'cut')).toString('utf8');
     const v = (JSON.parse(text) as { ApiVersion?: unknown }).ApiVersion;
     if (typeof v !== 'string') return false;
     const [major = 0, minor = 0] = v.split('.').map(Number);
@@ -113,7 +114,7 @@ async function apiAtLeast(conn: Extract<Connection, { base: URL }>, min: readonl
 /** A daemon's error body (`{"message": …}`), cut short: for a message, never trusted further. */
 async function errorText(r: Dispatcher.ResponseData): Promise<string> {
   try {
-    const text = await small(r.body as unknown as AsyncIterable<Buffer>, 1 << 16);
+    const text = (await readBounded(r.body, 1 << 16, 'cut')).toString('utf8');
     try {
       const m = (JSON.parse(text) as { message?: unknown }).message;
       if (typeof m === 'string') return m.slice(0, 300);
@@ -124,17 +125,6 @@ async function errorText(r: Dispatcher.ResponseData): Promise<string> {
   } catch {
     return '';
   }
-}
-
-async function small(body: AsyncIterable<Buffer>, max: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  for await (const c of body) {
-    n += c.length;
-    if (n > max) break;
-    parts.push(c);
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 /** The image stream: a break in it is one clear error naming the daemon; the connection is closed at the end. */

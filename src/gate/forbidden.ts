@@ -3,7 +3,7 @@
  * one layer and deleted in the next still ships in the lower layer. Hits are grouped by the path
  * the glob names (a folder stands for everything below it) and the layer that holds it. Pure.
  */
-import type { LayerScan } from '../layer/scan.js';
+import type { LayerScan } from '../layer/types.js';
 import { displayPath } from '../base/paths.js';
 import { compilePathGlobs } from './glob.js';
 import { lookup, type FsNode } from '../analysis/squash.js';

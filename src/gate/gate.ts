@@ -3,7 +3,7 @@
  * and final filesystem (a saved report has no file list, so path rules need the image).
  */
 import { ImgsizeError } from '../base/errors.js';
-import type { LayerScan } from '../layer/scan.js';
+import type { LayerScan } from '../layer/types.js';
 import type { ManifestReport, Report, Verdict } from '../report/schema.js';
 import { evaluate, type Rules } from './budget.js';
 import { forbiddenHits } from './forbidden.js';

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { ImgsizeError } from '../base/errors.js';
 import { parseBoundedJson } from '../base/json.js';
+import { readBounded } from '../base/read.js';
 import { checkRealm, findCredentials, parseChallenge, requestToken, type Credentials, type TokenRequest } from './auth.js';
 import type { ImageReference } from './reference.js';
 
@@ -105,20 +106,14 @@ export function isLoopback(endpoint: string): boolean {
  * breaks off (a connection closed early, a Content-Length that does not match the body) is one
  * clear error naming `where` (the registry or token service) and `what`.
  */
-export async function readSmall(body: AsyncIterable<Buffer>, what: string, max = MAX_SMALL_BODY, where = what): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let n = 0;
-  try {
-    for await (const c of body) {
-      n += c.length;
-      if (n > max) throw new ImgsizeError('limit', where, `${where === what ? 'the answer' : what} is larger than ${max >> 20} MiB`);
-      parts.push(c);
-    }
-  } catch (e) {
-    if (e instanceof ImgsizeError) throw e;
-    throw new ImgsizeError('input', where, `${where === what ? 'the answer' : what} broke off after ${n} bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e });
-  }
-  return Buffer.concat(parts);
+export function readSmall(body: AsyncIterable<Uint8Array>, what: string, max = MAX_SMALL_BODY, where = what): Promise<Buffer> {
+  const subject = where === what ? 'the answer' : what;
+  return readBounded(
+    body,
+    max,
+    () => new ImgsizeError('limit', where, `${subject} is larger than ${max >> 20} MiB`),
+    (n, e) => (e instanceof ImgsizeError ? e : new ImgsizeError('input', where, `${subject} broke off after ${n} bytes (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, { cause: e })),
+  );
 }
 
 /** A JSON answer of a registry or token service: anything else is one clear error naming `where` and `what`. */

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { failsWith } from '../helpers/errors.js';
 import { blobPath, buildImage, dockerLegacyMembers, ociMembers, outerTar, sha256, tarOf, ustarHeader, withChecksum, zstdRaw, type OuterMember } from '../fixtures/builder.js';
 import { inspect, inspector } from '../helpers/image.js';
-import { checkInflation } from '../../src/layer/scan.js';
+import { checkInflation } from '../../src/layer/guards.js';
 
 const simple = () => buildImage({ layers: [{ entries: [{ path: 'f', size: 5000 }], compression: 'gzip' }] });
 const replace = (members: OuterMember[], name: string, data: Buffer): OuterMember[] => members.map((m) => (m.name === name ? { ...m, data } : m));

@@ -7,7 +7,7 @@ import { npm } from '../../src/detectors/npm.js';
 import { csvFirstFields } from '../../src/detectors/text.js';
 import { squash } from '../../src/analysis/squash.js';
 import { attributePackages } from '../../src/analysis/packages.js';
-import type { LayerEntry } from '../../src/layer/scan.js';
+import type { LayerEntry } from '../../src/layer/types.js';
 
 const files = (o: Record<string, string>): Map<string, Buffer> => new Map(Object.entries(o).map(([k, v]) => [k, Buffer.from(v)]));
 const f = (path: string, size: number): LayerEntry => ({ path, kind: 'file', size });

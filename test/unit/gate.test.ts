@@ -12,7 +12,7 @@ import { compileNameGlob, compilePathGlobs } from '../../src/gate/glob.js';
 import { forbiddenHits } from '../../src/gate/forbidden.js';
 import { squash } from '../../src/analysis/squash.js';
 import { mergeRules } from '../../src/gate/rules.js';
-import type { LayerEntry } from '../../src/layer/scan.js';
+import type { LayerEntry } from '../../src/layer/types.js';
 import { tempFolders } from '../helpers/temp.js';
 
 describe('sizes', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { squash } from '../../src/analysis/squash.js';
 import { attributePackages } from '../../src/analysis/packages.js';
 import { unownedKind } from '../../src/analysis/unowned-kinds.js';
-import type { LayerEntry } from '../../src/layer/scan.js';
+import type { LayerEntry } from '../../src/layer/types.js';
 import { buildImage, dockerLegacyMembers, outerTar } from '../fixtures/builder.js';
 import { inspect } from '../helpers/image.js';
 

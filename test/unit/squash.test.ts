@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { squash, lookup } from '../../src/analysis/squash.js';
-import type { LayerEntry } from '../../src/layer/scan.js';
+import type { LayerEntry } from '../../src/layer/types.js';
 
 type L = { files: LayerEntry[]; opaqueDirs?: string[]; deletions?: string[] };
 const f = (path: string, size: number): LayerEntry => ({ path, kind: 'file', size });

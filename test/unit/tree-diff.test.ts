@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { squash } from '../../src/analysis/squash.js';
 import { buildTree } from '../../src/analysis/tree.js';
 import { diffTrees } from '../../src/analysis/tree-diff.js';
-import type { LayerEntry } from '../../src/layer/scan.js';
+import type { LayerEntry } from '../../src/layer/types.js';
 import { DiffTreeSchema, type DiffTree } from '../../src/report/schema.js';
 
 const f = (path: string, size: number): LayerEntry => ({ path, kind: 'file', size });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { squash, lookup } from '../../src/analysis/squash.js';
 import { buildTree, MAX_CHILDREN } from '../../src/analysis/tree.js';
-import type { LayerEntry } from '../../src/layer/scan.js';
+import type { LayerEntry } from '../../src/layer/types.js';
 import { ReportTreeSchema } from '../../src/report/schema.js';
 import type { ReportTree } from '../../src/report/schema.js';
 

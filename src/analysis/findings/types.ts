@@ -2,7 +2,7 @@
  * What a finding is made of (a registry entry, one file per finding) and what it is given: the
  * final filesystem, the layers' entries, the packages, the waste, and the final paths it asked for.
  */
-import type { LayerScan } from '../../layer/scan.js';
+import type { LayerScan } from '../../layer/types.js';
 import { displayPath } from '../../base/paths.js';
 import type { Finding, FindingCode, FindingItem, ReportPackage } from '../../report/schema.js';
 import type { FsNode } from '../squash.js';
