@@ -101,9 +101,13 @@ function POOL_() {
   return pool;
 }
 
-/** Layers as [name, files, bytes in small files, big libraries]. Scaled to the total asked for. */
-function layersFor(total) {
+/**
+ * Layers as [name, files, bytes in small files, big libraries]. Scaled to the total asked for.
+ * `equal4`: four layers of the same shape and size (what parallel layers can at best halve).
+ */
+function layersFor(total, shape = 'tree') {
   const k = total / 3e9;
+  if (shape === 'equal4') return [0, 1, 2, 3].map((i) => ({ by: `RUN part ${i}`, root: `opt/part${i}/site-packages`, files: Math.round(25_000 * k), bytes: 0.65e9 * k, big: [50e6 * k, 30e6 * k] }));
   return [
     { by: 'debian rootfs', root: 'usr/lib/x86_64-linux-gnu', files: Math.round(20_000 * k), bytes: 220e6 * k, big: [] },
     { by: 'python', root: 'usr/local/lib/python3.11', files: Math.round(8_000 * k), bytes: 110e6 * k, big: [] },
@@ -208,15 +212,16 @@ async function outerArchive(file, blobs, meta) {
   renameSync(`${file}.tmp`, file);
 }
 
-export async function generate(label) {
+export async function generate(label, shape = 'tree') {
   const total = Number(label.replace(/GB$/, '')) * 1e9;
   mkdirSync(OUT, { recursive: true });
   const made = {};
-  for (const compress of ['none', 'gzip', 'zstd']) {
+  const tag = shape === 'equal4' ? '4x-' : '';
+  for (const compress of shape === 'equal4' ? ['gzip'] : ['none', 'gzip', 'zstd']) {
     if (compress === 'zstd' && !has('zstd')) continue;
-    const name = compress === 'none' ? `docker25-plain-${label}.tar` : `oci-${compress}-${label}.tar`;
+    const name = compress === 'none' ? `docker25-plain-${label}.tar` : `oci-${compress}-${tag}${label}.tar`;
     const file = path.join(OUT, name);
-    const layerFiles = layersFor(total).map((_, i) => path.join(OUT, `${label}-layer${i}.${compress === 'none' ? 'tar' : compress === 'gzip' ? 'tar.gz' : 'tar.zst'}`));
+    const layerFiles = layersFor(total, shape).map((_, i) => path.join(OUT, `${label}-${tag}layer${i}.${compress === 'none' ? 'tar' : compress === 'gzip' ? 'tar.gz' : 'tar.zst'}`));
     made[compress] = { archive: file, layers: layerFiles };
     // made from the same content as now: reused (the stamp says which content made it)
     const stamp = `${file}.content`;
@@ -225,9 +230,9 @@ export async function generate(label) {
     const blobs = new Map();
     const diffIds = [];
     const descs = [];
-    const specs = layersFor(total);
+    const specs = layersFor(total, shape);
     for (let i = 0; i < specs.length; i++) {
-      const diffId = await writeBlob(layerTar(specs[i], 0x1234567 + i), layerFiles[i], compress);
+      const diffId = await writeBlob(layerTar(specs[i], 0x1234567 + i + (shape === 'equal4' ? 0x100 : 0)), layerFiles[i], compress);
       const digest = compress === 'none' ? diffId : await sha256File(layerFiles[i]);
       diffIds.push(diffId);
       blobs.set(digest, layerFiles[i]);
