@@ -4,6 +4,10 @@
  * within the archive's budget, and hands everything to the layer scanner speculatively (it gives
  * up at once on what is not a tar; the manifests that say which members are layers usually come
  * after the layers). It takes part in the skip protocol (tar/reader.ts, "Skipping").
+ *
+ * A chunk written is the caller's again once `write` returns (or the promise it returns settles):
+ * what is kept past that is copied (the JSON, the hash ring's queue, a decoder's batch), so a
+ * reader may read into one buffer again and again.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { ImgsizeError } from '../base/errors.js';

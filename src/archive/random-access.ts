@@ -65,27 +65,27 @@ export async function openForReading(file: string): Promise<FileHandle> {
 
 /**
  * Feeds `length` bytes at `start` of a file to a blob sink, jumping over what the sink says
- * nobody needs. Each byte is read at most once. While the sink skips (a plain layer that is not
- * hashed), reads are small and synchronous: they fetch tar headers between jumps, and a round
- * trip through the thread pool would cost more than the read.
+ * nobody needs. Each byte is read at most once, into one buffer used again for every read: a blob
+ * sink is done with a chunk when its write returns (or its promise settles) and copies what it
+ * keeps (member-sink.ts), so a gigabyte costs no gigabyte of fresh buffers for the collector.
+ * While the sink skips (a plain layer that is not hashed), reads are small and synchronous: they
+ * fetch tar headers between jumps, and a round trip through the thread pool would cost more than
+ * the read.
  */
 export async function pump(fh: FileHandle, start: number, length: number, sink: BlobSink, progress: Progress, what: string, stop: { failed: boolean }): Promise<void> {
   let pos = start;
   const end = start + length;
-  let scratch: Buffer | undefined;
+  let own: Buffer | undefined;
   while (pos < end && !stop.failed) {
     const skipping = sink.skipping;
     const want = Math.min(skipping ? SKIP_READ_BYTES : READ_BYTES, end - pos);
-    const buf = skipping ? (scratch ??= Buffer.allocUnsafe(SKIP_READ_BYTES)) : Buffer.allocUnsafe(want);
-    const bytesRead = skipping ? readAtSync(fh, buf, want, pos, what) : await readAt(fh, buf, want, pos, what);
+    own ??= Buffer.allocUnsafe(Math.min(READ_BYTES, length));
+    const bytesRead = skipping ? readAtSync(fh, own, want, pos, what) : await readAt(fh, own, want, pos, what);
     if (bytesRead === 0) throw new ImgsizeError('truncated', what, `truncated: the file ends ${end - pos} bytes early`);
     pos += bytesRead;
     progress.add(bytesRead);
-    const r = sink.write(bytesRead === buf.length ? buf : buf.subarray(0, bytesRead));
-    if (r) {
-      scratch = undefined; // a sink that waits may still hold the chunk
-      await r;
-    }
+    const r = sink.write(own.subarray(0, bytesRead));
+    if (r) await r;
     const gap = Math.min(sink.skippable, end - pos);
     if (gap > 0) {
       sink.skip(gap);

@@ -10,6 +10,11 @@ export type Compression = 'gzip' | 'zstd' | 'none';
 export interface Decoder {
   /** True when the decoder works off this thread and wants big writes (see LayerScanner.feed). */
   readonly batches: boolean;
+  /**
+   * True when the decoder still reads a chunk after `write` returns (and its promise settles): a
+   * child's stdin, zlib's thread pool, fzstd's buffering. Such a decoder is given bytes of its own.
+   */
+  readonly keepsInput: boolean;
   write(chunk: Buffer): void | Promise<void>;
   end(): Promise<void>;
 }

@@ -69,7 +69,7 @@ export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData
   // (pipes deliver 64 KiB chunks; waiting for 'drain' after each one costs a round trip)
   const opts = { chunkSize: 1 << 20, readableHighWaterMark: 4 << 20, writableHighWaterMark: 2 << 20 } as zlib.ZlibOptions;
   if (kind === 'gzip') {
-    if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd, choice)) return new ExternalDecoder(kind, onData);
+    if (sizeHint >= EXTERNAL_MIN_BYTES && externalDecoderFor(kind, hasNativeZstd, choice)) return new ExternalDecoder(kind, onData, reuseOutput);
     return new ZlibDecoder(zlib.createGunzip(opts), onData, 'gzip');
   }
   switch (zstdDecoderName(sizeHint, choice)) {
@@ -80,7 +80,7 @@ export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData
     case 'zstd-napi':
       return new NapiZstdDecoder(napiZstd()!, onData, reuseOutput);
     case 'zstd command':
-      return new ExternalDecoder(kind, onData);
+      return new ExternalDecoder(kind, onData, reuseOutput);
     case 'fzstd':
       return new FzstdDecoder(onData);
   }
@@ -88,6 +88,7 @@ export function createDecoder(kind: Exclude<Compression, 'none'>, onData: OnData
 
 class ZlibDecoder implements Decoder {
   readonly batches = true;
+  readonly keepsInput = true;
   private error: Error | undefined;
   private readonly done: Promise<void>;
   /** The consumer's work on the last chunk, while it is asynchronous: end() waits for it too. */
@@ -172,6 +173,8 @@ const NAPI_OUT_BYTES = 128 << 10;
 /** libzstd in-process through zstd-napi, synchronous; into one reused output buffer when allowed. */
 class NapiZstdDecoder implements Decoder {
   readonly batches = false;
+  /** Decodes each chunk to the end before write's promise settles. */
+  readonly keepsInput = false;
   private readonly ctx: NapiDCtx;
   private out = Buffer.allocUnsafe(NAPI_OUT_BYTES);
   private error: Error | undefined;
@@ -238,6 +241,7 @@ const FZSTD_SLICE = 64 * 1024;
 
 class FzstdDecoder implements Decoder {
   readonly batches = false;
+  readonly keepsInput = true;
   private readonly d: FzstdDecompress;
   private error: Error | undefined;
   private pending: Promise<void> | undefined;

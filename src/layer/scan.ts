@@ -58,7 +58,7 @@ export class LayerScanner implements EntrySink {
     if (this.failure) return;
     this.inBytes += chunk.length;
     if (this.compression === undefined) {
-      this.head.push(chunk);
+      this.head.push(Buffer.from(chunk));
       this.headBytes += chunk.length;
       if (this.headBytes < 4) return;
       const head = Buffer.concat(this.head);
@@ -108,10 +108,14 @@ export class LayerScanner implements EntrySink {
       if (this.decoder) {
         // pipes deliver 64 KiB: gather ~512 KiB per call to a decoder that works elsewhere (a
         // thread-pool job, a child's pipe), so each job is long enough to overlap with parsing
-        // the previous output; an in-thread decoder takes chunks as they come (no copy)
-        this.pending.push(chunk);
+        // the previous output; an in-thread decoder takes chunks as they come (no copy). What is
+        // kept past this call is a copy: the caller may read into its chunk again (see write).
         this.pendingBytes += chunk.length;
-        if (this.decoder.batches && this.pendingBytes < DECODER_INPUT_BYTES) return;
+        if (this.decoder.batches && this.pendingBytes < DECODER_INPUT_BYTES) {
+          this.pending.push(Buffer.from(chunk));
+          return;
+        }
+        this.pending.push(chunk);
         return this.flushPending();
       } else {
         const r = this.onTar(chunk);
@@ -135,7 +139,8 @@ export class LayerScanner implements EntrySink {
 
   private flushPending(): void | Promise<void> {
     if (!this.decoder || this.pendingBytes === 0) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    // a decoder that keeps its input after write returns gets bytes of its own
+    const data = this.pending.length > 1 ? Buffer.concat(this.pending, this.pendingBytes) : this.decoder.keepsInput ? Buffer.from(this.pending[0]!) : this.pending[0]!;
     this.pending = [];
     this.pendingBytes = 0;
     try {

@@ -1,8 +1,11 @@
-/** The zstd decoders, one by one: libzstd in-process (zstd-napi), the zstd command, fzstd. */
-import { existsSync } from 'node:fs';
+/** The decoders, one by one: libzstd in-process (zstd-napi), the zstd command, fzstd; igzip through a pipe and a FIFO. */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EXTERNAL_MIN_BYTES, createDecoder, zstdDecoderName } from '../../src/layer/decompress.js';
 import type { DecoderChoice } from '../../src/layer/decoder.js';
@@ -187,5 +190,37 @@ describe('end() waits for the consumer', () => {
     if (w) await w;
     await d.end();
     expect(consumed).toBe(input.length);
+  });
+});
+
+describe('an external decoder reading its output through a FIFO (the CLI’s main thread)', () => {
+  // the FIFO is used on the main thread only: this runs a Node process of its own on the built decoder
+  it.runIf(hasIgzip)('hands every byte over in order into one reused buffer, pausing for a slow consumer', () => {
+    const input = sample(24 << 20);
+    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-fifo-'));
+    try {
+      writeFileSync(path.join(dir, 'in.gz'), gzipSync(input));
+      const script = `
+        import { readFileSync } from 'node:fs';
+        import { createHash } from 'node:crypto';
+        import { createDecoder } from ${JSON.stringify(pathToFileURL(path.resolve('dist/layer/decompress.js')).href)};
+        const h = createHash('sha256');
+        let n = 0, chunks = 0;
+        const d = createDecoder('gzip', (c) => {
+          h.update(c); n += c.length; chunks++;
+          // every tenth chunk waits: the buffer must not be read into meanwhile
+          if (chunks % 10 === 0) return new Promise((r) => setTimeout(r, 1)).then(() => { h.update(Buffer.alloc(0)); });
+        }, { sizeHint: 64 << 20, reuseOutput: true, choice: 'external' });
+        const w = d.write(readFileSync(${JSON.stringify(path.join(dir, 'in.gz'))}));
+        if (w) await w;
+        await d.end();
+        process.stdout.write(JSON.stringify({ via: d.via, n, sha: h.digest('hex') }));
+      `;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ via: 'fifo', n: input.length, sha: createHash('sha256').update(input).digest('hex') });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
