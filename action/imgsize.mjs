@@ -5811,7 +5811,10 @@ var MAX_ZERO_TAIL = 1 << 20;
 function pastZeroTail(tar) {
 	return tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL;
 }
-/** Reads an outer tar archive (plain, gzip or zstd) from a stream of chunks. */
+/**
+* Reads an outer tar archive (plain, gzip or zstd) from a stream of chunks. A chunk need only stay
+* valid until the next is asked for (stdin may read into one buffer): what is kept is copied.
+*/
 async function readOuterStream(input, opts = {}) {
 	const entries = /* @__PURE__ */ new Map();
 	const json = jsonBudget();
@@ -5827,7 +5830,7 @@ async function readOuterStream(input, opts = {}) {
 	let headBytes = 0;
 	const push = async (chunk) => {
 		if (decoder) {
-			const r = decoder.write(chunk);
+			const r = decoder.write(decoder.keepsInput ? Buffer.from(chunk) : chunk);
 			if (r) await r;
 		} else {
 			const r = tar.write(chunk);
@@ -5856,7 +5859,7 @@ async function readOuterStream(input, opts = {}) {
 		inputBytes += chunk.length;
 		opts.onProgress?.(inputBytes);
 		if (outerCompression === void 0) {
-			head.push(chunk);
+			head.push(Buffer.from(chunk));
 			headBytes += chunk.length;
 			if (headBytes < 4) continue;
 			await startWith(Buffer.concat(head));

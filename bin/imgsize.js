@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { appendFileSync, fstatSync } from 'node:fs';
 import { main } from '../dist/cli/main.js';
+import { stdinChunks } from '../dist/cli/stdin.js';
 
 // A write error on stdout (a full disk, a closed pipe) is kept for main(), which says it in one line
 let writeError;
@@ -18,7 +19,7 @@ try {
 
 const code = await main({
   argv: process.argv.slice(2),
-  stdin: process.stdin,
+  stdin: stdinChunks(),
   stdinFile,
   stdout: process.stdout,
   stderr: process.stderr,

@@ -19,7 +19,10 @@ export function pastZeroTail(tar: TarReader): boolean {
   return tar.ended && !tar.trailingData && tar.position - tar.endOffset > MAX_ZERO_TAIL;
 }
 
-/** Reads an outer tar archive (plain, gzip or zstd) from a stream of chunks. */
+/**
+ * Reads an outer tar archive (plain, gzip or zstd) from a stream of chunks. A chunk need only stay
+ * valid until the next is asked for (stdin may read into one buffer): what is kept is copied.
+ */
 export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOptions = {}): Promise<OuterContents> {
   const entries = new Map<string, OuterEntry>();
   const json = jsonBudget();
@@ -40,7 +43,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
 
   const push = async (chunk: Buffer): Promise<void> => {
     if (decoder) {
-      const r = decoder.write(chunk);
+      const r = decoder.write(decoder.keepsInput ? Buffer.from(chunk) : chunk);
       if (r) await r;
     } else {
       const r = tar.write(chunk);
@@ -77,7 +80,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
     inputBytes += chunk.length;
     opts.onProgress?.(inputBytes);
     if (outerCompression === undefined) {
-      head.push(chunk);
+      head.push(Buffer.from(chunk));
       headBytes += chunk.length;
       if (headBytes < 4) continue;
       await startWith(Buffer.concat(head));

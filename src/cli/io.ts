@@ -4,6 +4,7 @@ import type { Terminal } from '../render/style.js';
 
 export interface Io {
   readonly argv: readonly string[];
+  /** Its chunks; each may be valid only until the next is asked for (cli/stdin.ts reads a pipe into one buffer). */
   readonly stdin: AsyncIterable<Buffer> & { readonly isTTY?: boolean };
   readonly stdout: { write(s: string): unknown; readonly columns?: number; readonly isTTY?: boolean };
   readonly stderr: { write(s: string): unknown; readonly isTTY?: boolean };
