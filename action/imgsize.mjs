@@ -3128,6 +3128,10 @@ var WAKE_BYTES = 1 << 20;
 var HEADER = 8;
 var PAD = 4294967295;
 var DIGEST$2 = 4294967294;
+/** A record that is no stream's bytes but a push-size sample to deflate (push-size.ts). */
+var SAMPLE = 4294967293;
+/** A sample record's own header: job, dictionary length, zlib level. */
+var SAMPLE_HEADER = 12;
 var W = 0;
 var R = 1;
 var USED = 2;
@@ -3140,10 +3144,16 @@ var RING = {
 	SLEEPING,
 	HEADER,
 	PAD,
-	DIGEST: DIGEST$2
+	DIGEST: DIGEST$2,
+	SAMPLE,
+	SAMPLE_HEADER
 };
-/** The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for. */
-function drainRing(wt, crypto, k) {
+/**
+* The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for;
+* a sample record is deflated (zlib, raw, with its dictionary) and its deflated size posted. The
+* push-size estimate's samples ride on the hashing workers: a worker of their own cost ~35 MB of RSS.
+*/
+function drainRing(wt, crypto, zlib, k) {
 	const { ctrl: ctrlBuf, data: dataBuf, size } = wt.workerData;
 	const port = wt.parentPort;
 	const ctrl = new Int32Array(ctrlBuf);
@@ -3163,6 +3173,27 @@ function drainRing(wt, crypto, k) {
 		if (id === k.PAD) {
 			consumed = size - r;
 			r = 0;
+		} else if (id === k.SAMPLE) {
+			const at = r + k.HEADER;
+			const job = view.getUint32(at, true);
+			const dictLen = view.getUint32(at + 4, true);
+			const level = view.getUint32(at + 8, true);
+			const dict = data.subarray(at + k.SAMPLE_HEADER, at + k.SAMPLE_HEADER + dictLen);
+			const sample = data.subarray(at + k.SAMPLE_HEADER + dictLen, at + len);
+			let n = -1;
+			try {
+				n = zlib.deflateRawSync(sample, dictLen > 0 ? {
+					level,
+					dictionary: dict
+				} : { level }).length;
+			} catch {}
+			port.postMessage({
+				job,
+				n
+			});
+			const rec = k.HEADER + (len + 7 & -8);
+			consumed = rec;
+			r += rec;
 		} else if (len === k.DIGEST) {
 			const h = hashes.get(id) ?? crypto.createHash("sha256");
 			hashes.delete(id);
@@ -3194,26 +3225,80 @@ var HashRing = class {
 	worker;
 	nextId = 1;
 	pendingDigests = /* @__PURE__ */ new Map();
+	pendingSamples = /* @__PURE__ */ new Map();
+	nextJob = 1;
 	failure;
 	/** Writes waiting for room, in order. */
 	queue;
 	constructor() {
-		this.worker = startWorker(["node:worker_threads", "node:crypto"], drainRing, RING, { workerData: {
-			ctrl: this.ctrl.buffer,
-			data: this.dataBuf,
-			size: RING_BYTES
-		} });
+		this.worker = startWorker([
+			"node:worker_threads",
+			"node:crypto",
+			"node:zlib"
+		], drainRing, RING, {
+			workerData: {
+				ctrl: this.ctrl.buffer,
+				data: this.dataBuf,
+				size: RING_BYTES
+			},
+			resourceLimits: {
+				maxYoungGenerationSizeMb: 1,
+				maxOldGenerationSizeMb: 32
+			}
+		});
 		this.worker.on("message", (m) => {
-			const r = this.pendingDigests.get(m.id);
-			this.pendingDigests.delete(m.id);
-			if (this.pendingDigests.size === 0) this.worker.unref();
-			r?.(m.hex);
+			if ("job" in m) {
+				const s = this.pendingSamples.get(m.job);
+				this.pendingSamples.delete(m.job);
+				if (m.n < 0) s?.reject(/* @__PURE__ */ new Error("zlib could not deflate a sample"));
+				else s?.resolve(m.n);
+			} else {
+				const r = this.pendingDigests.get(m.id);
+				this.pendingDigests.delete(m.id);
+				r?.(m.hex);
+			}
+			if (this.pendingDigests.size === 0 && this.pendingSamples.size === 0) this.worker.unref();
 		});
 		this.worker.on("error", (e) => {
 			this.failure = e;
 			for (const r of this.pendingDigests.values()) r("");
+			for (const s of this.pendingSamples.values()) s.reject(e);
+			this.pendingSamples.clear();
 		});
 		this.worker.unref();
+	}
+	/** Samples sent and not yet answered. */
+	get samplesOut() {
+		return this.pendingSamples.size;
+	}
+	/** The size of `sample` deflated raw at `level` with `dict` as its history, by the worker. */
+	async deflatedSize(dict, sample, level) {
+		if (this.failure) throw this.failure;
+		const job = this.nextJob++;
+		const len = SAMPLE_HEADER + dict.length + sample.length;
+		const rec = HEADER + (len + 7 & -8);
+		const answer = new Promise((resolve, reject) => this.pendingSamples.set(job, {
+			resolve,
+			reject
+		}));
+		this.worker.ref();
+		for (;;) {
+			const w = this.reserve(rec);
+			if (w !== void 0) {
+				this.view.setUint32(w, SAMPLE, true);
+				this.view.setUint32(w + 4, len, true);
+				this.view.setUint32(w + HEADER, job, true);
+				this.view.setUint32(w + HEADER + 4, dict.length, true);
+				this.view.setUint32(w + HEADER + 8, level, true);
+				this.data.set(dict, w + HEADER + SAMPLE_HEADER);
+				this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
+				this.commit(w, rec, true);
+				break;
+			}
+			await this.waitForRoom();
+			if (this.failure) throw this.failure;
+		}
+		return answer;
 	}
 	/** Streams opened and not yet digested. */
 	openStreams = 0;
@@ -3343,9 +3428,22 @@ function pickRing() {
 * starts new ones): their heaps and rings need not stay for the analysis that follows reading.
 */
 async function releaseHashing() {
-	if (rings.some((r) => r.openStreams > 0)) return;
+	if (rings.some((r) => r.openStreams > 0 || r.samplesOut > 0)) return;
 	const all = rings.splice(0);
 	await Promise.all(all.map((r) => r.terminate()));
+}
+/**
+* The deflated size of a push-size sample (raw deflate at `level`, `dict` its history), on a hashing
+* worker: the least busy ring, started if none runs.
+*/
+function deflateOnWorker(dict, sample, level) {
+	let best = rings[0];
+	for (const r of rings) if (r.openStreams + r.samplesOut < best.openStreams + best.samplesOut) best = r;
+	if (!best) {
+		best = new HashRing();
+		rings.push(best);
+	}
+	return best.deflatedSize(dict, sample, level);
 }
 /**
 * A streaming sha256. Starts inline; once the stream passes INLINE_BYTES it moves to the worker
@@ -4064,66 +4162,17 @@ var SampledSizer = class {
 	}
 };
 /**
-* Deflating runs on a worker thread of its own (synchronous zlib there): on the main thread each
-* sample would cost ~0.7 ms of the thread that parses tar headers, and zlib's asynchronous API
-* costs about as much again in stream machinery per call. The worker holds the process only while
-* jobs are out.
+* Deflating runs on a hashing worker (hasher.ts: the sample rides the ring as a record of its own,
+* synchronous zlib there): on the main thread each sample would cost ~0.7 ms of the thread that
+* parses tar headers, zlib's asynchronous API about as much again in stream machinery per call,
+* and a worker of its own ~35 MB of RSS.
 */
-function deflateSamples(wt, z, level) {
-	const port = wt.parentPort;
-	port.on("message", ({ id, dict, data }) => {
-		let n = -1;
-		try {
-			n = z.deflateRawSync(data, dict.length > 0 ? {
-				level,
-				dictionary: dict
-			} : { level }).length;
-		} catch {}
-		port.postMessage({
-			id,
-			n
-		});
-	});
-}
-var worker;
-var nextId = 0;
-var jobs = /* @__PURE__ */ new Map();
-function deflatedSize(dict, data) {
-	if (!worker) {
-		const w = startWorker(["node:worker_threads", "node:zlib"], deflateSamples, LEVEL, { resourceLimits: {
-			maxYoungGenerationSizeMb: 1,
-			maxOldGenerationSizeMb: 16
-		} });
-		w.on("message", ({ id, n }) => {
-			const job = jobs.get(id);
-			jobs.delete(id);
-			if (jobs.size === 0) w.unref();
-			if (n < 0) job?.reject(new ImgsizeError("internal", "push size", "zlib could not deflate a sample"));
-			else job?.resolve(n);
-		});
-		w.on("error", (e) => {
-			for (const job of jobs.values()) job.reject(e);
-			jobs.clear();
-			worker = void 0;
-		});
-		worker = w;
+async function deflatedSize(dict, data) {
+	try {
+		return await deflateOnWorker(dict, data, LEVEL);
+	} catch (e) {
+		throw new ImgsizeError("internal", "push size", `zlib could not deflate a sample (${e.message})`);
 	}
-	const id = nextId++;
-	worker.ref();
-	return new Promise((resolve, reject) => {
-		jobs.set(id, {
-			resolve,
-			reject
-		});
-		const own = (x) => x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : new Uint8Array(x);
-		const d = own(dict);
-		const b = own(data);
-		worker.postMessage({
-			id,
-			dict: d,
-			data: b
-		}, [d.buffer, b.buffer]);
-	});
 }
 /** The last WINDOW_BYTES before `chunk[at]`: from the chunk, topped up from the previous tail. */
 function windowBefore(tail, chunk, at) {

@@ -18,6 +18,10 @@ const WAKE_BYTES = 1 << 20;
 const HEADER = 8;
 const PAD = 0xffffffff;
 const DIGEST = 0xfffffffe;
+/** A record that is no stream's bytes but a push-size sample to deflate (push-size.ts). */
+const SAMPLE = 0xfffffffd;
+/** A sample record's own header: job, dictionary length, zlib level. */
+const SAMPLE_HEADER = 12;
 // control words: 0 write offset, 1 read offset, 2 bytes in use, 3 worker sleeping
 const W = 0;
 const R = 1;
@@ -25,10 +29,14 @@ const USED = 2;
 const SLEEPING = 3;
 
 /** The ring's layout, as the worker reads it. */
-const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST } as const;
+const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST, SAMPLE, SAMPLE_HEADER } as const;
 
-/** The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for. */
-function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof import('node:crypto'), k: typeof RING): void {
+/**
+ * The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for;
+ * a sample record is deflated (zlib, raw, with its dictionary) and its deflated size posted. The
+ * push-size estimate's samples ride on the hashing workers: a worker of their own cost ~35 MB of RSS.
+ */
+function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof import('node:crypto'), zlib: typeof import('node:zlib'), k: typeof RING): void {
   const { ctrl: ctrlBuf, data: dataBuf, size } = wt.workerData as { ctrl: SharedArrayBuffer; data: SharedArrayBuffer; size: number };
   const port = wt.parentPort!;
   const ctrl = new Int32Array(ctrlBuf);
@@ -49,6 +57,21 @@ function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof impo
     if (id === k.PAD) {
       consumed = size - r;
       r = 0;
+    } else if (id === k.SAMPLE) {
+      const at = r + k.HEADER;
+      const job = view.getUint32(at, true);
+      const dictLen = view.getUint32(at + 4, true);
+      const level = view.getUint32(at + 8, true);
+      const dict = data.subarray(at + k.SAMPLE_HEADER, at + k.SAMPLE_HEADER + dictLen);
+      const sample = data.subarray(at + k.SAMPLE_HEADER + dictLen, at + len);
+      let n = -1;
+      try {
+        n = zlib.deflateRawSync(sample, dictLen > 0 ? { level, dictionary: dict } : { level }).length;
+      } catch {}
+      port.postMessage({ job, n });
+      const rec = k.HEADER + ((len + 7) & ~7);
+      consumed = rec;
+      r += rec;
     } else if (len === k.DIGEST) {
       const h = hashes.get(id) ?? crypto.createHash('sha256');
       hashes.delete(id);
@@ -78,23 +101,70 @@ class HashRing {
   private readonly worker: Worker;
   private nextId = 1;
   private pendingDigests = new Map<number, (hex: string) => void>();
+  private pendingSamples = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
+  private nextJob = 1;
   private failure: Error | undefined;
   /** Writes waiting for room, in order. */
   private queue: Promise<void> | undefined;
 
   constructor() {
-    this.worker = startWorker(['node:worker_threads', 'node:crypto'], drainRing, RING, { workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES } });
-    this.worker.on('message', (m: { id: number; hex: string }) => {
-      const r = this.pendingDigests.get(m.id);
-      this.pendingDigests.delete(m.id);
-      if (this.pendingDigests.size === 0) this.worker.unref();
-      r?.(m.hex);
+    this.worker = startWorker(['node:worker_threads', 'node:crypto', 'node:zlib'], drainRing, RING, {
+      workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES },
+      // a small young generation: the samples' zlib buffers are collected often, not by the tens of MB
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 },
+    });
+    this.worker.on('message', (m: { id: number; hex: string } | { job: number; n: number }) => {
+      if ('job' in m) {
+        const s = this.pendingSamples.get(m.job);
+        this.pendingSamples.delete(m.job);
+        if (m.n < 0) s?.reject(new Error('zlib could not deflate a sample'));
+        else s?.resolve(m.n);
+      } else {
+        const r = this.pendingDigests.get(m.id);
+        this.pendingDigests.delete(m.id);
+        r?.(m.hex);
+      }
+      if (this.pendingDigests.size === 0 && this.pendingSamples.size === 0) this.worker.unref();
     });
     this.worker.on('error', (e) => {
       this.failure = e;
       for (const r of this.pendingDigests.values()) r('');
+      for (const s of this.pendingSamples.values()) s.reject(e);
+      this.pendingSamples.clear();
     });
     this.worker.unref();
+  }
+
+  /** Samples sent and not yet answered. */
+  get samplesOut(): number {
+    return this.pendingSamples.size;
+  }
+
+  /** The size of `sample` deflated raw at `level` with `dict` as its history, by the worker. */
+  async deflatedSize(dict: Uint8Array, sample: Uint8Array, level: number): Promise<number> {
+    if (this.failure) throw this.failure;
+    const job = this.nextJob++;
+    const len = SAMPLE_HEADER + dict.length + sample.length;
+    const rec = HEADER + ((len + 7) & ~7);
+    const answer = new Promise<number>((resolve, reject) => this.pendingSamples.set(job, { resolve, reject }));
+    this.worker.ref();
+    for (;;) {
+      const w = this.reserve(rec);
+      if (w !== undefined) {
+        this.view.setUint32(w, SAMPLE, true);
+        this.view.setUint32(w + 4, len, true);
+        this.view.setUint32(w + HEADER, job, true);
+        this.view.setUint32(w + HEADER + 4, dict.length, true);
+        this.view.setUint32(w + HEADER + 8, level, true);
+        this.data.set(dict, w + HEADER + SAMPLE_HEADER);
+        this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
+        this.commit(w, rec, true);
+        break;
+      }
+      await this.waitForRoom();
+      if (this.failure) throw this.failure;
+    }
+    return answer;
   }
 
   /** Streams opened and not yet digested. */
@@ -242,9 +312,23 @@ function pickRing(): HashRing {
  * starts new ones): their heaps and rings need not stay for the analysis that follows reading.
  */
 export async function releaseHashing(): Promise<void> {
-  if (rings.some((r) => r.openStreams > 0)) return;
+  if (rings.some((r) => r.openStreams > 0 || r.samplesOut > 0)) return;
   const all = rings.splice(0);
   await Promise.all(all.map((r) => r.terminate()));
+}
+
+/**
+ * The deflated size of a push-size sample (raw deflate at `level`, `dict` its history), on a hashing
+ * worker: the least busy ring, started if none runs.
+ */
+export function deflateOnWorker(dict: Uint8Array, sample: Uint8Array, level: number): Promise<number> {
+  let best = rings[0];
+  for (const r of rings) if (r.openStreams + r.samplesOut < best!.openStreams + best!.samplesOut) best = r;
+  if (!best) {
+    best = new HashRing();
+    rings.push(best);
+  }
+  return best.deflatedSize(dict, sample, level);
 }
 
 /**

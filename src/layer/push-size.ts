@@ -11,8 +11,7 @@
  *   where the machine has no gzip).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import type { Worker } from 'node:worker_threads';
-import { startWorker } from './worker.js';
+import { deflateOnWorker } from './hasher.js';
 import zlib from 'node:zlib';
 import { ImgsizeError } from '../base/errors.js';
 
@@ -209,54 +208,17 @@ class SampledSizer implements PushSizer {
 }
 
 /**
- * Deflating runs on a worker thread of its own (synchronous zlib there): on the main thread each
- * sample would cost ~0.7 ms of the thread that parses tar headers, and zlib's asynchronous API
- * costs about as much again in stream machinery per call. The worker holds the process only while
- * jobs are out.
+ * Deflating runs on a hashing worker (hasher.ts: the sample rides the ring as a record of its own,
+ * synchronous zlib there): on the main thread each sample would cost ~0.7 ms of the thread that
+ * parses tar headers, zlib's asynchronous API about as much again in stream machinery per call,
+ * and a worker of its own ~35 MB of RSS.
  */
-function deflateSamples(wt: typeof import('node:worker_threads'), z: typeof import('node:zlib'), level: number): void {
-  const port = wt.parentPort!;
-  port.on('message', ({ id, dict, data }: { id: number; dict: Uint8Array; data: Uint8Array }) => {
-    let n = -1;
-    try {
-      n = z.deflateRawSync(data, dict.length > 0 ? { level, dictionary: dict } : { level }).length;
-    } catch {}
-    port.postMessage({ id, n });
-  });
-}
-
-let worker: Worker | undefined;
-let nextId = 0;
-const jobs = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
-
-function deflatedSize(dict: Buffer, data: Buffer): Promise<number> {
-  if (!worker) {
-    // a small heap: it holds one sample at a time (the default young generation alone grows to tens of MB)
-    const w = startWorker(['node:worker_threads', 'node:zlib'], deflateSamples, LEVEL, { resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 } });
-    w.on('message', ({ id, n }: { id: number; n: number }) => {
-      const job = jobs.get(id);
-      jobs.delete(id);
-      if (jobs.size === 0) w.unref();
-      if (n < 0) job?.reject(new ImgsizeError('internal', 'push size', 'zlib could not deflate a sample'));
-      else job?.resolve(n);
-    });
-    w.on('error', (e) => {
-      for (const job of jobs.values()) job.reject(e);
-      jobs.clear();
-      worker = undefined;
-    });
-    worker = w;
+async function deflatedSize(dict: Buffer, data: Buffer): Promise<number> {
+  try {
+    return await deflateOnWorker(dict, data, LEVEL);
+  } catch (e) {
+    throw new ImgsizeError('internal', 'push size', `zlib could not deflate a sample (${(e as Error).message})`);
   }
-  const id = nextId++;
-  worker.ref();
-  return new Promise((resolve, reject) => {
-    jobs.set(id, { resolve, reject });
-    // the sample's buffers are its own: handed over (transferred), not copied again
-    const own = (x: Buffer): Uint8Array => (x.byteOffset === 0 && x.byteLength === x.buffer.byteLength ? x : new Uint8Array(x));
-    const d = own(dict);
-    const b = own(data);
-    worker!.postMessage({ id, dict: d, data: b }, [d.buffer as ArrayBuffer, b.buffer as ArrayBuffer]);
-  });
 }
 
 /** The last WINDOW_BYTES before `chunk[at]`: from the chunk, topped up from the previous tail. */
