@@ -32,6 +32,9 @@ const E2E = [
 ];
 
 const common = {
+  // the layer cache only where a test asks for it (--cache DIR): runs of the CLI in processes of
+  // their own would otherwise fill ~/.cache/imgsize and see each other's layers
+  env: { IMGSIZE_CACHE: 'off' },
   testTimeout: 0,
   hookTimeout: 0,
   // every core: the suite is CPU-bound (vitest leaves one core free by default, half of 2)

@@ -6,6 +6,7 @@ import { ImgsizeError } from '../base/errors.js';
 import type { Compression } from '../layer/decoder.js';
 import { dirname, joinPath, normalizePath } from '../base/paths.js';
 import type { LayerScan, ScanOptions } from '../layer/types.js';
+import type { LayerCache } from '../cache/store.js';
 
 /** Metadata members larger than this are not kept (a 1 GB blob that starts with `{` is not JSON we need). */
 export const MAX_JSON_BYTES = 16 << 20;
@@ -67,6 +68,12 @@ export interface ReadOptions {
   readonly verify?: boolean;
   /** Called with the count of input bytes read so far (for progress). */
   readonly onProgress?: (bytesRead: number) => void;
+  /**
+   * Layer scans kept by blob digest (cache/): a member named by its digest whose scan is cached is
+   * hashed only, not inflated and parsed (not even read, with verify false, from a file or folder);
+   * a layer scanned and verified is kept.
+   */
+  readonly cache?: LayerCache;
   /**
    * Called where the reader knows what is left (random access, a registry): the big blobs (the
    * layers) it will read, how many are done, and the input bytes the whole read handles.

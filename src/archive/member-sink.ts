@@ -16,6 +16,8 @@ import { normalizePath } from '../base/paths.js';
 import { LayerScanner } from '../layer/scan.js';
 import type { LayerScan, ScanOptions } from '../layer/types.js';
 import type { EntrySink, TarEntry } from '../tar/reader.js';
+import type { LayerCache } from '../cache/store.js';
+import { digestInName } from './metadata.js';
 import { MAX_JSON_BYTES, MAX_JSON_TOTAL_BYTES, type BlobRecord, type JsonBudget, type OuterEntry } from './contents.js';
 
 /** Layers smaller than this are hashed even under --no-verify: it costs next to nothing. */
@@ -32,7 +34,11 @@ export class BlobSink implements EntrySink {
   private jsonParts: Buffer[] | undefined;
   private jsonBytes = 0;
   private jsonTooLarge = false;
-  private readonly scanner: LayerScanner;
+  /** Undefined when the scan is cached: the blob is only hashed. */
+  private readonly scanner: LayerScanner | undefined;
+  /** The digest the member's name says (`blobs/sha256/<hex>`), and the cached scan of that blob. */
+  private readonly named: string | undefined;
+  private readonly cached: LayerScan | undefined;
 
   constructor(
     private readonly name: string,
@@ -41,13 +47,16 @@ export class BlobSink implements EntrySink {
     private readonly budget: JsonBudget,
     size?: number,
     skipContents = false,
+    private readonly cache?: LayerCache,
   ) {
-    this.mayDropHash = skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
+    this.named = digestInName(name);
+    this.cached = cache && this.named ? cache.get(this.named) : undefined;
+    this.mayDropHash = !this.cached && skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
     if (isSha512Member(name)) {
       this.sha512 = createHash('sha512');
       this.mayDropHash = false;
     }
-    this.scanner = new LayerScanner(scanOpts, size === undefined ? {} : { size, unhashed: this.mayDropHash });
+    this.scanner = this.cached ? undefined : new LayerScanner(scanOpts, size === undefined ? {} : { size, unhashed: this.mayDropHash });
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -71,7 +80,7 @@ export class BlobSink implements EntrySink {
         this.jsonBytes += chunk.length;
       }
     }
-    const scanWait = this.scanner.write(chunk);
+    const scanWait = this.scanner?.write(chunk);
     if (this.mayDropHash && this.size >= 4) {
       this.mayDropHash = false;
       if (!this.jsonParts) this.hash = undefined;
@@ -82,29 +91,36 @@ export class BlobSink implements EntrySink {
 
   /** True for a plain layer that is not hashed: its file contents need not be read. */
   get skipping(): boolean {
-    return this.hash === undefined && this.jsonParts === undefined && this.scanner.uncompressed;
+    return this.hash === undefined && this.jsonParts === undefined && this.scanner?.uncompressed === true;
   }
 
   /** Bytes ahead that nobody needs: only file contents of a plain layer that is not hashed. */
   get skippable(): number {
-    return this.skipping ? this.scanner.skippable : 0;
+    return this.skipping ? this.scanner!.skippable : 0;
   }
 
   /** Accounts for `n` (≤ `skippable`) bytes as read, without their bytes. */
   skip(n: number): void {
     this.size += n;
-    this.scanner.skip(n);
+    this.scanner!.skip(n);
   }
 
   async end(): Promise<void> {
     let scan: LayerScan | undefined;
     let scanError: { message: string } | undefined;
-    try {
-      scan = await this.scanner.finish();
-    } catch (e) {
-      scanError = { message: (e as Error).message };
-    }
     const digest = this.hash ? await this.hash.digest() : undefined;
+    if (this.cached) {
+      // the cached scan stands only for the bytes that hash to the name
+      if (digest === this.named) scan = this.cached;
+      else scanError = { message: 'its bytes do not hash to the digest in its name' };
+    } else {
+      try {
+        scan = await this.scanner!.finish();
+      } catch (e) {
+        scanError = { message: (e as Error).message };
+      }
+      if (scan && this.cache && this.named && digest === this.named) this.cache.put(this.named, scan);
+    }
     this.done({
       name: this.name,
       size: this.size,
@@ -137,19 +153,19 @@ const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 const EMPTY_SCAN_ERROR = { message: 'empty blob (0 bytes) is not a layer' };
 
 /** A sink for member `name` that records its blob in `entries` when it ends. */
-export function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false): BlobSink {
-  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents);
+export function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false, cache?: LayerCache): BlobSink {
+  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents, cache);
 }
 
 /**
  * The sink for a member of the outer tar: an empty one needs no hash and no scanner, its record is
  * known (a few bytes, not the kilobytes of a hash and a scanner each).
  */
-export function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size: number): EntrySink {
+export function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size: number, cache?: LayerCache): EntrySink {
   if (size === 0 && !isSha512Member(name)) {
     return { write: () => undefined, end: () => void entries.set(name, { kind: 'file', blob: { name, size: 0, digest: EMPTY_SHA256, scanError: EMPTY_SCAN_ERROR } }) };
   }
-  return memberSink(entries, json, name, scan, size);
+  return memberSink(entries, json, name, scan, size, false, cache);
 }
 
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */

@@ -10,6 +10,7 @@ import { availableParallelism } from 'node:os';
 import { ImgsizeError } from '../base/errors.js';
 import { cannotRead, type JsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
 import { memberSink, type BlobSink } from './member-sink.js';
+import { digestInName } from './metadata.js';
 
 /** Members up to this size are read first from a file or folder: metadata lives among them. */
 export const SMALL_FILE_BYTES = 1 << 20;
@@ -126,9 +127,17 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
   const bytes = progress.handled + todo.reduce((a, b) => a + b.size, 0);
   opts.onPhase?.({ done: 0, of: todo.length, bytes });
   const one = async (b: BigMember): Promise<void> => {
+    // not verified and its scan cached: not read at all
+    const named = opts.verify === false && opts.cache ? digestInName(b.name) : undefined;
+    const hit = named ? opts.cache!.get(named) : undefined;
+    if (hit) {
+      entries.set(b.name, { kind: 'file', blob: { name: b.name, size: b.size, digest: undefined, scan: hit } });
+      progress.skipped(b.size);
+      return;
+    }
     const { fh, start, close } = await b.open();
     try {
-      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false);
+      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache);
       await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
     } finally {
       if (close) await fh.close();

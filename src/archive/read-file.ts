@@ -30,7 +30,7 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
         big.delete(name); // a later member of the same name wins, as when streaming
         if (e.type === 'file') {
           if (e.typeflag === 'S') sparse = true;
-          if (e.dataBytes <= SMALL_FILE_BYTES) return tarMemberSink(entries, json, name, opts.scan, e.dataBytes);
+          if (e.dataBytes <= SMALL_FILE_BYTES) return tarMemberSink(entries, json, name, opts.scan, e.dataBytes, opts.cache);
           entries.delete(name);
           const start = tar.position;
           big.set(name, { name, size: e.dataBytes, open: async () => ({ fh, start, close: false }) });

@@ -29,7 +29,7 @@ export async function readOuterStream(input: AsyncIterable<Buffer>, opts: ReadOp
   const tar = new TarReader({
     entry: (e: TarEntry) => {
       const name = normalizePath(e.name);
-      if (e.type === 'file') return tarMemberSink(entries, json, name, opts.scan, e.dataBytes);
+      if (e.type === 'file') return tarMemberSink(entries, json, name, opts.scan, e.dataBytes, opts.cache);
       recordNonFile(entries, name, e);
       return undefined;
     },

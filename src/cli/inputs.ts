@@ -6,6 +6,7 @@ import type { ImageSource } from '../source/read.js';
 import { resolveSource, type Resolved } from '../source/resolve.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
+import { defaultCacheDir, FolderCache } from '../cache/store.js';
 import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
 import { readManifestOnly } from '../registry/source.js';
 import type { Metric } from '../analysis/diff.js';
@@ -105,6 +106,20 @@ export interface Run extends Io {
   readonly registryBlobs: Map<string, BlobRecord>;
   /** Registry tokens got during the run: both sides of a diff in one repository share one. */
   readonly registryTokens: Map<string, string>;
+  /** The layer caches the run opened, by folder and what changes a scan. */
+  readonly layerCaches: Map<string, FolderCache>;
+}
+
+/** The run's layer cache: --cache DIR, --no-cache, IMGSIZE_CACHE (a folder, or off), else the platform's cache folder. */
+function layerCacheOf(io: Run, o: CommonOptions, pushSize: string): FolderCache | undefined {
+  const fromEnv = io.env.IMGSIZE_CACHE;
+  if (o.cache === false || (o.cache === undefined && (fromEnv === 'off' || fromEnv === '0'))) return undefined;
+  const dir = typeof o.cache === 'string' ? inCwd(io, o.cache) : fromEnv ? inCwd(io, fromEnv) : defaultCacheDir(io.env);
+  if (!dir) return undefined;
+  const id = `${dir}\n${pushSize}`;
+  let c = io.layerCaches.get(id);
+  if (!c) io.layerCaches.set(id, (c = new FolderCache(dir, { pushSize })));
+  return c;
 }
 
 export async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick: Pick = {}): Promise<Side | Overview> {
@@ -114,12 +129,16 @@ export async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick:
   const depth = wholeNumber(o.depth, '--depth');
   if (o.platform !== undefined) parsePlatform(o.platform);
   const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), 'path' in src ? src.path : undefined) : undefined;
+  const pushSize = o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled';
+  const cache = layerCacheOf(io, o, pushSize);
+  const hitsBefore = cache?.hits ?? 0;
   const got = await inspectSource(src, {
     verify: o.verify,
     ...(top !== undefined ? { top } : {}),
     depth,
     treeNodes: treeNodes(o),
-    scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize: o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled', decoder: decoderChoice(io) },
+    scan: { maxRatio: wholeNumber(o.maxRatio, '--max-ratio'), pushSize, decoder: decoderChoice(io) },
+    ...(cache ? { cache } : {}),
     env: io.env,
     registryBlobs,
     registryTokens,
@@ -129,9 +148,14 @@ export async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick:
     ...(pick.requireOne ? { requireOne: pick.requireOne } : {}),
     ...(pick.overview ? { overview: true, ...(wantsHtml(o) ? { overviewReports: true } : {}) } : {}),
     ...(progress ? { onProgress: progress.onProgress, onPhase: progress.onPhase } : {}),
-  }).finally(() => progress?.end());
+  }).finally(() => {
+    progress?.end();
+    cache?.evict();
+  });
   const notices = 'overview' in got ? got.notices : got.model.notices;
   if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
+  const hits = (cache?.hits ?? 0) - hitsBefore;
+  if (cache && hits > 0 && !o.quiet) messages(io.stderr).say(`imgsize: ${hits} layer${hits === 1 ? '' : 's'} from the layer cache (${cache.root})`);
   if ('overview' in got) return { overview: got.overview, reports: got.reports };
   return { report: got.report, files: got.files };
 }

@@ -25,7 +25,7 @@ export { EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
 export async function main(given: Io): Promise<number> {
   // what one run shares: both sides of a diff fetch a registry blob once and ask one token per repository
-  const io: Run = { ...given, registryBlobs: new Map(), registryTokens: new Map() };
+  const io: Run = { ...given, registryBlobs: new Map(), registryTokens: new Map(), layerCaches: new Map() };
   let debug = io.argv.includes('--debug');
   const out = (s: string): void => void io.stdout.write(s);
   const msg = messages(io.stderr);
@@ -74,6 +74,8 @@ export async function main(given: Io): Promise<number> {
         (v: string, prev: string[] = []) => [...prev, v],
       )
       .option('--exact-push-size', 'gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)')
+      .option('--cache <dir>', "keep each layer's scan in <dir> and use it when the layer comes again (default: IMGSIZE_CACHE, else ~/.cache/imgsize or the platform's cache folder)")
+      .option('--no-cache', 'neither use nor fill the layer cache (IMGSIZE_CACHE=off says the same)')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')
       .option('--debug', 'print stack traces of internal errors');

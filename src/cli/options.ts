@@ -31,6 +31,8 @@ export interface CommonOptions {
   source?: SourceFlag;
   context?: string;
   fixPatch?: string;
+  /** --cache DIR (a string), --no-cache (false), neither (undefined: IMGSIZE_CACHE, else the platform's cache folder). */
+  cache?: string | false;
 }
 
 export interface GateOptions {

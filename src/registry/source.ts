@@ -63,7 +63,14 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
       entries.set(name, { kind: 'file', blob: known });
       return;
     }
-    const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false);
+    // a layer scanned before (cache/): its blob is not downloaded; the entry was written only from
+    // bytes that hashed to this digest, which the verified manifest names
+    const cached = opts.cache?.get(digest);
+    if (cached) {
+      entries.set(name, { kind: 'file', blob: { name, size, digest, scan: cached.diffId ? cached : { ...cached, diffId: digest } } });
+      return;
+    }
+    const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false, opts.cache);
     let n = 0;
     // a download cut short resumes where it stopped (Range), a few times
     for (let resumed = 0; ; resumed++) {

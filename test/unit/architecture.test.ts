@@ -18,6 +18,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['layer'], // one layer's scan
   ['model'], // what an image is (model.ts)
   ['detectors'], // package ecosystems
+  ['cache'], // the layer cache: a layer's scan kept by its digest
   ['archive'], // docker save / OCI archives and folders
   ['registry', 'daemon'], // the other places an image comes from, fed into the archive's assembly
   ['source'], // the front door: an argument to a source, opened and assembled

@@ -1,0 +1,182 @@
+/**
+ * The layer cache: each layer scanned once, ever. An entry per layer, keyed by the layer blob's
+ * digest, imgsize's version and the options that change a scan (entry.ts holds the form); a local
+ * folder — the platform's cache folder by default, `--cache DIR`, `--no-cache` — size-capped, oldest
+ * used evicted first, safe when runs share it (written to a temporary name, then renamed: a reader
+ * sees a whole entry or none). A damaged entry is removed and the layer read again.
+ *
+ * What the folder is trusted with: a hit stands for the scan of the blob of that digest. From an
+ * archive the blob's bytes are still hashed (only the inflating and parsing are saved; --no-verify
+ * skips them), from a registry a cached layer's blob is not downloaded. Whoever can write the folder
+ * can change what imgsize reports about a cached layer, never a digest it says it verified.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { VERSION } from '../base/version.js';
+import type { LayerScan } from '../layer/types.js';
+import { decodeEntry, ENTRY_FORMAT, encodeEntry, MAX_ENTRY_BYTES } from './entry.js';
+
+/** The cache's size past which the entries used longest ago are removed. */
+export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+
+/** What a reader asks of a layer cache. */
+export interface LayerCache {
+  /** The scan of the blob with this digest, if it is cached. */
+  get(blob: string): LayerScan | undefined;
+  /** Keeps the scan of a blob whose bytes hashed to `blob`. */
+  put(blob: string, scan: LayerScan): void;
+}
+
+/** What changes a scan, besides the layer's bytes. */
+export interface ScanIdentity {
+  readonly pushSize: string;
+}
+
+/** The platform's folder for caches (XDG on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows), from the run's environment; undefined without a home. */
+export function defaultCacheDir(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform = process.platform): string | undefined {
+  if (platform === 'win32') return env.LOCALAPPDATA ? path.join(env.LOCALAPPDATA, 'imgsize', 'cache') : undefined;
+  if (platform === 'darwin') return env.HOME ? path.join(env.HOME, 'Library', 'Caches', 'imgsize') : undefined;
+  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'imgsize');
+  return env.HOME ? path.join(env.HOME, '.cache', 'imgsize') : undefined;
+}
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** A layer cache in a folder. Counts what it did, for the run's notice. */
+export class FolderCache implements LayerCache {
+  /** The folder given; entries live in a subfolder per entry format. */
+  readonly root: string;
+  readonly dir: string;
+  hits = 0;
+  misses = 0;
+  stored = 0;
+  /** Entries found damaged (removed). */
+  damaged = 0;
+  private readonly salt: string;
+  private writable = true;
+
+  constructor(
+    dir: string,
+    identity: ScanIdentity,
+    private readonly maxBytes = DEFAULT_CACHE_MAX_BYTES,
+  ) {
+    this.root = dir;
+    this.dir = path.join(dir, `layers-v${ENTRY_FORMAT}`);
+    this.salt = JSON.stringify({ imgsize: VERSION, format: ENTRY_FORMAT, ...identity });
+  }
+
+  private keyOf(blob: string): string {
+    return createHash('sha256').update(this.salt).update('\n').update(blob).digest('hex');
+  }
+
+  private fileOf(key: string): string {
+    return path.join(this.dir, key.slice(0, 2), key);
+  }
+
+  get(blob: string): LayerScan | undefined {
+    if (!DIGEST.test(blob)) return undefined;
+    const key = this.keyOf(blob);
+    const file = this.fileOf(key);
+    let text: Buffer;
+    try {
+      if (statSync(file).size > MAX_ENTRY_BYTES) throw new Error('too large');
+      text = readFileSync(file);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.drop(file);
+      this.misses++;
+      return undefined;
+    }
+    try {
+      const scan = decodeEntry(text, key, blob);
+      this.hits++;
+      const now = new Date();
+      try {
+        utimesSync(file, now, now); // used now: evicted last
+      } catch {
+        /* read-only cache: fine */
+      }
+      return scan;
+    } catch {
+      this.drop(file);
+      this.misses++;
+      return undefined;
+    }
+  }
+
+  put(blob: string, scan: LayerScan): void {
+    if (!this.writable || !DIGEST.test(blob)) return;
+    const key = this.keyOf(blob);
+    const file = this.fileOf(key);
+    const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      const text = encodeEntry(key, blob, scan);
+      if (text.length > MAX_ENTRY_BYTES) return;
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(tmp, text, { mode: 0o600 });
+      renameSync(tmp, file);
+      this.stored++;
+    } catch {
+      // a cache that cannot be written (read-only, full disk) costs nothing but its hits
+      this.writable = false;
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* not written */
+      }
+    }
+  }
+
+  private drop(file: string): void {
+    this.damaged++;
+    try {
+      unlinkSync(file);
+    } catch {
+      /* gone, or not ours to remove */
+    }
+  }
+
+  /** Removes the entries used longest ago while the cache holds more than its cap. */
+  evict(): void {
+    if (this.stored === 0) return;
+    const all: { file: string; size: number; used: number }[] = [];
+    let total = 0;
+    let shards: string[];
+    try {
+      shards = readdirSync(this.dir);
+    } catch {
+      return;
+    }
+    for (const shard of shards) {
+      let names: string[];
+      try {
+        names = readdirSync(path.join(this.dir, shard));
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        const file = path.join(this.dir, shard, name);
+        try {
+          const st = statSync(file);
+          // another run's temporary file, if it is an hour old: left behind by a run that died
+          if (name.endsWith('.tmp') && Date.now() - st.mtimeMs < 3600_000) continue;
+          all.push({ file, size: st.size, used: st.mtimeMs });
+          total += st.size;
+        } catch {
+          /* removed meanwhile */
+        }
+      }
+    }
+    if (total <= this.maxBytes) return;
+    all.sort((a, b) => a.used - b.used);
+    for (const e of all) {
+      if (total <= this.maxBytes) break;
+      try {
+        unlinkSync(e.file);
+        total -= e.size;
+      } catch {
+        /* removed meanwhile */
+      }
+    }
+  }
+}
