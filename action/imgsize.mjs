@@ -3,12 +3,12 @@ import { fileURLToPath as __imgsize_fileURLToPath } from "node:url";
 const __filename = __imgsize_fileURLToPath(import.meta.url);
 const __dirname = __imgsize_fileURLToPath(new URL(".", import.meta.url));
 import { createRequire } from "node:module";
-import { appendFileSync, closeSync, constants, createReadStream, existsSync, lstatSync, openSync, readFileSync, readSync, readdirSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, constants, createReadStream, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { once } from "node:events";
 import { spawn, spawnSync } from "node:child_process";
 import { lstat, open, readdir, readlink, stat } from "node:fs/promises";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { Worker, isMainThread, threadId } from "node:worker_threads";
 import { availableParallelism, homedir, tmpdir } from "node:os";
 import zlib from "node:zlib";
@@ -3127,7 +3127,7 @@ var INLINE_BYTES = 4 << 20;
 var WAKE_BYTES = 1 << 20;
 var HEADER = 8;
 var PAD = 4294967295;
-var DIGEST$2 = 4294967294;
+var DIGEST$4 = 4294967294;
 /** A record that is no stream's bytes but a push-size sample to deflate (push-size.ts). */
 var SAMPLE = 4294967293;
 /** A sample record's own header: job, dictionary length, zlib level. */
@@ -3144,7 +3144,7 @@ var RING = {
 	SLEEPING,
 	HEADER,
 	PAD,
-	DIGEST: DIGEST$2,
+	DIGEST: DIGEST$4,
 	SAMPLE,
 	SAMPLE_HEADER
 };
@@ -3398,7 +3398,7 @@ var HashRing = class {
 			const w = this.reserve(HEADER);
 			if (w !== void 0) {
 				this.view.setUint32(w, id, true);
-				this.view.setUint32(w + 4, DIGEST$2, true);
+				this.view.setUint32(w + 4, DIGEST$4, true);
 				this.commit(w, HEADER, true);
 				break;
 			}
@@ -5550,6 +5550,49 @@ var LayerScanner = class {
 		};
 	}
 };
+// src/archive/metadata.ts
+init_errors$2();
+var DIGEST_RE = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
+function parseJson(blob, what) {
+	if (blob.jsonTooLarge) throw new ImgsizeError("limit", what, "larger than 16 MiB: not image metadata");
+	if (!blob.json) throw new ImgsizeError("format", what, blob.size === 0 ? "is empty (0 bytes), not JSON" : "is not JSON");
+	try {
+		return JSON.parse(blob.json.toString("utf8"));
+	} catch (e) {
+		throw new ImgsizeError("format", what, `is not valid JSON (${e.message})`);
+	}
+}
+function verifyBlob(blob, digest, size, label, fail) {
+	const algorithm = digest.slice(0, digest.indexOf(":"));
+	const actual = algorithm === "sha256" ? blob.digest : algorithm === "sha512" ? blob.sha512 : void 0;
+	if (algorithm !== "sha256" && algorithm !== "sha512") fail("format", label, `digest ${digest.length > 80 ? `${digest.slice(0, 79)}…` : digest} uses the algorithm "${algorithm}", which imgsize cannot verify (it verifies sha256 and sha512)`);
+	else if (actual !== void 0 && actual !== digest) fail("digest-mismatch", label, `digest mismatch: expected ${digest}, the blob hashes to ${actual}`);
+	if (size !== void 0 && size !== blob.size) fail("digest-mismatch", label, `size mismatch: the descriptor says ${size} bytes, the blob has ${blob.size}`);
+}
+/** `sha256:<hex>` from a member named `blobs/sha256/<hex>`. */
+function digestInName(member) {
+	const m = /(?:^|\/)blobs\/sha256\/([0-9a-f]{64})$/.exec(member);
+	return m ? `sha256:${m[1]}` : void 0;
+}
+function isObject$1(v) {
+	return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function lowerKeys(o) {
+	const out = {};
+	for (const [k, v] of Object.entries(o)) out[k.toLowerCase()] = v;
+	return out;
+}
+function getCaseInsensitive(o, key) {
+	if (key in o) return o[key];
+	for (const [k, v] of Object.entries(o)) if (k.toLowerCase() === key) return v;
+}
+function unique(xs) {
+	return [...new Set(xs)];
+}
+function short$1(digest) {
+	const i = digest.indexOf(":");
+	return i < 0 ? digest.slice(0, 12) : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 13)}`;
+}
 // src/archive/member-sink.ts
 /**
 * The sink every regular member of the outer archive goes through, whichever reader feeds it: it
@@ -5569,6 +5612,7 @@ var BlobSink = class {
 	name;
 	done;
 	budget;
+	cache;
 	hash = new StreamHash();
 	/** sha512 as well, for a member stored under blobs/sha512/ (rare: hashed on this thread). */
 	sha512;
@@ -5579,17 +5623,24 @@ var BlobSink = class {
 	jsonParts;
 	jsonBytes = 0;
 	jsonTooLarge = false;
+	/** Undefined when the scan is cached: the blob is only hashed. */
 	scanner;
-	constructor(name, scanOpts, done, budget, size, skipContents = false) {
+	/** The digest the member's name says (`blobs/sha256/<hex>`), and the cached scan of that blob. */
+	named;
+	cached;
+	constructor(name, scanOpts, done, budget, size, skipContents = false, cache) {
 		this.name = name;
 		this.done = done;
 		this.budget = budget;
-		this.mayDropHash = skipContents && size !== void 0 && size >= SKIP_HASH_BYTES;
+		this.cache = cache;
+		this.named = digestInName(name);
+		this.cached = cache && this.named ? cache.get(this.named) : void 0;
+		this.mayDropHash = !this.cached && skipContents && size !== void 0 && size >= SKIP_HASH_BYTES;
 		if (isSha512Member(name)) {
 			this.sha512 = createHash("sha512");
 			this.mayDropHash = false;
 		}
-		this.scanner = new LayerScanner(scanOpts, size === void 0 ? {} : {
+		this.scanner = this.cached ? void 0 : new LayerScanner(scanOpts, size === void 0 ? {} : {
 			size,
 			unhashed: this.mayDropHash
 		});
@@ -5613,7 +5664,7 @@ var BlobSink = class {
 				this.jsonBytes += chunk.length;
 			}
 		}
-		const scanWait = this.scanner.write(chunk);
+		const scanWait = this.scanner?.write(chunk);
 		if (this.mayDropHash && this.size >= 4) {
 			this.mayDropHash = false;
 			if (!this.jsonParts) this.hash = void 0;
@@ -5623,7 +5674,7 @@ var BlobSink = class {
 	}
 	/** True for a plain layer that is not hashed: its file contents need not be read. */
 	get skipping() {
-		return this.hash === void 0 && this.jsonParts === void 0 && this.scanner.uncompressed;
+		return this.hash === void 0 && this.jsonParts === void 0 && this.scanner?.uncompressed === true;
 	}
 	/** Bytes ahead that nobody needs: only file contents of a plain layer that is not hashed. */
 	get skippable() {
@@ -5637,12 +5688,18 @@ var BlobSink = class {
 	async end() {
 		let scan;
 		let scanError;
-		try {
-			scan = await this.scanner.finish();
-		} catch (e) {
-			scanError = { message: e.message };
-		}
 		const digest = this.hash ? await this.hash.digest() : void 0;
+		if (this.cached) {
+			if (digest === this.named) scan = this.cached;
+			else scanError = { message: "its bytes do not hash to the digest in its name" };
+		} else {
+			try {
+				scan = await this.scanner.finish();
+			} catch (e) {
+				scanError = { message: e.message };
+			}
+			if (scan && this.cache && this.named && digest === this.named) this.cache.put(this.named, scan);
+		}
 		this.done({
 			name: this.name,
 			size: this.size,
@@ -5674,17 +5731,17 @@ function isSha512Member(name) {
 var EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 var EMPTY_SCAN_ERROR = { message: "empty blob (0 bytes) is not a layer" };
 /** A sink for member `name` that records its blob in `entries` when it ends. */
-function memberSink(entries, json, name, scan, size, skipContents = false) {
+function memberSink(entries, json, name, scan, size, skipContents = false, cache) {
 	return new BlobSink(name, scan, (blob) => entries.set(name, {
 		kind: "file",
 		blob
-	}), json, size, skipContents);
+	}), json, size, skipContents, cache);
 }
 /**
 * The sink for a member of the outer tar: an empty one needs no hash and no scanner, its record is
 * known (a few bytes, not the kilobytes of a hash and a scanner each).
 */
-function tarMemberSink(entries, json, name, scan, size) {
+function tarMemberSink(entries, json, name, scan, size, cache) {
 	if (size === 0 && !isSha512Member(name)) return {
 		write: () => void 0,
 		end: () => void entries.set(name, {
@@ -5697,7 +5754,7 @@ function tarMemberSink(entries, json, name, scan, size) {
 			}
 		})
 	};
-	return memberSink(entries, json, name, scan, size);
+	return memberSink(entries, json, name, scan, size, false, cache);
 }
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */
 function recordNonFile(entries, name, e) {
@@ -5822,9 +5879,24 @@ async function readBig(big, entries, json, contents, opts, progress) {
 		bytes
 	});
 	const one = async (b) => {
+		const named = opts.verify === false && opts.cache ? digestInName(b.name) : void 0;
+		const hit = named ? opts.cache.get(named) : void 0;
+		if (hit) {
+			entries.set(b.name, {
+				kind: "file",
+				blob: {
+					name: b.name,
+					size: b.size,
+					digest: void 0,
+					scan: hit
+				}
+			});
+			progress.skipped(b.size);
+			return;
+		}
 		const { fh, start, close } = await b.open();
 		try {
-			const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false);
+			const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache);
 			await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
 		} finally {
 			if (close) await fh.close();
@@ -5869,7 +5941,7 @@ async function readOuterStream(input, opts = {}) {
 	const json = jsonBudget();
 	const tar = new TarReader({ entry: (e) => {
 		const name = normalizePath(e.name);
-		if (e.type === "file") return tarMemberSink(entries, json, name, opts.scan, e.dataBytes);
+		if (e.type === "file") return tarMemberSink(entries, json, name, opts.scan, e.dataBytes, opts.cache);
 		recordNonFile(entries, name, e);
 	} });
 	let outerCompression;
@@ -5955,7 +6027,7 @@ async function readOuterFile(file, size, opts = {}) {
 			big.delete(name);
 			if (e.type === "file") {
 				if (e.typeflag === "S") sparse = true;
-				if (e.dataBytes <= 1048576) return tarMemberSink(entries, json, name, opts.scan, e.dataBytes);
+				if (e.dataBytes <= 1048576) return tarMemberSink(entries, json, name, opts.scan, e.dataBytes, opts.cache);
 				entries.delete(name);
 				const start = tar.position;
 				big.set(name, {
@@ -6061,7 +6133,7 @@ async function readOuterDirectory(root, opts = {}) {
 		if (f.size > 1048576) continue;
 		const fh = await openForReading(f.abs);
 		try {
-			const sink = memberSink(entries, json, f.name, opts.scan, f.size);
+			const sink = memberSink(entries, json, f.name, opts.scan, f.size, false, opts.cache);
 			await pump(fh, 0, f.size, sink, progress, f.abs, { failed: false });
 		} finally {
 			await fh.close();
@@ -6120,49 +6192,6 @@ function platformObject(platform) {
 		architecture
 	};
 }
-// src/archive/metadata.ts
-init_errors$2();
-var DIGEST_RE = /^([a-z0-9]+(?:[+._-][a-z0-9]+)*):([a-zA-Z0-9=_-]+)$/;
-function parseJson(blob, what) {
-	if (blob.jsonTooLarge) throw new ImgsizeError("limit", what, "larger than 16 MiB: not image metadata");
-	if (!blob.json) throw new ImgsizeError("format", what, blob.size === 0 ? "is empty (0 bytes), not JSON" : "is not JSON");
-	try {
-		return JSON.parse(blob.json.toString("utf8"));
-	} catch (e) {
-		throw new ImgsizeError("format", what, `is not valid JSON (${e.message})`);
-	}
-}
-function verifyBlob(blob, digest, size, label, fail) {
-	const algorithm = digest.slice(0, digest.indexOf(":"));
-	const actual = algorithm === "sha256" ? blob.digest : algorithm === "sha512" ? blob.sha512 : void 0;
-	if (algorithm !== "sha256" && algorithm !== "sha512") fail("format", label, `digest ${digest.length > 80 ? `${digest.slice(0, 79)}…` : digest} uses the algorithm "${algorithm}", which imgsize cannot verify (it verifies sha256 and sha512)`);
-	else if (actual !== void 0 && actual !== digest) fail("digest-mismatch", label, `digest mismatch: expected ${digest}, the blob hashes to ${actual}`);
-	if (size !== void 0 && size !== blob.size) fail("digest-mismatch", label, `size mismatch: the descriptor says ${size} bytes, the blob has ${blob.size}`);
-}
-/** `sha256:<hex>` from a member named `blobs/sha256/<hex>`. */
-function digestInName(member) {
-	const m = /(?:^|\/)blobs\/sha256\/([0-9a-f]{64})$/.exec(member);
-	return m ? `sha256:${m[1]}` : void 0;
-}
-function isObject$1(v) {
-	return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function lowerKeys(o) {
-	const out = {};
-	for (const [k, v] of Object.entries(o)) out[k.toLowerCase()] = v;
-	return out;
-}
-function getCaseInsensitive(o, key) {
-	if (key in o) return o[key];
-	for (const [k, v] of Object.entries(o)) if (k.toLowerCase() === key) return v;
-}
-function unique(xs) {
-	return [...new Set(xs)];
-}
-function short(digest) {
-	const i = digest.indexOf(":");
-	return i < 0 ? digest.slice(0, 12) : `${digest.slice(0, i + 1)}${digest.slice(i + 1, i + 13)}`;
-}
 // src/archive/platform.ts
 init_errors$2();
 /** The image ID (its config's digest) of a candidate; the manifest digest where there is one. */
@@ -6188,7 +6217,7 @@ function imageNames(names) {
 function choiceNames(candidates) {
 	return unique(candidates.flatMap((c) => {
 		const names = imageNames(c.names);
-		return names.length > 0 ? names : idsOf(c).slice(0, 1).map(short);
+		return names.length > 0 ? names : idsOf(c).slice(0, 1).map(short$1);
 	}));
 }
 /**
@@ -6225,7 +6254,7 @@ function choose(candidates, absent, opts, notices) {
 		return chosen;
 	}
 	const missing = absent.find((a) => a.platform && platformMatches(a.platform, want));
-	if (missing) throw new ImgsizeError("missing-blob", want, `the ${want} image is listed in the index but its manifest ${short(missing.digest)} is not in the archive (partial export)`, { hint: `choose one that is present with --platform: ${listSome(unique(pool.map((c) => c.platform)))}` });
+	if (missing) throw new ImgsizeError("missing-blob", want, `the ${want} image is listed in the index but its manifest ${short$1(missing.digest)} is not in the archive (partial export)`, { hint: `choose one that is present with --platform: ${listSome(unique(pool.map((c) => c.platform)))}` });
 	const platforms = unique(pool.map((c) => c.platform));
 	if (opts.platform === void 0 && pool.length === 1) {
 		notices.push(`no ${want} image in the archive; using its only image, ${pool[0].platform}`);
@@ -6350,16 +6379,16 @@ function walkIndex(outer, index, depth, walk, names, absent, warnings) {
 			});
 			continue;
 		}
-		verifyBlob(blob, d.digest, typeof d.size === "number" ? d.size : void 0, `manifest ${short(d.digest)}`, walk.fail);
+		verifyBlob(blob, d.digest, typeof d.size === "number" ? d.size : void 0, `manifest ${short$1(d.digest)}`, walk.fail);
 		const myNames = [...names];
 		for (const k of ["io.containerd.image.name", "org.opencontainers.image.ref.name"]) {
 			const v = annotations[k];
 			if (typeof v === "string" && v && !myNames.includes(v)) myNames.push(v);
 		}
 		if (blob.jsonTooLarge) throw new ImgsizeError("limit", member, "manifest larger than 16 MiB");
-		if (blob.size === 0) throw new ImgsizeError("corrupt", `manifest ${short(d.digest)}`, "the blob is empty (0 bytes)");
+		if (blob.size === 0) throw new ImgsizeError("corrupt", `manifest ${short$1(d.digest)}`, "the blob is empty (0 bytes)");
 		const claimed = typeof d.mediaType === "string" && /manifest|index/.test(d.mediaType);
-		const unreadable = (why) => new ImgsizeError("corrupt", `manifest ${short(descDigest)}${platform ? ` (${platform})` : ""}`, why);
+		const unreadable = (why) => new ImgsizeError("corrupt", `manifest ${short$1(descDigest)}${platform ? ` (${platform})` : ""}`, why);
 		if (!blob.json) {
 			if (claimed) throw unreadable("is not JSON");
 			continue;
@@ -6377,7 +6406,7 @@ function walkIndex(outer, index, depth, walk, names, absent, warnings) {
 			if (walk.visited.has(d.digest)) {
 				warnings.push({
 					code: "index-loop",
-					message: `index ${short(d.digest)} refers to itself; loop skipped`
+					message: `index ${short$1(d.digest)} refers to itself; loop skipped`
 				});
 				continue;
 			}
@@ -6398,16 +6427,16 @@ function walkIndex(outer, index, depth, walk, names, absent, warnings) {
 		const cfgDesc = body.config;
 		const cfgType = typeof cfgDesc.mediaType === "string" ? cfgDesc.mediaType : void 0;
 		if (typeof body.artifactType === "string" || cfgType !== void 0 && !IMAGE_CONFIG_TYPES.has(cfgType)) continue;
-		if (typeof cfgDesc.digest !== "string") throw new ImgsizeError("format", `manifest ${short(d.digest)}`, "config descriptor has no digest");
+		if (typeof cfgDesc.digest !== "string") throw new ImgsizeError("format", `manifest ${short$1(d.digest)}`, "config descriptor has no digest");
 		const cm = DIGEST_RE.exec(cfgDesc.digest);
-		if (!cm) throw new ImgsizeError("format", `manifest ${short(d.digest)}`, `invalid config digest "${cfgDesc.digest}"`);
+		if (!cm) throw new ImgsizeError("format", `manifest ${short$1(d.digest)}`, `invalid config digest "${cfgDesc.digest}"`);
 		const configMember = `blobs/${cm[1]}/${cm[2]}`;
 		const config = resolveMember(outer.entries, configMember);
 		const plat = platform ?? configPlatform(config);
 		const layers = body.layers.map((l, i) => {
-			if (!isObject$1(l) || typeof l.digest !== "string") throw new ImgsizeError("format", `manifest ${short(descDigest)}`, `layer ${i + 1} has no digest`);
+			if (!isObject$1(l) || typeof l.digest !== "string") throw new ImgsizeError("format", `manifest ${short$1(descDigest)}`, `layer ${i + 1} has no digest`);
 			const lm = DIGEST_RE.exec(l.digest);
-			if (!lm) throw new ImgsizeError("format", `manifest ${short(descDigest)}`, `invalid layer digest "${l.digest}"`);
+			if (!lm) throw new ImgsizeError("format", `manifest ${short$1(descDigest)}`, `invalid layer digest "${l.digest}"`);
 			return {
 				member: `blobs/${lm[1]}/${lm[2]}`,
 				digest: l.digest,
@@ -6500,7 +6529,7 @@ function resolve(given, opts) {
 		}, [], absent, warnings);
 		format = manifestBlob ? "docker+oci" : "oci";
 		if (candidates.length === 0 && !manifestBlob) {
-			const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${listSome(absent.map((a) => short(a.digest)))})` : "it lists no image manifests";
+			const why = absent.length > 0 ? `its ${absent.length} manifest(s) are not in the archive (${listSome(absent.map((a) => short$1(a.digest)))})` : "it lists no image manifests";
 			throw new ImgsizeError("format", "index.json", `no image in this archive: ${why}`);
 		}
 		if (candidates.length > 0 && manifestBlob) namedImages = addRepoTags(outer, manifestBlob, candidates);
@@ -6518,7 +6547,7 @@ function resolve(given, opts) {
 		namedImages
 	});
 	const chosen = several ?? [choose(candidates, absent, opts, notices)];
-	for (const a of absent) if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short(a.digest)} is not in the archive (partial export)`);
+	for (const a of absent) if (a.platform) notices.push(`skipped ${a.platform}: its manifest ${short$1(a.digest)} is not in the archive (partial export)`);
 	return {
 		outer,
 		root,
@@ -6591,7 +6620,7 @@ function imageOf(r, chosen, opts, warnings) {
 	const unhashed = [];
 	const layers = chosen.layers.map((l, index) => {
 		const blob = resolveMember(outer.entries, l.member);
-		const label = `layer ${index + 1} (${l.digest ? short(l.digest) : displayPath(l.member)})`;
+		const label = `layer ${index + 1} (${l.digest ? short$1(l.digest) : displayPath(l.member)})`;
 		if (!blob) throw new ImgsizeError("missing-blob", label, `blob ${l.digest ?? displayPath(l.member)} is not in the archive`);
 		if (blob.size === 0) throw new ImgsizeError("corrupt", label, "the layer blob is empty (0 bytes)");
 		if (!blob.scan) throw new ImgsizeError("corrupt", label, blob.scanError?.message ?? "not a tar archive");
@@ -30239,7 +30268,13 @@ var RegistryClient = class {
 	* retries with backoff on 429, 502–504 and dropped connections (Retry-After honoured, capped).
 	*/
 	async get(pathInRepo, accept, extra = {}) {
-		const url = new URL(`/v2/${this.ref.repository}/${pathInRepo}`, this.base);
+		return this.getAt(new URL(`/v2/${this.ref.repository}/${pathInRepo}`, this.base), pathInRepo, accept, extra);
+	}
+	/** GET /v2/<path> outside any repository (`_catalog`), authenticated as get() is. */
+	getRoot(pathInV2) {
+		return this.getAt(new URL(`/v2/${pathInV2}`, this.base), pathInV2);
+	}
+	async getAt(url, pathInRepo, accept, extra = {}) {
 		let r = await this.sendWithRetries(url, accept, extra);
 		if (r.status === 401) {
 			await r.body.dump();
@@ -30425,7 +30460,7 @@ init_errors$2();
 init_version();
 /** Layers downloaded at once: two keep both cores busy, as for an archive file. */
 var CONCURRENT_LAYERS = 2;
-var DIGEST$1 = /^sha256:[0-9a-f]{64}$/;
+var DIGEST$3 = /^sha256:[0-9a-f]{64}$/;
 var sha256 = (b) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 var memberOf = (digest) => `blobs/sha256/${digest.slice(7)}`;
 async function readRegistry(ref, opts) {
@@ -30459,36 +30494,27 @@ async function readRegistry(ref, opts) {
 			});
 			return;
 		}
-		const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false);
-		let n = 0;
-		for (let resumed = 0;; resumed++) {
-			const r = await client.get(`blobs/${digest}`, void 0, n > 0 ? { range: `bytes=${n}-` } : {});
-			if (n > 0 && (r.status !== 206 || !String(r.headers["content-range"] ?? "").startsWith(`bytes ${n}-`))) {
-				await r.body.dump().catch(() => void 0);
-				throw new ImgsizeError("input", `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes and the registry cannot resume it`);
-			}
-			try {
-				for await (const chunk of r.body) {
-					n += chunk.length;
-					if (n > size) {
-						await r.body.dump().catch(() => void 0);
-						throw new ImgsizeError("digest-mismatch", `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
+		const cached = opts.cache?.get(digest);
+		if (cached) {
+			entries.set(name, {
+				kind: "file",
+				blob: {
+					name,
+					size,
+					digest,
+					scan: cached.diffId ? cached : {
+						...cached,
+						diffId: digest
 					}
-					inputBytes += chunk.length;
-					opts.onProgress?.(inputBytes);
-					const w = sink.write(chunk);
-					if (w) await w;
 				}
-				break;
-			} catch (e) {
-				const code = e.code ?? "";
-				if (e instanceof ImgsizeError || resumed >= 3 || !TRANSIENT_ERRORS.has(code)) {
-					if (e instanceof ImgsizeError) throw e;
-					throw new ImgsizeError("input", `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes (${code || e.message})`);
-				}
-			}
+			});
+			return;
 		}
-		if (n < size) throw new ImgsizeError("digest-mismatch", `blob ${digest.slice(0, 19)}`, `the registry sent ${n} of the ${size} bytes its descriptor says`);
+		const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false, opts.cache);
+		await download(client, digest, size, sink, (n) => {
+			inputBytes += n;
+			opts.onProgress?.(inputBytes);
+		});
 		await sink.end();
 		const got = entries.get(name);
 		if (opts.blobs && got?.kind === "file" && got.blob.digest === digest) opts.blobs.set(digest, got.blob);
@@ -30531,6 +30557,79 @@ async function readRegistry(ref, opts) {
 		inputBytes
 	};
 }
+/** A blob streamed into a sink; never more bytes than its descriptor says; a cut download resumes (Range), a few times. */
+async function download(client, digest, size, sink, counted) {
+	let n = 0;
+	for (let resumed = 0;; resumed++) {
+		const r = await client.get(`blobs/${digest}`, void 0, n > 0 ? { range: `bytes=${n}-` } : {});
+		if (n > 0 && (r.status !== 206 || !String(r.headers["content-range"] ?? "").startsWith(`bytes ${n}-`))) {
+			await r.body.dump().catch(() => void 0);
+			throw new ImgsizeError("input", `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes and the registry cannot resume it`);
+		}
+		try {
+			for await (const chunk of r.body) {
+				n += chunk.length;
+				if (n > size) {
+					await r.body.dump().catch(() => void 0);
+					throw new ImgsizeError("digest-mismatch", `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
+				}
+				counted(chunk.length);
+				const w = sink.write(chunk);
+				if (w) await w;
+			}
+			break;
+		} catch (e) {
+			const code = e.code ?? "";
+			if (e instanceof ImgsizeError || resumed >= 3 || !TRANSIENT_ERRORS.has(code)) {
+				if (e instanceof ImgsizeError) throw e;
+				throw new ImgsizeError("input", `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes (${code || e.message})`);
+			}
+		}
+	}
+	if (n < size) throw new ImgsizeError("digest-mismatch", `blob ${digest.slice(0, 19)}`, `the registry sent ${n} of the ${size} bytes its descriptor says`);
+}
+/**
+* One layer of an image in a registry, scanned into the layer cache (fleet scan): nothing when it
+* is cached already; else its blob downloaded, hashed and scanned, and kept when it hashes to its
+* digest. Says which.
+*/
+async function scanLayer(ref, layer, opts) {
+	if (opts.cache.get(layer.digest)) return "cached";
+	const client = new RegistryClient(ref, opts.env, {
+		insecure: opts.insecure,
+		tokens: opts.tokens
+	});
+	const entries = /* @__PURE__ */ new Map();
+	const name = memberOf(layer.digest);
+	const sink = memberSink(entries, jsonBudget(), name, opts.scan, layer.size, false, opts.cache);
+	await download(client, layer.digest, layer.size, sink, (n) => opts.onProgress?.(n));
+	await sink.end();
+	const got = entries.get(name);
+	if (got?.kind !== "file" || got.blob.digest !== layer.digest) throw new ImgsizeError("digest-mismatch", `blob ${layer.digest.slice(0, 19)}`, `the registry sent bytes that hash to ${got?.kind === "file" ? got.blob.digest : "nothing"}`);
+	if (!got.blob.scan) throw new ImgsizeError("format", `blob ${layer.digest.slice(0, 19)}`, `is not a layer (${got.blob.scanError?.message ?? "not a tar archive"})`);
+	return "scanned";
+}
+/** The repositories of a registry (`/v2/_catalog`, paged), at most `max`. */
+async function listRepositories(registry, env, opts = {}) {
+	const client = new RegistryClient(registry, env, { insecure: opts.insecure });
+	const out = [];
+	let last = "";
+	for (;;) {
+		const r = await client.getRoot(`_catalog?n=1000${last ? `&last=${encodeURIComponent(last)}` : ""}`);
+		const doc = parseAnswer(await client.read(r, "the catalog"), registry.registry, "the catalog");
+		const page = isObject$1(doc) && Array.isArray(doc.repositories) ? doc.repositories.filter((x) => typeof x === "string") : [];
+		out.push(...page);
+		if (page.length < 1e3 || out.length >= (opts.max ?? 1e5)) return out.slice(0, opts.max ?? 1e5);
+		last = page[page.length - 1];
+	}
+}
+/** The tags of a repository (`tags/list`), at most `max`. */
+async function listTags(repo, env, opts = {}) {
+	const client = new RegistryClient(repo, env, { insecure: opts.insecure });
+	const r = await client.get(`tags/list?n=${opts.max ?? 1e4}`);
+	const doc = parseAnswer(await client.read(r, "the tags list"), repo.registry, "the tags list");
+	return isObject$1(doc) && Array.isArray(doc.tags) ? doc.tags.filter((x) => typeof x === "string").slice(0, opts.max ?? 1e4) : [];
+}
 /** A manifest or index by tag or digest: its bytes checked against the digest that names it. */
 function manifestFetcher(client, counted) {
 	return async (at) => {
@@ -30539,7 +30638,7 @@ function manifestFetcher(client, counted) {
 		counted(body.length);
 		const digest = sha256(body);
 		const said = r.headers["docker-content-digest"];
-		if (DIGEST$1.test(at) && at !== digest) throw new ImgsizeError("digest-mismatch", `manifest ${at}`, `the registry sent bytes that hash to ${digest}`);
+		if (DIGEST$3.test(at) && at !== digest) throw new ImgsizeError("digest-mismatch", `manifest ${at}`, `the registry sent bytes that hash to ${digest}`);
 		if (typeof said === "string" && said !== digest) throw new ImgsizeError("digest-mismatch", `manifest ${at}`, `Docker-Content-Digest says ${said}, the bytes hash to ${digest}`);
 		const type = String(r.headers["content-type"] ?? "").split(";")[0].trim();
 		if (/^application\/vnd\.docker\.distribution\.manifest\.v1\+(prettyjws|json)$/.test(type)) throw new ImgsizeError("format", `manifest ${at}`, "is a schema 1 manifest, which imgsize does not read");
@@ -30582,7 +30681,7 @@ async function resolveManifest(ref, opts, manifest) {
 	};
 }
 function descriptor(ref, d, what) {
-	if (!isObject$1(d) || typeof d.digest !== "string" || !DIGEST$1.test(d.digest) || typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) throw new ImgsizeError("format", ref.canonical, `${what} has no sha256 digest and size imgsize can check`);
+	if (!isObject$1(d) || typeof d.digest !== "string" || !DIGEST$3.test(d.digest) || typeof d.size !== "number" || !Number.isSafeInteger(d.size) || d.size < 0) throw new ImgsizeError("format", ref.canonical, `${what} has no sha256 digest and size imgsize can check`);
 	return {
 		digest: d.digest,
 		size: d.size,
@@ -31034,7 +31133,7 @@ var DOCKER_HUB = "docker.io";
 var HUB_ENDPOINT = "registry-1.docker.io";
 var COMPONENT = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*$/;
 var TAG$1 = /^[\w][\w.-]{0,127}$/;
-var DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
+var DIGEST$2 = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]{32,}$/;
 var HOST = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*)(?::[0-9]{1,5})?$/;
 /** A reference longer than this is not one (distribution caps names at 255). */
 var MAX_REFERENCE = 512;
@@ -31047,7 +31146,7 @@ function parseReference(input) {
 	if (at >= 0) {
 		digest = s.slice(at + 1);
 		s = s.slice(0, at);
-		if (!DIGEST.test(digest)) throw bad(`has an invalid digest "${digest}"`);
+		if (!DIGEST$2.test(digest)) throw bad(`has an invalid digest "${digest}"`);
 		if (digest.startsWith("sha256:") && !/^sha256:[0-9a-f]{64}$/.test(digest)) throw bad("has a sha256 digest that is not 64 hex digits");
 	}
 	let tag;
@@ -40490,6 +40589,16 @@ function captureFor(detectors = DETECTORS) {
 * The main job as one call, for programs and for the CLI: read an image (a path or a stream),
 * with the package detectors' metadata captured as it streams, and build its report.
 */
+init_errors$2();
+/** Reads the image once and returns its report, the model it was built from and its files. */
+async function inspectImage(src, opts = {}) {
+	const r = await inspectSource(src, {
+		...opts,
+		overview: false
+	});
+	if ("overview" in r) throw oneImageExpected("archive");
+	return r;
+}
 /** As inspectImage; with `overview`, an archive of several images of the platform and no --image gives its overview instead. */
 async function inspectSource(src, opts = {}) {
 	const { top, depth, thresholds, treeNodes, verify, scan, overviewReports, ...read } = opts;
@@ -40541,6 +40650,292 @@ async function reportOf(model, opts) {
 		}
 	};
 }
+// src/cache/entry.ts
+/**
+* One layer's scan as a cache entry: the LayerScan (layer/types.ts) in a compact JSON form, and
+* back, checked like any input — bounded, every field's type and range, the columns of one length.
+* An entry is written only from a scan of bytes whose digest was verified; reading it back changes
+* no verified digest (the caller still hashes what it reads, or says it did not).
+*/
+init_errors$2();
+var KIND_CODES = {
+	file: "f",
+	symlink: "l",
+	hardlink: "h",
+	dir: "d",
+	other: "o"
+};
+var CODE_KINDS = {
+	f: "file",
+	l: "symlink",
+	h: "hardlink",
+	d: "dir",
+	o: "other"
+};
+/** The entry's text: the sha256 of its JSON, a newline, the JSON. */
+function encodeEntry(key, blob, s) {
+	const targets = [];
+	s.files.forEach((f, i) => {
+		if (f.target !== void 0) targets.push([i, f.target]);
+	});
+	const json = {
+		format: 1,
+		key,
+		blob,
+		compression: s.compression,
+		uncompressedBytes: s.uncompressedBytes,
+		diffId: s.diffId ?? null,
+		entries: s.entries,
+		contentBytes: s.contentBytes,
+		whiteouts: s.whiteouts,
+		paths: s.files.map((f) => f.path),
+		kinds: s.files.map((f) => KIND_CODES[f.kind]).join(""),
+		sizes: s.files.map((f) => f.size),
+		targets,
+		opaqueDirs: [...s.opaqueDirs],
+		deletions: [...s.deletions],
+		captured: [...s.captured].map(([p, b]) => [p, b.toString("base64")]),
+		oversize: [...s.oversize ?? /* @__PURE__ */ new Map()],
+		pushSize: s.pushSize ?? null
+	};
+	const body = Buffer.from(JSON.stringify(json));
+	return Buffer.concat([Buffer.from(`${createHash("sha256").update(body).digest("hex")}\n`), body]);
+}
+var bad = (why) => new ImgsizeError("corrupt", "layer cache", `a cache entry is damaged (${why})`);
+var isCount = (x) => typeof x === "number" && Number.isSafeInteger(x) && x >= 0;
+var isStrings = (x) => Array.isArray(x) && x.every((s) => typeof s === "string");
+var DIGEST$1 = /^sha256:[0-9a-f]{64}$/;
+/** The scan an entry holds, for `key` and `blob`; throws on anything that is not an entry written so. */
+function decodeEntry(text, key, blob) {
+	if (text.length > 268435456) throw bad("too large");
+	if (text.indexOf(10) !== 64) throw bad("no digest line");
+	const body = text.subarray(65);
+	if (createHash("sha256").update(body).digest("hex") !== text.toString("latin1", 0, 64)) throw bad("its digest does not match");
+	let j;
+	try {
+		j = JSON.parse(body.toString("utf8"));
+	} catch {
+		throw bad("not JSON");
+	}
+	if (typeof j !== "object" || j === null) throw bad("not an object");
+	if (j.format !== 1) throw bad(`format ${String(j.format)}`);
+	if (j.key !== key || j.blob !== blob) throw bad("written for another layer");
+	if (j.compression !== "gzip" && j.compression !== "zstd" && j.compression !== "none") throw bad("compression");
+	if (!isCount(j.uncompressedBytes) || !isCount(j.entries) || !isCount(j.contentBytes) || !isCount(j.whiteouts)) throw bad("counts");
+	if (j.diffId !== null && (typeof j.diffId !== "string" || !DIGEST$1.test(j.diffId))) throw bad("diff_id");
+	if (!isStrings(j.paths) || typeof j.kinds !== "string" || !Array.isArray(j.sizes) || !Array.isArray(j.targets)) throw bad("files");
+	const n = j.paths.length;
+	if (j.kinds.length !== n || j.sizes.length !== n || n > j.entries) throw bad("file columns");
+	if (!isStrings(j.opaqueDirs) || !isStrings(j.deletions) || !Array.isArray(j.captured) || !Array.isArray(j.oversize)) throw bad("lists");
+	const targets = /* @__PURE__ */ new Map();
+	for (const t of j.targets) {
+		if (!Array.isArray(t) || !isCount(t[0]) || t[0] >= n || typeof t[1] !== "string") throw bad("targets");
+		targets.set(t[0], t[1]);
+	}
+	let content = 0;
+	const files = new Array(n);
+	for (let i = 0; i < n; i++) {
+		const kind = CODE_KINDS[j.kinds[i]];
+		const size = j.sizes[i];
+		if (!kind || !isCount(size)) throw bad("a file");
+		const target = targets.get(i);
+		if ((kind === "symlink" || kind === "hardlink") !== (target !== void 0)) throw bad("a link");
+		content += size;
+		files[i] = target === void 0 ? {
+			path: j.paths[i],
+			kind,
+			size
+		} : {
+			path: j.paths[i],
+			kind,
+			size,
+			target
+		};
+	}
+	if (content !== j.contentBytes) throw bad("sizes do not add up");
+	const captured = /* @__PURE__ */ new Map();
+	for (const c of j.captured) {
+		if (!Array.isArray(c) || typeof c[0] !== "string" || typeof c[1] !== "string") throw bad("captured");
+		captured.set(c[0], Buffer.from(c[1], "base64"));
+	}
+	const oversize = /* @__PURE__ */ new Map();
+	for (const o of j.oversize) {
+		if (!Array.isArray(o) || typeof o[0] !== "string" || !isCount(o[1])) throw bad("oversize");
+		oversize.set(o[0], o[1]);
+	}
+	const p = j.pushSize;
+	if (p !== null && (typeof p !== "object" || !isCount(p.bytes) || !isCount(p.sampledBytes) || ![
+		"exact",
+		"sampled",
+		"whole"
+	].includes(p.method) || !["gzip -6", "zlib level 6"].includes(p.by))) throw bad("push size");
+	return {
+		compression: j.compression,
+		uncompressedBytes: j.uncompressedBytes,
+		diffId: j.diffId ?? void 0,
+		entries: j.entries,
+		contentBytes: j.contentBytes,
+		whiteouts: j.whiteouts,
+		files,
+		opaqueDirs: j.opaqueDirs,
+		deletions: j.deletions,
+		captured,
+		oversize,
+		...p ? { pushSize: {
+			bytes: p.bytes,
+			method: p.method,
+			sampledBytes: p.sampledBytes,
+			by: p.by
+		} } : {}
+	};
+}
+// src/cache/store.ts
+/**
+* The layer cache: each layer scanned once, ever. An entry per layer, keyed by the layer blob's
+* digest, imgsize's version and the options that change a scan (entry.ts holds the form); a local
+* folder — the platform's cache folder by default, `--cache DIR`, `--no-cache` — size-capped, oldest
+* used evicted first, safe when runs share it (written to a temporary name, then renamed: a reader
+* sees a whole entry or none). A damaged entry is removed and the layer read again.
+*
+* What the folder is trusted with: a hit stands for the scan of the blob of that digest. From an
+* archive the blob's bytes are still hashed (only the inflating and parsing are saved; --no-verify
+* skips them), from a registry a cached layer's blob is not downloaded. Whoever can write the folder
+* can change what imgsize reports about a cached layer, never a digest it says it verified.
+*/
+/** The cache's size past which the entries used longest ago are removed. */
+var DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
+/** The platform's folder for caches (XDG on Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows), from the run's environment; undefined without a home. */
+function defaultCacheDir(env, platform = process.platform) {
+	if (platform === "win32") return env.LOCALAPPDATA ? path.join(env.LOCALAPPDATA, "imgsize", "cache") : void 0;
+	if (platform === "darwin") return env.HOME ? path.join(env.HOME, "Library", "Caches", "imgsize") : void 0;
+	if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, "imgsize");
+	return env.HOME ? path.join(env.HOME, ".cache", "imgsize") : void 0;
+}
+var DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** A layer cache in a folder. Counts what it did, for the run's notice. */
+var FolderCache = class {
+	maxBytes;
+	/** The folder given; entries live in a subfolder per entry format. */
+	root;
+	dir;
+	hits = 0;
+	misses = 0;
+	stored = 0;
+	/** Entries found damaged (removed). */
+	damaged = 0;
+	salt;
+	writable = true;
+	constructor(dir, identity, maxBytes = DEFAULT_CACHE_MAX_BYTES) {
+		this.maxBytes = maxBytes;
+		this.root = dir;
+		this.dir = path.join(dir, `layers-v1`);
+		this.salt = JSON.stringify({
+			imgsize: VERSION,
+			format: 1,
+			...identity
+		});
+	}
+	keyOf(blob) {
+		return createHash("sha256").update(this.salt).update("\n").update(blob).digest("hex");
+	}
+	fileOf(key) {
+		return path.join(this.dir, key.slice(0, 2), key);
+	}
+	get(blob) {
+		if (!DIGEST.test(blob)) return void 0;
+		const key = this.keyOf(blob);
+		const file = this.fileOf(key);
+		let text;
+		try {
+			if (statSync(file).size > 268435456) throw new Error("too large");
+			text = readFileSync(file);
+		} catch (e) {
+			if (e.code !== "ENOENT") this.drop(file);
+			this.misses++;
+			return;
+		}
+		try {
+			const scan = decodeEntry(text, key, blob);
+			this.hits++;
+			const now = /* @__PURE__ */ new Date();
+			try {
+				utimesSync(file, now, now);
+			} catch {}
+			return scan;
+		} catch {
+			this.drop(file);
+			this.misses++;
+			return;
+		}
+	}
+	put(blob, scan) {
+		if (!this.writable || !DIGEST.test(blob)) return;
+		const key = this.keyOf(blob);
+		const file = this.fileOf(key);
+		const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+		try {
+			const text = encodeEntry(key, blob, scan);
+			if (text.length > 268435456) return;
+			mkdirSync(path.dirname(file), { recursive: true });
+			writeFileSync(tmp, text, { mode: 384 });
+			renameSync(tmp, file);
+			this.stored++;
+		} catch {
+			this.writable = false;
+			try {
+				unlinkSync(tmp);
+			} catch {}
+		}
+	}
+	drop(file) {
+		this.damaged++;
+		try {
+			unlinkSync(file);
+		} catch {}
+	}
+	/** Removes the entries used longest ago while the cache holds more than its cap. */
+	evict() {
+		if (this.stored === 0) return;
+		const all = [];
+		let total = 0;
+		let shards;
+		try {
+			shards = readdirSync(this.dir);
+		} catch {
+			return;
+		}
+		for (const shard of shards) {
+			let names;
+			try {
+				names = readdirSync(path.join(this.dir, shard));
+			} catch {
+				continue;
+			}
+			for (const name of names) {
+				const file = path.join(this.dir, shard, name);
+				try {
+					const st = statSync(file);
+					if (name.endsWith(".tmp") && Date.now() - st.mtimeMs < 36e5) continue;
+					all.push({
+						file,
+						size: st.size,
+						used: st.mtimeMs
+					});
+					total += st.size;
+				} catch {}
+			}
+		}
+		if (total <= this.maxBytes) return;
+		all.sort((a, b) => a.used - b.used);
+		for (const e of all) {
+			if (total <= this.maxBytes) break;
+			try {
+				unlinkSync(e.file);
+				total -= e.size;
+			} catch {}
+		}
+	}
+};
 // src/gate/rules.ts
 init_diff();
 init_errors$2();
@@ -46236,7 +46631,7 @@ function treeShape(nodes, ctx) {
 		else if (p.kind !== "folder" || p.partial) bad("must name an opened folder");
 	});
 }
-var MAX_TEXT, bytes$1, count, signedBytes, text$1, layerNumber, schemaVersion, imagePath, digest, ArchiveFormatSchema, CompressionSchema, EcosystemSchema, FindingCodeSchema, WarningCodeSchema, MetricSchema, UnownedKindSchema, WarningSchema, PushSizeSchema, LayerSchema, PackageSchema, FolderSchema, PackageGroupSchema, TorchSchema, FindingItemSchema, FindingSchema, LimitsSchema, ForbiddenHitSchema, RuleItemSchema, RuleOriginSchema, LevelSchema, RuleResultSchema, VerdictSchema, treeParent, treeKind, treeName, TreeNodeSchema, ReportTreeSchema, DiffTreeNodeSchema, DiffTreeSchema, FixSchema, imageFields, ReportSchema, DeltaSchema, SideSchema, DiffWarningSchema, DiffSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema;
+var MAX_TEXT, bytes$1, count, signedBytes, text$1, layerNumber, schemaVersion, imagePath, digest, ArchiveFormatSchema, CompressionSchema, EcosystemSchema, FindingCodeSchema, WarningCodeSchema, MetricSchema, UnownedKindSchema, WarningSchema, PushSizeSchema, LayerSchema, PackageSchema, FolderSchema, PackageGroupSchema, TorchSchema, FindingItemSchema, FindingSchema, LimitsSchema, ForbiddenHitSchema, RuleItemSchema, RuleOriginSchema, LevelSchema, RuleResultSchema, VerdictSchema, treeParent, treeKind, treeName, TreeNodeSchema, ReportTreeSchema, DiffTreeNodeSchema, DiffTreeSchema, FixSchema, imageFields, ReportSchema, DeltaSchema, SideSchema, DiffWarningSchema, DiffSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema, FleetPlanSchema, FleetReportSchema;
 var init_schema = __esmMin((() => {
 	init_zod();
 	init_version();
@@ -46686,11 +47081,69 @@ var init_schema = __esmMin((() => {
 			compressedBytes: bytes$1("Push sizes of the distinct layers, each once.")
 		}).describe("The archive as a whole, each layer counted once.")
 	}).describe("What `imgsize ARCHIVE --json` writes for an archive holding several images of the platform, without --image.");
+	FleetPlanSchema = strictObject({
+		schemaVersion: schemaVersion(),
+		scope: literal("fleet-plan").describe("What `imgsize fleet plan` writes: the images, their unique layers and the shards they are split into."),
+		shards: number().int().min(1).max(1e4).describe("How many shards the unique layers are split into."),
+		platform: text$1("The platform each reference was resolved to."),
+		images: array(strictObject({
+			reference: text$1("The reference as given (registry/repository:tag)."),
+			manifestDigest: digest("The platform's manifest: the same image under two tags is planned once."),
+			compressedBytes: bytes$1("Σ its layers, as the manifest says."),
+			layers: array(digest("A layer blob.")).describe("Its layers, bottom first.")
+		})).max(1e6).describe("One per distinct manifest, in the order first met."),
+		layers: array(strictObject({
+			digest: digest("The layer blob."),
+			bytes: bytes$1("Its size as stored."),
+			shard: count("The shard that scans it (0-based)."),
+			image: count("The image (index into images) it is fetched through.")
+		})).max(1e7).describe("Each unique layer once, largest first; shards balanced by bytes.")
+	}).describe("What `imgsize fleet plan --json` writes: the whole shared state of a fleet run, with the layer cache.");
+	FleetReportSchema = strictObject({
+		schemaVersion: schemaVersion(),
+		scope: literal("fleet").describe("What `imgsize fleet merge` writes: every image of the plan, from the layer cache, and the fleet as a whole."),
+		totals: strictObject({
+			images: count("Images (distinct manifests)."),
+			layers: count("Unique layers."),
+			logicalBytes: bytes$1("Σ compressed size of every image: what they would take stored apart."),
+			storedBytes: bytes$1("Σ compressed size of the unique layers: what the registry stores.")
+		}).describe("The fleet as a whole."),
+		images: array(strictObject({
+			reference: text$1("The reference."),
+			platform: text$1("os/architecture[/variant]."),
+			compressedBytes: bytes$1("Σ its layers as stored."),
+			contentBytes: bytes$1("Σ its layers contentBytes."),
+			finalBytes: bytes$1("Its final filesystem."),
+			wastedBytes: bytes$1("Bytes its later layers deleted or overwrote."),
+			findings: count("Its findings.")
+		})).describe("In the plan’s order."),
+		sharedLayers: array(strictObject({
+			digest: digest("The layer blob."),
+			compressedBytes: bytes$1("Its size as stored."),
+			images: count("Images that hold it."),
+			savedBytes: bytes$1("(images − 1) × its size: what sharing it saves the registry."),
+			createdBy: string().max(MAX_TEXT).nullable().describe("The Dockerfile step that made it, in the first image that holds it; null when its history says none.")
+		})).describe("Layers held by more than one image, most saved first (at most 20)."),
+		packages: array(strictObject({
+			ecosystem: EcosystemSchema,
+			name: text$1("The package."),
+			images: count("Images that hold it."),
+			logicalBytes: bytes$1("Σ its bytes over those images."),
+			versions: array(text$1("A version.")).describe("The versions seen, at most 10.")
+		})).describe("Packages across the fleet, most logical bytes first (at most 50)."),
+		findings: array(strictObject({
+			code: FindingCodeSchema,
+			images: count("Images with it."),
+			bytes: bytes$1("Σ bytes at stake over those images.")
+		})).describe("Findings counted across images, most bytes first.")
+	}).describe("What `imgsize fleet merge --json` writes.");
 	union([
 		ReportSchema,
 		DiffDocumentSchema,
 		ManifestReportSchema,
-		ArchiveOverviewSchema
+		ArchiveOverviewSchema,
+		FleetPlanSchema,
+		FleetReportSchema
 	]);
 }));
 // src/gate/config-schema.ts
@@ -47312,6 +47765,17 @@ async function manifestOnly(io, image, o) {
 function registryOf(src) {
 	return "reference" in src ? src.reference : "daemon" in src ? src.daemon.fallback : void 0;
 }
+/** The run's layer cache: --cache DIR, --no-cache, IMGSIZE_CACHE (a folder, or off), else the platform's cache folder. */
+function layerCacheOf(io, o, pushSize) {
+	const fromEnv = io.env.IMGSIZE_CACHE;
+	if (o.cache === false || o.cache === void 0 && (fromEnv === "off" || fromEnv === "0")) return void 0;
+	const dir = typeof o.cache === "string" ? inCwd(io, o.cache) : fromEnv ? inCwd(io, fromEnv) : defaultCacheDir(io.env);
+	if (!dir) return void 0;
+	const id = `${dir}\n${pushSize}`;
+	let c = io.layerCaches.get(id);
+	if (!c) io.layerCaches.set(id, c = new FolderCache(dir, { pushSize }));
+	return c;
+}
 async function analyse(io, src, o, pick = {}) {
 	const chosenImage = imageFor(o, pick);
 	const { registryBlobs, registryTokens } = io;
@@ -47319,6 +47783,9 @@ async function analyse(io, src, o, pick = {}) {
 	const depth = wholeNumber(o.depth, "--depth");
 	if (o.platform !== void 0) parsePlatform(o.platform);
 	const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), "path" in src ? src.path : void 0) : void 0;
+	const pushSize = o.exactPushSize ? "exact" : io.env.IMGSIZE_PUSH_SIZE === "off" ? "off" : "sampled";
+	const cache = layerCacheOf(io, o, pushSize);
+	const hitsBefore = cache?.hits ?? 0;
 	const got = await inspectSource(src, {
 		verify: o.verify,
 		...top !== void 0 ? { top } : {},
@@ -47326,9 +47793,10 @@ async function analyse(io, src, o, pick = {}) {
 		treeNodes: treeNodes(o),
 		scan: {
 			maxRatio: wholeNumber(o.maxRatio, "--max-ratio"),
-			pushSize: o.exactPushSize ? "exact" : io.env.IMGSIZE_PUSH_SIZE === "off" ? "off" : "sampled",
+			pushSize,
 			decoder: decoderChoice(io)
 		},
+		...cache ? { cache } : {},
 		env: io.env,
 		registryBlobs,
 		registryTokens,
@@ -47344,9 +47812,14 @@ async function analyse(io, src, o, pick = {}) {
 			onProgress: progress.onProgress,
 			onPhase: progress.onPhase
 		} : {}
-	}).finally(() => progress?.end());
+	}).finally(() => {
+		progress?.end();
+		cache?.evict();
+	});
 	const notices = "overview" in got ? got.notices : got.model.notices;
 	if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
+	const hits = (cache?.hits ?? 0) - hitsBefore;
+	if (cache && hits > 0 && !o.quiet) messages(io.stderr).say(`imgsize: ${hits} layer${hits === 1 ? "" : "s"} from the layer cache (${cache.root})`);
 	if ("overview" in got) return {
 		overview: got.overview,
 		reports: got.reports
@@ -47438,6 +47911,430 @@ function withFixes(io, o, read) {
 		fix
 	};
 }
+// src/fleet/k8s.ts
+function indexedJob(plan, o) {
+	return {
+		apiVersion: "batch/v1",
+		kind: "Job",
+		metadata: {
+			name: o.name,
+			labels: { "app.kubernetes.io/name": "imgsize-fleet" }
+		},
+		spec: {
+			completionMode: "Indexed",
+			completions: plan.shards,
+			parallelism: Math.min(o.parallelism ?? plan.shards, plan.shards),
+			backoffLimitPerIndex: 3,
+			template: {
+				metadata: { labels: { "app.kubernetes.io/name": "imgsize-fleet" } },
+				spec: {
+					restartPolicy: "Never",
+					containers: [{
+						name: "scan",
+						image: o.image,
+						args: [
+							"fleet",
+							"scan",
+							"--plan",
+							"/plan/plan.json",
+							"--cache",
+							"/cache"
+						],
+						env: [{
+							name: "IMGSIZE_CACHE",
+							value: "/cache"
+						}],
+						volumeMounts: [{
+							name: "plan",
+							mountPath: "/plan",
+							readOnly: true
+						}, {
+							name: "cache",
+							mountPath: "/cache"
+						}],
+						resources: {
+							requests: {
+								cpu: "2",
+								memory: "512Mi"
+							},
+							limits: { memory: "1Gi" }
+						}
+					}],
+					volumes: [{
+						name: "plan",
+						configMap: { name: o.planConfigMap }
+					}, {
+						name: "cache",
+						persistentVolumeClaim: { claimName: o.cacheClaim }
+					}]
+				}
+			}
+		}
+	};
+}
+// src/fleet/merge.ts
+init_version();
+var SHARED_LAYERS = 20;
+var PACKAGES = 50;
+function fleetReport(plan, reports) {
+	const holders = /* @__PURE__ */ new Map();
+	for (const img of plan.images) for (const d of new Set(img.layers)) holders.set(d, (holders.get(d) ?? 0) + 1);
+	const bytesOf = new Map(plan.layers.map((l) => [l.digest, l.bytes]));
+	const stepOf = /* @__PURE__ */ new Map();
+	for (const r of reports) for (const l of r.layers) if (!stepOf.has(l.digest)) stepOf.set(l.digest, l.createdBy);
+	const shared = [...holders].filter(([, n]) => n > 1).map(([digest, n]) => ({
+		digest,
+		compressedBytes: bytesOf.get(digest) ?? 0,
+		images: n,
+		savedBytes: (n - 1) * (bytesOf.get(digest) ?? 0),
+		createdBy: stepOf.get(digest) ?? null
+	})).sort((a, b) => b.savedBytes - a.savedBytes || (a.digest < b.digest ? -1 : 1)).slice(0, SHARED_LAYERS);
+	const packages = /* @__PURE__ */ new Map();
+	const findings = /* @__PURE__ */ new Map();
+	for (const r of reports) {
+		const inImage = /* @__PURE__ */ new Set();
+		for (const p of r.packages) {
+			const key = `${p.ecosystem}\u0000${p.name}`;
+			const e = packages.get(key) ?? {
+				ecosystem: p.ecosystem,
+				name: p.name,
+				images: 0,
+				logicalBytes: 0,
+				versions: /* @__PURE__ */ new Set()
+			};
+			if (!inImage.has(key)) e.images++;
+			inImage.add(key);
+			e.logicalBytes += p.bytes;
+			if (p.version !== null && e.versions.size < 10) e.versions.add(p.version);
+			packages.set(key, e);
+		}
+		for (const f of r.findings) {
+			const e = findings.get(f.code) ?? {
+				images: 0,
+				bytes: 0
+			};
+			e.images++;
+			e.bytes += f.bytes;
+			findings.set(f.code, e);
+		}
+	}
+	return {
+		schemaVersion: 4,
+		scope: "fleet",
+		totals: {
+			images: plan.images.length,
+			layers: plan.layers.length,
+			logicalBytes: plan.images.reduce((a, i) => a + i.compressedBytes, 0),
+			storedBytes: plan.layers.reduce((a, l) => a + l.bytes, 0)
+		},
+		images: plan.images.map((img, i) => {
+			const r = reports[i];
+			return {
+				reference: img.reference,
+				platform: r.image.platform,
+				compressedBytes: r.totals.compressedBytes,
+				contentBytes: r.totals.contentBytes,
+				finalBytes: r.totals.finalBytes,
+				wastedBytes: r.totals.wastedBytes,
+				findings: r.findings.length
+			};
+		}),
+		sharedLayers: shared,
+		packages: [...packages.values()].sort((a, b) => b.logicalBytes - a.logicalBytes || (a.name < b.name ? -1 : 1)).slice(0, PACKAGES).map((p) => ({
+			ecosystem: p.ecosystem,
+			name: p.name,
+			images: p.images,
+			logicalBytes: p.logicalBytes,
+			versions: [...p.versions]
+		})),
+		findings: [...findings].map(([code, e]) => ({
+			code,
+			images: e.images,
+			bytes: e.bytes
+		})).sort((a, b) => b.bytes - a.bytes || (a.code < b.code ? -1 : 1))
+	};
+}
+// src/fleet/run.ts
+init_errors$2();
+/** Scans shard `shard` of the plan into the cache: how many layers were scanned and how many were there already. */
+async function scanShard(plan, shard, o) {
+	if (!Number.isSafeInteger(shard) || shard < 0 || shard >= plan.shards) throw new ImgsizeError("usage", "--shard", `must be from 0 to ${plan.shards - 1} (the plan has ${plan.shards} shards)`);
+	let scanned = 0;
+	let cached = 0;
+	let bytes = 0;
+	for (const l of plan.layers) {
+		if (l.shard !== shard) continue;
+		if (await scanLayer(parseReference(plan.images[l.image].reference), {
+			digest: l.digest,
+			size: l.bytes
+		}, {
+			env: o.env,
+			insecure: o.insecure,
+			cache: o.cache,
+			scan: {
+				capture: captureFor(DETECTORS),
+				...o.scan
+			}
+		}) === "cached") cached++;
+		else {
+			scanned++;
+			bytes += l.bytes;
+		}
+	}
+	return {
+		scanned,
+		cached,
+		bytes
+	};
+}
+/** Every image's report (from the cache: a layer not in it is downloaded and said so) and the fleet report. */
+async function mergeFleet(plan, o) {
+	const reports = [];
+	const hitsBefore = o.cache.hits;
+	let layers = 0;
+	for (const img of plan.images) {
+		const got = await inspectImage({ reference: parseReference(`${img.reference.replace(/@sha256:[0-9a-f]{64}$/, "")}@${img.manifestDigest}`) }, {
+			env: o.env,
+			cache: o.cache,
+			platform: plan.platform,
+			treeNodes: o.treeNodes ?? 0,
+			...o.top !== void 0 ? { top: o.top } : {},
+			...o.insecure ? { insecureRegistries: o.insecure } : {},
+			...o.scan ? { scan: o.scan } : {}
+		});
+		reports.push({
+			...got.report,
+			image: {
+				...got.report.image,
+				repoTags: [img.reference]
+			}
+		});
+		layers += img.layers.length;
+	}
+	const hits = hitsBefore === void 0 ? layers : (o.cache.hits ?? 0) - hitsBefore;
+	return {
+		fleet: fleetReport(plan, reports),
+		reports,
+		downloaded: Math.max(0, layers - hits)
+	};
+}
+// src/fleet/plan.ts
+init_errors$2();
+init_json();
+init_schema();
+init_version();
+/** References, one a line (blank lines and # comments left out). */
+function refsFromText(text) {
+	return text.split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+}
+/** The images a cluster runs: `kubectl get pods -A -o json` (containers and init containers), each once. */
+function refsFromPods(text) {
+	const doc = parseBoundedJson(text, "pods", (e) => `not the JSON of kubectl get pods -o json (${e.message.slice(0, 200)})`);
+	if (typeof doc !== "object" || doc === null || !Array.isArray(doc.items)) throw new ImgsizeError("input", "pods", "has no \"items\": not the JSON of kubectl get pods -o json");
+	const out = /* @__PURE__ */ new Set();
+	for (const pod of doc.items) for (const list of [pod?.spec?.containers, pod?.spec?.initContainers]) {
+		if (!Array.isArray(list)) continue;
+		for (const c of list) if (typeof c?.image === "string" && c.image) out.add(c.image);
+	}
+	return [...out];
+}
+/** A registry's repositories and tags, filtered by patterns (regular expressions on the repository and the tag). */
+async function refsFromRegistry(registry, opts) {
+	const repos = (await listRepositories({
+		...parseReference(`${registry}/x`),
+		repository: ""
+	}, opts.env, { insecure: opts.insecure })).filter((r) => !opts.repos || opts.repos.test(r));
+	const out = [];
+	for (const repo of repos) {
+		const tags = await listTags(parseReference(`${registry}/${repo}`), opts.env, { insecure: opts.insecure });
+		for (const t of tags.sort()) if (!opts.tags || opts.tags.test(t)) out.push(`${registry}/${repo}:${t}`);
+	}
+	return out;
+}
+/** Resolves every reference and splits the unique layers into shards. */
+async function planFleet(refs, opts) {
+	if (!Number.isSafeInteger(opts.shards) || opts.shards < 1 || opts.shards > 1e4) throw new ImgsizeError("usage", "--shards", "must be a whole number from 1 to 10000");
+	if (refs.length === 0) throw new ImgsizeError("usage", "fleet plan", "no image references to plan");
+	const images = [];
+	const seen = /* @__PURE__ */ new Set();
+	const layers = /* @__PURE__ */ new Map();
+	let done = 0;
+	for (const given of refs) {
+		const ref = parseReference(given);
+		const m = await readManifestOnly(ref, {
+			env: opts.env,
+			insecure: opts.insecure,
+			platform: opts.platform
+		});
+		opts.onImage?.(given, ++done, refs.length);
+		const digest = m.image.manifestDigest;
+		if (!digest || seen.has(digest)) continue;
+		seen.add(digest);
+		const index = images.length;
+		images.push({
+			reference: ref.canonical,
+			manifestDigest: digest,
+			compressedBytes: m.totals.compressedBytes,
+			layers: m.layers.map((l) => l.digest)
+		});
+		for (const l of m.layers) if (!layers.has(l.digest)) layers.set(l.digest, {
+			digest: l.digest,
+			bytes: l.compressedBytes,
+			image: index
+		});
+	}
+	return {
+		schemaVersion: 4,
+		scope: "fleet-plan",
+		shards: opts.shards,
+		platform: opts.platform ?? "linux/amd64",
+		images,
+		layers: shardsByBytes([...layers.values()], opts.shards)
+	};
+}
+/** Largest first, each to the shard with the fewest bytes so far (ties: the lower shard). */
+function shardsByBytes(items, shards) {
+	const load = new Array(shards).fill(0);
+	return [...items].sort((a, b) => b.bytes - a.bytes || (a.digest < b.digest ? -1 : 1)).map((it) => {
+		let best = 0;
+		for (let i = 1; i < shards; i++) if (load[i] < load[best]) best = i;
+		load[best] += it.bytes;
+		return {
+			...it,
+			shard: best
+		};
+	});
+}
+/** A plan file read back: checked against the contract (a plan is shared between machines). */
+function parsePlan(text, where) {
+	const doc = parseBoundedJson(text, where, (e) => `is not JSON (${e.message.slice(0, 200)})`);
+	const r = FleetPlanSchema.safeParse(doc);
+	if (!r.success) throw new ImgsizeError("input", where, `is not a fleet plan (${r.error.issues[0]?.path.join(".") ?? ""}: ${r.error.issues[0]?.message ?? ""})`);
+	const p = r.data;
+	for (const l of p.layers) if (l.shard >= p.shards || l.image >= p.images.length) throw new ImgsizeError("input", where, `layer ${l.digest.slice(0, 19)} names a shard or image the plan does not have`);
+	return p;
+}
+// src/render/fleet.ts
+var short = (d) => d.slice(0, 19);
+function renderFleetMarkdown(f) {
+	const t = f.totals;
+	const saved = t.logicalBytes - t.storedBytes;
+	const out = [
+		`## imgsize fleet: ${t.images} image${t.images === 1 ? "" : "s"}, ${t.layers} unique layer${t.layers === 1 ? "" : "s"}`,
+		"",
+		`**${human(t.logicalBytes)}** if each image were stored apart; the registry stores **${human(t.storedBytes)}** (sharing saves ${human(saved)}).`,
+		"",
+		"### Images",
+		"",
+		"| image | platform | compressed | content | wasted | findings |",
+		"|---|---|---:|---:|---:|---:|",
+		...f.images.map((i) => `| ${mdText(i.reference)} | ${mdText(i.platform)} | ${human(i.compressedBytes)} | ${human(i.contentBytes)} | ${human(i.wastedBytes)} | ${i.findings} |`)
+	];
+	if (f.sharedLayers.length > 0) {
+		out.push("", "### Layers shared most", "", "| layer | size | images | saves | step |", "|---|---:|---:|---:|---|");
+		for (const l of f.sharedLayers) out.push(`| \`${short(l.digest)}\` | ${human(l.compressedBytes)} | ${l.images} | ${human(l.savedBytes)} | ${l.createdBy === null ? "" : mdText(l.createdBy.slice(0, 80))} |`);
+	}
+	if (f.packages.length > 0) {
+		out.push("", "### Packages across the fleet", "", "| package | ecosystem | images | bytes in all | versions |", "|---|---|---:|---:|---|");
+		for (const p of f.packages.slice(0, 20)) out.push(`| ${mdText(p.name)} | ${p.ecosystem} | ${p.images} | ${human(p.logicalBytes)} | ${mdText(p.versions.join(", "))} |`);
+	}
+	if (f.findings.length > 0) {
+		out.push("", "### Findings across the fleet", "", "| finding | images | bytes at stake |", "|---|---:|---:|");
+		for (const x of f.findings) out.push(`| ${x.code} | ${x.images} | ${human(x.bytes)} |`);
+	}
+	return `${out.join("\n")}\n`;
+}
+// src/cli/fleet.ts
+/** `imgsize fleet plan | scan | merge | k8s-job`: many images, each layer scanned once (fleet/). Wires only. */
+init_errors$2();
+var repeat = (v, prev = []) => [...prev, v];
+function readText(io, file, what) {
+	try {
+		return readFileSync(inCwd(io, file), "utf8");
+	} catch (e) {
+		throw new ImgsizeError("input", what, `cannot read ${file} (${e.code ?? e.message})`);
+	}
+}
+function planOf(io, o) {
+	if (!o.plan) throw new ImgsizeError("usage", "fleet", "--plan FILE is needed (made by imgsize fleet plan)");
+	return parsePlan(readText(io, o.plan, "--plan"), o.plan);
+}
+function cacheFor(io, o) {
+	const c = layerCacheOf(io, { cache: o.cache }, "sampled");
+	if (!c) throw new ImgsizeError("usage", "--cache", "a fleet run keeps its layers in the layer cache: give --cache DIR (or HOME, or IMGSIZE_CACHE)");
+	return c;
+}
+function regex(v, flag) {
+	if (v === void 0) return void 0;
+	try {
+		return new RegExp(v);
+	} catch {
+		throw new ImgsizeError("usage", flag, `"${v.slice(0, 80)}" is not a regular expression`);
+	}
+}
+function addFleet(program, io) {
+	const say = (s) => messages(io.stderr).say(s);
+	const fleet = program.command("fleet").description("many images: plan the unique layers into shards, scan each shard into the layer cache, merge every report and the fleet report");
+	fleet.command("plan").description("resolve image references and split their unique layers into shards balanced by bytes (writes the plan as JSON)").argument("[references...]", "image references (registry/repository:tag)").option("--refs <file>", "references, one a line").option("--pods <file>", "the images a cluster runs: the output of kubectl get pods -A -o json").option("--registry <host>", "every repository and tag of this registry (its catalog; filter with --repos and --tags)").option("--repos <regex>", "with --registry: repositories matching this").option("--tags <regex>", "with --registry: tags matching this").option("--shards <n>", "how many shards", "1").option("--platform <os/arch>", "the platform each reference is resolved to (default linux/amd64)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-o, --output <file>", "write the plan here instead of stdout").option("-q, --quiet", "no summary on stderr").action(async (given, o) => {
+		const refs = [...given];
+		if (o.refs) refs.push(...refsFromText(readText(io, o.refs, "--refs")));
+		if (o.pods) refs.push(...refsFromPods(readText(io, o.pods, "--pods")));
+		if (o.registry) refs.push(...await refsFromRegistry(o.registry, {
+			repos: regex(o.repos, "--repos"),
+			tags: regex(o.tags, "--tags"),
+			env: io.env,
+			insecure: o.insecureRegistry
+		}));
+		const shards = Number(o.shards);
+		const plan = await planFleet([...new Set(refs)], {
+			shards,
+			platform: o.platform,
+			env: io.env,
+			insecure: o.insecureRegistry
+		});
+		const text = `${JSON.stringify(plan, null, 1)}\n`;
+		if (o.output) writeFileSync(inCwd(io, o.output), text);
+		else io.stdout.write(text);
+		const stored = plan.layers.reduce((a, l) => a + l.bytes, 0);
+		if (!o.quiet) say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? "" : "s"}`);
+	});
+	fleet.command("scan").description("scan one shard's layers into the layer cache (a layer already there is not fetched)").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--shard <i>", "which shard, from 0 (default: JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it)").option("--cache <dir>", "the layer cache every shard shares (default: IMGSIZE_CACHE, else the platform’s cache folder)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no summary on stderr").action(async (o) => {
+		const plan = planOf(io, o);
+		const given = o.shard ?? io.env.JOB_COMPLETION_INDEX;
+		if (given === void 0 || !/^\d+$/.test(given)) throw new ImgsizeError("usage", "--shard", given === void 0 ? "say which shard (--shard I), or run where JOB_COMPLETION_INDEX is set" : `"${given.slice(0, 20)}" is not a shard number`);
+		const r = await scanShard(plan, Number(given), {
+			cache: cacheFor(io, o),
+			env: io.env,
+			insecure: o.insecureRegistry
+		});
+		if (!o.quiet) say(`imgsize: shard ${given}: ${r.scanned} layer${r.scanned === 1 ? "" : "s"} scanned (${human(r.bytes)}), ${r.cached} already in the cache`);
+	});
+	fleet.command("merge").description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--cache <dir>", "the layer cache the shards filled").option("--json", "the fleet report as JSON (same as --format json)").addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown")).option("--reports <dir>", "also write each image's report (JSON) into <dir>").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no notices on stderr").action(async (o) => {
+		const { fleet: f, reports, downloaded } = await mergeFleet(planOf(io, o), {
+			cache: cacheFor(io, o),
+			env: io.env,
+			insecure: o.insecureRegistry
+		});
+		if (o.reports) {
+			const dir = inCwd(io, o.reports);
+			for (const [i, r] of reports.entries()) writeFileSync(`${dir}/image-${i + 1}.json`, `${JSON.stringify(r, null, 1)}\n`);
+		}
+		io.stdout.write(o.json || o.format === "json" ? `${JSON.stringify(f, null, 2)}\n` : renderFleetMarkdown(f));
+		if (downloaded > 0 && !o.quiet) say(`imgsize: ${downloaded} layer${downloaded === 1 ? "" : "s"} not in the cache: downloaded and scanned now (did every shard run?)`);
+	});
+	fleet.command("k8s-job").description("a Kubernetes Indexed Job (JSON, for kubectl apply -f) that runs one scan pod per shard").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").requiredOption("--image <image>", "a container image with imgsize in it").option("--name <name>", "the Job’s name", "imgsize-fleet-scan").option("--config-map <name>", "the ConfigMap holding the plan as plan.json", "imgsize-fleet-plan").option("--cache-claim <name>", "the PersistentVolumeClaim (ReadWriteMany) of the shared layer cache", "imgsize-layer-cache").option("--parallelism <n>", "pods at once (default: one per shard)").action((o) => {
+		const plan = planOf(io, o);
+		const p = o.parallelism === void 0 ? void 0 : Number(o.parallelism);
+		if (p !== void 0 && (!Number.isSafeInteger(p) || p < 1)) throw new ImgsizeError("usage", "--parallelism", "must be a whole number ≥ 1");
+		io.stdout.write(`${JSON.stringify(indexedJob(plan, {
+			name: o.name,
+			image: o.image,
+			planConfigMap: o.configMap,
+			cacheClaim: o.cacheClaim,
+			...p ? { parallelism: p } : {}
+		}), null, 2)}\n`);
+	});
+}
 // src/cli/main.ts
 /**
 * The CLI: the program and its commands, wired to the front door, the analyses and the renderers.
@@ -47451,7 +48348,8 @@ async function main(given) {
 	const io = {
 		...given,
 		registryBlobs: /* @__PURE__ */ new Map(),
-		registryTokens: /* @__PURE__ */ new Map()
+		registryTokens: /* @__PURE__ */ new Map(),
+		layerCaches: /* @__PURE__ */ new Map()
 	};
 	let debug = io.argv.includes("--debug");
 	const out = (s) => void io.stdout.write(s);
@@ -47470,7 +48368,7 @@ async function main(given) {
 		"json",
 		"markdown",
 		"html"
-	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--context <dir>", "the image's build context: its .dockerignore is checked, and the fixes say which of its lines look as if they removed a file and do not").option("--fix-patch <file>", "write the .dockerignore fix as a unified diff to <file> (git apply it in the build context)").option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
+	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--context <dir>", "the image's build context: its .dockerignore is checked, and the fixes say which of its lines look as if they removed a file and do not").option("--fix-patch <file>", "write the .dockerignore fix as a unified diff to <file> (git apply it in the build context)").option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("--cache <dir>", "keep each layer's scan in <dir> and use it when the layer comes again (default: IMGSIZE_CACHE, else ~/.cache/imgsize or the platform's cache folder)").option("--no-cache", "neither use nor fill the layer cache (IMGSIZE_CACHE=off says the same)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
 	const addGate = (c) => c.option("--budget <size>", `size budget for the image, ${SIZE_EXAMPLE}`).addOption(new Option("--metric <metric>", `which size the budget and growth limit apply to (default: ${DEFAULT_METRIC}, what a pull downloads; content is the classic docker images SIZE)`).choices([...METRICS])).option("--max-layers <n>", "most layers allowed").option("--baseline <report.json>", "a saved --json report to measure growth against").option("--max-growth <limit>", "most growth allowed against the baseline: \"5%\" or a size like \"10MB\"").option("--config <file>", "rules file (default: imgsize.config.json found from here up to the repository root)");
 	addCommon(program.command("inspect", { isDefault: true }).description("analyse one image (default command)").argument("[image]", "archive path, OCI layout folder, - for stdin (default), or a saved --json report to show again").addHelpText("after", EXAMPLES)).action(async (image, o) => {
 		debug = Boolean(o.debug);
@@ -47586,6 +48484,7 @@ async function main(given) {
 		out(renderCheck(format, report, verdict, terminalOf(io)));
 		exitCode = finishGate(io, verdict, report);
 	});
+	addFleet(program, io);
 	program.addHelpText("after", () => `\n${optionList(program, "inspect", "Options of imgsize [image] (inspect, the default command; diff and check take them too):")}\n${gateOptionList(program)}${EXAMPLES}`);
 	try {
 		await program.parseAsync([

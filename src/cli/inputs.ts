@@ -111,7 +111,7 @@ export interface Run extends Io {
 }
 
 /** The run's layer cache: --cache DIR, --no-cache, IMGSIZE_CACHE (a folder, or off), else the platform's cache folder. */
-function layerCacheOf(io: Run, o: CommonOptions, pushSize: string): FolderCache | undefined {
+export function layerCacheOf(io: Run, o: { readonly cache?: string | false | undefined }, pushSize: string): FolderCache | undefined {
   const fromEnv = io.env.IMGSIZE_CACHE;
   if (o.cache === false || (o.cache === undefined && (fromEnv === 'off' || fromEnv === '0'))) return undefined;
   const dir = typeof o.cache === 'string' ? inCwd(io, o.cache) : fromEnv ? inCwd(io, fromEnv) : defaultCacheDir(io.env);

@@ -20,6 +20,7 @@ import { type Run, analyse, gateRules, loadSide, manifestOnly, one, registryOf, 
 import { EXIT_ERROR, EXIT_OK, type Io, terminalOf } from './io.js';
 import { type CommonOptions, type GateOptions, checkCommon, hasGateFlags, outputFormat, textFormat, textTop, wantsHtml } from './options.js';
 import { flushed, withFixes, writeHtml } from './outputs.js';
+import { addFleet } from './fleet.js';
 
 export { EXIT_ERROR, EXIT_OK, type Io } from './io.js';
 
@@ -209,6 +210,7 @@ export async function main(given: Io): Promise<number> {
     out(renderCheck(format, report, verdict, terminalOf(io)));
     exitCode = finishGate(io, verdict, report);
   });
+  addFleet(program, io);
   // the bare command's help shows the options of `imgsize [image]` (inspect) and the gate's, not only the commands
   program.addHelpText(
     'after',

@@ -222,7 +222,15 @@ export class RegistryClient {
    * retries with backoff on 429, 502–504 and dropped connections (Retry-After honoured, capped).
    */
   async get(pathInRepo: string, accept?: string, extra: Readonly<Record<string, string>> = {}): Promise<Response> {
-    const url = new URL(`/v2/${this.ref.repository}/${pathInRepo}`, this.base);
+    return this.getAt(new URL(`/v2/${this.ref.repository}/${pathInRepo}`, this.base), pathInRepo, accept, extra);
+  }
+
+  /** GET /v2/<path> outside any repository (`_catalog`), authenticated as get() is. */
+  getRoot(pathInV2: string): Promise<Response> {
+    return this.getAt(new URL(`/v2/${pathInV2}`, this.base), pathInV2);
+  }
+
+  private async getAt(url: URL, pathInRepo: string, accept?: string, extra: Readonly<Record<string, string>> = {}): Promise<Response> {
     let r = await this.sendWithRetries(url, accept, extra);
     if (r.status === 401) {
       await r.body.dump();

@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { ImgsizeError, listSome } from '../base/errors.js';
 import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
-import { memberSink } from '../archive/member-sink.js';
+import { memberSink, type BlobSink } from '../archive/member-sink.js';
+import type { LayerCache } from '../cache/store.js';
 import { isObject, type Json } from '../archive/metadata.js';
 import { DEFAULT_PLATFORM, platformMatches, platformObject, platformOf } from '../base/platform.js';
 import { MANIFEST_TYPES, parseAnswer, RegistryClient, TRANSIENT_ERRORS } from './client.js';
@@ -71,36 +72,10 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
       return;
     }
     const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false, opts.cache);
-    let n = 0;
-    // a download cut short resumes where it stopped (Range), a few times
-    for (let resumed = 0; ; resumed++) {
-      const r = await client.get(`blobs/${digest}`, undefined, n > 0 ? { range: `bytes=${n}-` } : {});
-      if (n > 0 && (r.status !== 206 || !String(r.headers['content-range'] ?? '').startsWith(`bytes ${n}-`))) {
-        await r.body.dump().catch(() => undefined);
-        throw new ImgsizeError('input', `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes and the registry cannot resume it`);
-      }
-      try {
-        for await (const chunk of r.body) {
-          n += chunk.length;
-          if (n > size) {
-            await r.body.dump().catch(() => undefined);
-            throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
-          }
-          inputBytes += chunk.length;
-          opts.onProgress?.(inputBytes);
-          const w = sink.write(chunk);
-          if (w) await w;
-        }
-        break;
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? '';
-        if (e instanceof ImgsizeError || resumed >= 3 || !TRANSIENT_ERRORS.has(code)) {
-          if (e instanceof ImgsizeError) throw e;
-          throw new ImgsizeError('input', `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes (${code || (e as Error).message})`);
-        }
-      }
-    }
-    if (n < size) throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent ${n} of the ${size} bytes its descriptor says`);
+    await download(client, digest, size, sink, (n) => {
+      inputBytes += n;
+      opts.onProgress?.(inputBytes);
+    });
     await sink.end();
     const got = entries.get(name);
     if (opts.blobs && got?.kind === 'file' && got.blob.digest === digest) opts.blobs.set(digest, got.blob);
@@ -135,6 +110,89 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   );
   await record('index.json', index);
   return { entries, outerCompression: 'none', isDirectory: true, inputBytes };
+}
+
+/** A blob streamed into a sink; never more bytes than its descriptor says; a cut download resumes (Range), a few times. */
+async function download(client: RegistryClient, digest: string, size: number, sink: BlobSink, counted: (bytes: number) => void): Promise<void> {
+  let n = 0;
+  for (let resumed = 0; ; resumed++) {
+    const r = await client.get(`blobs/${digest}`, undefined, n > 0 ? { range: `bytes=${n}-` } : {});
+    if (n > 0 && (r.status !== 206 || !String(r.headers['content-range'] ?? '').startsWith(`bytes ${n}-`))) {
+      await r.body.dump().catch(() => undefined);
+      throw new ImgsizeError('input', `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes and the registry cannot resume it`);
+    }
+    try {
+      for await (const chunk of r.body) {
+        n += chunk.length;
+        if (n > size) {
+          await r.body.dump().catch(() => undefined);
+          throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent more than the ${size} bytes its descriptor says`);
+        }
+        counted(chunk.length);
+        const w = sink.write(chunk);
+        if (w) await w;
+      }
+      break;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (e instanceof ImgsizeError || resumed >= 3 || !TRANSIENT_ERRORS.has(code)) {
+        if (e instanceof ImgsizeError) throw e;
+        throw new ImgsizeError('input', `blob ${digest.slice(0, 19)}`, `the download broke after ${n} bytes (${code || (e as Error).message})`);
+      }
+    }
+  }
+  if (n < size) throw new ImgsizeError('digest-mismatch', `blob ${digest.slice(0, 19)}`, `the registry sent ${n} of the ${size} bytes its descriptor says`);
+}
+
+/**
+ * One layer of an image in a registry, scanned into the layer cache (fleet scan): nothing when it
+ * is cached already; else its blob downloaded, hashed and scanned, and kept when it hashes to its
+ * digest. Says which.
+ */
+export async function scanLayer(
+  ref: ImageReference,
+  layer: { readonly digest: string; readonly size: number },
+  opts: RegistryReadOptions & { readonly cache: LayerCache },
+): Promise<'cached' | 'scanned'> {
+  if (opts.cache.get(layer.digest)) return 'cached';
+  const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure, tokens: opts.tokens });
+  const entries = new Map<string, OuterEntry>();
+  const name = memberOf(layer.digest);
+  const sink = memberSink(entries, jsonBudget(), name, opts.scan, layer.size, false, opts.cache);
+  await download(client, layer.digest, layer.size, sink, (n) => opts.onProgress?.(n));
+  await sink.end();
+  const got = entries.get(name);
+  if (got?.kind !== 'file' || got.blob.digest !== layer.digest)
+    throw new ImgsizeError('digest-mismatch', `blob ${layer.digest.slice(0, 19)}`, `the registry sent bytes that hash to ${got?.kind === 'file' ? got.blob.digest : 'nothing'}`);
+  if (!got.blob.scan) throw new ImgsizeError('format', `blob ${layer.digest.slice(0, 19)}`, `is not a layer (${got.blob.scanError?.message ?? 'not a tar archive'})`);
+  return 'scanned';
+}
+
+/** The repositories of a registry (`/v2/_catalog`, paged), at most `max`. */
+export async function listRepositories(
+  registry: ImageReference,
+  env: Readonly<Record<string, string | undefined>>,
+  opts: { insecure?: readonly string[] | undefined; max?: number } = {},
+): Promise<string[]> {
+  const client = new RegistryClient(registry, env, { insecure: opts.insecure });
+  const out: string[] = [];
+  let last = '';
+  for (;;) {
+    const r = await client.getRoot(`_catalog?n=1000${last ? `&last=${encodeURIComponent(last)}` : ''}`);
+    const doc = parseAnswer(await client.read(r, 'the catalog'), registry.registry, 'the catalog');
+    const page = isObject(doc) && Array.isArray(doc.repositories) ? (doc.repositories as unknown[]).filter((x): x is string => typeof x === 'string') : [];
+    out.push(...page);
+    if (page.length < 1000 || out.length >= (opts.max ?? 100_000)) return out.slice(0, opts.max ?? 100_000);
+    last = page[page.length - 1]!;
+  }
+}
+
+/** The tags of a repository (`tags/list`), at most `max`. */
+export async function listTags(repo: ImageReference, env: Readonly<Record<string, string | undefined>>, opts: { insecure?: readonly string[] | undefined; max?: number } = {}): Promise<string[]> {
+  const client = new RegistryClient(repo, env, { insecure: opts.insecure });
+  const r = await client.get(`tags/list?n=${opts.max ?? 10_000}`);
+  const doc = parseAnswer(await client.read(r, 'the tags list'), repo.registry, 'the tags list');
+  return isObject(doc) && Array.isArray(doc.tags) ? (doc.tags as unknown[]).filter((x): x is string => typeof x === 'string').slice(0, opts.max ?? 10_000) : [];
 }
 
 /** A manifest or index by tag or digest: its bytes checked against the digest that names it. */

@@ -532,8 +532,92 @@ export const ArchiveOverviewSchema = z
   })
   .describe('What `imgsize ARCHIVE --json` writes for an archive holding several images of the platform, without --image.');
 
+export const FleetPlanSchema = z
+  .strictObject({
+    schemaVersion: schemaVersion(),
+    scope: z.literal('fleet-plan').describe('What `imgsize fleet plan` writes: the images, their unique layers and the shards they are split into.'),
+    shards: z.number().int().min(1).max(10_000).describe('How many shards the unique layers are split into.'),
+    platform: text('The platform each reference was resolved to.'),
+    images: z
+      .array(
+        z.strictObject({
+          reference: text('The reference as given (registry/repository:tag).'),
+          manifestDigest: digest("The platform's manifest: the same image under two tags is planned once."),
+          compressedBytes: bytes('Σ its layers, as the manifest says.'),
+          layers: z.array(digest('A layer blob.')).describe('Its layers, bottom first.'),
+        }),
+      )
+      .max(1_000_000)
+      .describe('One per distinct manifest, in the order first met.'),
+    layers: z
+      .array(
+        z.strictObject({
+          digest: digest('The layer blob.'),
+          bytes: bytes('Its size as stored.'),
+          shard: count('The shard that scans it (0-based).'),
+          image: count('The image (index into images) it is fetched through.'),
+        }),
+      )
+      .max(10_000_000)
+      .describe('Each unique layer once, largest first; shards balanced by bytes.'),
+  })
+  .describe('What `imgsize fleet plan --json` writes: the whole shared state of a fleet run, with the layer cache.');
+
+export const FleetReportSchema = z
+  .strictObject({
+    schemaVersion: schemaVersion(),
+    scope: z.literal('fleet').describe('What `imgsize fleet merge` writes: every image of the plan, from the layer cache, and the fleet as a whole.'),
+    totals: z
+      .strictObject({
+        images: count('Images (distinct manifests).'),
+        layers: count('Unique layers.'),
+        logicalBytes: bytes('Σ compressed size of every image: what they would take stored apart.'),
+        storedBytes: bytes('Σ compressed size of the unique layers: what the registry stores.'),
+      })
+      .describe('The fleet as a whole.'),
+    images: z
+      .array(
+        z.strictObject({
+          reference: text('The reference.'),
+          platform: text('os/architecture[/variant].'),
+          compressedBytes: bytes('Σ its layers as stored.'),
+          contentBytes: bytes('Σ its layers contentBytes.'),
+          finalBytes: bytes('Its final filesystem.'),
+          wastedBytes: bytes('Bytes its later layers deleted or overwrote.'),
+          findings: count('Its findings.'),
+        }),
+      )
+      .describe('In the plan’s order.'),
+    sharedLayers: z
+      .array(
+        z.strictObject({
+          digest: digest('The layer blob.'),
+          compressedBytes: bytes('Its size as stored.'),
+          images: count('Images that hold it.'),
+          savedBytes: bytes('(images − 1) × its size: what sharing it saves the registry.'),
+          createdBy: z.string().max(MAX_TEXT).nullable().describe('The Dockerfile step that made it, in the first image that holds it; null when its history says none.'),
+        }),
+      )
+      .describe('Layers held by more than one image, most saved first (at most 20).'),
+    packages: z
+      .array(
+        z.strictObject({
+          ecosystem: EcosystemSchema,
+          name: text('The package.'),
+          images: count('Images that hold it.'),
+          logicalBytes: bytes('Σ its bytes over those images.'),
+          versions: z.array(text('A version.')).describe('The versions seen, at most 10.'),
+        }),
+      )
+      .describe('Packages across the fleet, most logical bytes first (at most 50).'),
+    findings: z
+      .array(z.strictObject({ code: FindingCodeSchema, images: count('Images with it.'), bytes: bytes('Σ bytes at stake over those images.') }))
+      .describe('Findings counted across images, most bytes first.'),
+  })
+  .describe('What `imgsize fleet merge --json` writes.');
+
 /** Every document imgsize writes with --json. */
-export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema]);
+export const DocumentSchema = z.union([ReportSchema, DiffDocumentSchema, ManifestReportSchema, ArchiveOverviewSchema, FleetPlanSchema, FleetReportSchema]);
 
 /** Readonly all the way down: reports are plain data handed from one pure function to the next. */
 export type DeepReadonly<T> = T extends readonly (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
@@ -572,6 +656,8 @@ export type DiffWarning = DiffResult['warnings'][number];
 export type Delta = DiffResult['totals']['content'];
 export type ReportTree = Out<typeof ReportTreeSchema>;
 export type ArchiveOverview = Out<typeof ArchiveOverviewSchema>;
+export type FleetPlan = Out<typeof FleetPlanSchema>;
+export type FleetReport = Out<typeof FleetReportSchema>;
 export type UnownedKind = z.output<typeof UnownedKindSchema>;
 export type TreeNode = Out<typeof TreeNodeSchema>;
 export type DiffTree = Out<typeof DiffTreeSchema>;

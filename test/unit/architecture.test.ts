@@ -27,6 +27,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['gate'], // budgets, rules, the config
   ['render'], // renderers: report → text
   ['inspect'], // the main job as one call (inspect.ts)
+  ['fleet'], // many images: plan, scan shards into the cache, merge
   ['cli', 'index'], // the doors out: the command line, the library
   ['action'], // the GitHub Action: runs the command line, talks to GitHub
 ];

@@ -1,0 +1,136 @@
+/** `imgsize fleet plan | scan | merge | k8s-job`: many images, each layer scanned once (fleet/). Wires only. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { ImgsizeError } from '../base/errors.js';
+import { indexedJob } from '../fleet/k8s.js';
+import { mergeFleet, scanShard } from '../fleet/run.js';
+import { parsePlan, planFleet, refsFromPods, refsFromRegistry, refsFromText } from '../fleet/plan.js';
+import { renderFleetMarkdown } from '../render/fleet.js';
+import { human } from '../render/units.js';
+import { inCwd } from './io.js';
+import { layerCacheOf, type Run } from './inputs.js';
+import { messages } from './messages.js';
+
+interface FleetCommon {
+  plan?: string;
+  cache?: string | false;
+  insecureRegistry?: string[];
+  quiet?: boolean;
+}
+
+const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+function readText(io: Run, file: string, what: string): string {
+  try {
+    return readFileSync(inCwd(io, file), 'utf8');
+  } catch (e) {
+    throw new ImgsizeError('input', what, `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
+function planOf(io: Run, o: FleetCommon) {
+  if (!o.plan) throw new ImgsizeError('usage', 'fleet', '--plan FILE is needed (made by imgsize fleet plan)');
+  return parsePlan(readText(io, o.plan, '--plan'), o.plan);
+}
+
+function cacheFor(io: Run, o: FleetCommon) {
+  const c = layerCacheOf(io, { cache: o.cache }, 'sampled');
+  if (!c) throw new ImgsizeError('usage', '--cache', 'a fleet run keeps its layers in the layer cache: give --cache DIR (or HOME, or IMGSIZE_CACHE)');
+  return c;
+}
+
+function regex(v: string | undefined, flag: string): RegExp | undefined {
+  if (v === undefined) return undefined;
+  try {
+    return new RegExp(v);
+  } catch {
+    throw new ImgsizeError('usage', flag, `"${v.slice(0, 80)}" is not a regular expression`);
+  }
+}
+
+export function addFleet(program: Command, io: Run): void {
+  const say = (s: string): void => messages(io.stderr).say(s);
+  const fleet = program.command('fleet').description('many images: plan the unique layers into shards, scan each shard into the layer cache, merge every report and the fleet report');
+
+  fleet
+    .command('plan')
+    .description('resolve image references and split their unique layers into shards balanced by bytes (writes the plan as JSON)')
+    .argument('[references...]', 'image references (registry/repository:tag)')
+    .option('--refs <file>', 'references, one a line')
+    .option('--pods <file>', 'the images a cluster runs: the output of kubectl get pods -A -o json')
+    .option('--registry <host>', 'every repository and tag of this registry (its catalog; filter with --repos and --tags)')
+    .option('--repos <regex>', 'with --registry: repositories matching this')
+    .option('--tags <regex>', 'with --registry: tags matching this')
+    .option('--shards <n>', 'how many shards', '1')
+    .option('--platform <os/arch>', 'the platform each reference is resolved to (default linux/amd64)')
+    .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
+    .option('-o, --output <file>', 'write the plan here instead of stdout')
+    .option('-q, --quiet', 'no summary on stderr')
+    .action(async (given: string[], o: FleetCommon & { refs?: string; pods?: string; registry?: string; repos?: string; tags?: string; shards: string; platform?: string; output?: string }) => {
+      const refs = [...given];
+      if (o.refs) refs.push(...refsFromText(readText(io, o.refs, '--refs')));
+      if (o.pods) refs.push(...refsFromPods(readText(io, o.pods, '--pods')));
+      if (o.registry) refs.push(...(await refsFromRegistry(o.registry, { repos: regex(o.repos, '--repos'), tags: regex(o.tags, '--tags'), env: io.env, insecure: o.insecureRegistry })));
+      const shards = Number(o.shards);
+      const plan = await planFleet([...new Set(refs)], { shards, platform: o.platform, env: io.env, insecure: o.insecureRegistry });
+      const text = `${JSON.stringify(plan, null, 1)}\n`;
+      if (o.output) writeFileSync(inCwd(io, o.output), text);
+      else io.stdout.write(text);
+      const stored = plan.layers.reduce((a, l) => a + l.bytes, 0);
+      if (!o.quiet) say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? '' : 's'}`);
+    });
+
+  fleet
+    .command('scan')
+    .description("scan one shard's layers into the layer cache (a layer already there is not fetched)")
+    .requiredOption('--plan <file>', 'the plan (imgsize fleet plan)')
+    .option('--shard <i>', 'which shard, from 0 (default: JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it)')
+    .option('--cache <dir>', 'the layer cache every shard shares (default: IMGSIZE_CACHE, else the platform’s cache folder)')
+    .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
+    .option('-q, --quiet', 'no summary on stderr')
+    .action(async (o: FleetCommon & { shard?: string }) => {
+      const plan = planOf(io, o);
+      const given = o.shard ?? io.env.JOB_COMPLETION_INDEX;
+      if (given === undefined || !/^\d+$/.test(given))
+        throw new ImgsizeError('usage', '--shard', given === undefined ? 'say which shard (--shard I), or run where JOB_COMPLETION_INDEX is set' : `"${given.slice(0, 20)}" is not a shard number`);
+      const r = await scanShard(plan, Number(given), { cache: cacheFor(io, o), env: io.env, insecure: o.insecureRegistry });
+      if (!o.quiet) say(`imgsize: shard ${given}: ${r.scanned} layer${r.scanned === 1 ? '' : 's'} scanned (${human(r.bytes)}), ${r.cached} already in the cache`);
+    });
+
+  fleet
+    .command('merge')
+    .description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images")
+    .requiredOption('--plan <file>', 'the plan (imgsize fleet plan)')
+    .option('--cache <dir>', 'the layer cache the shards filled')
+    .option('--json', 'the fleet report as JSON (same as --format json)')
+    .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('--reports <dir>', "also write each image's report (JSON) into <dir>")
+    .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
+    .option('-q, --quiet', 'no notices on stderr')
+    .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string }) => {
+      const plan = planOf(io, o);
+      const { fleet: f, reports, downloaded } = await mergeFleet(plan, { cache: cacheFor(io, o), env: io.env, insecure: o.insecureRegistry });
+      if (o.reports) {
+        const dir = inCwd(io, o.reports);
+        for (const [i, r] of reports.entries()) writeFileSync(`${dir}/image-${i + 1}.json`, `${JSON.stringify(r, null, 1)}\n`);
+      }
+      io.stdout.write(o.json || o.format === 'json' ? `${JSON.stringify(f, null, 2)}\n` : renderFleetMarkdown(f));
+      if (downloaded > 0 && !o.quiet) say(`imgsize: ${downloaded} layer${downloaded === 1 ? '' : 's'} not in the cache: downloaded and scanned now (did every shard run?)`);
+    });
+
+  fleet
+    .command('k8s-job')
+    .description('a Kubernetes Indexed Job (JSON, for kubectl apply -f) that runs one scan pod per shard')
+    .requiredOption('--plan <file>', 'the plan (imgsize fleet plan)')
+    .requiredOption('--image <image>', 'a container image with imgsize in it')
+    .option('--name <name>', 'the Job’s name', 'imgsize-fleet-scan')
+    .option('--config-map <name>', 'the ConfigMap holding the plan as plan.json', 'imgsize-fleet-plan')
+    .option('--cache-claim <name>', 'the PersistentVolumeClaim (ReadWriteMany) of the shared layer cache', 'imgsize-layer-cache')
+    .option('--parallelism <n>', 'pods at once (default: one per shard)')
+    .action((o: FleetCommon & { image: string; name: string; configMap: string; cacheClaim: string; parallelism?: string }) => {
+      const plan = planOf(io, o);
+      const p = o.parallelism === undefined ? undefined : Number(o.parallelism);
+      if (p !== undefined && (!Number.isSafeInteger(p) || p < 1)) throw new ImgsizeError('usage', '--parallelism', 'must be a whole number ≥ 1');
+      io.stdout.write(`${JSON.stringify(indexedJob(plan, { name: o.name, image: o.image, planConfigMap: o.configMap, cacheClaim: o.cacheClaim, ...(p ? { parallelism: p } : {}) }), null, 2)}\n`);
+    });
+}
