@@ -3,7 +3,7 @@ import { fileURLToPath as __imgsize_fileURLToPath } from "node:url";
 const __filename = __imgsize_fileURLToPath(import.meta.url);
 const __dirname = __imgsize_fileURLToPath(new URL(".", import.meta.url));
 import { createRequire } from "node:module";
-import { appendFileSync, closeSync, constants, createReadStream, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
+import { appendFileSync, closeSync, constants, createReadStream, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, readdirSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { once } from "node:events";
 import { spawn, spawnSync } from "node:child_process";
@@ -5870,6 +5870,7 @@ async function readBig(big, entries, json, contents, opts, progress) {
 	let needed = opts.plan?.(contents());
 	if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== "file")) needed = void 0;
 	const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
+	await opts.cache?.prefetch?.(todo.map((b) => digestInName(b.name)).filter((d) => d !== void 0));
 	const stop = { failed: false };
 	let finished = 0;
 	const bytes = progress.handled + todo.reduce((a, b) => a + b.size, 0);
@@ -30274,6 +30275,27 @@ var RegistryClient = class {
 	getRoot(pathInV2) {
 		return this.getAt(new URL(`/v2/${pathInV2}`, this.base), pathInV2);
 	}
+	/**
+	* A request that writes (the layer cache's pushes): POST/PUT/HEAD at a path of the repository or
+	* at a URL the registry gave (an upload's Location), authenticated as get() is. Its status is
+	* the caller's to judge (404 on a HEAD is an answer).
+	*/
+	async call(method, at, opts = {}) {
+		const url = typeof at === "string" ? new URL(`/v2/${this.ref.repository}/${at}`, this.base) : new URL(at.pathname + at.search, this.base);
+		const send = () => this.sendWithRetries(url, opts.accept, opts.headers ?? {}, method, opts.body);
+		let r = await send();
+		if (r.status === 401) {
+			await r.body.dump();
+			this.authorization = await this.authenticate(header(r, "www-authenticate"));
+			this.tokens?.set(this.tokenKey, this.authorization);
+			r = await send();
+		}
+		return r;
+	}
+	/** The base URL requests go to now (HTTPS, or HTTP after a loopback fallback): for resolving a Location. */
+	get baseUrl() {
+		return this.base;
+	}
 	async getAt(url, pathInRepo, accept, extra = {}) {
 		let r = await this.sendWithRetries(url, accept, extra);
 		if (r.status === 401) {
@@ -30293,11 +30315,11 @@ var RegistryClient = class {
 	read(r, what, max) {
 		return readSmall(r.body, what, max, this.ref.registry);
 	}
-	async sendWithRetries(url, accept, extra) {
+	async sendWithRetries(url, accept, extra, method = "GET", body) {
 		for (let attempt = 0;; attempt++) {
 			let r;
 			try {
-				r = await this.send(url, accept, extra);
+				r = await this.send(url, accept, extra, method, body);
 			} catch (e) {
 				const code = e.code ?? "";
 				if (/redirect loop/i.test(e.message)) throw new ImgsizeError("input", this.ref.registry, `its redirects for ${url.pathname.slice(0, 200)} go round in a loop`);
@@ -30317,7 +30339,7 @@ var RegistryClient = class {
 			return r;
 		}
 	}
-	async send(url, accept, extra) {
+	async send(url, accept, extra, method = "GET", body) {
 		const headers = {
 			"user-agent": "imgsize",
 			...extra
@@ -30326,9 +30348,10 @@ var RegistryClient = class {
 		if (this.authorization) headers.authorization = this.authorization;
 		try {
 			const r = await (0, import_undici.request)(url.protocol === this.base.protocol ? url : new URL(url.pathname + url.search, this.base), {
-				method: "GET",
+				method,
 				headers,
-				dispatcher: this.dispatcher
+				dispatcher: this.dispatcher,
+				...body ? { body } : {}
 			});
 			this.mayFallBack = false;
 			this.answered = true;
@@ -30338,12 +30361,13 @@ var RegistryClient = class {
 				body: r.body
 			};
 		} catch (e) {
+			if (url.protocol === "https:" && this.base.protocol === "http:") return this.send(new URL(url.pathname + url.search, this.base), accept, extra, method, body);
 			const code = String(e.code ?? "");
 			if (this.mayFallBack && this.base.protocol === "https:" && (this.insecure || !/CERT|SELF_SIGNED|UNABLE_TO|ALTNAME|ISSUER/.test(code))) {
 				this.mayFallBack = false;
 				const tls = this.base;
 				this.base = new URL(`http://${this.ref.endpoint}/`);
-				const r = await this.send(new URL(url.pathname + url.search, this.base), accept, extra);
+				const r = await this.send(new URL(url.pathname + url.search, this.base), accept, extra, method, body);
 				if (r.status !== 400) return r;
 				const text = await readSmall(r.body, "response", 4096).catch(() => Buffer.alloc(0));
 				if (/HTTP request to an HTTPS server/i.test(text.toString("latin1"))) {
@@ -30461,7 +30485,7 @@ init_version();
 /** Layers downloaded at once: two keep both cores busy, as for an archive file. */
 var CONCURRENT_LAYERS = 2;
 var DIGEST$3 = /^sha256:[0-9a-f]{64}$/;
-var sha256 = (b) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+var sha256$1 = (b) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 var memberOf = (digest) => `blobs/sha256/${digest.slice(7)}`;
 async function readRegistry(ref, opts) {
 	const client = new RegistryClient(ref, opts.env, {
@@ -30482,6 +30506,7 @@ async function readRegistry(ref, opts) {
 	await record(memberOf(top.digest), top.body);
 	const config = descriptor(ref, doc.config, "the config descriptor");
 	const layers = doc.layers.map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
+	await opts.cache?.prefetch?.(layers.map((l) => l.digest));
 	/** A blob streamed through the member sink; never more bytes than its descriptor says. */
 	const blob = async ({ digest, size }) => {
 		const name = memberOf(digest);
@@ -30636,7 +30661,7 @@ function manifestFetcher(client, counted) {
 		const r = await client.get(`manifests/${at}`, MANIFEST_TYPES.join(", "));
 		const body = await client.read(r, `the manifest ${at}`);
 		counted(body.length);
-		const digest = sha256(body);
+		const digest = sha256$1(body);
 		const said = r.headers["docker-content-digest"];
 		if (DIGEST$3.test(at) && at !== digest) throw new ImgsizeError("digest-mismatch", `manifest ${at}`, `the registry sent bytes that hash to ${digest}`);
 		if (typeof said === "string" && said !== digest) throw new ImgsizeError("digest-mismatch", `manifest ${at}`, `Docker-Content-Digest says ${said}, the bytes hash to ${digest}`);
@@ -30700,7 +30725,7 @@ async function readManifestOnly(ref, opts) {
 	const cfgDesc = descriptor(ref, doc.config, "the config descriptor");
 	const r = await client.get(`blobs/${cfgDesc.digest}`);
 	const cfgBody = await client.read(r, "the image config");
-	if (sha256(cfgBody) !== cfgDesc.digest) throw new ImgsizeError("digest-mismatch", "image config", `digest mismatch: expected ${cfgDesc.digest}, the blob hashes to ${sha256(cfgBody)}`);
+	if (sha256$1(cfgBody) !== cfgDesc.digest) throw new ImgsizeError("digest-mismatch", "image config", `digest mismatch: expected ${cfgDesc.digest}, the blob hashes to ${sha256$1(cfgBody)}`);
 	const cfg = parseAnswer(cfgBody, ref.registry, "the image config");
 	const config = isObject$1(cfg) ? cfg : {};
 	const layers = doc.layers.map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
@@ -40835,6 +40860,7 @@ var FolderCache = class {
 			...identity
 		});
 	}
+	/** The key an entry of this blob is kept under (a remote store names it so too). */
 	keyOf(blob) {
 		return createHash("sha256").update(this.salt).update("\n").update(blob).digest("hex");
 	}
@@ -40887,6 +40913,49 @@ var FolderCache = class {
 			} catch {}
 		}
 	}
+	/** An entry's bytes as kept (checked first), to copy to a remote store; undefined when not kept. */
+	readRaw(blob) {
+		if (!DIGEST.test(blob)) return void 0;
+		const key = this.keyOf(blob);
+		try {
+			const text = readFileSync(this.fileOf(key));
+			decodeEntry(text, key, blob);
+			return text;
+		} catch {
+			return;
+		}
+	}
+	/** Keeps an entry got elsewhere (a remote store), once it checks as an entry of this blob under this key; says whether it did. */
+	writeRaw(blob, text) {
+		if (!DIGEST.test(blob) || text.length > 268435456) return false;
+		const key = this.keyOf(blob);
+		try {
+			decodeEntry(text, key, blob);
+		} catch {
+			this.damaged++;
+			return false;
+		}
+		const file = this.fileOf(key);
+		const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+		try {
+			mkdirSync(path.dirname(file), { recursive: true });
+			writeFileSync(tmp, text, { mode: 384 });
+			renameSync(tmp, file);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+	/** Whether an entry of this blob is kept (not checked: get() checks). */
+	has(blob) {
+		if (!DIGEST.test(blob)) return false;
+		try {
+			statSync(this.fileOf(this.keyOf(blob)));
+			return true;
+		} catch {
+			return false;
+		}
+	}
 	drop(file) {
 		this.damaged++;
 		try {
@@ -40934,6 +41003,146 @@ var FolderCache = class {
 				total -= e.size;
 			} catch {}
 		}
+	}
+};
+// src/registry/layer-cache.ts
+/**
+* The layer cache in the team's own OCI registry (`--cache registry.example/team/imgsize-cache`):
+* every CI runner and fleet worker shares one store the team already runs and secures. Each entry
+* (cache/entry.ts) is an OCI artifact — an image manifest whose artifactType says what it is, the
+* empty config, the entry as its one layer — tagged with the entry's key (imgsize's version, the
+* options that change a scan and the layer's digest, hashed), so a lookup is one manifest request.
+*
+* The local folder cache stays the first level: entries of the layers about to be read are fetched
+* into it first (`prefetch`: the registry source and the fleet know their layers' digests before
+* reading), a run reads and writes it as always, and what the run added is pushed at the end
+* (`flush`). An entry from the registry is checked like any other (its own sha256, the key and
+* layer it was written for, every field) before it is kept; its blob is checked against the
+* manifest's digest.
+*/
+init_errors$2();
+init_json();
+var ARTIFACT_TYPE = "application/vnd.imgsize.layer-scan.v1";
+var ENTRY_TYPE = "application/vnd.imgsize.layer-scan.v1+json";
+var MANIFEST_TYPE = "application/vnd.oci.image.manifest.v1+json";
+/** The OCI empty descriptor's content: `{}`. */
+var EMPTY = Buffer.from("{}");
+var EMPTY_DIGEST = "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+/** Entries fetched at once. */
+var CONCURRENCY = 4;
+var sha256 = (b) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+var RegistryLayerCache = class {
+	ref;
+	local;
+	client;
+	/** Blobs whose entries this run wrote locally: pushed by flush(). */
+	added = /* @__PURE__ */ new Set();
+	/** Entries fetched from the registry, and pushed to it. */
+	fetched = 0;
+	pushed = 0;
+	constructor(ref, local, env, opts = {}) {
+		this.ref = ref;
+		this.local = local;
+		this.client = new RegistryClient(ref, env, { insecure: opts.insecure });
+	}
+	get hits() {
+		return this.local.hits;
+	}
+	get root() {
+		return this.ref.canonical;
+	}
+	get(blob) {
+		return this.local.get(blob);
+	}
+	put(blob, scan) {
+		this.local.put(blob, scan);
+		this.added.add(blob);
+	}
+	evict() {
+		this.local.evict();
+	}
+	/** The entries of these blobs the registry has and the local folder has not, fetched into it. */
+	async prefetch(blobs) {
+		const todo = [...new Set(blobs)].filter((b) => !this.local.has(b));
+		let next = 0;
+		const worker = async () => {
+			while (next < todo.length) {
+				const blob = todo[next++];
+				const text = await this.fetch(blob);
+				if (text && this.local.writeRaw(blob, text)) this.fetched++;
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+	}
+	async fetch(blob) {
+		const tag = this.local.keyOf(blob);
+		const m = await this.client.call("GET", `manifests/${tag}`, { accept: MANIFEST_TYPE });
+		const body = await this.client.read(m, "a layer cache manifest");
+		if (m.status === 404) return void 0;
+		if (m.status >= 400) throw new ImgsizeError("input", this.ref.canonical, `the layer cache answered ${m.status} for an entry`);
+		const doc = parseBoundedJson(body.toString("utf8"), this.ref.canonical, () => "a layer cache manifest is not JSON");
+		const layer = Array.isArray(doc?.layers) ? doc.layers[0] : void 0;
+		if (doc?.artifactType !== "application/vnd.imgsize.layer-scan.v1" || !layer || layer.mediaType !== ENTRY_TYPE || typeof layer.digest !== "string" || typeof layer.size !== "number") return void 0;
+		const r = await this.client.get(`blobs/${layer.digest}`);
+		const text = await this.client.read(r, "a layer cache entry", 256 << 20);
+		return sha256(text) === layer.digest ? text : void 0;
+	}
+	/** What this run added, pushed to the registry (an entry already there is not pushed again). */
+	async flush() {
+		for (const blob of this.added) {
+			const text = this.local.readRaw(blob);
+			if (!text) continue;
+			const tag = this.local.keyOf(blob);
+			const head = await this.client.call("HEAD", `manifests/${tag}`, { accept: MANIFEST_TYPE });
+			await head.body.dump().catch(() => void 0);
+			if (head.status === 200) continue;
+			await this.upload(EMPTY);
+			const digest = await this.upload(text);
+			const manifest = Buffer.from(JSON.stringify({
+				schemaVersion: 2,
+				mediaType: MANIFEST_TYPE,
+				artifactType: ARTIFACT_TYPE,
+				config: {
+					mediaType: "application/vnd.oci.empty.v1+json",
+					digest: EMPTY_DIGEST,
+					size: EMPTY.length
+				},
+				layers: [{
+					mediaType: ENTRY_TYPE,
+					digest,
+					size: text.length
+				}],
+				annotations: { "org.opencontainers.image.title": `imgsize layer scan of ${blob}` }
+			}));
+			const put = await this.client.call("PUT", `manifests/${tag}`, {
+				body: manifest,
+				headers: { "content-type": MANIFEST_TYPE }
+			});
+			await put.body.dump().catch(() => void 0);
+			if (put.status >= 300) throw new ImgsizeError("input", this.ref.canonical, `the layer cache refused an entry (${put.status} for its manifest)`);
+			this.pushed++;
+		}
+		this.added.clear();
+	}
+	/** A blob uploaded (monolithic: POST, then PUT with the digest), unless the registry has it. */
+	async upload(data) {
+		const digest = sha256(data);
+		const head = await this.client.call("HEAD", `blobs/${digest}`);
+		await head.body.dump().catch(() => void 0);
+		if (head.status === 200) return digest;
+		const start = await this.client.call("POST", "blobs/uploads/", { headers: { "content-length": "0" } });
+		await start.body.dump().catch(() => void 0);
+		const location = start.headers.location;
+		if (start.status !== 202 || typeof location !== "string") throw new ImgsizeError("input", this.ref.canonical, `the layer cache did not start an upload (${start.status})`);
+		const url = new URL(location, this.client.baseUrl);
+		url.searchParams.set("digest", digest);
+		const put = await this.client.call("PUT", url, {
+			body: data,
+			headers: { "content-type": "application/octet-stream" }
+		});
+		await put.body.dump().catch(() => void 0);
+		if (put.status !== 201) throw new ImgsizeError("input", this.ref.canonical, `the layer cache refused a blob (${put.status})`);
+		return digest;
 	}
 };
 // src/gate/rules.ts
@@ -47709,6 +47918,7 @@ var init_read = __esmMin((() => {
 	MAX_SAVED_REPORT_BYTES = 64 << 20;
 }));
 // src/cli/inputs.ts
+/** Where a command's images come from (through the front door, source/resolve.ts) and how one is read into a report. */
 init_errors$2();
 init_size();
 /** Saved reports are checked with zod, loaded only when one is read (most runs read none). */
@@ -47765,15 +47975,30 @@ async function manifestOnly(io, image, o) {
 function registryOf(src) {
 	return "reference" in src ? src.reference : "daemon" in src ? src.daemon.fallback : void 0;
 }
-/** The run's layer cache: --cache DIR, --no-cache, IMGSIZE_CACHE (a folder, or off), else the platform's cache folder. */
+/** `--cache` names a registry repository (host.name/… or host:port/…), not a folder that exists. */
+function namesRegistry(io, v) {
+	if (existsSync(inCwd(io, v))) return false;
+	return /^(localhost(:\d+)?|[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?|[a-z0-9-]+:\d+|\[[0-9a-f:]+\](:\d+)?)\/[a-z0-9]/i.test(v);
+}
+/**
+* The run's layer cache: --cache DIR or REGISTRY/REPO, --no-cache, IMGSIZE_CACHE (a folder, or
+* off), else the platform's cache folder. A registry store keeps a folder in front of it (the
+* folder IMGSIZE_CACHE or the platform names, else a temporary one).
+*/
 function layerCacheOf(io, o, pushSize) {
 	const fromEnv = io.env.IMGSIZE_CACHE;
 	if (o.cache === false || o.cache === void 0 && (fromEnv === "off" || fromEnv === "0")) return void 0;
-	const dir = typeof o.cache === "string" ? inCwd(io, o.cache) : fromEnv ? inCwd(io, fromEnv) : defaultCacheDir(io.env);
+	const remote = typeof o.cache === "string" && namesRegistry(io, o.cache) ? o.cache : void 0;
+	const envDir = fromEnv && fromEnv !== "off" && fromEnv !== "0" ? inCwd(io, fromEnv) : void 0;
+	const dir = typeof o.cache === "string" && !remote ? inCwd(io, o.cache) : envDir ?? defaultCacheDir(io.env) ?? (remote ? mkdtempSync(path.join(tmpdir(), "imgsize-cache-")) : void 0);
 	if (!dir) return void 0;
-	const id = `${dir}\n${pushSize}`;
+	const id = `${remote ?? ""}\n${dir}\n${pushSize}`;
 	let c = io.layerCaches.get(id);
-	if (!c) io.layerCaches.set(id, c = new FolderCache(dir, { pushSize }));
+	if (!c) {
+		const local = new FolderCache(dir, { pushSize });
+		c = remote ? new RegistryLayerCache(parseReference(remote), local, io.env) : local;
+		io.layerCaches.set(id, c);
+	}
 	return c;
 }
 async function analyse(io, src, o, pick = {}) {
@@ -47816,6 +48041,7 @@ async function analyse(io, src, o, pick = {}) {
 		progress?.end();
 		cache?.evict();
 	});
+	if (cache && "flush" in cache) await cache.flush();
 	const notices = "overview" in got ? got.notices : got.model.notices;
 	if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
 	const hits = (cache?.hits ?? 0) - hitsBefore;
@@ -48062,6 +48288,7 @@ async function scanShard(plan, shard, o) {
 	let scanned = 0;
 	let cached = 0;
 	let bytes = 0;
+	await o.cache.prefetch?.(plan.layers.filter((l) => l.shard === shard).map((l) => l.digest));
 	for (const l of plan.layers) {
 		if (l.shard !== shard) continue;
 		if (await scanLayer(parseReference(plan.images[l.image].reference), {
@@ -48298,23 +48525,28 @@ function addFleet(program, io) {
 		const stored = plan.layers.reduce((a, l) => a + l.bytes, 0);
 		if (!o.quiet) say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? "" : "s"}`);
 	});
-	fleet.command("scan").description("scan one shard's layers into the layer cache (a layer already there is not fetched)").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--shard <i>", "which shard, from 0 (default: JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it)").option("--cache <dir>", "the layer cache every shard shares (default: IMGSIZE_CACHE, else the platform’s cache folder)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no summary on stderr").action(async (o) => {
+	fleet.command("scan").description("scan one shard's layers into the layer cache (a layer already there is not fetched)").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--shard <i>", "which shard, from 0 (default: JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it)").option("--cache <dir|registry/repo>", "the layer cache every shard shares: a folder, or a repository of the team’s registry (default: IMGSIZE_CACHE, else the platform’s cache folder)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no summary on stderr").action(async (o) => {
 		const plan = planOf(io, o);
 		const given = o.shard ?? io.env.JOB_COMPLETION_INDEX;
 		if (given === void 0 || !/^\d+$/.test(given)) throw new ImgsizeError("usage", "--shard", given === void 0 ? "say which shard (--shard I), or run where JOB_COMPLETION_INDEX is set" : `"${given.slice(0, 20)}" is not a shard number`);
+		const cache = cacheFor(io, o);
 		const r = await scanShard(plan, Number(given), {
-			cache: cacheFor(io, o),
+			cache,
 			env: io.env,
 			insecure: o.insecureRegistry
 		});
+		if ("flush" in cache) await cache.flush();
 		if (!o.quiet) say(`imgsize: shard ${given}: ${r.scanned} layer${r.scanned === 1 ? "" : "s"} scanned (${human(r.bytes)}), ${r.cached} already in the cache`);
 	});
-	fleet.command("merge").description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--cache <dir>", "the layer cache the shards filled").option("--json", "the fleet report as JSON (same as --format json)").addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown")).option("--reports <dir>", "also write each image's report (JSON) into <dir>").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no notices on stderr").action(async (o) => {
-		const { fleet: f, reports, downloaded } = await mergeFleet(planOf(io, o), {
-			cache: cacheFor(io, o),
+	fleet.command("merge").description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--cache <dir|registry/repo>", "the layer cache the shards filled").option("--json", "the fleet report as JSON (same as --format json)").addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown")).option("--reports <dir>", "also write each image's report (JSON) into <dir>").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no notices on stderr").action(async (o) => {
+		const plan = planOf(io, o);
+		const cache = cacheFor(io, o);
+		const { fleet: f, reports, downloaded } = await mergeFleet(plan, {
+			cache,
 			env: io.env,
 			insecure: o.insecureRegistry
 		});
+		if ("flush" in cache) await cache.flush();
 		if (o.reports) {
 			const dir = inCwd(io, o.reports);
 			for (const [i, r] of reports.entries()) writeFileSync(`${dir}/image-${i + 1}.json`, `${JSON.stringify(r, null, 1)}\n`);
@@ -48368,7 +48600,7 @@ async function main(given) {
 		"json",
 		"markdown",
 		"html"
-	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--context <dir>", "the image's build context: its .dockerignore is checked, and the fixes say which of its lines look as if they removed a file and do not").option("--fix-patch <file>", "write the .dockerignore fix as a unified diff to <file> (git apply it in the build context)").option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("--cache <dir>", "keep each layer's scan in <dir> and use it when the layer comes again (default: IMGSIZE_CACHE, else ~/.cache/imgsize or the platform's cache folder)").option("--no-cache", "neither use nor fill the layer cache (IMGSIZE_CACHE=off says the same)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
+	])).option("--html <file>", "also write a self-contained HTML report (treemap, layers, packages, findings; opens offline) to <file>").option("--top <n>", "rows per table (default 10); --json carries 100 rows per list unless given").option("--depth <n>", "folder depth for the folders table", "3").option("--tree-nodes <n>", `nodes in the report's tree, the HTML treemap's data (0: none; at most ${MAX_TREE_NODES})`, String(TREE_NODES)).option("--no-verify", "report digest and diff_id mismatches as warnings instead of failing, and skip the file contents of big plain layers instead of hashing them").option("--max-ratio <n>", "refuse a layer that inflates more than n:1 past 1 GiB (decompression bomb guard)", "1000").addOption(new Option("--source <where>", "where the image is: a local daemon (docker, podman), a registry, or an archive file or folder (default: an existing path, else the local daemons, then the registry)").choices([...SOURCES])).option("--context <dir>", "the image's build context: its .dockerignore is checked, and the fixes say which of its lines look as if they removed a file and do not").option("--fix-patch <file>", "write the .dockerignore fix as a unified diff to <file> (git apply it in the build context)").option("--manifest-only", "an image in a registry: read its manifest and config only (compressed sizes per layer, the steps; no layer downloaded)").option("--insecure-registry <host>", "treat this registry (host[:port]) as docker treats an insecure one: HTTPS without verifying its certificate, else plain HTTP; repeatable", (v, prev = []) => [...prev, v]).option("--exact-push-size", "gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)").option("--cache <dir|registry/repo>", "keep each layer's scan in <dir> (or in a repository of your registry, as OCI artifacts) and use it when the layer comes again (default: IMGSIZE_CACHE, else ~/.cache/imgsize or the platform's cache folder)").option("--no-cache", "neither use nor fill the layer cache (IMGSIZE_CACHE=off says the same)").option("-q, --quiet", "no notices on stderr, only errors").option("--no-progress", "no progress line on stderr (it only shows on a terminal anyway)").option("--debug", "print stack traces of internal errors");
 	const addGate = (c) => c.option("--budget <size>", `size budget for the image, ${SIZE_EXAMPLE}`).addOption(new Option("--metric <metric>", `which size the budget and growth limit apply to (default: ${DEFAULT_METRIC}, what a pull downloads; content is the classic docker images SIZE)`).choices([...METRICS])).option("--max-layers <n>", "most layers allowed").option("--baseline <report.json>", "a saved --json report to measure growth against").option("--max-growth <limit>", "most growth allowed against the baseline: \"5%\" or a size like \"10MB\"").option("--config <file>", "rules file (default: imgsize.config.json found from here up to the repository root)");
 	addCommon(program.command("inspect", { isDefault: true }).description("analyse one image (default command)").argument("[image]", "archive path, OCI layout folder, - for stdin (default), or a saved --json report to show again").addHelpText("after", EXAMPLES)).action(async (image, o) => {
 		debug = Boolean(o.debug);

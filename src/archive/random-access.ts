@@ -122,6 +122,7 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
   let needed = opts.plan?.(contents());
   if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== 'file')) needed = undefined;
   const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
+  await opts.cache?.prefetch?.(todo.map((b) => digestInName(b.name)).filter((d): d is string => d !== undefined));
   const stop = { failed: false };
   let finished = 0;
   const bytes = progress.handled + todo.reduce((a, b) => a + b.size, 0);

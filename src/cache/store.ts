@@ -26,6 +26,8 @@ export interface LayerCache {
   get(blob: string): LayerScan | undefined;
   /** Keeps the scan of a blob whose bytes hashed to `blob`. */
   put(blob: string, scan: LayerScan): void;
+  /** Before reading: the entries of these blobs fetched from a remote store into the local one (a store that has one). */
+  prefetch?(blobs: readonly string[]): Promise<void>;
 }
 
 /** What changes a scan, besides the layer's bytes. */
@@ -66,7 +68,8 @@ export class FolderCache implements LayerCache {
     this.salt = JSON.stringify({ imgsize: VERSION, format: ENTRY_FORMAT, ...identity });
   }
 
-  private keyOf(blob: string): string {
+  /** The key an entry of this blob is kept under (a remote store names it so too). */
+  keyOf(blob: string): string {
     return createHash('sha256').update(this.salt).update('\n').update(blob).digest('hex');
   }
 
@@ -124,6 +127,52 @@ export class FolderCache implements LayerCache {
       } catch {
         /* not written */
       }
+    }
+  }
+
+  /** An entry's bytes as kept (checked first), to copy to a remote store; undefined when not kept. */
+  readRaw(blob: string): Buffer | undefined {
+    if (!DIGEST.test(blob)) return undefined;
+    const key = this.keyOf(blob);
+    try {
+      const text = readFileSync(this.fileOf(key));
+      decodeEntry(text, key, blob);
+      return text;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Keeps an entry got elsewhere (a remote store), once it checks as an entry of this blob under this key; says whether it did. */
+  writeRaw(blob: string, text: Buffer): boolean {
+    if (!DIGEST.test(blob) || text.length > MAX_ENTRY_BYTES) return false;
+    const key = this.keyOf(blob);
+    try {
+      decodeEntry(text, key, blob);
+    } catch {
+      this.damaged++;
+      return false;
+    }
+    const file = this.fileOf(key);
+    const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(tmp, text, { mode: 0o600 });
+      renameSync(tmp, file);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Whether an entry of this blob is kept (not checked: get() checks). */
+  has(blob: string): boolean {
+    if (!DIGEST.test(blob)) return false;
+    try {
+      statSync(this.fileOf(this.keyOf(blob)));
+      return true;
+    } catch {
+      return false;
     }
   }
 

@@ -85,7 +85,7 @@ export function addFleet(program: Command, io: Run): void {
     .description("scan one shard's layers into the layer cache (a layer already there is not fetched)")
     .requiredOption('--plan <file>', 'the plan (imgsize fleet plan)')
     .option('--shard <i>', 'which shard, from 0 (default: JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it)')
-    .option('--cache <dir>', 'the layer cache every shard shares (default: IMGSIZE_CACHE, else the platform’s cache folder)')
+    .option('--cache <dir|registry/repo>', 'the layer cache every shard shares: a folder, or a repository of the team’s registry (default: IMGSIZE_CACHE, else the platform’s cache folder)')
     .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (o: FleetCommon & { shard?: string }) => {
@@ -93,7 +93,9 @@ export function addFleet(program: Command, io: Run): void {
       const given = o.shard ?? io.env.JOB_COMPLETION_INDEX;
       if (given === undefined || !/^\d+$/.test(given))
         throw new ImgsizeError('usage', '--shard', given === undefined ? 'say which shard (--shard I), or run where JOB_COMPLETION_INDEX is set' : `"${given.slice(0, 20)}" is not a shard number`);
-      const r = await scanShard(plan, Number(given), { cache: cacheFor(io, o), env: io.env, insecure: o.insecureRegistry });
+      const cache = cacheFor(io, o);
+      const r = await scanShard(plan, Number(given), { cache, env: io.env, insecure: o.insecureRegistry });
+      if ('flush' in cache) await cache.flush();
       if (!o.quiet) say(`imgsize: shard ${given}: ${r.scanned} layer${r.scanned === 1 ? '' : 's'} scanned (${human(r.bytes)}), ${r.cached} already in the cache`);
     });
 
@@ -101,7 +103,7 @@ export function addFleet(program: Command, io: Run): void {
     .command('merge')
     .description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images")
     .requiredOption('--plan <file>', 'the plan (imgsize fleet plan)')
-    .option('--cache <dir>', 'the layer cache the shards filled')
+    .option('--cache <dir|registry/repo>', 'the layer cache the shards filled')
     .option('--json', 'the fleet report as JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('--reports <dir>', "also write each image's report (JSON) into <dir>")
@@ -109,7 +111,9 @@ export function addFleet(program: Command, io: Run): void {
     .option('-q, --quiet', 'no notices on stderr')
     .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string }) => {
       const plan = planOf(io, o);
-      const { fleet: f, reports, downloaded } = await mergeFleet(plan, { cache: cacheFor(io, o), env: io.env, insecure: o.insecureRegistry });
+      const cache = cacheFor(io, o);
+      const { fleet: f, reports, downloaded } = await mergeFleet(plan, { cache, env: io.env, insecure: o.insecureRegistry });
+      if ('flush' in cache) await cache.flush();
       if (o.reports) {
         const dir = inCwd(io, o.reports);
         for (const [i, r] of reports.entries()) writeFileSync(`${dir}/image-${i + 1}.json`, `${JSON.stringify(r, null, 1)}\n`);

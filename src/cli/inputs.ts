@@ -1,5 +1,5 @@
 /** Where a command's images come from (through the front door, source/resolve.ts) and how one is read into a report. */
-import type { ImageReference } from '../registry/reference.js';
+import { parseReference, type ImageReference } from '../registry/reference.js';
 import path from 'node:path';
 import { ImgsizeError, oneImageExpected } from '../base/errors.js';
 import type { ImageSource } from '../source/read.js';
@@ -7,6 +7,9 @@ import { resolveSource, type Resolved } from '../source/resolve.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
 import { defaultCacheDir, FolderCache } from '../cache/store.js';
+import { RegistryLayerCache } from '../registry/layer-cache.js';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
 import { readManifestOnly } from '../registry/source.js';
 import type { Metric } from '../analysis/diff.js';
@@ -106,19 +109,38 @@ export interface Run extends Io {
   readonly registryBlobs: Map<string, BlobRecord>;
   /** Registry tokens got during the run: both sides of a diff in one repository share one. */
   readonly registryTokens: Map<string, string>;
-  /** The layer caches the run opened, by folder and what changes a scan. */
-  readonly layerCaches: Map<string, FolderCache>;
+  /** The layer caches the run opened, by store and what changes a scan. */
+  readonly layerCaches: Map<string, RunCache>;
 }
 
-/** The run's layer cache: --cache DIR, --no-cache, IMGSIZE_CACHE (a folder, or off), else the platform's cache folder. */
-export function layerCacheOf(io: Run, o: { readonly cache?: string | false | undefined }, pushSize: string): FolderCache | undefined {
+/** A layer cache of the run: a folder, or the team's registry in front of a folder. */
+export type RunCache = FolderCache | RegistryLayerCache;
+
+/** `--cache` names a registry repository (host.name/… or host:port/…), not a folder that exists. */
+function namesRegistry(io: Run, v: string): boolean {
+  if (existsSync(inCwd(io, v))) return false;
+  return /^(localhost(:\d+)?|[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?|[a-z0-9-]+:\d+|\[[0-9a-f:]+\](:\d+)?)\/[a-z0-9]/i.test(v);
+}
+
+/**
+ * The run's layer cache: --cache DIR or REGISTRY/REPO, --no-cache, IMGSIZE_CACHE (a folder, or
+ * off), else the platform's cache folder. A registry store keeps a folder in front of it (the
+ * folder IMGSIZE_CACHE or the platform names, else a temporary one).
+ */
+export function layerCacheOf(io: Run, o: { readonly cache?: string | false | undefined }, pushSize: string): RunCache | undefined {
   const fromEnv = io.env.IMGSIZE_CACHE;
   if (o.cache === false || (o.cache === undefined && (fromEnv === 'off' || fromEnv === '0'))) return undefined;
-  const dir = typeof o.cache === 'string' ? inCwd(io, o.cache) : fromEnv ? inCwd(io, fromEnv) : defaultCacheDir(io.env);
+  const remote = typeof o.cache === 'string' && namesRegistry(io, o.cache) ? o.cache : undefined;
+  const envDir = fromEnv && fromEnv !== 'off' && fromEnv !== '0' ? inCwd(io, fromEnv) : undefined;
+  const dir = typeof o.cache === 'string' && !remote ? inCwd(io, o.cache) : (envDir ?? defaultCacheDir(io.env) ?? (remote ? mkdtempSync(path.join(tmpdir(), 'imgsize-cache-')) : undefined));
   if (!dir) return undefined;
-  const id = `${dir}\n${pushSize}`;
+  const id = `${remote ?? ''}\n${dir}\n${pushSize}`;
   let c = io.layerCaches.get(id);
-  if (!c) io.layerCaches.set(id, (c = new FolderCache(dir, { pushSize })));
+  if (!c) {
+    const local = new FolderCache(dir, { pushSize });
+    c = remote ? new RegistryLayerCache(parseReference(remote), local, io.env) : local;
+    io.layerCaches.set(id, c);
+  }
   return c;
 }
 
@@ -152,6 +174,7 @@ export async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick:
     progress?.end();
     cache?.evict();
   });
+  if (cache && 'flush' in cache) await cache.flush();
   const notices = 'overview' in got ? got.notices : got.model.notices;
   if (!o.quiet) for (const n of notices) messages(io.stderr).say(`imgsize: ${n}`);
   const hits = (cache?.hits ?? 0) - hitsBefore;

@@ -75,7 +75,10 @@ export async function main(given: Io): Promise<number> {
         (v: string, prev: string[] = []) => [...prev, v],
       )
       .option('--exact-push-size', 'gzip every layer stored uncompressed whole (gzip -6) for its exact push size, instead of estimating it from samples (slow: ~30 MB/s)')
-      .option('--cache <dir>', "keep each layer's scan in <dir> and use it when the layer comes again (default: IMGSIZE_CACHE, else ~/.cache/imgsize or the platform's cache folder)")
+      .option(
+        '--cache <dir|registry/repo>',
+        "keep each layer's scan in <dir> (or in a repository of your registry, as OCI artifacts) and use it when the layer comes again (default: IMGSIZE_CACHE, else ~/.cache/imgsize or the platform's cache folder)",
+      )
       .option('--no-cache', 'neither use nor fill the layer cache (IMGSIZE_CACHE=off says the same)')
       .option('-q, --quiet', 'no notices on stderr, only errors')
       .option('--no-progress', 'no progress line on stderr (it only shows on a terminal anyway)')

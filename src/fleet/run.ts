@@ -26,6 +26,7 @@ export async function scanShard(plan: FleetPlan, shard: number, o: FleetRunOptio
   let scanned = 0;
   let cached = 0;
   let bytes = 0;
+  await o.cache.prefetch?.(plan.layers.filter((l) => l.shard === shard).map((l) => l.digest));
   for (const l of plan.layers) {
     if (l.shard !== shard) continue;
     const ref = parseReference(plan.images[l.image]!.reference);

@@ -230,6 +230,29 @@ export class RegistryClient {
     return this.getAt(new URL(`/v2/${pathInV2}`, this.base), pathInV2);
   }
 
+  /**
+   * A request that writes (the layer cache's pushes): POST/PUT/HEAD at a path of the repository or
+   * at a URL the registry gave (an upload's Location), authenticated as get() is. Its status is
+   * the caller's to judge (404 on a HEAD is an answer).
+   */
+  async call(method: 'HEAD' | 'POST' | 'PUT' | 'GET', at: string | URL, opts: { body?: Buffer; headers?: Readonly<Record<string, string>>; accept?: string } = {}): Promise<Response> {
+    const url = typeof at === 'string' ? new URL(`/v2/${this.ref.repository}/${at}`, this.base) : new URL(at.pathname + at.search, this.base);
+    const send = (): Promise<Response> => this.sendWithRetries(url, opts.accept, opts.headers ?? {}, method, opts.body);
+    let r = await send();
+    if (r.status === 401) {
+      await r.body.dump();
+      this.authorization = await this.authenticate(header(r, 'www-authenticate'));
+      this.tokens?.set(this.tokenKey, this.authorization);
+      r = await send();
+    }
+    return r;
+  }
+
+  /** The base URL requests go to now (HTTPS, or HTTP after a loopback fallback): for resolving a Location. */
+  get baseUrl(): URL {
+    return this.base;
+  }
+
   private async getAt(url: URL, pathInRepo: string, accept?: string, extra: Readonly<Record<string, string>> = {}): Promise<Response> {
     let r = await this.sendWithRetries(url, accept, extra);
     if (r.status === 401) {
@@ -252,11 +275,11 @@ export class RegistryClient {
     return readSmall(r.body, what, max, this.ref.registry);
   }
 
-  private async sendWithRetries(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>): Promise<Response> {
+  private async sendWithRetries(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>, method = 'GET', body?: Buffer): Promise<Response> {
     for (let attempt = 0; ; attempt++) {
       let r: Response;
       try {
-        r = await this.send(url, accept, extra);
+        r = await this.send(url, accept, extra, method, body);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
         // undici refuses a redirect back to a URL it has been sent to already
@@ -282,16 +305,23 @@ export class RegistryClient {
     }
   }
 
-  private async send(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>): Promise<Response> {
+  private async send(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>, method = 'GET', body?: Buffer): Promise<Response> {
     const headers: Record<string, string> = { 'user-agent': 'imgsize', ...extra };
     if (accept) headers.accept = accept;
     if (this.authorization) headers.authorization = this.authorization;
     try {
-      const r = await request(url.protocol === this.base.protocol ? url : new URL(url.pathname + url.search, this.base), { method: 'GET', headers, dispatcher: this.dispatcher });
+      const r = await request(url.protocol === this.base.protocol ? url : new URL(url.pathname + url.search, this.base), {
+        method: method as 'GET',
+        headers,
+        dispatcher: this.dispatcher,
+        ...(body ? { body } : {}),
+      });
       this.mayFallBack = false; // it answered: this is the registry's scheme
       this.answered = true;
       return { status: r.statusCode, headers: r.headers, body: r.body as unknown as Response['body'] };
     } catch (e) {
+      // another request, sent at the same time, found the registry speaks plain HTTP meanwhile
+      if (url.protocol === 'https:' && this.base.protocol === 'http:') return this.send(new URL(url.pathname + url.search, this.base), accept, extra, method, body);
       // a loopback registry that speaks plain HTTP: the TLS handshake fails; once, then HTTP (not
       // when it speaks TLS with a certificate this machine does not trust: that is said as such)
       const code = String((e as NodeJS.ErrnoException).code ?? '');
@@ -299,7 +329,7 @@ export class RegistryClient {
         this.mayFallBack = false;
         const tls = this.base;
         this.base = new URL(`http://${this.ref.endpoint}/`);
-        const r = await this.send(new URL(url.pathname + url.search, this.base), accept, extra);
+        const r = await this.send(new URL(url.pathname + url.search, this.base), accept, extra, method, body);
         if (r.status !== 400) return r;
         // it speaks TLS after all (Go answers plain HTTP with 400 "…HTTP request to an HTTPS
         // server"): the TLS failure is what to say (a client certificate it wants, a handshake it refused)

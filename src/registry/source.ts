@@ -54,6 +54,8 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
   await record(memberOf(top.digest), top.body);
   const config = descriptor(ref, doc.config, 'the config descriptor');
   const layers = (doc.layers as unknown[]).map((l, i) => descriptor(ref, l, `layer ${i + 1}`));
+  // a remote layer cache's entries of these layers, fetched before they are looked up
+  await opts.cache?.prefetch?.(layers.map((l) => l.digest));
 
   /** A blob streamed through the member sink; never more bytes than its descriptor says. */
   const blob = async ({ digest, size }: { digest: string; size: number }): Promise<void> => {

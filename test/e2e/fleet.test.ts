@@ -58,7 +58,7 @@ if (!registryTools) {
       // layers, and each tag one small layer of its own
       const base = { entries: [{ path: 'usr/lib/libbase.so', size: 300_000 }], compression: 'gzip' as const, createdBy: 'ADD rootfs.tar.xz /' };
       const python = { entries: [{ path: 'usr/local/lib/python3.11/os.py', size: 120_000 }], compression: 'gzip' as const, createdBy: 'RUN install python' };
-      const pushes: Promise<void>[] = [];
+      const pushes: [string, string][] = [];
       for (const [r, repo] of REPOS.entries()) {
         for (const [t, tag] of TAGS.entries()) {
           const img = await buildImage({
@@ -73,10 +73,19 @@ if (!registryTools) {
           images.push(img);
           const file = path.join(dir, `${repo}-${tag}.tar`);
           writeFileSync(file, await outerTar(ociMembers([img])));
-          pushes.push(reg.push(`oci-archive:${file}`, `${repo}:${tag}`));
+          pushes.push([`oci-archive:${file}`, `${repo}:${tag}`]);
         }
       }
-      await Promise.all(pushes);
+      // four pushes at once (twenty at once, sharing blobs, made the registry answer 500 now and
+      // then), each tried again once if it fails
+      let next = 0;
+      const pusher = async (): Promise<void> => {
+        while (next < pushes.length) {
+          const [src, ref] = pushes[next++]!;
+          await reg.push(src, ref).catch(() => reg.push(src, ref));
+        }
+      };
+      await Promise.all([pusher(), pusher(), pusher(), pusher()]);
       proxy = createHttpServer((req, res) => {
         const url = req.url ?? '/';
         if (url.includes('/blobs/')) fetched.push(url.replace(/^.*\/blobs\//, ''));
@@ -150,6 +159,24 @@ if (!registryTools) {
       const rescans = await Promise.all([0, 1, 2, 3].map((i) => cli(['fleet', 'scan', '--plan', plan, '--cache', cache, '--shard', String(i)])));
       for (const s of rescans) expect(s.stderr).toMatch(/: 0 layers scanned \(0 B\), \d+ already in the cache/);
       expect(fetched.filter((x) => layerDigests.some((d) => x.endsWith(d)))).toEqual([]);
+    });
+
+    it('shares the layer cache through a repository of the registry: a runner with an empty folder downloads no layer', async () => {
+      const ref = `${host}/web:2.0`;
+      const remote = `${host}/imgsize-cache`;
+      const first = await run([ref, '--json', '--cache', remote], { env: { IMGSIZE_CACHE: tmp() } });
+      expect(first.code, first.stderr).toBe(0);
+      // the entries are OCI artifacts in the repository, tagged by their keys: one per layer
+      const tags = (await (await fetch(`http://${host}/v2/imgsize-cache/tags/list`)).json()) as { tags: string[] };
+      expect(tags.tags).toHaveLength(4);
+      for (const t of tags.tags) expect(t).toMatch(/^[0-9a-f]{64}$/);
+      fetched.length = 0;
+      const second = await run([ref, '--json', '--cache', remote], { env: { IMGSIZE_CACHE: tmp() } });
+      expect(second.code, second.stderr).toBe(0);
+      expect(second.stderr).toContain('4 layers from the layer cache');
+      const layers = (JSON.parse(second.stdout) as { layers: { digest: string }[] }).layers.map((l) => l.digest.slice(7));
+      expect(fetched.filter((f) => layers.some((d) => f.endsWith(d)))).toEqual([]);
+      expect(JSON.parse(second.stdout)).toEqual(JSON.parse(first.stdout));
     });
 
     it('writes an Indexed Job that runs one scan pod per shard, the shard from JOB_COMPLETION_INDEX', async () => {

@@ -110,6 +110,20 @@ describe('a layer cache in a folder', () => {
     expect([...blobs, newest].map((b) => after.get(b) !== undefined)).toEqual([false, true, false, true]);
   });
 
+  it('keeps an entry got from a remote store only when it checks as this layer’s, under this key', () => {
+    const dir = tmp();
+    const c = new FolderCache(dir, { pushSize: 'sampled' });
+    const good = encodeEntry(c.keyOf(BLOB), BLOB, scan);
+    expect(c.writeRaw(BLOB, encodeEntry('another key', BLOB, scan))).toBe(false);
+    const lying = Buffer.from(good);
+    lying[lying.length - 3]! ^= 1;
+    expect(c.writeRaw(BLOB, lying)).toBe(false);
+    expect(c.has(BLOB)).toBe(false);
+    expect(c.writeRaw(BLOB, good)).toBe(true);
+    expect(c.get(BLOB)).toEqual(scan);
+    expect(c.readRaw(BLOB)?.equals(good)).toBe(true);
+  });
+
   it('lives in the platform’s cache folder', () => {
     expect(defaultCacheDir({ HOME: '/home/u' }, 'linux')).toBe('/home/u/.cache/imgsize');
     expect(defaultCacheDir({ HOME: '/home/u', XDG_CACHE_HOME: '/x' }, 'linux')).toBe('/x/imgsize');
