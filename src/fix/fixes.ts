@@ -14,10 +14,14 @@ export interface ContextFiles {
   readonly dockerfile?: string | undefined;
 }
 
-/** The image with every fix applied, about: its totals less what each fix removes (an estimate, no rebuild; the page sums the same fields). */
+/** The image with every fix applied, about: its totals less what each fix removes (an estimate, no rebuild). */
 export function afterFixes(all: Fixes, report: Pick<Report, 'totals'>): { contentBytes: number; compressedBytes: number } {
+  return afterContractFixes(fixesContract(all, report), report);
+}
+
+/** The same from the fixes as the report carries them (the HTML page's figure). */
+export function afterContractFixes(fixes: readonly Pick<Fix, 'bytes' | 'compressedBytes'>[], report: Pick<Report, 'totals'>): { contentBytes: number; compressedBytes: number } {
   const t = report.totals;
-  const fixes = fixesContract(all, report);
   return {
     contentBytes: Math.max(0, t.contentBytes - fixes.reduce((a, f) => a + f.bytes, 0)),
     compressedBytes: Math.max(0, t.pushBytes - fixes.reduce((a, f) => a + f.compressedBytes, 0)),

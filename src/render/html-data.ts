@@ -43,6 +43,8 @@ interface Common {
 export interface ReportPage extends Common {
   readonly page: 'report';
   readonly report: Omit<Report, 'tree'>;
+  /** The image with all its fixes applied, about (fix/fixes.ts, the figure the CLI prints); absent without fixes. */
+  readonly afterFixes?: { readonly contentBytes: number; readonly compressedBytes: number };
   /** Each finding's items as the CLI words them (the first few), with the path each names, if any. */
   readonly findingItems: readonly (readonly { readonly text: string; readonly path?: string }[])[];
 }

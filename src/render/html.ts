@@ -9,6 +9,7 @@ import { htmlDocument } from './html-page.js';
 import { describeItem } from './items.js';
 import { renderVerdictText } from './verdict.js';
 import { visible } from './escape.js';
+import { afterContractFixes } from '../fix/fixes.js';
 import { VERSION } from '../base/version.js';
 
 /** Items shown per finding (as in text output). */
@@ -68,6 +69,7 @@ function reportPage(report: Report, verdict?: Verdict): ReportPage {
     ...verdictFields(verdict),
     tree: tree ? reportColumns(tree) : null,
     report: rest,
+    ...(report.fixes && report.fixes.length > 0 ? { afterFixes: afterContractFixes(report.fixes, report) } : {}),
     findingItems: report.findings.map((f) => {
       const lines = f.items.slice(0, FINDING_ITEMS).map((i) => ({ text: visible(describeItem(i)), ...(i.path !== undefined ? { path: i.path } : {}) }));
       return f.items.length > FINDING_ITEMS ? [...lines, { text: `… and ${f.items.length - FINDING_ITEMS} more` }] : lines;

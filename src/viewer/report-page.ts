@@ -286,18 +286,17 @@ export function reportPage(d: ReportPage): void {
     else main.prepend(findings);
     // the changes that remove them, under them: suggestions, as the CLI's Fixes section says
     const fixes = r.fixes ?? [];
-    if (fixes.length > 0) {
-      const all = fixes.reduce((a, f) => a + f.bytes, 0);
-      const allCompressed = fixes.reduce((a, f) => a + f.compressedBytes, 0);
+    const after = d.afterFixes;
+    if (fixes.length > 0 && after) {
       const panel = section(
         'Fixes',
         el(
           'p',
           { class: 'note' },
           'Suggestions: nothing is changed. With all of them the image is about ',
-          sized(Math.max(0, t.contentBytes - all)),
+          sized(after.contentBytes),
           ' content, ',
-          sized(Math.max(0, t.pushBytes - allCompressed)),
+          sized(after.compressedBytes),
           ' compressed (an estimate from the same layers, no rebuild).',
         ),
         el(
