@@ -192,7 +192,8 @@ describe('samples/github-workflow.yml under a simulated GitHub Actions runner', 
 
 describe('writing the report', () => {
   const hello = path.join(ROOT, 'samples/hello.oci.tar');
-  const sh = (cmd: string): ReturnType<typeof spawnSync> => spawnSync('bash', ['--norc', '--noprofile', '-c', cmd], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tmpdir() } });
+  const sh = (cmd: string): ReturnType<typeof spawnSync> =>
+    spawnSync('bash', ['--norc', '--noprofile', '-c', cmd], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: tmpdir(), IMGSIZE_CACHE: 'off' } });
 
   it.runIf(existsSync('/dev/full'))('to a full disk: one line, exit 2', () => {
     const r = sh(`node ${BIN} ${hello} --json > /dev/full`);

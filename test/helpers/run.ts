@@ -39,7 +39,8 @@ export async function run(argv: string[], opts: RunOptions = {}): Promise<RunRes
     ...(opts.stdinFile ? { stdinFile: opts.stdinFile } : {}),
     stdout: { write: (s: string) => ((stdout += s), true) },
     stderr: { write: (s: string) => ((stderr += s), true), isTTY: opts.stderrIsTTY ?? false },
-    env: opts.env ?? {},
+    // the layer cache only where a test asks for it (--cache, or IMGSIZE_CACHE in its env)
+    env: { IMGSIZE_CACHE: 'off', ...opts.env },
     cwd: opts.cwd ?? process.cwd(),
   });
   return { code, stdout, stderr };

@@ -176,8 +176,11 @@ describe('reading an archive with a layer cache', () => {
     const dir = tmp();
     const file = path.join(dir, 'app.tar');
     writeFileSync(file, await outerTar(ociMembers([await buildImage(spec)])));
-    const r = await run([file, '--json', '--no-cache'], { env: { HOME: dir } });
+    const r = await run([file, '--json', '--no-cache'], { env: { HOME: dir, IMGSIZE_CACHE: undefined } });
     expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(dir)).toEqual(['app.tar']);
+    // without it, the platform's cache folder under HOME
+    expect((await run([file, '--json'], { env: { HOME: dir, IMGSIZE_CACHE: undefined } })).code).toBe(0);
+    expect(readdirSync(path.join(dir, '.cache', 'imgsize'))).toEqual(['layers-v1']);
   });
 });
