@@ -235,15 +235,19 @@ export class RegistryClient {
    * at a URL the registry gave (an upload's Location), authenticated as get() is. Its status is
    * the caller's to judge (404 on a HEAD is an answer).
    */
-  async call(method: 'HEAD' | 'POST' | 'PUT' | 'GET', at: string | URL, opts: { body?: Buffer; headers?: Readonly<Record<string, string>>; accept?: string } = {}): Promise<Response> {
+  call(method: 'HEAD' | 'POST' | 'PUT' | 'GET', at: string | URL, opts: { body?: Buffer; headers?: Readonly<Record<string, string>>; accept?: string } = {}): Promise<Response> {
     const url = typeof at === 'string' ? new URL(`/v2/${this.ref.repository}/${at}`, this.base) : new URL(at.pathname + at.search, this.base);
-    const send = (): Promise<Response> => this.sendWithRetries(url, opts.accept, opts.headers ?? {}, method, opts.body);
-    let r = await send();
+    return this.authorized(url, opts.accept, opts.headers ?? {}, method, opts.body);
+  }
+
+  /** A request sent (with retries), and sent again once authenticated when the registry answers 401. */
+  private async authorized(url: URL, accept: string | undefined, extra: Readonly<Record<string, string>>, method = 'GET', body?: Buffer): Promise<Response> {
+    let r = await this.sendWithRetries(url, accept, extra, method, body);
     if (r.status === 401) {
       await r.body.dump();
       this.authorization = await this.authenticate(header(r, 'www-authenticate'));
       this.tokens?.set(this.tokenKey, this.authorization);
-      r = await send();
+      r = await this.sendWithRetries(url, accept, extra, method, body);
     }
     return r;
   }
@@ -254,13 +258,7 @@ export class RegistryClient {
   }
 
   private async getAt(url: URL, pathInRepo: string, accept?: string, extra: Readonly<Record<string, string>> = {}): Promise<Response> {
-    let r = await this.sendWithRetries(url, accept, extra);
-    if (r.status === 401) {
-      await r.body.dump();
-      this.authorization = await this.authenticate(header(r, 'www-authenticate'));
-      this.tokens?.set(this.tokenKey, this.authorization);
-      r = await this.sendWithRetries(url, accept, extra);
-    }
+    const r = await this.authorized(url, accept, extra);
     if (r.status >= 400) throw await this.failure(r, pathInRepo);
     if (r.status >= 300) {
       // undici hands back the answer that would have been the sixth redirect
