@@ -26,6 +26,8 @@ export interface LayerCache {
   get(blob: string): LayerScan | undefined;
   /** Keeps the scan of a blob whose bytes hashed to `blob`. */
   put(blob: string, scan: LayerScan): void;
+  /** Lookups answered so far. */
+  readonly hits: number;
   /** Before reading: the entries of these blobs fetched from a remote store into the local one (a store that has one). */
   prefetch?(blobs: readonly string[]): Promise<void>;
 }
@@ -77,75 +79,66 @@ export class FolderCache implements LayerCache {
     return path.join(this.dir, key.slice(0, 2), key);
   }
 
-  get(blob: string): LayerScan | undefined {
-    if (!DIGEST.test(blob)) return undefined;
+  /** The entry of a blob as kept: its bytes and its scan, checked; `damaged` when a file is there and does not check. */
+  private load(blob: string): { file: string; text: Buffer; scan: LayerScan } | 'missing' | { damaged: string } {
     const key = this.keyOf(blob);
     const file = this.fileOf(key);
     let text: Buffer;
     try {
-      if (statSync(file).size > MAX_ENTRY_BYTES) throw new Error('too large');
+      if (statSync(file).size > MAX_ENTRY_BYTES) return { damaged: file };
       text = readFileSync(file);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.drop(file);
-      this.misses++;
-      return undefined;
+      return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : { damaged: file };
     }
     try {
-      const scan = decodeEntry(text, key, blob);
-      this.hits++;
-      const now = new Date();
-      try {
-        utimesSync(file, now, now); // used now: evicted last
-      } catch {
-        /* read-only cache: fine */
-      }
-      return scan;
+      return { file, text, scan: decodeEntry(text, key, blob) };
     } catch {
-      this.drop(file);
+      return { damaged: file };
+    }
+  }
+
+  get(blob: string): LayerScan | undefined {
+    if (!DIGEST.test(blob)) return undefined;
+    const got = this.load(blob);
+    if (got === 'missing' || 'damaged' in got) {
+      if (got !== 'missing') this.drop(got.damaged);
       this.misses++;
       return undefined;
     }
+    this.hits++;
+    const now = new Date();
+    try {
+      utimesSync(got.file, now, now); // used now: evicted last
+    } catch {
+      /* read-only cache: fine */
+    }
+    return got.scan;
   }
 
   put(blob: string, scan: LayerScan): void {
     if (!this.writable || !DIGEST.test(blob)) return;
     const key = this.keyOf(blob);
-    const file = this.fileOf(key);
-    const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    let text: Buffer;
     try {
-      const text = encodeEntry(key, blob, scan);
-      if (text.length > MAX_ENTRY_BYTES) return;
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(tmp, text, { mode: 0o600 });
-      renameSync(tmp, file);
-      this.stored++;
+      text = encodeEntry(key, blob, scan);
     } catch {
-      // a cache that cannot be written (read-only, full disk) costs nothing but its hits
-      this.writable = false;
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* not written */
-      }
+      return; // a scan too large for one JSON string: not kept
     }
+    if (text.length > MAX_ENTRY_BYTES) return;
+    // a cache that cannot be written (read-only, full disk) costs nothing but its hits
+    if (!this.store(key, text)) this.writable = false;
   }
 
   /** An entry's bytes as kept (checked first), to copy to a remote store; undefined when not kept. */
   readRaw(blob: string): Buffer | undefined {
     if (!DIGEST.test(blob)) return undefined;
-    const key = this.keyOf(blob);
-    try {
-      const text = readFileSync(this.fileOf(key));
-      decodeEntry(text, key, blob);
-      return text;
-    } catch {
-      return undefined;
-    }
+    const got = this.load(blob);
+    return got === 'missing' || 'damaged' in got ? undefined : got.text;
   }
 
   /** Keeps an entry got elsewhere (a remote store), once it checks as an entry of this blob under this key; says whether it did. */
   writeRaw(blob: string, text: Buffer): boolean {
-    if (!DIGEST.test(blob) || text.length > MAX_ENTRY_BYTES) return false;
+    if (!this.writable || !DIGEST.test(blob) || text.length > MAX_ENTRY_BYTES) return false;
     const key = this.keyOf(blob);
     try {
       decodeEntry(text, key, blob);
@@ -153,14 +146,25 @@ export class FolderCache implements LayerCache {
       this.damaged++;
       return false;
     }
+    return this.store(key, text);
+  }
+
+  /** Writes an entry whole or not at all: to a temporary name beside it, then renamed (runs may share the folder). */
+  private store(key: string, text: Buffer): boolean {
     const file = this.fileOf(key);
     const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(tmp, text, { mode: 0o600 });
       renameSync(tmp, file);
+      this.stored++;
       return true;
     } catch {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        /* not written */
+      }
       return false;
     }
   }

@@ -43,7 +43,7 @@ export async function scanShard(plan: FleetPlan, shard: number, o: FleetRunOptio
 /** Every image's report (from the cache: a layer not in it is downloaded and said so) and the fleet report. */
 export async function mergeFleet(plan: FleetPlan, o: FleetRunOptions & Pick<InspectOptions, 'top' | 'treeNodes'>): Promise<{ fleet: FleetReport; reports: Report[]; downloaded: number }> {
   const reports: Report[] = [];
-  const hitsBefore = (o.cache as { hits?: number }).hits;
+  const hitsBefore = o.cache.hits;
   let layers = 0;
   for (const img of plan.images) {
     const ref = parseReference(`${img.reference.replace(/@sha256:[0-9a-f]{64}$/, '')}@${img.manifestDigest}`);
@@ -63,6 +63,6 @@ export async function mergeFleet(plan: FleetPlan, o: FleetRunOptions & Pick<Insp
     reports.push({ ...got.report, image: { ...got.report.image, repoTags: [img.reference] } });
     layers += img.layers.length;
   }
-  const hits = hitsBefore === undefined ? layers : ((o.cache as { hits?: number }).hits ?? 0) - hitsBefore;
+  const hits = o.cache.hits - hitsBefore;
   return { fleet: fleetReport(plan, reports), reports, downloaded: Math.max(0, layers - hits) };
 }
