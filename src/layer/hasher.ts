@@ -145,26 +145,32 @@ class HashRing {
     if (this.failure) throw this.failure;
     const job = this.nextJob++;
     const len = SAMPLE_HEADER + dict.length + sample.length;
-    const rec = HEADER + ((len + 7) & ~7);
     const answer = new Promise<number>((resolve, reject) => this.pendingSamples.set(job, { resolve, reject }));
     this.worker.ref();
+    await this.record(HEADER + ((len + 7) & ~7), (w) => {
+      this.view.setUint32(w, SAMPLE, true);
+      this.view.setUint32(w + 4, len, true);
+      this.view.setUint32(w + HEADER, job, true);
+      this.view.setUint32(w + HEADER + 4, dict.length, true);
+      this.view.setUint32(w + HEADER + 8, level, true);
+      this.data.set(dict, w + HEADER + SAMPLE_HEADER);
+      this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
+    });
+    return answer;
+  }
+
+  /** A record of `bytes` written whole by `fill` once there is room, and the worker woken for it. */
+  private async record(bytes: number, fill: (w: number) => void): Promise<void> {
     for (;;) {
-      const w = this.reserve(rec);
+      const w = this.reserve(bytes);
       if (w !== undefined) {
-        this.view.setUint32(w, SAMPLE, true);
-        this.view.setUint32(w + 4, len, true);
-        this.view.setUint32(w + HEADER, job, true);
-        this.view.setUint32(w + HEADER + 4, dict.length, true);
-        this.view.setUint32(w + HEADER + 8, level, true);
-        this.data.set(dict, w + HEADER + SAMPLE_HEADER);
-        this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
-        this.commit(w, rec, true);
-        break;
+        fill(w);
+        this.commit(w, bytes, true);
+        return;
       }
       await this.waitForRoom();
       if (this.failure) throw this.failure;
     }
-    return answer;
   }
 
   /** Streams opened and not yet digested. */
@@ -275,18 +281,16 @@ class HashRing {
     if (this.queue) await this.queue;
     const hex = new Promise<string>((resolve) => this.pendingDigests.set(id, resolve));
     this.worker.ref();
-    for (;;) {
-      const w = this.reserve(HEADER);
-      if (w !== undefined) {
+    let h: string;
+    try {
+      await this.record(HEADER, (w) => {
         this.view.setUint32(w, id, true);
         this.view.setUint32(w + 4, DIGEST, true);
-        this.commit(w, HEADER, true);
-        break;
-      }
-      await this.waitForRoom();
+      });
+      h = await hex;
+    } finally {
+      this.openStreams--;
     }
-    const h = await hex;
-    this.openStreams--;
     if (this.failure) throw this.failure;
     return `sha256:${h}`;
   }
@@ -296,10 +300,16 @@ class HashRing {
 const rings: HashRing[] = [];
 const MAX_RINGS = Math.max(1, Math.min(2, availableParallelism()));
 
+/** The running ring with the least `load`, if any runs. */
+function leastBusy(load: (r: HashRing) => number): HashRing | undefined {
+  let best = rings[0];
+  for (const r of rings) if (load(r) < load(best!)) best = r;
+  return best;
+}
+
 /** The ring with the fewest open streams; a new one while fewer than MAX_RINGS run. */
 function pickRing(): HashRing {
-  let best = rings[0];
-  for (const r of rings) if (r.openStreams < best!.openStreams) best = r;
+  let best = leastBusy((r) => r.openStreams);
   if (!best || (best.openStreams > 0 && rings.length < MAX_RINGS)) {
     best = new HashRing();
     rings.push(best);
@@ -322,8 +332,7 @@ export async function releaseHashing(): Promise<void> {
  * worker: the least busy ring, started if none runs.
  */
 export function deflateOnWorker(dict: Uint8Array, sample: Uint8Array, level: number): Promise<number> {
-  let best = rings[0];
-  for (const r of rings) if (r.openStreams + r.samplesOut < best!.openStreams + best!.samplesOut) best = r;
+  let best = leastBusy((r) => r.openStreams + r.samplesOut);
   if (!best) {
     best = new HashRing();
     rings.push(best);
