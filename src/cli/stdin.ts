@@ -7,7 +7,7 @@
  * stdin is touched until it is read.
  */
 import { fstatSync } from 'node:fs';
-import { Socket, type SocketConstructorOpts } from 'node:net';
+import { reuseReader } from '../base/fd-reader.js';
 import { isatty } from 'node:tty';
 
 const READ_BYTES = 1 << 20;
@@ -40,20 +40,11 @@ async function* fromPipe(fd: number): AsyncGenerator<Buffer> {
     wake = undefined;
     w?.();
   };
-  // `onread` is in Node's Socket constructor since v12; @types/node 20 lists it only for connect()
-  const sock = new Socket({
-    fd,
-    readable: true,
-    writable: false,
-    onread: {
-      buffer: Buffer.allocUnsafe(READ_BYTES),
-      callback: (n: number, buf: Uint8Array): boolean => {
-        chunk = Buffer.from(buf.buffer, buf.byteOffset, n);
-        woken();
-        return false; // paused until this chunk is taken and the next asked for
-      },
-    },
-  } as SocketConstructorOpts);
+  const sock = reuseReader(fd, READ_BYTES, (c) => {
+    chunk = c;
+    woken();
+    return false; // paused until this chunk is taken and the next asked for
+  });
   sock.on('end', () => ((done = true), woken()));
   sock.on('close', () => ((done = true), woken()));
   sock.on('error', (e: Error) => ((error = e), woken()));

@@ -16,7 +16,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, unlinkSync } from 'node:fs';
-import { Socket, type SocketConstructorOpts } from 'node:net';
+import type { Socket } from 'node:net';
+import { reuseReader } from '../base/fd-reader.js';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -110,20 +111,8 @@ export class ExternalDecoder implements Decoder {
     });
     if (fifo) {
       closeSync(fifo.write); // the child holds it now: its exit ends the stream
-      // `onread` is in Node's Socket constructor since v12; @types/node 20 lists it only for connect()
-      const sock: Socket = new Socket({
-        fd: fifo.read,
-        readable: true,
-        writable: false,
-        onread: {
-          buffer: Buffer.allocUnsafe(FIFO_READ_BYTES),
-          // the buffer is read into again after this returns, unless it says false (paused until resumed)
-          callback: (n: number, buf: Uint8Array) => {
-            if (this.error) return false;
-            return this.deliverNow(Buffer.from(buf.buffer, buf.byteOffset, n), sock);
-          },
-        },
-      } as SocketConstructorOpts);
+      // the buffer is read into again after the callback returns, unless it says false (paused until resumed)
+      const sock = reuseReader(fifo.read, FIFO_READ_BYTES, (chunk, socket) => (this.error ? false : this.deliverNow(chunk, socket)));
       this.out = sock;
     } else {
       const stdout = this.child.stdout!;
@@ -217,7 +206,7 @@ export class ExternalDecoder implements Decoder {
   private fail(e: Error): void {
     this.error ??= e;
     this.child.kill();
-    if (this.out instanceof Socket) this.out.destroy();
+    this.out.destroy();
   }
 
   write(chunk: Buffer): void | Promise<void> {
