@@ -3276,29 +3276,34 @@ var HashRing = class {
 		if (this.failure) throw this.failure;
 		const job = this.nextJob++;
 		const len = SAMPLE_HEADER + dict.length + sample.length;
-		const rec = HEADER + (len + 7 & -8);
 		const answer = new Promise((resolve, reject) => this.pendingSamples.set(job, {
 			resolve,
 			reject
 		}));
 		this.worker.ref();
+		await this.record(HEADER + (len + 7 & -8), (w) => {
+			this.view.setUint32(w, SAMPLE, true);
+			this.view.setUint32(w + 4, len, true);
+			this.view.setUint32(w + HEADER, job, true);
+			this.view.setUint32(w + HEADER + 4, dict.length, true);
+			this.view.setUint32(w + HEADER + 8, level, true);
+			this.data.set(dict, w + HEADER + SAMPLE_HEADER);
+			this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
+		});
+		return answer;
+	}
+	/** A record of `bytes` written whole by `fill` once there is room, and the worker woken for it. */
+	async record(bytes, fill) {
 		for (;;) {
-			const w = this.reserve(rec);
+			const w = this.reserve(bytes);
 			if (w !== void 0) {
-				this.view.setUint32(w, SAMPLE, true);
-				this.view.setUint32(w + 4, len, true);
-				this.view.setUint32(w + HEADER, job, true);
-				this.view.setUint32(w + HEADER + 4, dict.length, true);
-				this.view.setUint32(w + HEADER + 8, level, true);
-				this.data.set(dict, w + HEADER + SAMPLE_HEADER);
-				this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
-				this.commit(w, rec, true);
-				break;
+				fill(w);
+				this.commit(w, bytes, true);
+				return;
 			}
 			await this.waitForRoom();
 			if (this.failure) throw this.failure;
 		}
-		return answer;
 	}
 	/** Streams opened and not yet digested. */
 	openStreams = 0;
@@ -3394,18 +3399,16 @@ var HashRing = class {
 		if (this.queue) await this.queue;
 		const hex = new Promise((resolve) => this.pendingDigests.set(id, resolve));
 		this.worker.ref();
-		for (;;) {
-			const w = this.reserve(HEADER);
-			if (w !== void 0) {
+		let h;
+		try {
+			await this.record(HEADER, (w) => {
 				this.view.setUint32(w, id, true);
 				this.view.setUint32(w + 4, DIGEST$4, true);
-				this.commit(w, HEADER, true);
-				break;
-			}
-			await this.waitForRoom();
+			});
+			h = await hex;
+		} finally {
+			this.openStreams--;
 		}
-		const h = await hex;
-		this.openStreams--;
 		if (this.failure) throw this.failure;
 		return `sha256:${h}`;
 	}
@@ -3413,10 +3416,15 @@ var HashRing = class {
 /** Rings with their workers, started as needed: two streams hashed at once use two cores. */
 var rings = [];
 var MAX_RINGS = Math.max(1, Math.min(2, availableParallelism()));
+/** The running ring with the least `load`, if any runs. */
+function leastBusy(load) {
+	let best = rings[0];
+	for (const r of rings) if (load(r) < load(best)) best = r;
+	return best;
+}
 /** The ring with the fewest open streams; a new one while fewer than MAX_RINGS run. */
 function pickRing() {
-	let best = rings[0];
-	for (const r of rings) if (r.openStreams < best.openStreams) best = r;
+	let best = leastBusy((r) => r.openStreams);
 	if (!best || best.openStreams > 0 && rings.length < MAX_RINGS) {
 		best = new HashRing();
 		rings.push(best);
@@ -3437,8 +3445,7 @@ async function releaseHashing() {
 * worker: the least busy ring, started if none runs.
 */
 function deflateOnWorker(dict, sample, level) {
-	let best = rings[0];
-	for (const r of rings) if (r.openStreams + r.samplesOut < best.openStreams + best.samplesOut) best = r;
+	let best = leastBusy((r) => r.openStreams + r.samplesOut);
 	if (!best) {
 		best = new HashRing();
 		rings.push(best);
@@ -4905,6 +4912,25 @@ var Decompress = /* @__PURE__ */ function() {
 	};
 	return Decompress;
 }();
+// src/base/fd-reader.ts
+/**
+* A pipe or FIFO read into one buffer used again for every read (net.Socket's `onread`), instead of
+* a fresh Buffer per read: `onChunk` gets a view of the buffer valid until it returns, or — when it
+* returns false, which pauses the socket — until the socket is resumed. A gigabyte of 64 KiB pipe
+* reads is otherwise a gigabyte of garbage for the collector.
+*/
+function reuseReader(fd, bytes, onChunk) {
+	const socket = new Socket({
+		fd,
+		readable: true,
+		writable: false,
+		onread: {
+			buffer: Buffer.allocUnsafe(bytes),
+			callback: (n, buf) => onChunk(Buffer.from(buf.buffer, buf.byteOffset, n), socket)
+		}
+	});
+	return socket;
+}
 // src/layer/external.ts
 /**
 * A native decoder as a child process, for big blobs (spawning costs a few ms), chosen by
@@ -5014,18 +5040,7 @@ var ExternalDecoder = class {
 		});
 		if (fifo) {
 			closeSync(fifo.write);
-			const sock = new Socket({
-				fd: fifo.read,
-				readable: true,
-				writable: false,
-				onread: {
-					buffer: Buffer.allocUnsafe(FIFO_READ_BYTES),
-					callback: (n, buf) => {
-						if (this.error) return false;
-						return this.deliverNow(Buffer.from(buf.buffer, buf.byteOffset, n), sock);
-					}
-				}
-			});
+			const sock = reuseReader(fifo.read, FIFO_READ_BYTES, (chunk, socket) => this.error ? false : this.deliverNow(chunk, socket));
 			this.out = sock;
 		} else {
 			const stdout = this.child.stdout;
@@ -5105,7 +5120,7 @@ var ExternalDecoder = class {
 	fail(e) {
 		this.error ??= e;
 		this.child.kill();
-		if (this.out instanceof Socket) this.out.destroy();
+		this.out.destroy();
 	}
 	write(chunk) {
 		if (this.error) throw this.error;
@@ -30280,15 +30295,18 @@ var RegistryClient = class {
 	* at a URL the registry gave (an upload's Location), authenticated as get() is. Its status is
 	* the caller's to judge (404 on a HEAD is an answer).
 	*/
-	async call(method, at, opts = {}) {
+	call(method, at, opts = {}) {
 		const url = typeof at === "string" ? new URL(`/v2/${this.ref.repository}/${at}`, this.base) : new URL(at.pathname + at.search, this.base);
-		const send = () => this.sendWithRetries(url, opts.accept, opts.headers ?? {}, method, opts.body);
-		let r = await send();
+		return this.authorized(url, opts.accept, opts.headers ?? {}, method, opts.body);
+	}
+	/** A request sent (with retries), and sent again once authenticated when the registry answers 401. */
+	async authorized(url, accept, extra, method = "GET", body) {
+		let r = await this.sendWithRetries(url, accept, extra, method, body);
 		if (r.status === 401) {
 			await r.body.dump();
 			this.authorization = await this.authenticate(header(r, "www-authenticate"));
 			this.tokens?.set(this.tokenKey, this.authorization);
-			r = await send();
+			r = await this.sendWithRetries(url, accept, extra, method, body);
 		}
 		return r;
 	}
@@ -30297,13 +30315,7 @@ var RegistryClient = class {
 		return this.base;
 	}
 	async getAt(url, pathInRepo, accept, extra = {}) {
-		let r = await this.sendWithRetries(url, accept, extra);
-		if (r.status === 401) {
-			await r.body.dump();
-			this.authorization = await this.authenticate(header(r, "www-authenticate"));
-			this.tokens?.set(this.tokenKey, this.authorization);
-			r = await this.sendWithRetries(url, accept, extra);
-		}
+		const r = await this.authorized(url, accept, extra);
 		if (r.status >= 400) throw await this.failure(r, pathInRepo);
 		if (r.status >= 300) {
 			await r.body.dump().catch(() => void 0);
@@ -40871,67 +40883,63 @@ var FolderCache = class {
 	fileOf(key) {
 		return path.join(this.dir, key.slice(0, 2), key);
 	}
-	get(blob) {
-		if (!DIGEST.test(blob)) return void 0;
+	/** The entry of a blob as kept: its bytes and its scan, checked; `damaged` when a file is there and does not check. */
+	load(blob) {
 		const key = this.keyOf(blob);
 		const file = this.fileOf(key);
 		let text;
 		try {
-			if (statSync(file).size > 268435456) throw new Error("too large");
+			if (statSync(file).size > 268435456) return { damaged: file };
 			text = readFileSync(file);
 		} catch (e) {
-			if (e.code !== "ENOENT") this.drop(file);
-			this.misses++;
-			return;
+			return e.code === "ENOENT" ? "missing" : { damaged: file };
 		}
 		try {
-			const scan = decodeEntry(text, key, blob);
-			this.hits++;
-			const now = /* @__PURE__ */ new Date();
-			try {
-				utimesSync(file, now, now);
-			} catch {}
-			return scan;
+			return {
+				file,
+				text,
+				scan: decodeEntry(text, key, blob)
+			};
 		} catch {
-			this.drop(file);
+			return { damaged: file };
+		}
+	}
+	get(blob) {
+		if (!DIGEST.test(blob)) return void 0;
+		const got = this.load(blob);
+		if (got === "missing" || "damaged" in got) {
+			if (got !== "missing") this.drop(got.damaged);
 			this.misses++;
 			return;
 		}
+		this.hits++;
+		const now = /* @__PURE__ */ new Date();
+		try {
+			utimesSync(got.file, now, now);
+		} catch {}
+		return got.scan;
 	}
 	put(blob, scan) {
 		if (!this.writable || !DIGEST.test(blob)) return;
 		const key = this.keyOf(blob);
-		const file = this.fileOf(key);
-		const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+		let text;
 		try {
-			const text = encodeEntry(key, blob, scan);
-			if (text.length > 268435456) return;
-			mkdirSync(path.dirname(file), { recursive: true });
-			writeFileSync(tmp, text, { mode: 384 });
-			renameSync(tmp, file);
-			this.stored++;
+			text = encodeEntry(key, blob, scan);
 		} catch {
-			this.writable = false;
-			try {
-				unlinkSync(tmp);
-			} catch {}
+			return;
 		}
+		if (text.length > 268435456) return;
+		if (!this.store(key, text)) this.writable = false;
 	}
 	/** An entry's bytes as kept (checked first), to copy to a remote store; undefined when not kept. */
 	readRaw(blob) {
 		if (!DIGEST.test(blob)) return void 0;
-		const key = this.keyOf(blob);
-		try {
-			const text = readFileSync(this.fileOf(key));
-			decodeEntry(text, key, blob);
-			return text;
-		} catch {
-			return;
-		}
+		const got = this.load(blob);
+		return got === "missing" || "damaged" in got ? void 0 : got.text;
 	}
 	/** Keeps an entry got elsewhere (a remote store), once it checks as an entry of this blob under this key; says whether it did. */
 	writeRaw(blob, text) {
-		if (!DIGEST.test(blob) || text.length > 268435456) return false;
+		if (!this.writable || !DIGEST.test(blob) || text.length > 268435456) return false;
 		const key = this.keyOf(blob);
 		try {
 			decodeEntry(text, key, blob);
@@ -40939,14 +40947,22 @@ var FolderCache = class {
 			this.damaged++;
 			return false;
 		}
+		return this.store(key, text);
+	}
+	/** Writes an entry whole or not at all: to a temporary name beside it, then renamed (runs may share the folder). */
+	store(key, text) {
 		const file = this.fileOf(key);
 		const tmp = path.join(path.dirname(file), `.${key}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 		try {
 			mkdirSync(path.dirname(file), { recursive: true });
 			writeFileSync(tmp, text, { mode: 384 });
 			renameSync(tmp, file);
+			this.stored++;
 			return true;
 		} catch {
+			try {
+				unlinkSync(tmp);
+			} catch {}
 			return false;
 		}
 	}
@@ -48342,7 +48358,7 @@ async function mergeFleet(plan, o) {
 		});
 		layers += img.layers.length;
 	}
-	const hits = hitsBefore === void 0 ? layers : (o.cache.hits ?? 0) - hitsBefore;
+	const hits = o.cache.hits - hitsBefore;
 	return {
 		fleet: fleetReport(plan, reports),
 		reports,
