@@ -110,9 +110,7 @@ export class BlobSink implements EntrySink {
     let scanError: { message: string } | undefined;
     const digest = this.hash ? await this.hash.digest() : undefined;
     if (this.cached) {
-      // the cached scan stands only for the bytes that hash to the name
-      if (digest === this.named) scan = this.cached;
-      else scanError = { message: 'its bytes do not hash to the digest in its name' };
+      ({ scan, scanError } = cachedScan(this.cached, this.named!, digest));
     } else {
       try {
         scan = await this.scanner!.finish();
@@ -128,14 +126,34 @@ export class BlobSink implements EntrySink {
       ...(this.sha512 ? { sha512: `sha512:${this.sha512.digest('hex')}` } : {}),
       ...(this.jsonParts ? { json: Buffer.concat(this.jsonParts) } : {}),
       ...(this.jsonTooLarge ? { jsonTooLarge: true } : {}),
-      ...(scan ? { scan: scan.diffId ? scan : { ...scan, diffId: digest } } : {}),
+      ...(scan ? { scan: withDiffId(scan, digest) } : {}),
       ...(scanError ? { scanError } : {}),
     });
   }
 }
 
+/** A plain layer's diffID is its blob's digest: the scan leaves it to whoever hashed the blob. */
+export function withDiffId(scan: LayerScan, digest: string | undefined): LayerScan {
+  return scan.diffId ? scan : { ...scan, diffId: digest };
+}
+
+/** A cached scan stands only for the bytes that hash to the digest in the member's name. */
+export function cachedScan(cached: LayerScan, named: string, digest: string | undefined): { scan?: LayerScan; scanError?: { message: string } } {
+  return digest === named ? { scan: cached } : { scanError: { message: 'its bytes do not hash to the digest in its name' } };
+}
+
+/**
+ * The digest in member `name` when its scan is cached, so its bytes need only be hashed — undefined
+ * when the member must be read through a sink anyway: its name carries no sha256 digest, it is a
+ * sha512 member, or nothing is cached for it.
+ */
+export function cachedName(name: string, cache: LayerCache | undefined): string | undefined {
+  const named = cache && !isSha512Member(name) ? digestInName(name) : undefined;
+  return named && cache!.has(named) ? named : undefined;
+}
+
 /** First non-whitespace byte `{` or `[`, or the literal `null`. */
-function looksLikeJson(chunk: Buffer): boolean {
+export function looksLikeJson(chunk: Buffer): boolean {
   let i = 0;
   while (i < chunk.length && (chunk[i] === 0x20 || chunk[i] === 0x0a || chunk[i] === 0x0d || chunk[i] === 0x09)) i++;
   if (i >= chunk.length) return chunk.length > 0;

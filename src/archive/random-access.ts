@@ -9,7 +9,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ImgsizeError } from '../base/errors.js';
 import { cannotRead, type JsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
-import { memberSink, type BlobSink } from './member-sink.js';
+import { cachedName, cachedScan, looksLikeJson, memberSink, withDiffId, type BlobSink } from './member-sink.js';
+import { hashFileRange } from '../layer/hasher.js';
 import { digestInName } from './metadata.js';
 
 /** Members up to this size are read first from a file or folder: metadata lives among them. */
@@ -138,6 +139,21 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
     }
     const { fh, start, close } = await b.open();
     try {
+      const named = cachedName(b.name, opts.cache);
+      if (named && !startsLikeJson(fh, start, b.size, displayName(b.name))) {
+        // its scan is cached: only hashed, by a hashing worker reading the file itself while the
+        // entry is read here
+        const hashing = hashRange(fh, start, b.size, displayName(b.name));
+        const cached = opts.cache!.get(named);
+        const digest = await hashing;
+        if (cached) {
+          progress.add(b.size);
+          const { scan, scanError } = cachedScan(cached, named, digest);
+          entries.set(b.name, { kind: 'file', blob: { name: b.name, size: b.size, digest, ...(scan ? { scan: withDiffId(scan, digest) } : {}), ...(scanError ? { scanError } : {}) } });
+          return;
+        }
+        // the entry was damaged (and is gone): the member is read as if nothing were cached
+      }
       const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache);
       await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
     } finally {
@@ -158,6 +174,23 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+}
+
+/** Whether a member begins like JSON (then it is read through its sink, which keeps JSON). */
+function startsLikeJson(fh: FileHandle, start: number, size: number, what: string): boolean {
+  const head = Buffer.alloc(Math.min(64, size));
+  return looksLikeJson(head.subarray(0, readAtSync(fh, head, head.length, start, what)));
+}
+
+/** The sha256 of a member's bytes, read and hashed on a hashing worker. */
+async function hashRange(fh: FileHandle, start: number, size: number, what: string): Promise<string> {
+  try {
+    return await hashFileRange(fh.fd, start, size);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (message.startsWith('truncated')) throw new ImgsizeError('truncated', what, message);
+    throw cannotRead(what, e);
+  }
 }
 
 export function displayName(name: string): string {

@@ -24,6 +24,8 @@ export const DEFAULT_CACHE_MAX_BYTES = 2 * 1024 ** 3;
 export interface LayerCache {
   /** The scan of the blob with this digest, if it is cached. */
   get(blob: string): LayerScan | undefined;
+  /** Whether an entry for the blob is there, without reading it (`get` may still find it damaged). */
+  has(blob: string): boolean;
   /** Keeps the scan of a blob whose bytes hashed to `blob`. */
   put(blob: string, scan: LayerScan): void;
   /** Lookups answered so far. */

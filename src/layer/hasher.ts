@@ -22,6 +22,11 @@ const DIGEST = 0xfffffffe;
 const SAMPLE = 0xfffffffd;
 /** A sample record's own header: job, dictionary length, zlib level. */
 const SAMPLE_HEADER = 12;
+/** The length word of a record that asks for a byte range of a file hashed: fd, start, length. */
+const RANGE = 0xfffffffc;
+const RANGE_BYTES = 24;
+/** Bytes per read of a range, in the worker. */
+const RANGE_READ_BYTES = 1 << 20;
 // control words: 0 write offset, 1 read offset, 2 bytes in use, 3 worker sleeping
 const W = 0;
 const R = 1;
@@ -29,20 +34,36 @@ const USED = 2;
 const SLEEPING = 3;
 
 /** The ring's layout, as the worker reads it. */
-const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST, SAMPLE, SAMPLE_HEADER } as const;
+const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST, SAMPLE, SAMPLE_HEADER, RANGE, RANGE_BYTES, RANGE_READ_BYTES } as const;
 
 /**
  * The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for;
  * a sample record is deflated (zlib, raw, with its dictionary) and its deflated size posted. The
  * push-size estimate's samples ride on the hashing workers: a worker of their own cost ~35 MB of RSS.
+ * A range record names a byte range of an open file: the worker reads and hashes it itself (a
+ * cached layer of an archive file is only hashed, and its bytes need not cross the main thread).
  */
-function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof import('node:crypto'), zlib: typeof import('node:zlib'), k: typeof RING): void {
+function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof import('node:crypto'), zlib: typeof import('node:zlib'), fs: typeof import('node:fs'), k: typeof RING): void {
   const { ctrl: ctrlBuf, data: dataBuf, size } = wt.workerData as { ctrl: SharedArrayBuffer; data: SharedArrayBuffer; size: number };
   const port = wt.parentPort!;
   const ctrl = new Int32Array(ctrlBuf);
   const data = new Uint8Array(dataBuf);
   const view = new DataView(dataBuf);
   const hashes = new Map<number, import('node:crypto').Hash>();
+  let rangeBuf: Uint8Array | undefined;
+  const hashRange = (fd: number, start: number, length: number): string => {
+    const h = crypto.createHash('sha256');
+    rangeBuf ??= new Uint8Array(k.RANGE_READ_BYTES);
+    let pos = start;
+    const end = start + length;
+    while (pos < end) {
+      const n = fs.readSync(fd, rangeBuf, 0, Math.min(rangeBuf.length, end - pos), pos);
+      if (n === 0) throw new Error(`truncated: the file ends ${end - pos} bytes early`);
+      h.update(rangeBuf.subarray(0, n));
+      pos += n;
+    }
+    return h.digest('hex');
+  };
   for (;;) {
     if (Atomics.load(ctrl, k.USED) === 0) {
       // say we sleep, then look again: a producer that adds after this sees the flag and wakes us
@@ -72,6 +93,15 @@ function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof impo
       const rec = k.HEADER + ((len + 7) & ~7);
       consumed = rec;
       r += rec;
+    } else if (len === k.RANGE) {
+      const at = r + k.HEADER;
+      try {
+        port.postMessage({ id, hex: hashRange(view.getUint32(at, true), view.getFloat64(at + 8, true), view.getFloat64(at + 16, true)) });
+      } catch (e) {
+        port.postMessage({ id, hex: '', error: (e as Error).message });
+      }
+      consumed = k.HEADER + k.RANGE_BYTES;
+      r += consumed;
     } else if (len === k.DIGEST) {
       const h = hashes.get(id) ?? crypto.createHash('sha256');
       hashes.delete(id);
@@ -100,7 +130,7 @@ class HashRing {
   private readonly view = new DataView(this.dataBuf);
   private readonly worker: Worker;
   private nextId = 1;
-  private pendingDigests = new Map<number, (hex: string) => void>();
+  private pendingDigests = new Map<number, (hex: string, error?: string) => void>();
   private pendingSamples = new Map<number, { resolve: (n: number) => void; reject: (e: Error) => void }>();
   private nextJob = 1;
   private failure: Error | undefined;
@@ -108,12 +138,12 @@ class HashRing {
   private queue: Promise<void> | undefined;
 
   constructor() {
-    this.worker = startWorker(['node:worker_threads', 'node:crypto', 'node:zlib'], drainRing, RING, {
+    this.worker = startWorker(['node:worker_threads', 'node:crypto', 'node:zlib', 'node:fs'], drainRing, RING, {
       workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES },
       // a small young generation: the samples' zlib buffers are collected often, not by the tens of MB
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 },
     });
-    this.worker.on('message', (m: { id: number; hex: string } | { job: number; n: number }) => {
+    this.worker.on('message', (m: { id: number; hex: string; error?: string } | { job: number; n: number }) => {
       if ('job' in m) {
         const s = this.pendingSamples.get(m.job);
         this.pendingSamples.delete(m.job);
@@ -122,7 +152,7 @@ class HashRing {
       } else {
         const r = this.pendingDigests.get(m.id);
         this.pendingDigests.delete(m.id);
-        r?.(m.hex);
+        r?.(m.hex, m.error);
       }
       if (this.pendingDigests.size === 0 && this.pendingSamples.size === 0) this.worker.unref();
     });
@@ -277,22 +307,40 @@ class HashRing {
     }
   }
 
-  async digest(id: number): Promise<string> {
+  digest(id: number): Promise<string> {
+    return this.ask(id, HEADER, (w) => {
+      this.view.setUint32(w, id, true);
+      this.view.setUint32(w + 4, DIGEST, true);
+    });
+  }
+
+  /** The sha256 of `length` bytes at `start` of open file `fd`, read and hashed by the worker. */
+  hashRange(fd: number, start: number, length: number): Promise<string> {
+    const id = this.open();
+    return this.ask(id, HEADER + RANGE_BYTES, (w) => {
+      this.view.setUint32(w, id, true);
+      this.view.setUint32(w + 4, RANGE, true);
+      this.view.setUint32(w + HEADER, fd, true);
+      this.view.setFloat64(w + HEADER + 8, start, true);
+      this.view.setFloat64(w + HEADER + 16, length, true);
+    });
+  }
+
+  /** Writes the record that closes stream `id` and waits for its digest. */
+  private async ask(id: number, bytes: number, fill: (w: number) => void): Promise<string> {
     if (this.queue) await this.queue;
-    const hex = new Promise<string>((resolve) => this.pendingDigests.set(id, resolve));
+    const hex = new Promise<{ hex: string; error: string | undefined }>((resolve) => this.pendingDigests.set(id, (hex, error) => resolve({ hex, error })));
     this.worker.ref();
-    let h: string;
+    let h: { hex: string; error: string | undefined };
     try {
-      await this.record(HEADER, (w) => {
-        this.view.setUint32(w, id, true);
-        this.view.setUint32(w + 4, DIGEST, true);
-      });
+      await this.record(bytes, fill);
       h = await hex;
     } finally {
       this.openStreams--;
     }
     if (this.failure) throw this.failure;
-    return `sha256:${h}`;
+    if (h.error !== undefined) throw new Error(h.error);
+    return `sha256:${h.hex}`;
   }
 }
 
@@ -338,6 +386,14 @@ export function deflateOnWorker(dict: Uint8Array, sample: Uint8Array, level: num
     rings.push(best);
   }
   return best.deflatedSize(dict, sample, level);
+}
+
+/**
+ * The sha256 of `length` bytes at `start` of the open file `fd`, read and hashed on a hashing
+ * worker: the bytes never reach this thread. The caller keeps `fd` open until it settles.
+ */
+export function hashFileRange(fd: number, start: number, length: number): Promise<string> {
+  return pickRing().hashRange(fd, start, length);
 }
 
 /**

@@ -13,6 +13,7 @@ interface Builtins {
   'node:worker_threads': typeof import('node:worker_threads');
   'node:crypto': typeof import('node:crypto');
   'node:zlib': typeof import('node:zlib');
+  'node:fs': typeof import('node:fs');
 }
 
 type Loaded<N extends readonly (keyof Builtins)[]> = { [I in keyof N]: N[I] extends keyof Builtins ? Builtins[N[I]] : never };

@@ -56,6 +56,10 @@ export class RegistryLayerCache implements LayerCache {
     return this.ref.canonical;
   }
 
+  has(blob: string): boolean {
+    return this.local.has(blob);
+  }
+
   get(blob: string): LayerScan | undefined {
     return this.local.get(blob);
   }

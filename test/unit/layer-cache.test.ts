@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodeEntry, encodeEntry } from '../../src/cache/entry.js';
@@ -157,6 +157,44 @@ describe('reading an archive with a layer cache', () => {
     const bad = path.join(dir, 'bad.tar');
     writeFileSync(bad, await outerTar(members));
     const r = await run([bad, '--json', '--cache', path.join(dir, 'cache')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/digest/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('only hashes a big cached layer of an archive file or a folder, and still fails a changed one', async () => {
+    // a layer over 1 MiB is read after the metadata; cached, its bytes are hashed by a worker only
+    const random = Buffer.alloc(2 << 20);
+    for (let i = 0; i < random.length; i += 4) random.writeUInt32LE(((i * 2654435761) ^ (i >>> 7)) >>> 0, i);
+    const img = await buildImage({ layers: [{ entries: [{ path: 'model.bin', content: random }], compression: 'gzip', createdBy: 'COPY model' }, spec.layers[1]!] });
+    expect(img.layers[0]!.blob.length).toBeGreaterThan(1 << 20);
+    const dir = tmp();
+    const cache = path.join(dir, 'cache');
+    const file = path.join(dir, 'app.tar');
+    writeFileSync(file, await outerTar(ociMembers([img])));
+    const cold = await run([file, '--json', '--cache', cache]);
+    expect(cold.code, cold.stderr).toBe(0);
+    const warm = await run([file, '--json', '--cache', cache]);
+    expect(warm.stderr).toBe(`imgsize: 2 layers from the layer cache (${cache})\n`);
+    expect(JSON.parse(warm.stdout)).toEqual(JSON.parse(cold.stdout));
+    expect(JSON.parse(warm.stdout).layers[0]).toMatchObject({ digest: img.layers[0]!.digest, diffId: img.layers[0]!.diffId, contentBytes: random.length });
+    // the same image as an OCI layout folder: its blobs are files of their own
+    const folder = path.join(dir, 'layout');
+    for (const m of ociMembers([img])) {
+      if (!m.data) continue;
+      mkdirSync(path.dirname(path.join(folder, m.name)), { recursive: true });
+      writeFileSync(path.join(folder, m.name), m.data);
+    }
+    const fromFolder = await run([folder, '--json', '--cache', cache]);
+    expect(fromFolder.stderr).toBe(`imgsize: 2 layers from the layer cache (${cache})\n`);
+    expect(JSON.parse(fromFolder.stdout).layers).toEqual(JSON.parse(cold.stdout).layers);
+    // one byte of the big layer changed, same names: its digest fails
+    const members = ociMembers([img]).map((m) =>
+      m.name === blobPath(img.layers[0]!.digest) ? { ...m, data: Buffer.concat([m.data!.subarray(0, 5000), Buffer.from([m.data![5000]! ^ 1]), m.data!.subarray(5001)]) } : m,
+    );
+    const bad = path.join(dir, 'bad.tar');
+    writeFileSync(bad, await outerTar(members));
+    const r = await run([bad, '--json', '--cache', cache]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/digest/);
     expect(r.stdout).toBe('');

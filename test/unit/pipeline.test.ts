@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { StreamHash, releaseHashing } from '../../src/layer/hasher.js';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { hashFileRange, StreamHash, releaseHashing } from '../../src/layer/hasher.js';
+import { tempFolders } from '../helpers/temp.js';
 import { blobPath, buildImage, ociMembers, outerTar } from '../fixtures/builder.js';
 import { inspect } from '../helpers/image.js';
 
@@ -47,6 +50,43 @@ describe('StreamHash', () => {
       const got = await Promise.all(hs.map((h) => h.digest()));
       expect(got).toEqual(sources.map((b) => `sha256:${createHash('sha256').update(b).digest('hex')}`));
       await releaseHashing();
+    }
+  });
+});
+
+describe('hashFileRange', () => {
+  const tmp = tempFolders('imgsize-range-');
+
+  it('gives the sha256 of a byte range of an open file, read by a worker', async () => {
+    const data = Buffer.alloc(3 << 20);
+    for (let i = 0; i < data.length; i += 4) data.writeUInt32LE((i * 2654435761) >>> 0, i);
+    const file = path.join(tmp(), 'blob');
+    writeFileSync(file, data);
+    const fd = openSync(file, 'r');
+    try {
+      const start = 12_345;
+      const length = (2 << 20) + 777;
+      const [a, b] = await Promise.all([hashFileRange(fd, start, length), hashFileRange(fd, 0, data.length)]);
+      expect(a).toBe(
+        `sha256:${createHash('sha256')
+          .update(data.subarray(start, start + length))
+          .digest('hex')}`,
+      );
+      expect(b).toBe(`sha256:${createHash('sha256').update(data).digest('hex')}`);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('fails on a range past the end of the file, and the worker goes on', async () => {
+    const file = path.join(tmp(), 'short');
+    writeFileSync(file, Buffer.alloc(1000, 7));
+    const fd = openSync(file, 'r');
+    try {
+      await expect(hashFileRange(fd, 500, 600)).rejects.toThrow('truncated: the file ends 100 bytes early');
+      expect(await hashFileRange(fd, 0, 1000)).toBe(`sha256:${createHash('sha256').update(Buffer.alloc(1000, 7)).digest('hex')}`);
+    } finally {
+      closeSync(fd);
     }
   });
 });
