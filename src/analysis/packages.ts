@@ -61,6 +61,24 @@ export function resolveParents(root: FsNode, p: string, maxHops = 40): string {
   return parts.join('/');
 }
 
+/**
+ * The entry at `p` with symlinked folders among its parents followed: lookup(resolveParents(p)),
+ * walking the tree once when no parent is a symlink (most listed paths).
+ */
+export function lookupThroughLinks(root: FsNode, p: string): FinalEntry | undefined {
+  if (p === '') return root.entry;
+  let cur: FsNode | undefined = root;
+  let start = 0;
+  for (;;) {
+    const slash = p.indexOf('/', start);
+    cur = cur.children?.get(slash < 0 ? p.slice(start) : p.slice(start, slash));
+    if (!cur) return undefined;
+    if (slash < 0) return cur.entry;
+    if (cur.entry?.kind === 'symlink') return lookup(root, resolveParents(root, p));
+    start = slash + 1;
+  }
+}
+
 /** What a package's list can own: final content (files, symlinks) and hardlinks (0 bytes of their own). */
 const counts = (e: FinalEntry | undefined): e is FinalEntry => isContent(e) || e?.kind === 'hardlink';
 
@@ -92,7 +110,7 @@ export function attributePackages(detected: readonly DetectedPackage[], root: Fs
       }
     } else {
       for (const listed of d.paths ?? []) {
-        const e = lookup(root, resolveParents(root, listed));
+        const e = lookupThroughLinks(root, listed);
         if (counts(e)) add(e, index, mine);
       }
     }

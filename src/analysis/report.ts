@@ -4,8 +4,8 @@
  */
 import type { ImageModel, ModelLayer } from '../model.js';
 import { displayPath, joinPath } from '../base/paths.js';
-import { folderTotals, lookup, squash, walkNamed, type Squashed } from './squash.js';
-import { attributePackages, detectPackages, finalMetaFiles, resolveParents } from './packages.js';
+import { folderTotals, squash, walkNamed, type Squashed } from './squash.js';
+import { attributePackages, detectPackages, finalMetaFiles, lookupThroughLinks } from './packages.js';
 import { RPM_DATABASES, rpmDatabaseProblems } from '../detectors/rpm.js';
 import { findings as findFindings, isCondaCuda, isNvidiaWheel, torchBuild, torchCudaLibraries, type Thresholds } from './findings/index.js';
 import type { DetectedPackage, Detector } from '../detectors/types.js';
@@ -67,7 +67,7 @@ export function buildReport(model: ImageModel, opts: ReportOptions = {}): Report
   const own = attributePackages(detected, fs.root, { depth, top });
   const databaseWarnings = [
     ...rpmDatabaseProblems(
-      RPM_DATABASES.filter((p) => lookup(fs.root, resolveParents(fs.root, p))?.kind === 'file'),
+      RPM_DATABASES.filter((p) => lookupThroughLinks(fs.root, p)?.kind === 'file'),
       detected.filter((d) => d.ecosystem === 'rpm').length,
     ),
     ...limitedPackages(detected),

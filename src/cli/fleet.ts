@@ -2,10 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { ImgsizeError } from '../base/errors.js';
-import { indexedJob } from '../fleet/k8s.js';
-import { mergeFleet, scanShard } from '../fleet/run.js';
-import { parsePlan, planFleet, refsFromPods, refsFromRegistry, refsFromText } from '../fleet/plan.js';
-import { renderFleetMarkdown } from '../render/fleet.js';
+import type { RunCache } from './inputs.js';
 import { human } from '../render/units.js';
 import { inCwd } from './io.js';
 import { layerCacheOf, type Run } from './inputs.js';
@@ -28,13 +25,16 @@ function readText(io: Run, file: string, what: string): string {
   }
 }
 
-function planOf(io: Run, o: FleetCommon) {
+/** The fleet's modules, loaded by a fleet command only (a plan is read with zod, a registry with undici). */
+const plans = () => import('../fleet/plan.js');
+
+async function planOf(io: Run, o: FleetCommon) {
   if (!o.plan) throw new ImgsizeError('usage', 'fleet', '--plan FILE is needed (made by imgsize fleet plan)');
-  return parsePlan(readText(io, o.plan, '--plan'), o.plan);
+  return (await plans()).parsePlan(readText(io, o.plan, '--plan'), o.plan);
 }
 
-function cacheFor(io: Run, o: FleetCommon) {
-  const c = layerCacheOf(io, { cache: o.cache }, 'sampled');
+async function cacheFor(io: Run, o: FleetCommon): Promise<RunCache> {
+  const c = await layerCacheOf(io, { cache: o.cache }, 'sampled');
   if (!c) throw new ImgsizeError('usage', '--cache', 'a fleet run keeps its layers in the layer cache: give --cache DIR (or HOME, or IMGSIZE_CACHE)');
   return c;
 }
@@ -67,6 +67,7 @@ export function addFleet(program: Command, io: Run): void {
     .option('-o, --output <file>', 'write the plan here instead of stdout')
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (given: string[], o: FleetCommon & { refs?: string; pods?: string; registry?: string; repos?: string; tags?: string; shards: string; platform?: string; output?: string }) => {
+      const { planFleet, refsFromPods, refsFromRegistry, refsFromText } = await plans();
       const refs = [...given];
       if (o.refs) refs.push(...refsFromText(readText(io, o.refs, '--refs')));
       if (o.pods) refs.push(...refsFromPods(readText(io, o.pods, '--pods')));
@@ -89,11 +90,12 @@ export function addFleet(program: Command, io: Run): void {
     .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
     .option('-q, --quiet', 'no summary on stderr')
     .action(async (o: FleetCommon & { shard?: string }) => {
-      const plan = planOf(io, o);
+      const plan = await planOf(io, o);
       const given = o.shard ?? io.env.JOB_COMPLETION_INDEX;
       if (given === undefined || !/^\d+$/.test(given))
         throw new ImgsizeError('usage', '--shard', given === undefined ? 'say which shard (--shard I), or run where JOB_COMPLETION_INDEX is set' : `"${given.slice(0, 20)}" is not a shard number`);
-      const cache = cacheFor(io, o);
+      const cache = await cacheFor(io, o);
+      const { scanShard } = await import('../fleet/run.js');
       const r = await scanShard(plan, Number(given), { cache, env: io.env, insecure: o.insecureRegistry });
       if ('flush' in cache) await cache.flush();
       if (!o.quiet) say(`imgsize: shard ${given}: ${r.scanned} layer${r.scanned === 1 ? '' : 's'} scanned (${human(r.bytes)}), ${r.cached} already in the cache`);
@@ -110,8 +112,10 @@ export function addFleet(program: Command, io: Run): void {
     .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
     .option('-q, --quiet', 'no notices on stderr')
     .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string }) => {
-      const plan = planOf(io, o);
-      const cache = cacheFor(io, o);
+      const plan = await planOf(io, o);
+      const cache = await cacheFor(io, o);
+      const { mergeFleet } = await import('../fleet/run.js');
+      const { renderFleetMarkdown } = await import('../render/fleet.js');
       const { fleet: f, reports, downloaded } = await mergeFleet(plan, { cache, env: io.env, insecure: o.insecureRegistry });
       if ('flush' in cache) await cache.flush();
       if (o.reports) {
@@ -131,8 +135,9 @@ export function addFleet(program: Command, io: Run): void {
     .option('--config-map <name>', 'the ConfigMap holding the plan as plan.json', 'imgsize-fleet-plan')
     .option('--cache-claim <name>', 'the PersistentVolumeClaim (ReadWriteMany) of the shared layer cache', 'imgsize-layer-cache')
     .option('--parallelism <n>', 'pods at once (default: one per shard)')
-    .action((o: FleetCommon & { image: string; name: string; configMap: string; cacheClaim: string; parallelism?: string }) => {
-      const plan = planOf(io, o);
+    .action(async (o: FleetCommon & { image: string; name: string; configMap: string; cacheClaim: string; parallelism?: string }) => {
+      const plan = await planOf(io, o);
+      const { indexedJob } = await import('../fleet/k8s.js');
       const p = o.parallelism === undefined ? undefined : Number(o.parallelism);
       if (p !== undefined && (!Number.isSafeInteger(p) || p < 1)) throw new ImgsizeError('usage', '--parallelism', 'must be a whole number ≥ 1');
       io.stdout.write(`${JSON.stringify(indexedJob(plan, { name: o.name, image: o.image, planConfigMap: o.configMap, cacheClaim: o.cacheClaim, ...(p ? { parallelism: p } : {}) }), null, 2)}\n`);

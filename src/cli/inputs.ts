@@ -7,11 +7,10 @@ import { resolveSource, type Resolved } from '../source/resolve.js';
 import type { BlobRecord } from '../archive/contents.js';
 import { inspectSource } from '../inspect.js';
 import { defaultCacheDir, FolderCache } from '../cache/store.js';
-import { RegistryLayerCache } from '../registry/layer-cache.js';
+import type { RegistryLayerCache } from '../registry/layer-cache.js';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { ArchiveOverview, DiffDocument, ManifestReport, Report } from '../report/schema.js';
-import { readManifestOnly } from '../registry/source.js';
 import type { Metric } from '../analysis/diff.js';
 import type { Rules, Verdict } from '../gate/budget.js';
 import { gate, type ImageFiles } from '../gate/gate.js';
@@ -95,6 +94,7 @@ export async function loadSide(io: Run, arg: string | undefined, o: CommonOption
 export async function manifestOnly(io: Io, image: string | undefined, o: CommonOptions): Promise<ManifestReport> {
   const ref = image === undefined ? undefined : registryOf(resolveIn(io, image, o));
   if (!ref) throw new ImgsizeError('usage', '--manifest-only', 'reads an image in a registry (a reference like ghcr.io/org/app:1.2); an archive is read whole anyway');
+  const { readManifestOnly } = await import('../registry/source.js');
   return readManifestOnly(ref, { env: io.env, platform: o.platform, insecure: o.insecureRegistry });
 }
 
@@ -127,7 +127,7 @@ function namesRegistry(io: Run, v: string): boolean {
  * off), else the platform's cache folder. A registry store keeps a folder in front of it (the
  * folder IMGSIZE_CACHE or the platform names, else a temporary one).
  */
-export function layerCacheOf(io: Run, o: { readonly cache?: string | false | undefined }, pushSize: string): RunCache | undefined {
+export async function layerCacheOf(io: Run, o: { readonly cache?: string | false | undefined }, pushSize: string): Promise<RunCache | undefined> {
   const fromEnv = io.env.IMGSIZE_CACHE;
   if (o.cache === false || (o.cache === undefined && (fromEnv === 'off' || fromEnv === '0'))) return undefined;
   const remote = typeof o.cache === 'string' && namesRegistry(io, o.cache) ? o.cache : undefined;
@@ -138,7 +138,7 @@ export function layerCacheOf(io: Run, o: { readonly cache?: string | false | und
   let c = io.layerCaches.get(id);
   if (!c) {
     const local = new FolderCache(dir, { pushSize });
-    c = remote ? new RegistryLayerCache(parseReference(remote), local, io.env) : local;
+    c = remote ? new (await import('../registry/layer-cache.js')).RegistryLayerCache(parseReference(remote), local, io.env) : local;
     io.layerCaches.set(id, c);
   }
   return c;
@@ -152,7 +152,7 @@ export async function analyse(io: Run, src: ImageSource, o: CommonOptions, pick:
   if (o.platform !== undefined) parsePlatform(o.platform);
   const progress = o.progress && !o.quiet && io.stderr.isTTY === true ? progressLine(io.stderr, sourceLabel(src), 'path' in src ? src.path : undefined) : undefined;
   const pushSize = o.exactPushSize ? 'exact' : io.env.IMGSIZE_PUSH_SIZE === 'off' ? 'off' : 'sampled';
-  const cache = layerCacheOf(io, o, pushSize);
+  const cache = await layerCacheOf(io, o, pushSize);
   const hitsBefore = cache?.hits ?? 0;
   const got = await inspectSource(src, {
     verify: o.verify,

@@ -10,25 +10,14 @@ import { Agent, request, type Dispatcher } from 'undici';
 import { ImgsizeError } from '../base/errors.js';
 import { readBounded } from '../base/read.js';
 import { platformObject } from '../base/platform.js';
-import type { Endpoint } from './endpoints.js';
+import { daemonName, type Endpoint, type Tried } from './endpoints.js';
 
 /** A daemon that stalls: no headers in 30 s, or no body bytes for 60 s (a big image is exported as it is read). */
 const TIMEOUTS = { headersTimeout: 30_000, bodyTimeout: 60_000, connect: { timeout: 15_000 } };
 /** The first API version whose image export takes a platform. */
 const PLATFORM_API = [1, 48];
 
-export interface Tried {
-  readonly endpoint: Endpoint;
-  /** Why it gave no image: it did not answer (and why), or it has no such image. */
-  readonly why: string;
-}
-
 export type DaemonAnswer = { readonly found: true; readonly endpoint: Endpoint; readonly stream: AsyncIterable<Buffer> } | { readonly found: false; readonly tried: readonly Tried[] };
-
-/** A daemon's name in messages: `the podman daemon at unix:///run/podman/podman.sock`. */
-export function daemonName(e: Endpoint): string {
-  return `the ${e.engine} daemon at ${e.host}`;
-}
 
 /** The image from the first endpoint that has it; else what each endpoint said. */
 export async function saveFromDaemon(name: string, endpoints: readonly Endpoint[], opts: { readonly platform?: string | undefined } = {}): Promise<DaemonAnswer> {
@@ -63,11 +52,6 @@ export async function saveFromDaemon(name: string, endpoints: readonly Endpoint[
     }
   }
   return { found: false, tried };
-}
-
-/** "tried unix:///var/run/docker.sock (the default socket): no such socket; …" */
-export function describeTried(tried: readonly Tried[]): string {
-  return tried.map((t) => `${t.endpoint.engine} at ${t.endpoint.host} (${t.endpoint.from}): ${t.why}`).join('; ');
 }
 
 type Connection = { readonly base: URL; readonly dispatcher: Dispatcher } | { readonly why: string };

@@ -79,3 +79,20 @@ function parse(text: string | undefined): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+/** What an endpoint said when it gave no image. */
+export interface Tried {
+  readonly endpoint: Endpoint;
+  /** Why it gave no image: it did not answer (and why), or it has no such image. */
+  readonly why: string;
+}
+
+/** A daemon's name in messages: `the podman daemon at unix:///run/podman/podman.sock`. */
+export function daemonName(e: Endpoint): string {
+  return `the ${e.engine} daemon at ${e.host}`;
+}
+
+/** "tried unix:///var/run/docker.sock (the default socket): no such socket; …" */
+export function describeTried(tried: readonly Tried[]): string {
+  return tried.map((t) => `${t.endpoint.engine} at ${t.endpoint.host} (${t.endpoint.from}): ${t.why}`).join('; ');
+}

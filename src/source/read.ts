@@ -15,10 +15,8 @@ import { readOuterFile } from '../archive/read-file.js';
 import { readOuterDirectory } from '../archive/read-folder.js';
 import { readOuterStream } from '../archive/read-stream.js';
 import { assemble, assembleImage, layerMembers, type AssembleOptions, type Assembled } from '../archive/image.js';
-import { readRegistry } from '../registry/source.js';
 import type { DaemonQuery, ImageSource } from './resolve.js';
-import { daemonEndpoints } from '../daemon/endpoints.js';
-import { daemonName, describeTried, saveFromDaemon, type Tried } from '../daemon/client.js';
+import { daemonEndpoints, daemonName, describeTried, type Tried } from '../daemon/endpoints.js';
 import { homedir } from 'node:os';
 import { readFileSync } from 'node:fs';
 
@@ -57,6 +55,8 @@ export async function readSource(src: ImageSource, opts: ReadImageOptions): Prom
 async function readAndAssemble(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
   if ('daemon' in src) return readDaemon(src.daemon, opts);
   if ('reference' in src) {
+    // the registry and daemon clients (undici) are loaded only by a run that reaches them
+    const { readRegistry } = await import('../registry/source.js');
     const outer = await readRegistry(src.reference, {
       ...opts,
       env: opts.env ?? {},
@@ -105,6 +105,7 @@ export async function openDaemonImage(
       return undefined;
     }
   };
+  const { saveFromDaemon } = await import('../daemon/client.js');
   const got = await saveFromDaemon(q.name, daemonEndpoints(q.engines, opts.env ?? {}, readText, homedir()), { platform: opts.platform });
   return got.found ? { found: true, stream: got.stream, notice: `read ${q.name} from ${daemonName(got.endpoint)} (${got.endpoint.from})` } : got;
 }
