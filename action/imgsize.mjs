@@ -5954,32 +5954,39 @@ async function readBig(big, entries, json, contents, opts, progress) {
 			return;
 		}
 		const { fh, start, close } = await b.open();
+		/** A check left running that reads `fh`: it is closed once that ends. */
+		let reading;
 		try {
 			const named = cachedName(b.name, opts.cache);
 			if (named && !startsLikeJson(fh, start, b.size, displayName(b.name))) {
 				const hashing = hashRange(fh, start, b.size, displayName(b.name));
 				const cached = opts.cache.get(named);
-				const digest = await hashing;
 				if (cached) {
 					progress.add(b.size);
-					const { scan, scanError } = cachedScan(cached, named, digest);
 					entries.set(b.name, {
 						kind: "file",
 						blob: {
 							name: b.name,
 							size: b.size,
-							digest,
-							...scan ? { scan: withDiffId(scan, digest) } : {},
-							...scanError ? { scanError } : {}
+							digest: named,
+							scan: withDiffId(cached, named)
 						}
 					});
+					const check = hashing.then((digest) => {
+						if (digest !== named) throw new ImgsizeError("digest-mismatch", displayName(b.name), `digest mismatch: its name says ${named}, its bytes hash to ${digest}`);
+					});
+					if (!opts.pending) return await check;
+					check.catch(() => void 0);
+					opts.pending.push(check);
+					reading = check;
 					return;
 				}
+				await hashing.catch(() => void 0);
 			}
 			const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache);
 			await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
 		} finally {
-			if (close) await fh.close();
+			if (close) await closeAfter(fh, reading && [reading]);
 		}
 	};
 	let next = 0;
@@ -6000,6 +6007,14 @@ async function readBig(big, entries, json, contents, opts, progress) {
 		}
 	};
 	await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+}
+/**
+* Closes `fh` — once the checks that may still read it have ended, when there are any (then not
+* waited for here: the front door waits for the checks).
+*/
+async function closeAfter(fh, checks) {
+	if (!checks || checks.length === 0) return fh.close();
+	Promise.allSettled(checks).then(() => fh.close()).catch(() => void 0);
 }
 /** Whether a member begins like JSON (then it is read through its sink, which keeps JSON). */
 function startsLikeJson(fh, start, size, what) {
@@ -6208,7 +6223,7 @@ async function readOuterFile(file, size, opts = {}) {
 		await readBig([...big.values()], entries, json, contents, opts, progress);
 		return contents();
 	} finally {
-		await fh.close();
+		await closeAfter(fh, opts.pending);
 	}
 }
 var init_read_file = __esmMin((() => {
@@ -31218,11 +31233,17 @@ var init_client = __esmMin((() => {
 * Entry point of the archive module: opens what the user named (a file, an OCI layout folder,
 * or a stream such as stdin), reads it once and assembles the image model.
 */
-/** The image the options name — or, with `overview` and several images of the platform and no --image, all of them. */
-async function readSource(src, opts) {
+/**
+* Reads as readSource and hands what it read to `use`, which runs while the read's last checks
+* (a cached layer's hash, on a hashing worker) still run: what `use` makes is returned only once
+* every check passed — a failed check is the error, whatever `use` did.
+*/
+async function readSourceThen(src, opts, use) {
+	const pending = [];
 	try {
-		return await readAndAssemble(src, {
+		const a = await readAndAssemble(src, {
 			...opts,
+			pending,
 			env: opts.env ?? process.env,
 			scan: {
 				...opts.scan,
@@ -31230,7 +31251,12 @@ async function readSource(src, opts) {
 				pushBudget: { left: MAX_SIZED_LAYERS }
 			}
 		});
+		const [used, checked] = await Promise.allSettled([Promise.resolve().then(() => use(a)), Promise.all(pending)]);
+		if (checked.status === "rejected") throw checked.reason;
+		if (used.status === "rejected") throw used.reason;
+		return used.value;
 	} finally {
+		await Promise.allSettled(pending);
 		await releaseHashing();
 	}
 }
@@ -40943,35 +40969,36 @@ async function inspectImage(src, opts = {}) {
 /** As inspectImage; with `overview`, an archive of several images of the platform and no --image gives its overview instead. */
 async function inspectSource(src, opts = {}) {
 	const { top, depth, thresholds, treeNodes, verify, scan, overviewReports, ...read } = opts;
-	const got = await readSource(src, {
-		...read,
-		verify: verify ?? true,
-		scan: {
-			capture: captureFor(DETECTORS),
-			...scan
-		}
-	});
 	const reportOpts = {
 		...top !== void 0 ? { top } : {},
 		...depth !== void 0 ? { depth } : {},
 		...treeNodes !== void 0 ? { treeNodes } : {},
 		...thresholds ? { thresholds } : {}
 	};
-	if (got.kind === "archive") {
-		const overview = archiveOverview(got.images);
-		if (!overviewReports) return {
-			overview,
-			notices: got.notices
-		};
-		const reports = [];
-		for (const m of got.images) reports.push((await reportOf(m, reportOpts)).report);
-		return {
-			overview,
-			notices: got.notices,
-			reports
-		};
-	}
-	return reportOf(got.model, reportOpts);
+	return readSourceThen(src, {
+		...read,
+		verify: verify ?? true,
+		scan: {
+			capture: captureFor(DETECTORS),
+			...scan
+		}
+	}, async (got) => {
+		if (got.kind === "archive") {
+			const overview = archiveOverview(got.images);
+			if (!overviewReports) return {
+				overview,
+				notices: got.notices
+			};
+			const reports = [];
+			for (const m of got.images) reports.push((await reportOf(m, reportOpts)).report);
+			return {
+				overview,
+				notices: got.notices,
+				reports
+			};
+		}
+		return reportOf(got.model, reportOpts);
+	});
 }
 /** One image's report, with the detectors its captured metadata wants. */
 async function reportOf(model, opts) {

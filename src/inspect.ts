@@ -2,7 +2,7 @@
  * The main job as one call, for programs and for the CLI: read an image (a path or a stream),
  * with the package detectors' metadata captured as it streams, and build its report.
  */
-import { readSource, type ImageSource, type ReadImageOptions } from './source/read.js';
+import { readSourceThen, type ImageSource, type ReadImageOptions } from './source/read.js';
 import { archiveOverview } from './analysis/overview.js';
 import type { ArchiveOverview } from './report/schema.js';
 import { oneImageExpected } from './base/errors.js';
@@ -46,16 +46,18 @@ export async function inspectImage(src: ImageSource, opts: InspectOptions = {}):
 /** As inspectImage; with `overview`, an archive of several images of the platform and no --image gives its overview instead. */
 export async function inspectSource(src: ImageSource, opts: InspectOptions = {}): Promise<Inspected | Overviewed> {
   const { top, depth, thresholds, treeNodes, verify, scan, overviewReports, ...read } = opts;
-  const got = await readSource(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } });
   const reportOpts = { ...(top !== undefined ? { top } : {}), ...(depth !== undefined ? { depth } : {}), ...(treeNodes !== undefined ? { treeNodes } : {}), ...(thresholds ? { thresholds } : {}) };
-  if (got.kind === 'archive') {
-    const overview = archiveOverview(got.images);
-    if (!overviewReports) return { overview, notices: got.notices };
-    const reports: Report[] = [];
-    for (const m of got.images) reports.push((await reportOf(m, reportOpts)).report);
-    return { overview, notices: got.notices, reports };
-  }
-  return reportOf(got.model, reportOpts);
+  // the reports are built while the read's last hashes run; they leave only once those passed
+  return readSourceThen(src, { ...read, verify: verify ?? true, scan: { capture: captureFor(DETECTORS), ...scan } }, async (got): Promise<Inspected | Overviewed> => {
+    if (got.kind === 'archive') {
+      const overview = archiveOverview(got.images);
+      if (!overviewReports) return { overview, notices: got.notices };
+      const reports: Report[] = [];
+      for (const m of got.images) reports.push((await reportOf(m, reportOpts)).report);
+      return { overview, notices: got.notices, reports };
+    }
+    return reportOf(got.model, reportOpts);
+  });
 }
 
 /** One image's report, with the detectors its captured metadata wants. */

@@ -79,6 +79,13 @@ export interface ReadOptions {
    * layers) it will read, how many are done, and the input bytes the whole read handles.
    */
   readonly onPhase?: (phase: ReadPhase) => void;
+  /**
+   * Checks still running when the read returns: a cached layer's hash, on a hashing worker. Given,
+   * the reader adds them here and returns without them (the front door, source/read.ts, lets the
+   * analysis run beside them and lets nothing built from the read leave before they all pass);
+   * not given, the reader waits for each.
+   */
+  readonly pending?: Promise<void>[];
 }
 
 export interface ReadPhase {

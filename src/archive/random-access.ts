@@ -9,7 +9,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ImgsizeError } from '../base/errors.js';
 import { cannotRead, type JsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
-import { cachedName, cachedScan, looksLikeJson, memberSink, withDiffId, type BlobSink } from './member-sink.js';
+import { cachedName, looksLikeJson, memberSink, withDiffId, type BlobSink } from './member-sink.js';
 import { hashFileRange } from '../layer/hasher.js';
 import { digestInName } from './metadata.js';
 
@@ -138,6 +138,8 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
       return;
     }
     const { fh, start, close } = await b.open();
+    /** A check left running that reads `fh`: it is closed once that ends. */
+    let reading: Promise<void> | undefined;
     try {
       const named = cachedName(b.name, opts.cache);
       if (named && !startsLikeJson(fh, start, b.size, displayName(b.name))) {
@@ -145,19 +147,25 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
         // entry is read here
         const hashing = hashRange(fh, start, b.size, displayName(b.name));
         const cached = opts.cache!.get(named);
-        const digest = await hashing;
         if (cached) {
           progress.add(b.size);
-          const { scan, scanError } = cachedScan(cached, named, digest);
-          entries.set(b.name, { kind: 'file', blob: { name: b.name, size: b.size, digest, ...(scan ? { scan: withDiffId(scan, digest) } : {}), ...(scanError ? { scanError } : {}) } });
+          entries.set(b.name, { kind: 'file', blob: { name: b.name, size: b.size, digest: named, scan: withDiffId(cached, named) } });
+          const check = hashing.then((digest) => {
+            if (digest !== named) throw new ImgsizeError('digest-mismatch', displayName(b.name), `digest mismatch: its name says ${named}, its bytes hash to ${digest}`);
+          });
+          if (!opts.pending) return await check;
+          check.catch(() => undefined); // awaited by the front door, later
+          opts.pending.push(check);
+          reading = check;
           return;
         }
         // the entry was damaged (and is gone): the member is read as if nothing were cached
+        await hashing.catch(() => undefined);
       }
       const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache);
       await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
     } finally {
-      if (close) await fh.close();
+      if (close) await closeAfter(fh, reading && [reading]);
     }
   };
   let next = 0;
@@ -174,6 +182,17 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
     }
   };
   await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+}
+
+/**
+ * Closes `fh` — once the checks that may still read it have ended, when there are any (then not
+ * waited for here: the front door waits for the checks).
+ */
+export async function closeAfter(fh: FileHandle, checks: readonly Promise<void>[] | undefined): Promise<void> {
+  if (!checks || checks.length === 0) return fh.close();
+  void Promise.allSettled(checks)
+    .then(() => fh.close())
+    .catch(() => undefined);
 }
 
 /** Whether a member begins like JSON (then it is read through its sink, which keeps JSON). */

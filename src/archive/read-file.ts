@@ -4,7 +4,7 @@ import { normalizePath } from '../base/paths.js';
 import { TarReader, type TarEntry } from '../tar/reader.js';
 import { concatenated, jsonBudget, type OuterContents, type OuterEntry } from './contents.js';
 import { recordNonFile, tarMemberSink } from './member-sink.js';
-import { INDEX_READ_BYTES, openForReading, Progress, readAt, readBig, SMALL_FILE_BYTES, type BigMember, type PlanOptions } from './random-access.js';
+import { closeAfter, INDEX_READ_BYTES, openForReading, Progress, readAt, readBig, SMALL_FILE_BYTES, type BigMember, type PlanOptions } from './random-access.js';
 import { pastZeroTail } from './read-stream.js';
 
 /**
@@ -64,6 +64,6 @@ export async function readOuterFile(file: string, size: number, opts: PlanOption
     await readBig([...big.values()], entries, json, contents, opts, progress);
     return contents();
   } finally {
-    await fh.close();
+    await closeAfter(fh, opts.pending);
   }
 }

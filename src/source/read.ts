@@ -42,12 +42,32 @@ export async function readImage(src: ImageSource, opts: ReadImageOptions): Promi
 }
 
 /** The image the options name — or, with `overview` and several images of the platform and no --image, all of them. */
-export async function readSource(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
+export function readSource(src: ImageSource, opts: ReadImageOptions): Promise<Assembled> {
+  return readSourceThen(src, opts, (a) => a);
+}
+
+/**
+ * Reads as readSource and hands what it read to `use`, which runs while the read's last checks
+ * (a cached layer's hash, on a hashing worker) still run: what `use` makes is returned only once
+ * every check passed — a failed check is the error, whatever `use` did.
+ */
+export async function readSourceThen<T>(src: ImageSource, opts: ReadImageOptions, use: (a: Assembled) => T | Promise<T>): Promise<T> {
+  const pending: Promise<void>[] = [];
   try {
     // one budget for the metadata captured from all the image's layers
     // the environment is read once, here at the door (the CLI gives its own; a library caller may not)
-    return await readAndAssemble(src, { ...opts, env: opts.env ?? process.env, scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } } });
+    const a = await readAndAssemble(src, {
+      ...opts,
+      pending,
+      env: opts.env ?? process.env,
+      scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } },
+    });
+    const [used, checked] = await Promise.allSettled([Promise.resolve().then(() => use(a)), Promise.all(pending)]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (used.status === 'rejected') throw used.reason;
+    return used.value;
   } finally {
+    await Promise.allSettled(pending);
     await releaseHashing();
   }
 }

@@ -196,8 +196,19 @@ describe('reading an archive with a layer cache', () => {
     writeFileSync(bad, await outerTar(members));
     const r = await run([bad, '--json', '--cache', cache]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/digest/);
+    expect(r.stderr).toMatch(/digest mismatch/);
     expect(r.stdout).toBe('');
+    // and in the folder: the report is built beside the hash, and is not written when it fails
+    const blobFile = path.join(folder, blobPath(img.layers[0]!.digest));
+    const blob = readFileSync(blobFile);
+    blob[5000]! ^= 1;
+    writeFileSync(blobFile, blob);
+    const html = path.join(dir, 'report.html');
+    const rf = await run([folder, '--json', '--html', html, '--cache', cache]);
+    expect(rf.code).toBe(2);
+    expect(rf.stderr).toMatch(/digest mismatch: its name says sha256:[0-9a-f]{64}, its bytes hash to sha256:/);
+    expect(rf.stdout).toBe('');
+    expect(readdirSync(dir)).not.toContain('report.html');
   });
 
   it('reads the same image through a pipe from the cache too', async () => {
