@@ -48897,6 +48897,11 @@ async function cacheFor(io, o) {
 	if (!c) throw new ImgsizeError("usage", "--cache", "a fleet run keeps its layers in the layer cache: give --cache DIR (or HOME, or IMGSIZE_CACHE)");
 	return c;
 }
+/** A Kubernetes object name (RFC 1123: lowercase letters, digits, '-' and '.', alphanumeric at both ends), or a usage error. */
+function dnsName(v, flag, max) {
+	const label = max <= 63 ? /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+	if (v.length > max || !label.test(v)) throw new ImgsizeError("usage", flag, `"${v.slice(0, 80)}" is not a Kubernetes name (lowercase letters, digits and '-'${max > 63 ? " or '.'" : ""}, at most ${max})`);
+}
 function regex(v, flag) {
 	if (v === void 0) return void 0;
 	try {
@@ -48967,6 +48972,9 @@ function addFleet(program, io) {
 	fleet.command("k8s-job").description("a Kubernetes Indexed Job (JSON, for kubectl apply -f) that runs one scan pod per shard").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").requiredOption("--image <image>", "a container image with imgsize in it").option("--name <name>", "the Job’s name", "imgsize-fleet-scan").option("--config-map <name>", "the ConfigMap holding the plan as plan.json", "imgsize-fleet-plan").option("--cache-claim <name>", "the PersistentVolumeClaim (ReadWriteMany) of the shared layer cache", "imgsize-layer-cache").option("--parallelism <n>", "pods at once (default: one per shard)").action(async (o) => {
 		const plan = await planOf(io, o);
 		const { indexedJob } = await Promise.resolve().then(() => (init_k8s(), k8s_exports));
+		dnsName(o.name, "--name", 63);
+		dnsName(o.configMap, "--config-map", 253);
+		dnsName(o.cacheClaim, "--cache-claim", 253);
 		const p = o.parallelism === void 0 ? void 0 : Number(o.parallelism);
 		if (p !== void 0 && (!Number.isSafeInteger(p) || p < 1)) throw new ImgsizeError("usage", "--parallelism", "must be a whole number ≥ 1");
 		io.stdout.write(`${JSON.stringify(indexedJob(plan, {

@@ -39,6 +39,13 @@ async function cacheFor(io: Run, o: FleetCommon): Promise<RunCache> {
   return c;
 }
 
+/** A Kubernetes object name (RFC 1123: lowercase letters, digits, '-' and '.', alphanumeric at both ends), or a usage error. */
+function dnsName(v: string, flag: string, max: number): void {
+  const label = max <= 63 ? /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ : /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  if (v.length > max || !label.test(v))
+    throw new ImgsizeError('usage', flag, `"${v.slice(0, 80)}" is not a Kubernetes name (lowercase letters, digits and '-'${max > 63 ? " or '.'" : ''}, at most ${max})`);
+}
+
 function regex(v: string | undefined, flag: string): RegExp | undefined {
   if (v === undefined) return undefined;
   try {
@@ -138,6 +145,10 @@ export function addFleet(program: Command, io: Run): void {
     .action(async (o: FleetCommon & { image: string; name: string; configMap: string; cacheClaim: string; parallelism?: string }) => {
       const plan = await planOf(io, o);
       const { indexedJob } = await import('../fleet/k8s.js');
+      // names Kubernetes takes: the Job's becomes a label of its pods (a DNS label), the others DNS subdomains
+      dnsName(o.name, '--name', 63);
+      dnsName(o.configMap, '--config-map', 253);
+      dnsName(o.cacheClaim, '--cache-claim', 253);
       const p = o.parallelism === undefined ? undefined : Number(o.parallelism);
       if (p !== undefined && (!Number.isSafeInteger(p) || p < 1)) throw new ImgsizeError('usage', '--parallelism', 'must be a whole number ≥ 1');
       io.stdout.write(`${JSON.stringify(indexedJob(plan, { name: o.name, image: o.image, planConfigMap: o.configMap, cacheClaim: o.cacheClaim, ...(p ? { parallelism: p } : {}) }), null, 2)}\n`);

@@ -3,8 +3,10 @@
  * JOB_COMPLETION_INDEX (the Job controller sets it), a retried pod redoes only its shard (the layers
  * already in the cache cost a lookup). The plan comes from a ConfigMap, the cache is a volume every
  * pod shares (a ReadWriteMany claim). A pure function: the manifest as data, written as JSON (which
- * kubectl apply -f takes).
+ * kubectl apply -f takes). Typed against batch/v1 Job (kubernetes-models, a development dependency:
+ * a misspelt field does not compile); the tests validate it against the API's OpenAPI schema.
  */
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { FleetPlan } from '../report/schema.js';
 
 export interface JobOptions {
@@ -20,7 +22,7 @@ export interface JobOptions {
 }
 
 export function indexedJob(plan: FleetPlan, o: JobOptions): Record<string, unknown> {
-  return {
+  const job: IJob = {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { name: o.name, labels: { 'app.kubernetes.io/name': 'imgsize-fleet' } },
@@ -55,4 +57,5 @@ export function indexedJob(plan: FleetPlan, o: JobOptions): Record<string, unkno
       },
     },
   };
+  return { ...job };
 }

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, request as httpRequest, type Server } from 'node:http';
 import path from 'node:path';
+import { Job } from 'kubernetes-models/batch/v1/Job';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetPlanSchema, FleetReportSchema, ReportSchema } from '../../src/report/schema.js';
 import { buildImage, type BuiltImage, ociMembers, outerTar } from '../fixtures/builder.js';
@@ -192,6 +193,12 @@ if (!registryTools) {
       expect(c.image).toBe('ghcr.io/example/imgsize:0.4.0');
       expect(c.args).toEqual(['fleet', 'scan', '--plan', '/plan/plan.json', '--cache', '/cache']);
       expect(job.spec.template.spec.volumes.map((v: { name: string }) => v.name)).toEqual(c.volumeMounts.map((m: { name: string }) => m.name));
+      // the batch/v1 Job schema (Kubernetes' OpenAPI, as kubernetes-models compiles it) takes it
+      expect(() => new Job(job).validate()).not.toThrow();
+      const badName = await cli(['fleet', 'k8s-job', '--plan', plan, '--image', 'x', '--name', 'Imgsize_Scan']);
+      expect(badName.code).toBe(2);
+      expect(badName.stderr).toBe('imgsize: --name: "Imgsize_Scan" is not a Kubernetes name (lowercase letters, digits and \'-\', at most 63)\n');
+      expect(badName.stdout).toBe('');
     });
 
     it('says which shard is missing, and refuses a plan that is not one', async () => {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { indexedJob } from '../../src/fleet/k8s.js';
 import { refsFromPods, refsFromText, shardsByBytes } from '../../src/fleet/plan.js';
 
 const d = (n: number): string => `sha256:${String(n).padStart(64, '0')}`;
@@ -33,5 +35,14 @@ describe('a fleet plan', () => {
     };
     expect(refsFromPods(JSON.stringify(pods))).toEqual(['ghcr.io/a/web:1', 'envoy:1.30', 'busybox:1.36']);
     expect(() => refsFromPods('{"kind":"Pod"}')).toThrow('not the JSON of kubectl get pods -o json');
+  });
+
+  it('writes a Job that the batch/v1 OpenAPI schema accepts, and one it refuses is caught (the check itself)', () => {
+    const plan = { schemaVersion: 4, scope: 'fleet-plan', shards: 4, platform: 'linux/amd64', images: [], layers: [] } as const;
+    const job = indexedJob(plan, { name: 'imgsize-fleet-scan', image: 'ghcr.io/example/imgsize:0.4.0', planConfigMap: 'plan', cacheClaim: 'cache', parallelism: 2 });
+    expect(() => new Job(job as never).validate()).not.toThrow();
+    expect(job).toMatchObject({ spec: { completionMode: 'Indexed', completions: 4, parallelism: 2, backoffLimitPerIndex: 3 } });
+    const broken = { ...job, spec: { ...(job.spec as object), completions: '4' } };
+    expect(() => new Job(broken as never).validate()).toThrow(/completions must be integer/);
   });
 });
