@@ -31815,10 +31815,6 @@ var init_diff = __esmMin((() => {
 	fold = (n) => n.toLowerCase().replace(/[-_.]+/g, "-");
 }));
 // src/gate/glob.ts
-init_diff();
-init_errors$2();
-/** Globs longer than this are refused. */
-var MAX_GLOB_LENGTH = 1024;
 /** Expands `{a,b}` alternatives (nested allowed); refuses unbalanced braces and too many. */
 function expandBraces(glob) {
 	const open = glob.indexOf("{");
@@ -31969,15 +31965,12 @@ function compileNameGlob(glob) {
 		return alts.some((a) => segmentMatches(a, n, 0, n.length));
 	};
 }
+var MAX_GLOB_LENGTH;
+var init_glob = __esmMin((() => {
+	init_errors$2();
+	MAX_GLOB_LENGTH = 1024;
+}));
 // src/gate/budget.ts
-init_errors$2();
-/**
-* The push-size estimate's margin. The figure models GNU gzip -6 (zlib level 6, sampled): within
-* −2 … +5 % of it, measured; what real pushers upload is more — containers/image's pgzip (skopeo,
-* podman push) 0.7–6.4 % more than the estimate on the corpus's and the bench's plain layers, Go's
-* compress/gzip (docker push) about 3 % more (README, What a push uploads). ±7 % covers both.
-*/
-var PUSH_ESTIMATE_MARGIN = .07;
 function ruleCount(r) {
 	return (r.budgets?.length ?? 0) + (r.maxLayers ? 1 : 0) + (r.packages?.length ?? 0) + (r.forbiddenPaths ? 1 : 0) + (r.wasted ? 1 : 0) + (r.growth ? 1 : 0) + (r.findings?.length ?? 0);
 }
@@ -32092,6 +32085,13 @@ function evaluate(image, rules, forbidden) {
 function verdictExitCode(v) {
 	return v.failed > 0 ? 1 : 0;
 }
+var PUSH_ESTIMATE_MARGIN;
+var init_budget$1 = __esmMin((() => {
+	init_diff();
+	init_glob();
+	init_errors$2();
+	PUSH_ESTIMATE_MARGIN = .07;
+}));
 // src/analysis/squash.ts
 /** An entry whose bytes are content of the final filesystem (finalBytes): a regular file or a symlink. */
 function isContent(e) {
@@ -32399,7 +32399,9 @@ var init_squash = __esmMin((() => {
 	init_paths();
 }));
 // src/gate/forbidden.ts
+init_budget$1();
 init_paths();
+init_glob();
 init_squash();
 function forbiddenHits(globs, layers, root) {
 	const m = compilePathGlobs(globs);
@@ -34143,34 +34145,6 @@ var require_cli_table3 = /* @__PURE__ */ __commonJSMin(((exports, module) => {
 	module.exports = require_table();
 }));
 // src/render/style.ts
-init_size();
-var import_cli_table3 = /* @__PURE__ */ __toESM(require_cli_table3(), 1);
-var PLAIN = {
-	chars: {
-		top: "",
-		"top-mid": "",
-		"top-left": "",
-		"top-right": "",
-		bottom: "",
-		"bottom-mid": "",
-		"bottom-left": "",
-		"bottom-right": "",
-		left: "",
-		"left-mid": "",
-		mid: "",
-		"mid-mid": "",
-		right: "",
-		"right-mid": "",
-		middle: "  "
-	},
-	style: {
-		head: [],
-		border: [],
-		"padding-left": 0,
-		"padding-right": 0
-	}
-};
-var TableClass;
 function plainTable(head, aligns) {
 	TableClass ??= import_cli_table3.default;
 	return new TableClass({
@@ -34184,13 +34158,6 @@ function clip(s, n) {
 	const one = s.replace(/\s+/g, " ").trim();
 	return one.length > n ? `${one.slice(0, Math.max(1, n - 1))}…` : one;
 }
-var SGR = {
-	red: 31,
-	green: 32,
-	yellow: 33,
-	bold: 1,
-	dim: 2
-};
 /** `text` in a colour when the terminal takes colour; unchanged otherwise. */
 function paint(t, colour, text) {
 	return t?.color ? `\u001b[${SGR[colour]}m${text}\u001b[0m` : text;
@@ -34222,6 +34189,42 @@ function wrap(line, width, indent = "  ") {
 	out.push(cur);
 	return out.map((l) => l.length > width ? clip(l, width) : l).join("\n");
 }
+var import_cli_table3, PLAIN, TableClass, SGR;
+var init_style = __esmMin((() => {
+	import_cli_table3 = /* @__PURE__ */ __toESM(require_cli_table3(), 1);
+	PLAIN = {
+		chars: {
+			top: "",
+			"top-mid": "",
+			"top-left": "",
+			"top-right": "",
+			bottom: "",
+			"bottom-mid": "",
+			"bottom-left": "",
+			"bottom-right": "",
+			left: "",
+			"left-mid": "",
+			mid: "",
+			"mid-mid": "",
+			right: "",
+			"right-mid": "",
+			middle: "  "
+		},
+		style: {
+			head: [],
+			border: [],
+			"padding-left": 0,
+			"padding-right": 0
+		}
+	};
+	SGR = {
+		red: 31,
+		green: 32,
+		yellow: 33,
+		bold: 1,
+		dim: 2
+	};
+}));
 // node_modules/pretty-bytes/index.js
 function prettyBytes(number, options) {
 	if (typeof number !== "bigint" && !Number.isFinite(number)) throw new TypeError(`Expected a finite number, got ${typeof number}: ${number}`);
@@ -34402,7 +34405,6 @@ var init_units = __esmMin((() => {
 	init_pretty_bytes();
 }));
 // src/fix/patch.ts
-init_units();
 /** A unified diff that appends lines to a file (`git apply` and `patch -p1` take it); undefined `existing`: the file is new. */
 function appendPatch(file, existing, add) {
 	if (existing === void 0 || existing === "") return [
@@ -34430,6 +34432,7 @@ function appendPatch(file, existing, add) {
 		""
 	].join("\n");
 }
+var init_patch = __esmMin((() => {}));
 // src/fix/dockerfile.ts
 /** The instructions of a Dockerfile: comments and blank lines skipped, `\` continuations joined. */
 function parseDockerfile(text) {
@@ -34455,7 +34458,6 @@ function parseDockerfile(text) {
 	}
 	return out;
 }
-var CPU_INDEX = "https://download.pytorch.org/whl/cpu";
 /** A history step as a Dockerfile line: BuildKit's `RUN /bin/sh -c …` and `# buildkit` marks dropped. */
 function stepText(createdBy) {
 	return (createdBy ?? "").replace(/^\/bin\/sh -c #\(nop\)\s*/, "").replace(/^RUN \/bin\/sh -c /, "RUN ").replace(/^\/bin\/sh -c /, "RUN ").replace(/\s+# buildkit$/, "").trim();
@@ -34564,6 +34566,11 @@ function dockerfileSuggestionPatch(fixes, dockerfile, file = "Dockerfile") {
 		...fixes.flatMap((f) => [`# ${f.finding}: ${f.at.lineNo !== void 0 ? `line ${f.at.lineNo}` : "a step"} — ${f.why}`, ...f.suggestion.map((l) => `#   ${l}`)])
 	]);
 }
+var CPU_INDEX;
+var init_dockerfile = __esmMin((() => {
+	init_patch();
+	CPU_INDEX = "https://download.pytorch.org/whl/cpu";
+}));
 // src/fix/dockerignore.ts
 /** Go's path.Clean for a slash-separated relative path. */
 function clean(p) {
@@ -34581,17 +34588,6 @@ function clean(p) {
 	const s = out.join("/");
 	return rooted ? `/${s}` : s === "" ? "." : s;
 }
-/** What moby's patternmatcher escapes (its shouldEscape): the rest keeps its meaning in the expression. */
-var REGEXP_SPECIAL = /* @__PURE__ */ new Set([
-	".",
-	"+",
-	"(",
-	")",
-	"|",
-	"{",
-	"}",
-	"$"
-]);
 /** A pattern as moby's patternmatcher compiles it: exact, prefix (`dir/**`), suffix (`**` + tail) or a regular expression. */
 function compile(pattern) {
 	let re = "^";
@@ -34690,13 +34686,20 @@ function ignoredBy(path, patterns) {
 		by
 	} : { ignored: matched };
 }
+var REGEXP_SPECIAL;
+var init_dockerignore = __esmMin((() => {
+	REGEXP_SPECIAL = /* @__PURE__ */ new Set([
+		".",
+		"+",
+		"(",
+		")",
+		"|",
+		"{",
+		"}",
+		"$"
+	]);
+}));
 // src/fix/dockerignore-fix.ts
-/** The findings whose files come from the build context. */
-var CONTEXT_FINDINGS = /* @__PURE__ */ new Set([
-	"model-files",
-	"vcs-metadata",
-	"secrets"
-]);
 /** `COPY <src> <dest>` of a history step (BuildKit's `COPY . /app # buildkit`, the classic builder's `COPY dir:… in /app`). */
 function copyStep(createdBy) {
 	if (!createdBy) return void 0;
@@ -34814,6 +34817,17 @@ function misleadingLines(patterns, targets) {
 function dockerignorePatch(fix, existing, file = ".dockerignore") {
 	return appendPatch(file, existing, ["# imgsize: what the build context should not send (`imgsize … --context`)", ...fix.lines]);
 }
+var CONTEXT_FINDINGS;
+var init_dockerignore_fix = __esmMin((() => {
+	init_dockerignore();
+	init_patch();
+	init_dockerfile();
+	CONTEXT_FINDINGS = /* @__PURE__ */ new Set([
+		"model-files",
+		"vcs-metadata",
+		"secrets"
+	]);
+}));
 // src/fix/fixes.ts
 /** The image with every fix applied, about: its totals less what each fix removes (an estimate, no rebuild). */
 function afterFixes(all, report) {
@@ -34864,6 +34878,10 @@ function fixesContract(all, report) {
 	});
 	return out;
 }
+var init_fixes$1 = __esmMin((() => {
+	init_dockerfile();
+	init_dockerignore_fix();
+}));
 // src/render/escape.ts
 /**
 * Terminal: control characters (C0, DEL, C1: ANSI escape sequences, carriage returns, newlines),
@@ -35008,8 +35026,6 @@ function escapeDiff(d, esc) {
 }
 var init_escape = __esmMin((() => {}));
 // src/render/fixes.ts
-init_escape();
-var HEAD = "Fixes (suggestions: nothing is changed)";
 function totalLine(all, report) {
 	const t = report.totals;
 	const after = afterFixes(all, report);
@@ -35066,8 +35082,14 @@ function renderFixesMarkdown(all, report) {
 		""
 	];
 }
+var HEAD;
+var init_fixes = __esmMin((() => {
+	init_fixes$1();
+	init_escape();
+	init_units();
+	HEAD = "Fixes (suggestions: nothing is changed)";
+}));
 // src/render/items.ts
-init_units();
 function describeItem(i) {
 	if ("entries" in i) {
 		const gone = i.removedBy !== null ? `, deleted in layer ${i.removedBy} but still shipped` : "";
@@ -35078,11 +35100,10 @@ function describeItem(i) {
 	const at = [i.layer !== void 0 ? `layer ${i.layer}` : "", i.removedBy !== void 0 ? `removed in layer ${i.removedBy}` : ""].filter(Boolean).join(", ");
 	return `${i.path ?? ""} (${human(i.bytes)}${at ? `, ${at}` : ""})`;
 }
+var init_items = __esmMin((() => {
+	init_units();
+}));
 // src/render/markdown.ts
-init_units();
-init_escape();
-/** First line of every PR comment imgsize writes, so a bot can find and update its own. */
-var COMMENT_MARKER = "<!-- imgsize -->";
 /** The compressed (push) total, `~` when it is an estimate. */
 function compressedFigure(r) {
 	const t = r.totals;
@@ -35129,9 +35150,22 @@ function renderMarkdown(raw, opts = {}) {
 	if (opts.fix) out.push("", ...renderFixesMarkdown(opts.fix, raw));
 	return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }
+var COMMENT_MARKER;
+var init_markdown = __esmMin((() => {
+	init_fixes();
+	init_budget$1();
+	init_units();
+	init_style();
+	init_items();
+	init_escape();
+	COMMENT_MARKER = "<!-- imgsize -->";
+}));
 // src/render/diff.ts
-/** Renders a diff: a terminal table and a Markdown PR comment. */
+init_size();
+init_style();
+init_budget$1();
 init_units();
+init_markdown();
 init_escape();
 var pct = (d) => d.percent === null ? "" : `${d.percent >= 0 ? "+" : ""}${d.percent.toFixed(1)}%`;
 var version$1 = (v) => v ?? "?";
@@ -35302,7 +35336,11 @@ function print(v, indent, key, parentKey) {
 	return parts.length > 0 ? `{\n${parts.join(",\n")}\n${indent}}` : "{}";
 }
 // src/render/table.ts
+init_fixes();
+init_budget$1();
+init_style();
 init_units();
+init_items();
 init_escape();
 /**
 * A table whose rows are fitted to the terminal before they are laid out: `fit` names the column
@@ -35527,10 +35565,6 @@ var KIND_LABEL = {
 	other: "other"
 };
 // src/render/verdict.ts
-init_units();
-init_escape();
-/** Items shown after a rule's sentence in text and Markdown (JSON carries all of them). */
-var SHOWN_ITEMS = 5;
 function itemsOf(r) {
 	const items = r.items ?? [];
 	if (items.length === 0) return "";
@@ -35564,16 +35598,6 @@ function describeRule(r) {
 		case "finding": return `finding ${r.subject}: ${r.measured === 0 ? "none" : `${r.note ?? r.measured}${itemsOf(r)}`}${from}`;
 	}
 }
-var MARK = {
-	pass: "✔",
-	warn: "⚠",
-	fail: "✖"
-};
-var COLOUR = {
-	pass: "green",
-	warn: "yellow",
-	fail: "red"
-};
 function renderVerdictText(raw, t = {}) {
 	const v = escapeVerdict(raw, visible);
 	const lines = v.results.map((r) => wrap(`${paint(t, COLOUR[r.status], `${MARK[r.status]} ${r.status.toUpperCase().padEnd(4)}`)}  ${describeRule(r)}`, t.width, "        "));
@@ -35607,9 +35631,10 @@ function renderVerdictMarkdown(rawVerdict, rawReport) {
 }
 /** The same for a manifest-only read: what it knows is the compressed total and the layers. */
 function manifestVerdictMarkdown(v, m) {
+	const head = v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`;
 	return [
 		COMMENT_MARKER,
-		v.failed > 0 ? `### ✖ imgsize: ${v.failed} size rule(s) failed` : `### ✔ imgsize: within budget`,
+		head,
 		"",
 		`${m.image.repoTags.map(mdText).join(", ")} (${mdText(m.image.platform)}): compressed **${human(m.totals.compressedBytes)}**, ${m.totals.layers} layers (from the manifest; no layer downloaded)`,
 		"",
@@ -35619,8 +35644,30 @@ function manifestVerdictMarkdown(v, m) {
 		""
 	].join("\n");
 }
+var SHOWN_ITEMS, MARK, COLOUR;
+var init_verdict = __esmMin((() => {
+	init_units();
+	init_items();
+	init_markdown();
+	init_escape();
+	init_style();
+	SHOWN_ITEMS = 5;
+	MARK = {
+		pass: "✔",
+		warn: "⚠",
+		fail: "✖"
+	};
+	COLOUR = {
+		pass: "green",
+		warn: "yellow",
+		fail: "red"
+	};
+}));
 // src/render/manifest.ts
+init_verdict();
+init_markdown();
 init_escape();
+init_style();
 init_units();
 var NOTE = "manifest only: no layer was downloaded, so content, files, packages, folders and waste are not known (run without --manifest-only for them)";
 function renderManifestTable(m, opts = {}) {
@@ -35797,7 +35844,9 @@ var VERSION = (() => {
 	return "0.4.0";
 })();
 // src/render/html.ts
+init_items();
 init_escape();
+init_fixes$1();
 /** Items shown per finding (as in text output). */
 var FINDING_ITEMS = 5;
 var KINDS = {
@@ -35887,8 +35936,10 @@ function renderDiffHtml(diff, verdict) {
 	});
 }
 // src/render/overview.ts
-/** An archive of several images: each image, what it has alone and shares, the archive in all, how to pick one. */
+init_budget$1();
+init_markdown();
 init_escape();
+init_style();
 init_units();
 var nameOf = (i) => i.tags[0] ?? i.configDigest.replace(/^sha256:/, "").slice(0, 12);
 var compressed = (i) => `${i.compressedEstimated ? "~" : ""}${human(i.compressedBytes)}`;
@@ -35953,6 +36004,8 @@ function renderOverviewMarkdown(o) {
 }
 // src/render/output.ts
 init_version();
+init_markdown();
+init_verdict();
 /** `imgsize IMAGE`: the report; a saved `check --json` report shows its verdict again. */
 function renderInspect(format, report, verdict, o) {
 	if (format === "json") return renderJson(verdict ? {
@@ -36039,6 +36092,7 @@ function messages(stderr) {
 	};
 }
 // src/render/github.ts
+init_verdict();
 init_escape();
 /** A workflow command's message: `%`, CR and LF escaped as the runner expects. */
 function escapeData(s) {
@@ -36066,6 +36120,8 @@ function renderOutputs(v) {
 	return `${lines.join("\n")}\n`;
 }
 // src/cli/github.ts
+init_budget$1();
+init_verdict();
 /** Under GitHub Actions, a command's Markdown goes to the job's step summary too (a file that cannot be written is a warning). */
 function stepSummary(io, markdown) {
 	if (io.env.GITHUB_ACTIONS === "true") appendGitHub(io, "GITHUB_STEP_SUMMARY", markdown);
@@ -41361,8 +41417,6 @@ var FolderCache = class {
 	}
 };
 // src/gate/rules.ts
-init_diff();
-init_errors$2();
 function mergeRules(config, flags, loadBaseline, before) {
 	const cfg = config?.rules;
 	const from = config?.label ?? "config";
@@ -41433,6 +41487,11 @@ function mergeRules(config, flags, loadBaseline, before) {
 	} else if (flags.baseline !== void 0) throw new ImgsizeError("usage", "--baseline", "needs --max-growth (e.g. 5% or 10MB)");
 	return rules;
 }
+var init_rules = __esmMin((() => {
+	init_diff();
+	init_glob();
+	init_errors$2();
+}));
 // node_modules/zod/v4/core/util.js
 function getEnumValues(entries) {
 	const numericValues = Object.values(entries).filter((v) => typeof v === "number");
@@ -47559,7 +47618,14 @@ var init_schema = __esmMin((() => {
 			code: FindingCodeSchema,
 			images: count("Images with it."),
 			bytes: bytes$1("Σ bytes at stake over those images.")
-		})).describe("Findings counted across images, most bytes first.")
+		})).describe("Findings counted across images, most bytes first."),
+		gates: array(strictObject({
+			reference: text$1("The image, as the plan names it."),
+			repositories: text$1("The glob of imgsize.config.json’s `repositories` that judged it (the first that matches its repository)."),
+			failed: count("Its rules that failed: `fleet merge` exits 1 when any image has one."),
+			warned: count("Its rules that warned."),
+			results: array(RuleResultSchema).describe("One per rule, as `imgsize check` gives them.")
+		})).describe("Per-repository rules: each image a glob names, judged as `imgsize check` would; empty without rules.")
 	}).describe("What `imgsize fleet merge --json` writes.");
 	union([
 		ReportSchema,
@@ -47584,7 +47650,7 @@ function rule(value) {
 		level: Level.default("fail")
 	})]);
 }
-var Level, Metric, FindingCode, Size, GrowthLimit, ConfigSchema, CONFIG_EXAMPLE;
+var Level, Metric, FindingCode, Size, GrowthLimit, imageRules, ConfigSchema, CONFIG_EXAMPLE;
 var init_config_schema = __esmMin((() => {
 	init_zod();
 	init_schema();
@@ -47614,28 +47680,37 @@ var init_config_schema = __esmMin((() => {
 		}
 		return g;
 	});
-	ConfigSchema = strictObject({
-		$schema: string().optional(),
+	imageRules = {
 		/** Total budgets by metric: { "compressed": "424MB" }. */
 		budget: partialRecord(Metric, rule(Size)).optional(),
 		maxLayers: rule(number().int().positive()).optional(),
 		/** Per-package maximum bytes by glob on the name: { "nvidia-*": 0 } forbids. */
 		packages: record(string(), rule(Size)).optional(),
-		/** Globs that must match no path of the final filesystem. */
-		forbiddenPaths: rule(array(string())).optional(),
 		wasted: strictObject({
 			maxBytes: Size.optional(),
 			maxPercent: number().min(0).max(100).optional(),
 			level: Level.default("fail")
 		}).optional(),
+		/** Findings that fail (or warn) the gate: { "secrets": "fail" }. */
+		findings: partialRecord(FindingCode, Level).optional()
+	};
+	ConfigSchema = strictObject({
+		$schema: string().optional(),
+		...imageRules,
+		/** Globs that must match no path of the final filesystem. */
+		forbiddenPaths: rule(array(string())).optional(),
 		growth: strictObject({
 			baseline: string().optional(),
 			max: GrowthLimit,
 			metric: Metric.default(DEFAULT_METRIC),
 			level: Level.default("fail")
 		}).optional(),
-		/** Findings that fail (or warn) the gate: { "secrets": "fail" }. */
-		findings: partialRecord(FindingCode, Level).optional()
+		/**
+		* `imgsize fleet merge`: rules per repository, by a glob on `registry/repository` or on the
+		* repository alone ({ "team/ml-*": { "budget": { "compressed": "4GB" } } }); an image is judged
+		* by the first that matches.
+		*/
+		repositories: record(string(), strictObject(imageRules)).optional()
 	});
 	CONFIG_EXAMPLE = `{
   "budget": { "compressed": "424MB" },
@@ -47644,6 +47719,7 @@ var init_config_schema = __esmMin((() => {
 }`;
 }));
 // src/gate/config-file.ts
+init_rules();
 /** Finds, reads and validates imgsize.config.json (the schema is in config/schema.ts). */
 init_errors$2();
 init_json();
@@ -48449,6 +48525,9 @@ function runGate(side, rules) {
 }
 // src/cli/outputs.ts
 /** What a run writes besides stdout: the HTML page, the fix patch; and the check that stdout took the report. */
+init_dockerignore_fix();
+init_dockerfile();
+init_fixes$1();
 init_errors$2();
 init_units();
 /** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
@@ -48508,12 +48587,24 @@ function withFixes(io, o, read) {
 // src/fleet/plan.ts
 var plan_exports = /* @__PURE__ */ __exportAll({
 	parsePlan: () => parsePlan,
+	parseSince: () => parseSince,
 	planFleet: () => planFleet,
 	refsFromPods: () => refsFromPods,
 	refsFromRegistry: () => refsFromRegistry,
 	refsFromText: () => refsFromText,
 	shardsByBytes: () => shardsByBytes
 });
+/**
+* `--since`: an age (`30d`, `12h`, `2w`: that long before `now`) or a date or time (`2026-11-01`,
+* RFC 3339), as ms since the epoch; undefined when it is neither.
+*/
+function parseSince(v, now) {
+	const age = /^(\d{1,6})([hdw])$/.exec(v);
+	if (age) return now - Number(age[1]) * SINCE_UNITS[age[2]];
+	if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v)) return void 0;
+	const t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+	return Number.isFinite(t) ? t : void 0;
+}
 /** References, one a line (blank lines and # comments left out). */
 function refsFromText(text) {
 	return text.split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
@@ -48560,6 +48651,14 @@ async function planFleet(refs, opts) {
 		opts.onImage?.(given, ++done, refs.length);
 		const digest = m.image.manifestDigest;
 		if (!digest || seen.has(digest)) continue;
+		if (opts.since !== void 0) {
+			const created = m.image.created === null ? NaN : Date.parse(m.image.created);
+			if (Number.isFinite(created) && created < opts.since) {
+				opts.onAge?.(ref.canonical, m.image.created, false);
+				continue;
+			}
+			if (!Number.isFinite(created)) opts.onAge?.(ref.canonical, m.image.created, true);
+		}
 		seen.add(digest);
 		const index = images.length;
 		images.push({
@@ -48605,6 +48704,7 @@ function parsePlan(text, where) {
 	for (const l of p.layers) if (l.shard >= p.shards || l.image >= p.images.length) throw new ImgsizeError("input", where, `layer ${l.digest.slice(0, 19)} names a shard or image the plan does not have`);
 	return p;
 }
+var SINCE_UNITS;
 var init_plan = __esmMin((() => {
 	init_errors$2();
 	init_json();
@@ -48613,9 +48713,53 @@ var init_plan = __esmMin((() => {
 	init_source();
 	init_schema();
 	init_version();
+	SINCE_UNITS = {
+		h: 36e5,
+		d: 864e5,
+		w: 6048e5
+	};
+}));
+// src/fleet/gates.ts
+/** `label` says where the rules came from (the config file's name). */
+function repositoryJudge(repositories, label) {
+	return { patterns: Object.entries(repositories).map(([glob, rules]) => ({
+		glob,
+		matches: compileNameGlob(glob),
+		rules: mergeRules({
+			rules,
+			label: `${label} (repositories: ${glob})`
+		}, {}, () => {
+			throw new ImgsizeError("internal", "repositories", "a repository’s rules have no growth baseline");
+		})
+	})) };
+}
+/** The verdict of each image a repository glob names, in the plan's order. */
+function fleetGates(plan, reports, judge) {
+	const out = [];
+	for (const [i, img] of plan.images.entries()) {
+		const ref = parseReference(img.reference);
+		const p = judge.patterns.find((x) => x.matches(`${ref.registry}/${ref.repository}`) || x.matches(ref.repository));
+		if (!p) continue;
+		const v = evaluate(reports[i], p.rules);
+		out.push({
+			reference: img.reference,
+			repositories: p.glob,
+			failed: v.failed,
+			warned: v.warned,
+			results: v.results
+		});
+	}
+	return out;
+}
+var init_gates = __esmMin((() => {
+	init_budget$1();
+	init_glob();
+	init_rules();
+	init_errors$2();
+	init_reference();
 }));
 // src/fleet/merge.ts
-function fleetReport(plan, reports) {
+function fleetReport(plan, reports, gates = []) {
 	const holders = /* @__PURE__ */ new Map();
 	for (const img of plan.images) for (const d of new Set(img.layers)) holders.set(d, (holders.get(d) ?? 0) + 1);
 	const bytesOf = new Map(plan.layers.map((l) => [l.digest, l.bytes]));
@@ -48690,7 +48834,8 @@ function fleetReport(plan, reports) {
 			code,
 			images: e.images,
 			bytes: e.bytes
-		})).sort((a, b) => b.bytes - a.bytes || (a.code < b.code ? -1 : 1))
+		})).sort((a, b) => b.bytes - a.bytes || (a.code < b.code ? -1 : 1)),
+		gates
 	};
 }
 var SHARED_LAYERS, PACKAGES;
@@ -48738,6 +48883,7 @@ async function scanShard(plan, shard, o) {
 }
 /** Every image's report (from the cache: a layer not in it is downloaded and said so) and the fleet report. */
 async function mergeFleet(plan, o) {
+	const judge = o.repositories ? repositoryJudge(o.repositories.rules, o.repositories.label) : void 0;
 	const reports = [];
 	const hitsBefore = o.cache.hits;
 	let layers = 0;
@@ -48762,12 +48908,13 @@ async function mergeFleet(plan, o) {
 	}
 	const hits = o.cache.hits - hitsBefore;
 	return {
-		fleet: fleetReport(plan, reports),
+		fleet: fleetReport(plan, reports, judge ? fleetGates(plan, reports, judge) : []),
 		reports,
 		downloaded: Math.max(0, layers - hits)
 	};
 }
 var init_run = __esmMin((() => {
+	init_gates();
 	init_errors$2();
 	init_detectors();
 	init_inspect();
@@ -48803,11 +48950,25 @@ function renderFleetMarkdown(f) {
 		out.push("", "### Findings across the fleet", "", "| finding | images | bytes at stake |", "|---|---:|---:|");
 		for (const x of f.findings) out.push(`| ${x.code} | ${x.images} | ${human(x.bytes)} |`);
 	}
+	if (f.gates.length > 0) {
+		const failing = f.gates.filter((g) => g.failed > 0).length;
+		out.push("", `### Rules by repository: ${failing === 0 ? `all ${f.gates.length} images judged pass` : `${failing} of ${f.gates.length} images fail`}`, "", "| image | rules | verdict | what broke |", "|---|---|---|---|");
+		for (const g of f.gates) {
+			const broke = escapeVerdict({
+				results: [...g.results],
+				failed: g.failed,
+				warned: g.warned
+			}, mdText).results.filter((r) => r.status !== "pass").map(describeRule);
+			const verdict = g.failed > 0 ? "✖ fail" : g.warned > 0 ? "⚠ warn" : "✔ pass";
+			out.push(`| ${mdText(g.reference)} | ${mdText(g.repositories)} | ${verdict} | ${broke.join("; ")} |`);
+		}
+	}
 	return `${out.join("\n")}\n`;
 }
 var short;
 var init_fleet = __esmMin((() => {
 	init_escape();
+	init_verdict();
 	init_units();
 	short = (d) => d.slice(0, 19);
 }));
@@ -48910,11 +49071,13 @@ function regex(v, flag) {
 		throw new ImgsizeError("usage", flag, `"${v.slice(0, 80)}" is not a regular expression`);
 	}
 }
-function addFleet(program, io) {
+function addFleet(program, io, setExit) {
 	const say = (s) => messages(io.stderr).say(s);
 	const fleet = program.command("fleet").description("many images: plan the unique layers into shards, scan each shard into the layer cache, merge every report and the fleet report");
-	fleet.command("plan").description("resolve image references and split their unique layers into shards balanced by bytes (writes the plan as JSON)").argument("[references...]", "image references (registry/repository:tag)").option("--refs <file>", "references, one a line").option("--pods <file>", "the images a cluster runs: the output of kubectl get pods -A -o json").option("--registry <host>", "every repository and tag of this registry (its catalog; filter with --repos and --tags)").option("--repos <regex>", "with --registry: repositories matching this").option("--tags <regex>", "with --registry: tags matching this").option("--shards <n>", "how many shards", "1").option("--platform <os/arch>", "the platform each reference is resolved to (default linux/amd64)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-o, --output <file>", "write the plan here instead of stdout").option("-q, --quiet", "no summary on stderr").action(async (given, o) => {
-		const { planFleet, refsFromPods, refsFromRegistry, refsFromText } = await plans();
+	fleet.command("plan").description("resolve image references and split their unique layers into shards balanced by bytes (writes the plan as JSON)").argument("[references...]", "image references (registry/repository:tag)").option("--refs <file>", "references, one a line").option("--pods <file>", "the images a cluster runs: the output of kubectl get pods -A -o json").option("--registry <host>", "every repository and tag of this registry (its catalog; filter with --repos and --tags)").option("--repos <regex>", "with --registry: repositories matching this").option("--tags <regex>", "with --registry: tags matching this").option("--since <age|date>", "only images created since then, by their config: an age (30d, 12h, 2w) or a date (2026-11-01)").option("--shards <n>", "how many shards", "1").option("--platform <os/arch>", "the platform each reference is resolved to (default linux/amd64)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-o, --output <file>", "write the plan here instead of stdout").option("-q, --quiet", "no summary on stderr").action(async (given, o) => {
+		const { parseSince, planFleet, refsFromPods, refsFromRegistry, refsFromText } = await plans();
+		const since = o.since === void 0 ? void 0 : parseSince(o.since, Date.now());
+		if (o.since !== void 0 && since === void 0) throw new ImgsizeError("usage", "--since", `"${o.since.slice(0, 40)}" is neither an age (30d, 12h, 2w) nor a date (2026-11-01)`);
 		const refs = [...given];
 		if (o.refs) refs.push(...refsFromText(readText(io, o.refs, "--refs")));
 		if (o.pods) refs.push(...refsFromPods(readText(io, o.pods, "--pods")));
@@ -48925,17 +49088,27 @@ function addFleet(program, io) {
 			insecure: o.insecureRegistry
 		}));
 		const shards = Number(o.shards);
+		let older = 0;
+		let undated = 0;
 		const plan = await planFleet([...new Set(refs)], {
 			shards,
 			platform: o.platform,
 			env: io.env,
-			insecure: o.insecureRegistry
+			insecure: o.insecureRegistry,
+			since,
+			onAge: (_ref, _created, kept) => kept ? undated++ : older++
 		});
 		const text = `${JSON.stringify(plan, null, 1)}\n`;
 		if (o.output) writeFileSync(inCwd(io, o.output), text);
 		else io.stdout.write(text);
 		const stored = plan.layers.reduce((a, l) => a + l.bytes, 0);
-		if (!o.quiet) say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? "" : "s"}`);
+		if (!o.quiet) {
+			say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? "" : "s"}`);
+			if (since !== void 0 && older + undated > 0) {
+				const when = new Date(since).toISOString().replace(/\.000Z$/, "Z");
+				say(`imgsize: --since ${when}: ${older} image${older === 1 ? "" : "s"} created earlier left out${undated ? `; ${undated} with no created time kept` : ""}`);
+			}
+		}
 	});
 	fleet.command("scan").description("scan one shard's layers into the layer cache (a layer already there is not fetched)").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--shard <i>", "which shard, from 0 (default: JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it)").option("--cache <dir|registry/repo>", "the layer cache every shard shares: a folder, or a repository of the team’s registry (default: IMGSIZE_CACHE, else the platform’s cache folder)").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no summary on stderr").action(async (o) => {
 		const plan = await planOf(io, o);
@@ -48951,15 +49124,21 @@ function addFleet(program, io) {
 		if ("flush" in cache) await cache.flush();
 		if (!o.quiet) say(`imgsize: shard ${given}: ${r.scanned} layer${r.scanned === 1 ? "" : "s"} scanned (${human(r.bytes)}), ${r.cached} already in the cache`);
 	});
-	fleet.command("merge").description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--cache <dir|registry/repo>", "the layer cache the shards filled").option("--json", "the fleet report as JSON (same as --format json)").addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown")).option("--reports <dir>", "also write each image's report (JSON) into <dir>").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no notices on stderr").action(async (o) => {
+	fleet.command("merge").description("every image's report from the layer cache, and the fleet report: logical vs stored bytes, shared layers, packages and findings across images").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").option("--cache <dir|registry/repo>", "the layer cache the shards filled").option("--json", "the fleet report as JSON (same as --format json)").addOption(new Option("--format <format>", "output format").choices(["markdown", "json"]).default("markdown")).option("--reports <dir>", "also write each image's report (JSON) into <dir>").option("--config <file>", "rules per repository (its \"repositories\"; default: imgsize.config.json found from here up): exit 1 when an image breaks one").option("--insecure-registry <host>", "a registry reached over plain HTTP or unverified HTTPS; repeatable", repeat).option("-q, --quiet", "no notices on stderr").action(async (o) => {
 		const plan = await planOf(io, o);
+		const configFile = o.config !== void 0 ? inCwd(io, o.config) : findConfig(io.cwd);
+		const rules = configFile === void 0 ? void 0 : (await loadConfig(configFile)).repositories;
 		const cache = await cacheFor(io, o);
 		const { mergeFleet } = await Promise.resolve().then(() => (init_run(), run_exports));
 		const { renderFleetMarkdown } = await Promise.resolve().then(() => (init_fleet(), fleet_exports));
 		const { fleet: f, reports, downloaded } = await mergeFleet(plan, {
 			cache,
 			env: io.env,
-			insecure: o.insecureRegistry
+			insecure: o.insecureRegistry,
+			...rules && configFile ? { repositories: {
+				rules,
+				label: path.basename(configFile)
+			} } : {}
 		});
 		if ("flush" in cache) await cache.flush();
 		if (o.reports) {
@@ -48968,6 +49147,11 @@ function addFleet(program, io) {
 		}
 		io.stdout.write(o.json || o.format === "json" ? `${JSON.stringify(f, null, 2)}\n` : renderFleetMarkdown(f));
 		if (downloaded > 0 && !o.quiet) say(`imgsize: ${downloaded} layer${downloaded === 1 ? "" : "s"} not in the cache: downloaded and scanned now (did every shard run?)`);
+		const failing = f.gates.filter((g) => g.failed > 0);
+		if (failing.length > 0) {
+			if (!o.quiet) say(`imgsize: ${failing.length} of ${f.gates.length} images break their repository's rules`);
+			setExit(1);
+		}
 	});
 	fleet.command("k8s-job").description("a Kubernetes Indexed Job (JSON, for kubectl apply -f) that runs one scan pod per shard").requiredOption("--plan <file>", "the plan (imgsize fleet plan)").requiredOption("--image <image>", "a container image with imgsize in it").option("--name <name>", "the Job’s name", "imgsize-fleet-scan").option("--config-map <name>", "the ConfigMap holding the plan as plan.json", "imgsize-fleet-plan").option("--cache-claim <name>", "the PersistentVolumeClaim (ReadWriteMany) of the shared layer cache", "imgsize-layer-cache").option("--parallelism <n>", "pods at once (default: one per shard)").action(async (o) => {
 		const plan = await planOf(io, o);
@@ -48994,6 +49178,7 @@ function addFleet(program, io) {
 init_errors$2();
 init_read$1();
 init_diff();
+init_budget$1();
 init_size();
 init_limits();
 async function main(given) {
@@ -49136,7 +49321,9 @@ async function main(given) {
 		out(renderCheck(format, report, verdict, terminalOf(io)));
 		exitCode = finishGate(io, verdict, report);
 	});
-	addFleet(program, io);
+	addFleet(program, io, (code) => {
+		exitCode = code;
+	});
 	program.addHelpText("after", () => `\n${optionList(program, "inspect", "Options of imgsize [image] (inspect, the default command; diff and check take them too):")}\n${gateOptionList(program)}${EXAMPLES}`);
 	try {
 		await program.parseAsync([
@@ -49248,6 +49435,8 @@ async function upsertComment(gh, issue, marker, body) {
 *
 * The exit code is the gate's: 0 within budget, 1 over, 2 when imgsize could not run.
 */
+init_markdown();
+init_verdict();
 /** An input as the runner passes it: INPUT_<NAME>, upper case, spaces as underscores. */
 function input(env, name) {
 	const v = env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`]?.trim();

@@ -4,7 +4,9 @@ import { type Command, Option } from 'commander';
 import { ImgsizeError } from '../base/errors.js';
 import type { RunCache } from './inputs.js';
 import { human } from '../render/units.js';
-import { inCwd } from './io.js';
+import { EXIT_GATE_FAILED, inCwd } from './io.js';
+import { findConfig, loadConfig } from '../gate/config-file.js';
+import path from 'node:path';
 import { layerCacheOf, type Run } from './inputs.js';
 import { messages } from './messages.js';
 
@@ -55,7 +57,7 @@ function regex(v: string | undefined, flag: string): RegExp | undefined {
   }
 }
 
-export function addFleet(program: Command, io: Run): void {
+export function addFleet(program: Command, io: Run, setExit: (code: number) => void): void {
   const say = (s: string): void => messages(io.stderr).say(s);
   const fleet = program.command('fleet').description('many images: plan the unique layers into shards, scan each shard into the layer cache, merge every report and the fleet report');
 
@@ -68,25 +70,48 @@ export function addFleet(program: Command, io: Run): void {
     .option('--registry <host>', 'every repository and tag of this registry (its catalog; filter with --repos and --tags)')
     .option('--repos <regex>', 'with --registry: repositories matching this')
     .option('--tags <regex>', 'with --registry: tags matching this')
+    .option('--since <age|date>', 'only images created since then, by their config: an age (30d, 12h, 2w) or a date (2026-11-01)')
     .option('--shards <n>', 'how many shards', '1')
     .option('--platform <os/arch>', 'the platform each reference is resolved to (default linux/amd64)')
     .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
     .option('-o, --output <file>', 'write the plan here instead of stdout')
     .option('-q, --quiet', 'no summary on stderr')
-    .action(async (given: string[], o: FleetCommon & { refs?: string; pods?: string; registry?: string; repos?: string; tags?: string; shards: string; platform?: string; output?: string }) => {
-      const { planFleet, refsFromPods, refsFromRegistry, refsFromText } = await plans();
-      const refs = [...given];
-      if (o.refs) refs.push(...refsFromText(readText(io, o.refs, '--refs')));
-      if (o.pods) refs.push(...refsFromPods(readText(io, o.pods, '--pods')));
-      if (o.registry) refs.push(...(await refsFromRegistry(o.registry, { repos: regex(o.repos, '--repos'), tags: regex(o.tags, '--tags'), env: io.env, insecure: o.insecureRegistry })));
-      const shards = Number(o.shards);
-      const plan = await planFleet([...new Set(refs)], { shards, platform: o.platform, env: io.env, insecure: o.insecureRegistry });
-      const text = `${JSON.stringify(plan, null, 1)}\n`;
-      if (o.output) writeFileSync(inCwd(io, o.output), text);
-      else io.stdout.write(text);
-      const stored = plan.layers.reduce((a, l) => a + l.bytes, 0);
-      if (!o.quiet) say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? '' : 's'}`);
-    });
+    .action(
+      async (
+        given: string[],
+        o: FleetCommon & { refs?: string; pods?: string; registry?: string; repos?: string; tags?: string; since?: string; shards: string; platform?: string; output?: string },
+      ) => {
+        const { parseSince, planFleet, refsFromPods, refsFromRegistry, refsFromText } = await plans();
+        const since = o.since === undefined ? undefined : parseSince(o.since, Date.now());
+        if (o.since !== undefined && since === undefined) throw new ImgsizeError('usage', '--since', `"${o.since.slice(0, 40)}" is neither an age (30d, 12h, 2w) nor a date (2026-11-01)`);
+        const refs = [...given];
+        if (o.refs) refs.push(...refsFromText(readText(io, o.refs, '--refs')));
+        if (o.pods) refs.push(...refsFromPods(readText(io, o.pods, '--pods')));
+        if (o.registry) refs.push(...(await refsFromRegistry(o.registry, { repos: regex(o.repos, '--repos'), tags: regex(o.tags, '--tags'), env: io.env, insecure: o.insecureRegistry })));
+        const shards = Number(o.shards);
+        let older = 0;
+        let undated = 0;
+        const plan = await planFleet([...new Set(refs)], {
+          shards,
+          platform: o.platform,
+          env: io.env,
+          insecure: o.insecureRegistry,
+          since,
+          onAge: (_ref, _created, kept) => (kept ? undated++ : older++),
+        });
+        const text = `${JSON.stringify(plan, null, 1)}\n`;
+        if (o.output) writeFileSync(inCwd(io, o.output), text);
+        else io.stdout.write(text);
+        const stored = plan.layers.reduce((a, l) => a + l.bytes, 0);
+        if (!o.quiet) {
+          say(`imgsize: planned ${plan.images.length} images, ${plan.layers.length} unique layers (${human(stored)}) in ${plan.shards} shard${plan.shards === 1 ? '' : 's'}`);
+          if (since !== undefined && older + undated > 0) {
+            const when = new Date(since).toISOString().replace(/\.000Z$/, 'Z');
+            say(`imgsize: --since ${when}: ${older} image${older === 1 ? '' : 's'} created earlier left out${undated ? `; ${undated} with no created time kept` : ''}`);
+          }
+        }
+      },
+    );
 
   fleet
     .command('scan')
@@ -116,14 +141,26 @@ export function addFleet(program: Command, io: Run): void {
     .option('--json', 'the fleet report as JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('--reports <dir>', "also write each image's report (JSON) into <dir>")
+    .option('--config <file>', 'rules per repository (its "repositories"; default: imgsize.config.json found from here up): exit 1 when an image breaks one')
     .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
     .option('-q, --quiet', 'no notices on stderr')
-    .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string }) => {
+    .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string; config?: string }) => {
       const plan = await planOf(io, o);
+      const configFile = o.config !== undefined ? inCwd(io, o.config) : findConfig(io.cwd);
+      const rules = configFile === undefined ? undefined : (await loadConfig(configFile)).repositories;
       const cache = await cacheFor(io, o);
       const { mergeFleet } = await import('../fleet/run.js');
       const { renderFleetMarkdown } = await import('../render/fleet.js');
-      const { fleet: f, reports, downloaded } = await mergeFleet(plan, { cache, env: io.env, insecure: o.insecureRegistry });
+      const {
+        fleet: f,
+        reports,
+        downloaded,
+      } = await mergeFleet(plan, {
+        cache,
+        env: io.env,
+        insecure: o.insecureRegistry,
+        ...(rules && configFile ? { repositories: { rules, label: path.basename(configFile) } } : {}),
+      });
       if ('flush' in cache) await cache.flush();
       if (o.reports) {
         const dir = inCwd(io, o.reports);
@@ -131,6 +168,11 @@ export function addFleet(program: Command, io: Run): void {
       }
       io.stdout.write(o.json || o.format === 'json' ? `${JSON.stringify(f, null, 2)}\n` : renderFleetMarkdown(f));
       if (downloaded > 0 && !o.quiet) say(`imgsize: ${downloaded} layer${downloaded === 1 ? '' : 's'} not in the cache: downloaded and scanned now (did every shard run?)`);
+      const failing = f.gates.filter((g) => g.failed > 0);
+      if (failing.length > 0) {
+        if (!o.quiet) say(`imgsize: ${failing.length} of ${f.gates.length} images break their repository's rules`);
+        setExit(EXIT_GATE_FAILED);
+      }
     });
 
   fleet

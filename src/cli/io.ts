@@ -20,6 +20,8 @@ export interface Io {
 
 /** Exit codes: 0 ok, 2 could not run; 1 (a gate failed) comes from the verdict alone (gate/budget.ts verdictExitCode). */
 export const EXIT_OK = 0;
+/** A gate failed (`check`'s comes from its verdict: gate/budget.ts verdictExitCode). */
+export const EXIT_GATE_FAILED = 1;
 export const EXIT_ERROR = 2;
 
 /** A path the user gave, against the run's working directory (main(io) may run in another). */

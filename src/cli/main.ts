@@ -213,7 +213,9 @@ export async function main(given: Io): Promise<number> {
     out(renderCheck(format, report, verdict, terminalOf(io)));
     exitCode = finishGate(io, verdict, report);
   });
-  addFleet(program, io);
+  addFleet(program, io, (code) => {
+    exitCode = code;
+  });
   // the bare command's help shows the options of `imgsize [image]` (inspect) and the gate's, not only the commands
   program.addHelpText(
     'after',

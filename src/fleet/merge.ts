@@ -9,7 +9,7 @@ import { SCHEMA_VERSION } from '../report/version.js';
 const SHARED_LAYERS = 20;
 const PACKAGES = 50;
 
-export function fleetReport(plan: FleetPlan, reports: readonly Report[]): FleetReport {
+export function fleetReport(plan: FleetPlan, reports: readonly Report[], gates: FleetReport['gates'] = []): FleetReport {
   const holders = new Map<string, number>();
   for (const img of plan.images) for (const d of new Set(img.layers)) holders.set(d, (holders.get(d) ?? 0) + 1);
   const bytesOf = new Map(plan.layers.map((l) => [l.digest, l.bytes]));
@@ -68,5 +68,6 @@ export function fleetReport(plan: FleetPlan, reports: readonly Report[]): FleetR
       .slice(0, PACKAGES)
       .map((p) => ({ ecosystem: p.ecosystem, name: p.name, images: p.images, logicalBytes: p.logicalBytes, versions: [...p.versions] })),
     findings: [...findings].map(([code, e]) => ({ code, images: e.images, bytes: e.bytes })).sort((a, b) => b.bytes - a.bytes || (a.code < b.code ? -1 : 1)),
+    gates,
   };
 }

@@ -20,6 +20,24 @@ export interface PlanOptions {
   readonly insecure?: readonly string[] | undefined;
   /** Called per reference resolved (for progress). */
   readonly onImage?: (ref: string, done: number, of: number) => void;
+  /** Only images whose config says they were created at or after this time (ms since the epoch). */
+  readonly since?: number | undefined;
+  /** Called for each image left out by `since` (created earlier), and each kept for want of a created time. */
+  readonly onAge?: (ref: string, created: string | null, kept: boolean) => void;
+}
+
+const SINCE_UNITS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000 };
+
+/**
+ * `--since`: an age (`30d`, `12h`, `2w`: that long before `now`) or a date or time (`2026-11-01`,
+ * RFC 3339), as ms since the epoch; undefined when it is neither.
+ */
+export function parseSince(v: string, now: number): number | undefined {
+  const age = /^(\d{1,6})([hdw])$/.exec(v);
+  if (age) return now - Number(age[1]) * SINCE_UNITS[age[2]!]!;
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$/.test(v)) return undefined;
+  const t = Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v);
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** References, one a line (blank lines and # comments left out). */
@@ -73,6 +91,14 @@ export async function planFleet(refs: readonly string[], opts: PlanOptions): Pro
     opts.onImage?.(given, ++done, refs.length);
     const digest = m.image.manifestDigest;
     if (!digest || seen.has(digest)) continue;
+    if (opts.since !== undefined) {
+      const created = m.image.created === null ? Number.NaN : Date.parse(m.image.created);
+      if (Number.isFinite(created) && created < opts.since) {
+        opts.onAge?.(ref.canonical, m.image.created, false);
+        continue;
+      }
+      if (!Number.isFinite(created)) opts.onAge?.(ref.canonical, m.image.created, true);
+    }
     seen.add(digest);
     const index = images.length;
     images.push({ reference: ref.canonical, manifestDigest: digest, compressedBytes: m.totals.compressedBytes, layers: m.layers.map((l) => l.digest) });

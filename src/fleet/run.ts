@@ -3,6 +3,7 @@
  * and building every image's report from the cache (its layers are not downloaded again) and the
  * fleet report from them.
  */
+import { fleetGates, repositoryJudge, type RepositoryRules } from './gates.js';
 import { ImgsizeError } from '../base/errors.js';
 import type { LayerCache } from '../cache/store.js';
 import { captureFor, DETECTORS } from '../detectors/index.js';
@@ -41,7 +42,11 @@ export async function scanShard(plan: FleetPlan, shard: number, o: FleetRunOptio
 }
 
 /** Every image's report (from the cache: a layer not in it is downloaded and said so) and the fleet report. */
-export async function mergeFleet(plan: FleetPlan, o: FleetRunOptions & Pick<InspectOptions, 'top' | 'treeNodes'>): Promise<{ fleet: FleetReport; reports: Report[]; downloaded: number }> {
+export async function mergeFleet(
+  plan: FleetPlan,
+  o: FleetRunOptions & Pick<InspectOptions, 'top' | 'treeNodes'> & { readonly repositories?: { readonly rules: RepositoryRules; readonly label: string } | undefined },
+): Promise<{ fleet: FleetReport; reports: Report[]; downloaded: number }> {
+  const judge = o.repositories ? repositoryJudge(o.repositories.rules, o.repositories.label) : undefined;
   const reports: Report[] = [];
   const hitsBefore = o.cache.hits;
   let layers = 0;
@@ -64,5 +69,6 @@ export async function mergeFleet(plan: FleetPlan, o: FleetRunOptions & Pick<Insp
     layers += img.layers.length;
   }
   const hits = o.cache.hits - hitsBefore;
-  return { fleet: fleetReport(plan, reports), reports, downloaded: Math.max(0, layers - hits) };
+  const gates = judge ? fleetGates(plan, reports, judge) : [];
+  return { fleet: fleetReport(plan, reports, gates), reports, downloaded: Math.max(0, layers - hits) };
 }

@@ -33,19 +33,30 @@ function rule<T extends z.ZodType>(value: T) {
   return z.union([value.transform((limit) => ({ limit, level: 'fail' as const })), z.strictObject({ limit: value, level: Level.default('fail') })]);
 }
 
-export const ConfigSchema = z.strictObject({
-  $schema: z.string().optional(),
+/** The rules that judge one image by its report: a config's own, and each repository's of a fleet. */
+const imageRules = {
   /** Total budgets by metric: { "compressed": "424MB" }. */
   budget: z.partialRecord(Metric, rule(Size)).optional(),
   maxLayers: rule(z.number().int().positive()).optional(),
   /** Per-package maximum bytes by glob on the name: { "nvidia-*": 0 } forbids. */
   packages: z.record(z.string(), rule(Size)).optional(),
-  /** Globs that must match no path of the final filesystem. */
-  forbiddenPaths: rule(z.array(z.string())).optional(),
   wasted: z.strictObject({ maxBytes: Size.optional(), maxPercent: z.number().min(0).max(100).optional(), level: Level.default('fail') }).optional(),
-  growth: z.strictObject({ baseline: z.string().optional(), max: GrowthLimit, metric: Metric.default(DEFAULT_METRIC), level: Level.default('fail') }).optional(),
   /** Findings that fail (or warn) the gate: { "secrets": "fail" }. */
   findings: z.partialRecord(FindingCode, Level).optional(),
+};
+
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  ...imageRules,
+  /** Globs that must match no path of the final filesystem. */
+  forbiddenPaths: rule(z.array(z.string())).optional(),
+  growth: z.strictObject({ baseline: z.string().optional(), max: GrowthLimit, metric: Metric.default(DEFAULT_METRIC), level: Level.default('fail') }).optional(),
+  /**
+   * `imgsize fleet merge`: rules per repository, by a glob on `registry/repository` or on the
+   * repository alone ({ "team/ml-*": { "budget": { "compressed": "4GB" } } }); an image is judged
+   * by the first that matches.
+   */
+  repositories: z.record(z.string(), z.strictObject(imageRules)).optional(),
 });
 
 export type Config = z.output<typeof ConfigSchema>;

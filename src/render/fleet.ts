@@ -1,6 +1,7 @@
 /** The fleet report as Markdown (a job summary, a wiki page). Every string from an image or a registry escaped. */
 import type { FleetReport } from '../report/schema.js';
-import { mdText } from './escape.js';
+import { escapeVerdict, mdText } from './escape.js';
+import { describeRule } from './verdict.js';
 import { human } from './units.js';
 
 const short = (d: string): string => d.slice(0, 19);
@@ -31,6 +32,22 @@ export function renderFleetMarkdown(f: FleetReport): string {
   if (f.findings.length > 0) {
     out.push('', '### Findings across the fleet', '', '| finding | images | bytes at stake |', '|---|---:|---:|');
     for (const x of f.findings) out.push(`| ${x.code} | ${x.images} | ${human(x.bytes)} |`);
+  }
+  if (f.gates.length > 0) {
+    const failing = f.gates.filter((g) => g.failed > 0).length;
+    out.push(
+      '',
+      `### Rules by repository: ${failing === 0 ? `all ${f.gates.length} images judged pass` : `${failing} of ${f.gates.length} images fail`}`,
+      '',
+      '| image | rules | verdict | what broke |',
+      '|---|---|---|---|',
+    );
+    for (const g of f.gates) {
+      const v = escapeVerdict({ results: [...g.results], failed: g.failed, warned: g.warned }, mdText);
+      const broke = v.results.filter((r) => r.status !== 'pass').map(describeRule);
+      const verdict = g.failed > 0 ? '✖ fail' : g.warned > 0 ? '⚠ warn' : '✔ pass';
+      out.push(`| ${mdText(g.reference)} | ${mdText(g.repositories)} | ${verdict} | ${broke.join('; ')} |`);
+    }
   }
   return `${out.join('\n')}\n`;
 }

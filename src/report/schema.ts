@@ -613,6 +613,17 @@ export const FleetReportSchema = z
     findings: z
       .array(z.strictObject({ code: FindingCodeSchema, images: count('Images with it.'), bytes: bytes('Σ bytes at stake over those images.') }))
       .describe('Findings counted across images, most bytes first.'),
+    gates: z
+      .array(
+        z.strictObject({
+          reference: text('The image, as the plan names it.'),
+          repositories: text('The glob of imgsize.config.json’s `repositories` that judged it (the first that matches its repository).'),
+          failed: count('Its rules that failed: `fleet merge` exits 1 when any image has one.'),
+          warned: count('Its rules that warned.'),
+          results: z.array(RuleResultSchema).describe('One per rule, as `imgsize check` gives them.'),
+        }),
+      )
+      .describe('Per-repository rules: each image a glob names, judged as `imgsize check` would; empty without rules.'),
   })
   .describe('What `imgsize fleet merge --json` writes.');
 

@@ -20,6 +20,8 @@ const tmp = tempFolders('imgsize-fleet-');
 const BIN = path.resolve('bin/imgsize.js');
 const REPOS = ['web', 'api', 'worker', 'ml', 'cron'];
 const TAGS = ['1.0', '1.1', '2.0', 'latest'];
+/** When each tag's image was built (its config's created time), for `fleet plan --since`. */
+const CREATED = ['2024-01-01T00:00:00Z', '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-11-01T00:00:00Z'];
 
 /** Runs the built CLI in a process of its own; resolves with its exit code and output. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -64,6 +66,7 @@ if (!registryTools) {
         for (const [t, tag] of TAGS.entries()) {
           const img = await buildImage({
             tags: [`${repo}:${tag}`],
+            created: CREATED[t]!,
             layers: [
               base,
               ...(r < 3 ? [python] : []),
@@ -160,6 +163,24 @@ if (!registryTools) {
       const rescans = await Promise.all([0, 1, 2, 3].map((i) => cli(['fleet', 'scan', '--plan', plan, '--cache', cache, '--shard', String(i)])));
       for (const s of rescans) expect(s.stderr).toMatch(/: 0 layers scanned \(0 B\), \d+ already in the cache/);
       expect(fetched.filter((x) => layerDigests.some((d) => x.endsWith(d)))).toEqual([]);
+
+      // rules per repository: the ml images are over their budget (exit 1), web and worker within theirs
+      const config = path.join(work, 'imgsize.config.json');
+      writeFileSync(config, JSON.stringify({ repositories: { ml: { budget: { compressed: '2kB' } }, 'w*': { maxLayers: 4, packages: { 'nvidia-*': 0 } } } }));
+      const judged = await cli(['fleet', 'merge', '--plan', plan, '--cache', cache, '--json', '--config', config]);
+      expect(judged.code, judged.stderr).toBe(1);
+      expect(judged.stderr).toBe("imgsize: 4 of 12 images break their repository's rules\n");
+      const g = FleetReportSchema.parse(JSON.parse(judged.stdout)).gates;
+      expect(g.map((x) => [x.reference.replace(`${host}/`, ''), x.repositories, x.failed])).toEqual(
+        ['ml', 'web', 'worker'].flatMap((repo) => TAGS.map((t) => [`${repo}:${t}`, repo === 'ml' ? 'ml' : 'w*', repo === 'ml' ? 1 : 0])),
+      );
+      const ml = g.find((x) => x.repositories === 'ml')!;
+      const mlBytes = p.images.find((i) => i.reference === ml.reference)!.compressedBytes;
+      expect(ml.results).toEqual([expect.objectContaining({ kind: 'budget', subject: 'compressed', measured: mlBytes, limit: 2000, status: 'fail', from: 'imgsize.config.json (repositories: ml)' })]);
+      const md = await cli(['fleet', 'merge', '--plan', plan, '--cache', cache, '--config', config, '--quiet']);
+      expect(md.code).toBe(1);
+      expect(md.stdout).toContain('### Rules by repository: 4 of 12 images fail\n');
+      expect(md.stdout).toMatch(/\| 127\.0\.0\.1\\:\d+\/ml\\:1\.0 \| ml \| ✖ fail \| compressed size .* exceeds the budget 2 kB \(2,000 bytes\)/);
     });
 
     it('shares the layer cache through a repository of the registry: a runner with an empty folder downloads no layer', async () => {
@@ -199,6 +220,16 @@ if (!registryTools) {
       expect(badName.code).toBe(2);
       expect(badName.stderr).toBe('imgsize: --name: "Imgsize_Scan" is not a Kubernetes name (lowercase letters, digits and \'-\', at most 63)\n');
       expect(badName.stdout).toBe('');
+    });
+
+    it('plans only the images created since a date, and says how many it left out', async () => {
+      const r = await cli(['fleet', 'plan', '--registry', host, '--repos', '^(web|ml)$', '--since', '2025-06-01']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).images.map((i: { reference: string }) => i.reference)).toEqual([`${host}/ml:2.0`, `${host}/ml:latest`, `${host}/web:2.0`, `${host}/web:latest`]);
+      expect(r.stderr).toContain('imgsize: --since 2025-06-01T00:00:00Z: 4 images created earlier left out\n');
+      const bad = await cli(['fleet', 'plan', '--registry', host, '--since', 'last week']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe('imgsize: --since: "last week" is neither an age (30d, 12h, 2w) nor a date (2026-11-01)\n');
     });
 
     it('says which shard is missing, and refuses a plan that is not one', async () => {

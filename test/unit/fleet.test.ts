@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { indexedJob } from '../../src/fleet/k8s.js';
-import { refsFromPods, refsFromText, shardsByBytes } from '../../src/fleet/plan.js';
+import { renderFleetMarkdown } from '../../src/render/fleet.js';
+import { parseSince, refsFromPods, refsFromText, shardsByBytes } from '../../src/fleet/plan.js';
 
 const d = (n: number): string => `sha256:${String(n).padStart(64, '0')}`;
 
@@ -44,5 +45,42 @@ describe('a fleet plan', () => {
     expect(job).toMatchObject({ spec: { completionMode: 'Indexed', completions: 4, parallelism: 2, backoffLimitPerIndex: 3 } });
     const broken = { ...job, spec: { ...(job.spec as object), completions: '4' } };
     expect(() => new Job(broken as never).validate()).toThrow(/completions must be integer/);
+  });
+
+  it('reads --since as an age before now or as a date', () => {
+    const now = Date.parse('2026-12-02T12:00:00Z');
+    expect(parseSince('30d', now)).toBe(Date.parse('2026-11-02T12:00:00Z'));
+    expect(parseSince('12h', now)).toBe(Date.parse('2026-12-02T00:00:00Z'));
+    expect(parseSince('2w', now)).toBe(Date.parse('2026-11-18T12:00:00Z'));
+    expect(parseSince('2026-11-01', now)).toBe(Date.parse('2026-11-01T00:00:00Z'));
+    expect(parseSince('2026-11-01T08:30:00+02:00', now)).toBe(Date.parse('2026-11-01T06:30:00Z'));
+    for (const bad of ['30', 'd', '30y', 'yesterday', '2026-13-45', '1e3d', '']) expect(parseSince(bad, now), bad).toBeUndefined();
+  });
+
+  it('escapes what a registry and an image name in the rules by repository', () => {
+    const md = renderFleetMarkdown({
+      schemaVersion: 4,
+      scope: 'fleet',
+      totals: { images: 1, layers: 1, logicalBytes: 3000, storedBytes: 3000 },
+      images: [],
+      sharedLayers: [],
+      packages: [],
+      findings: [],
+      gates: [
+        {
+          reference: 'evil.example/a|b:<script>',
+          repositories: 'evil*',
+          failed: 1,
+          warned: 0,
+          results: [{ kind: 'package', subject: 'nv*', level: 'fail', unit: 'bytes', measured: 3000, limit: 0, status: 'fail', items: [{ package: 'nvidia|x\n## owned', version: '1', bytes: 3000 }] }],
+        },
+      ],
+    } as never);
+    const row = md.split('\n').find((l) => l.startsWith('| evil'))!;
+    expect(row.split(/(?<!\\)\|/)).toHaveLength(6); // five cells: no cell broken by a | of the image
+    expect(row).toContain('a\\|b\\:\\<script\\>');
+    expect(md).not.toMatch(/^## owned/m);
+    expect(row).toContain('nvidia\\|x');
+    expect(md).toContain('### Rules by repository: 1 of 1 images fail');
   });
 });
