@@ -9,6 +9,7 @@ import { findConfig, loadConfig } from '../gate/config-file.js';
 import path from 'node:path';
 import { layerCacheOf, type Run } from './inputs.js';
 import { messages } from './messages.js';
+import { writeHtml } from './outputs.js';
 
 interface FleetCommon {
   plan?: string;
@@ -16,6 +17,9 @@ interface FleetCommon {
   insecureRegistry?: string[];
   quiet?: boolean;
 }
+
+/** Folder-tree nodes per image on the fleet's HTML page (a report alone has TREE_NODES). */
+const FLEET_PAGE_TREE_NODES = 1000;
 
 const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 
@@ -141,10 +145,11 @@ export function addFleet(program: Command, io: Run, setExit: (code: number) => v
     .option('--json', 'the fleet report as JSON (same as --format json)')
     .addOption(new Option('--format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('--reports <dir>', "also write each image's report (JSON) into <dir>")
+    .option('--html <file>', 'also write the fleet as one HTML page, each image drillable to its report (no network needed)')
     .option('--config <file>', 'rules per repository (its "repositories"; default: imgsize.config.json found from here up): exit 1 when an image breaks one')
     .option('--insecure-registry <host>', 'a registry reached over plain HTTP or unverified HTTPS; repeatable', repeat)
     .option('-q, --quiet', 'no notices on stderr')
-    .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string; config?: string }) => {
+    .action(async (o: FleetCommon & { json?: boolean; format: string; reports?: string; config?: string; html?: string }) => {
       const plan = await planOf(io, o);
       const configFile = o.config !== undefined ? inCwd(io, o.config) : findConfig(io.cwd);
       const rules = configFile === undefined ? undefined : (await loadConfig(configFile)).repositories;
@@ -159,6 +164,8 @@ export function addFleet(program: Command, io: Run, setExit: (code: number) => v
         cache,
         env: io.env,
         insecure: o.insecureRegistry,
+        // the page draws each image's folders: a smaller tree per image than one report's
+        treeNodes: o.html ? FLEET_PAGE_TREE_NODES : 0,
         ...(rules && configFile ? { repositories: { rules, label: path.basename(configFile) } } : {}),
       });
       if ('flush' in cache) await cache.flush();
@@ -167,6 +174,7 @@ export function addFleet(program: Command, io: Run, setExit: (code: number) => v
         for (const [i, r] of reports.entries()) writeFileSync(`${dir}/image-${i + 1}.json`, `${JSON.stringify(r, null, 1)}\n`);
       }
       io.stdout.write(o.json || o.format === 'json' ? `${JSON.stringify(f, null, 2)}\n` : renderFleetMarkdown(f));
+      if (o.html) writeHtml(io, { html: o.html, quiet: o.quiet === true }, (await import('../render/html.js')).renderFleetHtml(f, reports));
       if (downloaded > 0 && !o.quiet) say(`imgsize: ${downloaded} layer${downloaded === 1 ? '' : 's'} not in the cache: downloaded and scanned now (did every shard run?)`);
       const failing = f.gates.filter((g) => g.failed > 0);
       if (failing.length > 0) {

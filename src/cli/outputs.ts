@@ -12,7 +12,7 @@ import { EXIT_ERROR, type Io, inCwd } from './io.js';
 import { contextFiles, type CommonOptions } from './options.js';
 
 /** --html FILE: the page, written once the report is complete (a run that fails writes nothing). */
-export function writeHtml(io: Io, o: CommonOptions, page: string): void {
+export function writeHtml(io: Io, o: Pick<CommonOptions, 'html' | 'quiet'>, page: string): void {
   const file = inCwd(io, o.html!);
   try {
     writeFileSync(file, page);

@@ -3,7 +3,7 @@
  * or diff as the contract has it, without its tree, and the tree as columns (a third of the bytes
  * of one object per node). Types only: shared by the writer and the viewer, nothing runs here.
  */
-import type { ArchiveOverview, DiffResult, Report } from '../report/schema.js';
+import type { ArchiveOverview, DiffResult, FleetReport, Report } from '../report/schema.js';
 
 /** Node kinds in `TreeColumns.kind`: 0 folder, 1 file, 2 symlink, 3 "(N smaller)". */
 export type Kind = 0 | 1 | 2 | 3;
@@ -63,4 +63,15 @@ export interface OverviewPage extends Omit<Common, 'tree'> {
   readonly tree: null;
 }
 
-export type PageData = ReportPage | DiffPage | OverviewPage;
+/** `imgsize fleet merge --html`: the fleet report, and each image's own page. */
+export interface FleetPage extends Omit<Common, 'tree'> {
+  readonly page: 'fleet';
+  readonly fleet: FleetReport;
+  /** Each image's report page, in the fleet report's order. */
+  readonly images: readonly ReportPage[];
+  /** Per image the rules by repository judged (fleet.gates' order): what broke, one line per rule, as the CLI words it. */
+  readonly gateLines: readonly (readonly string[])[];
+  readonly tree: null;
+}
+
+export type PageData = ReportPage | DiffPage | OverviewPage | FleetPage;

@@ -3,11 +3,11 @@
  * it. The page's data is the report without its tree plus the tree as columns; the viewer
  * (src/viewer/, built to dist/viewer/viewer.js) draws it. Pure but for reading the built viewer once.
  */
-import type { ArchiveOverview, DiffResult, DiffTree, Report, ReportTree, Verdict } from '../report/schema.js';
-import type { DiffPage, Kind, OverviewPage, ReportPage, TreeColumns } from './html-data.js';
+import type { ArchiveOverview, DiffResult, DiffTree, FleetReport, Report, ReportTree, Verdict } from '../report/schema.js';
+import type { DiffPage, FleetPage, Kind, OverviewPage, ReportPage, TreeColumns } from './html-data.js';
 import { htmlDocument } from './html-page.js';
 import { describeItem } from './items.js';
-import { renderVerdictText } from './verdict.js';
+import { describeRule, renderVerdictText } from './verdict.js';
 import { visible } from './escape.js';
 import { afterContractFixes } from '../fix/fixes.js';
 import { VERSION } from '../base/version.js';
@@ -59,6 +59,19 @@ export function renderReportHtml(report: Report, verdict?: Verdict): string {
 export function renderOverviewHtml(overview: ArchiveOverview, reports: readonly Report[]): string {
   const page: OverviewPage = { page: 'overview', version: VERSION, tree: null, overview, images: reports.map((r) => reportPage(r)) };
   return htmlDocument('imgsize archive', page);
+}
+
+/** `imgsize fleet merge --html`: the fleet, each image drillable to its own report (`reports` in the fleet's image order). */
+export function renderFleetHtml(fleet: FleetReport, reports: readonly Report[]): string {
+  const page: FleetPage = {
+    page: 'fleet',
+    version: VERSION,
+    tree: null,
+    fleet,
+    images: reports.map((r) => reportPage(r)),
+    gateLines: fleet.gates.map((g) => g.results.filter((r) => r.status !== 'pass').map((r) => visible(describeRule(r)))),
+  };
+  return htmlDocument('imgsize fleet', page);
 }
 
 function reportPage(report: Report, verdict?: Verdict): ReportPage {

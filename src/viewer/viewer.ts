@@ -13,10 +13,12 @@ import { readData } from './page.js';
 import { reportPage } from './report-page.js';
 import { diffPage } from './diff-page.js';
 import { overviewPage } from './overview-page.js';
+import { fleetPage } from './fleet-page.js';
 
 const data = readData();
 if (data.page === 'diff') diffPage(data);
 else if (data.page === 'overview') overviewPage(data);
+else if (data.page === 'fleet') fleetPage(data);
 else reportPage(data);
 // what the browser tests read: the formatting, the layout and the boxes as drawn (CSS pixels)
 (window as unknown as { imgsize: unknown }).imgsize = {

@@ -19,6 +19,11 @@ import { tempDir } from '../helpers/temp.js';
 import { human } from '../../src/render/units.js';
 import { visible } from '../../src/render/escape.js';
 import { CORPUS } from '../helpers/corpus.js';
+import { fleetGates, repositoryJudge } from '../../src/fleet/gates.js';
+import { fleetReport } from '../../src/fleet/merge.js';
+import { renderFleetHtml } from '../../src/render/html.js';
+import type { FleetPlan, Report } from '../../src/report/schema.js';
+import { SCHEMA_VERSION } from '../../src/report/version.js';
 // @ts-expect-error plain JS module shared with the benchmark and the screenshot script
 import { CHROMIUM, LAUNCH } from '../../scripts/chromium.mjs';
 
@@ -128,6 +133,27 @@ if (!existsSync(CHROMIUM)) {
       writeFileSync(multiTar, await outerTar(dockerLegacyMembers(multi)));
       html.multi = path.join(dir, 'multi.html');
       await imgsize([multiTar, '--html', html.multi, '--quiet']);
+      // a fleet of the seed's two images and the hostile one, the ml repository under a budget the before image breaks
+      const evilRun = await run([evilTar, '--json', '--quiet']);
+      const fleetReports = [reports.before, reports.after, JSON.parse(evilRun.stdout)] as unknown as Report[];
+      const refs = ['registry.example/ml/app:before', 'registry.example/ml/app:after', 'registry.example/evil/app:1'];
+      const plan: FleetPlan = {
+        schemaVersion: SCHEMA_VERSION,
+        scope: 'fleet-plan',
+        shards: 1,
+        platform: 'linux/amd64',
+        images: fleetReports.map((r, i) => ({
+          reference: refs[i]!,
+          manifestDigest: `sha256:${String(i).repeat(64)}`,
+          compressedBytes: r.totals.compressedBytes,
+          layers: r.layers.map((l) => l.digest),
+        })),
+        layers: [...new Set(fleetReports.flatMap((r) => r.layers.map((l) => l.digest)))].map((digest) => ({ digest, bytes: 1000, shard: 0, image: 0 })),
+      };
+      const limit = Math.round((fleetReports[0]!.totals.pushBytes + fleetReports[1]!.totals.pushBytes) / 2);
+      const judge = repositoryJudge({ 'ml/*': { budget: { compressed: { limit, level: 'fail' } } } }, 'imgsize.config.json');
+      html.fleet = path.join(dir, 'fleet.html');
+      writeFileSync(html.fleet, renderFleetHtml(fleetReport(plan, fleetReports, fleetGates(plan, fleetReports, judge)), fleetReports));
       browser = await launched;
     });
 
@@ -408,6 +434,30 @@ if (!existsSync(CHROMIUM)) {
       await shot(o.page, 'multi-image');
       await o.page.click('a.back');
       await expect.poll(() => o.page.textContent('h1')).toMatch(/\(3 images\)/);
+    });
+
+    it('a fleet: its totals, its images each opening its own report, the rules by repository, hostile names as text', async () => {
+      const o = await open(html.fleet!, undefined, false);
+      expect(await o.page.textContent('h1')).toBe('imgsize fleet: 3 images (' + (await o.page.$$eval('h1 .platform', (e) => e[0]!.textContent!.slice(2, -1))) + ')');
+      expect(await o.page.textContent('.totals')).toMatch(/stored apart.*the registry stores.*sharing saves/);
+      const rows = await o.page.$$eval('section[aria-label="Images"] tbody tr', (trs) => trs.map((tr) => tr.textContent));
+      expect(rows).toHaveLength(3);
+      expect(rows[0]).toMatch(/^registry\.example\/ml\/app:beforelinux\/amd64.*✖ fail$/);
+      expect(rows[1]).toMatch(/✔ pass$/);
+      expect(rows[2]).toMatch(/^registry\.example\/evil\/app:1linux\/amd64/);
+      expect(await o.page.textContent('section[aria-label^="Rules by repository"] h2')).toBe('Rules by repository: 1 of 2 images fail');
+      expect(await o.page.textContent('section[aria-label^="Rules by repository"] tbody')).toMatch(/compressed size .* exceeds the budget/);
+      expect(await o.page.$$eval('img, svg, main script, b', (e) => e.length)).toBe(0);
+      await o.page.click('a.image >> text=registry.example/ml/app:after');
+      await expect.poll(() => o.page.textContent('h1')).toMatch(/imgsize: /);
+      await o.page.waitForFunction(() => Number(document.body.dataset.drawn ?? 0) > 0);
+      await shot(o.page, 'fleet-image');
+      await o.page.click('a.back');
+      await expect.poll(() => o.page.textContent('h1')).toMatch(/^imgsize fleet: 3 images/);
+      await shot(o.page, 'fleet');
+      expect(o.dialogs).toEqual([]);
+      expect(o.errors).toEqual([]);
+      expect(o.requests).toEqual([]);
     });
 
     it('shows the verdict of a check', async () => {

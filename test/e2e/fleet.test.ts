@@ -177,8 +177,15 @@ if (!registryTools) {
       const ml = g.find((x) => x.repositories === 'ml')!;
       const mlBytes = p.images.find((i) => i.reference === ml.reference)!.compressedBytes;
       expect(ml.results).toEqual([expect.objectContaining({ kind: 'budget', subject: 'compressed', measured: mlBytes, limit: 2000, status: 'fail', from: 'imgsize.config.json (repositories: ml)' })]);
-      const md = await cli(['fleet', 'merge', '--plan', plan, '--cache', cache, '--config', config, '--quiet']);
+      const page = path.join(work, 'fleet.html');
+      const md = await cli(['fleet', 'merge', '--plan', plan, '--cache', cache, '--config', config, '--quiet', '--html', page]);
       expect(md.code).toBe(1);
+      // the page: the fleet report and each image's report (with its folders) inline, for the viewer
+      const data = JSON.parse(/<script type="application\/json" id="data">([^]*?)<\/script>/.exec(readFileSync(page, 'utf8'))![1]!);
+      expect(data.page).toBe('fleet');
+      expect(data.fleet.gates).toEqual(g);
+      expect(data.images).toHaveLength(20);
+      expect(data.images[0].tree.name.length).toBeGreaterThan(3);
       expect(md.stdout).toContain('### Rules by repository: 4 of 12 images fail\n');
       expect(md.stdout).toMatch(/\| 127\.0\.0\.1\\:\d+\/ml\\:1\.0 \| ml \| ✖ fail \| compressed size .* exceeds the budget 2 kB \(2,000 bytes\)/);
     });
