@@ -31240,6 +31240,9 @@ var init_client = __esmMin((() => {
 */
 async function readSourceThen(src, opts, use) {
 	const pending = [];
+	/** The hashing workers stopped once no check runs: their heaps need not stay for the analysis. */
+	const release = () => Promise.allSettled(pending).then(() => releaseHashing());
+	let released;
 	try {
 		const a = await readAndAssemble(src, {
 			...opts,
@@ -31251,13 +31254,14 @@ async function readSourceThen(src, opts, use) {
 				pushBudget: { left: MAX_SIZED_LAYERS }
 			}
 		});
+		released = release();
+		if (pending.length === 0) await released;
 		const [used, checked] = await Promise.allSettled([Promise.resolve().then(() => use(a)), Promise.all(pending)]);
 		if (checked.status === "rejected") throw checked.reason;
 		if (used.status === "rejected") throw used.reason;
 		return used.value;
 	} finally {
-		await Promise.allSettled(pending);
-		await releaseHashing();
+		await (released ?? release());
 	}
 }
 async function readAndAssemble(src, opts) {

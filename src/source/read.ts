@@ -53,6 +53,9 @@ export function readSource(src: ImageSource, opts: ReadImageOptions): Promise<As
  */
 export async function readSourceThen<T>(src: ImageSource, opts: ReadImageOptions, use: (a: Assembled) => T | Promise<T>): Promise<T> {
   const pending: Promise<void>[] = [];
+  /** The hashing workers stopped once no check runs: their heaps need not stay for the analysis. */
+  const release = (): Promise<void> => Promise.allSettled(pending).then(() => releaseHashing());
+  let released: Promise<void> | undefined;
   try {
     // one budget for the metadata captured from all the image's layers
     // the environment is read once, here at the door (the CLI gives its own; a library caller may not)
@@ -62,13 +65,14 @@ export async function readSourceThen<T>(src: ImageSource, opts: ReadImageOptions
       env: opts.env ?? process.env,
       scan: { ...opts.scan, captureBudget: { left: MAX_CAPTURE_TOTAL_BYTES }, pushBudget: { left: MAX_SIZED_LAYERS } },
     });
+    released = release();
+    if (pending.length === 0) await released;
     const [used, checked] = await Promise.allSettled([Promise.resolve().then(() => use(a)), Promise.all(pending)]);
     if (checked.status === 'rejected') throw checked.reason;
     if (used.status === 'rejected') throw used.reason;
     return used.value;
   } finally {
-    await Promise.allSettled(pending);
-    await releaseHashing();
+    await (released ?? release());
   }
 }
 

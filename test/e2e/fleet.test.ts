@@ -181,7 +181,7 @@ if (!registryTools) {
       const md = await cli(['fleet', 'merge', '--plan', plan, '--cache', cache, '--config', config, '--quiet', '--html', page]);
       expect(md.code).toBe(1);
       // the page: the fleet report and each image's report (with its folders) inline, for the viewer
-      const data = JSON.parse(/<script type="application\/json" id="data">([^]*?)<\/script>/.exec(readFileSync(page, 'utf8'))![1]!);
+      const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(readFileSync(page, 'utf8'))![1]!);
       expect(data.page).toBe('fleet');
       expect(data.fleet.gates).toEqual(g);
       expect(data.images).toHaveLength(20);
