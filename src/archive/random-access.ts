@@ -8,6 +8,7 @@ import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ImgsizeError } from '../base/errors.js';
+import { bySizeDown, eachAtOnce } from '../base/pool.js';
 import { cannotRead, type JsonBudget, type OuterContents, type OuterEntry, type ReadOptions } from './contents.js';
 import { cachedName, looksLikeJson, memberSink, withDiffId, type BlobSink } from './member-sink.js';
 import { hashFileRange } from '../layer/hasher.js';
@@ -122,7 +123,7 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
   if (big.length === 0) return;
   let needed = opts.plan?.(contents());
   if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== 'file')) needed = undefined;
-  const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
+  const todo = bySizeDown(big.filter((b) => !needed || needed.has(b.name)));
   await opts.cache?.prefetch?.(todo.map((b) => digestInName(b.name)).filter((d): d is string => d !== undefined));
   const stop = { failed: false };
   let finished = 0;
@@ -168,20 +169,15 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
       if (close) await closeAfter(fh, reading && [reading]);
     }
   };
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < todo.length && !stop.failed) {
-      const b = todo[next++]!;
-      try {
-        await one(b);
-        opts.onPhase?.({ done: ++finished, of: todo.length, bytes });
-      } catch (e) {
-        stop.failed = true;
-        throw e;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+  await eachAtOnce(
+    todo,
+    CONCURRENT_BLOBS,
+    async (b) => {
+      await one(b);
+      opts.onPhase?.({ done: ++finished, of: todo.length, bytes });
+    },
+    stop,
+  );
 }
 
 /**

@@ -9,7 +9,8 @@ import type { LayerCache } from '../cache/store.js';
 import { captureFor, DETECTORS } from '../detectors/index.js';
 import { inspectImage, type InspectOptions } from '../inspect.js';
 import { parseReference } from '../registry/reference.js';
-import { scanLayer } from '../registry/source.js';
+import { CONCURRENT_LAYERS, scanLayer } from '../registry/source.js';
+import { bySizeDown, eachAtOnce } from '../base/pool.js';
 import type { FleetPlan, FleetReport, Report } from '../report/schema.js';
 import type { ScanOptions } from '../layer/types.js';
 import { fleetReport } from './merge.js';
@@ -27,9 +28,10 @@ export async function scanShard(plan: FleetPlan, shard: number, o: FleetRunOptio
   let scanned = 0;
   let cached = 0;
   let bytes = 0;
-  await o.cache.prefetch?.(plan.layers.filter((l) => l.shard === shard).map((l) => l.digest));
-  for (const l of plan.layers) {
-    if (l.shard !== shard) continue;
+  const mine = plan.layers.filter((l) => l.shard === shard);
+  await o.cache.prefetch?.(mine.map((l) => l.digest));
+  // two layers at once, largest first, as one image's layers are read
+  await eachAtOnce(bySizeDown(mine.map((l) => ({ ...l, size: l.bytes }))), CONCURRENT_LAYERS, async (l) => {
     const ref = parseReference(plan.images[l.image]!.reference);
     const r = await scanLayer(ref, { digest: l.digest, size: l.bytes }, { env: o.env, insecure: o.insecure, cache: o.cache, scan: { capture: captureFor(DETECTORS), ...o.scan } });
     if (r === 'cached') cached++;
@@ -37,7 +39,7 @@ export async function scanShard(plan: FleetPlan, shard: number, o: FleetRunOptio
       scanned++;
       bytes += l.bytes;
     }
-  }
+  });
   return { scanned, cached, bytes };
 }
 

@@ -15,6 +15,7 @@
 import { createHash } from 'node:crypto';
 import { ImgsizeError } from '../base/errors.js';
 import { parseBoundedJson } from '../base/json.js';
+import { eachAtOnce } from '../base/pool.js';
 import type { FolderCache, LayerCache } from '../cache/store.js';
 import type { LayerScan } from '../layer/types.js';
 import { RegistryClient } from './client.js';
@@ -76,15 +77,10 @@ export class RegistryLayerCache implements LayerCache {
   /** The entries of these blobs the registry has and the local folder has not, fetched into it. */
   async prefetch(blobs: readonly string[]): Promise<void> {
     const todo = [...new Set(blobs)].filter((b) => !this.local.has(b));
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < todo.length) {
-        const blob = todo[next++]!;
-        const text = await this.fetch(blob);
-        if (text && this.local.writeRaw(blob, text)) this.fetched++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+    await eachAtOnce(todo, CONCURRENCY, async (blob) => {
+      const text = await this.fetch(blob);
+      if (text && this.local.writeRaw(blob, text)) this.fetched++;
+    });
   }
 
   private async fetch(blob: string): Promise<Buffer | undefined> {

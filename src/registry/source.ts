@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ImgsizeError, listSome } from '../base/errors.js';
+import { bySizeDown, eachAtOnce } from '../base/pool.js';
 import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
 import { memberSink, type BlobSink } from '../archive/member-sink.js';
 import type { LayerCache } from '../cache/store.js';
@@ -18,8 +19,8 @@ import { mapHistory } from '../archive/image.js';
 import type { ManifestReport } from '../report/schema.js';
 import { SCHEMA_VERSION } from '../report/version.js';
 
-/** Layers downloaded at once: two keep both cores busy, as for an archive file. */
-const CONCURRENT_LAYERS = 2;
+/** Layers downloaded at once, largest first: two keep both cores busy, as for an archive file. */
+export const CONCURRENT_LAYERS = 2;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 export interface RegistryReadOptions extends ReadOptions {
@@ -83,17 +84,13 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
     if (opts.blobs && got?.kind === 'file' && got.blob.digest === digest) opts.blobs.set(digest, got.blob);
   };
   await blob(config);
-  let next = 0;
   let finished = 0;
   const bytes = inputBytes + layers.reduce((a, l) => a + (opts.blobs?.has(l.digest) ? 0 : l.size), 0);
   opts.onPhase?.({ done: 0, of: layers.length, bytes });
-  const worker = async (): Promise<void> => {
-    while (next < layers.length) {
-      await blob(layers[next++]!);
-      opts.onPhase?.({ done: ++finished, of: layers.length, bytes });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_LAYERS, layers.length) }, worker));
+  await eachAtOnce(bySizeDown(layers), CONCURRENT_LAYERS, async (l) => {
+    await blob(l);
+    opts.onPhase?.({ done: ++finished, of: layers.length, bytes });
+  });
 
   const index = Buffer.from(
     JSON.stringify({
