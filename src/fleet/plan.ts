@@ -67,7 +67,9 @@ export async function refsFromRegistry(
   registry: string,
   opts: { repos?: RegExp | undefined; tags?: RegExp | undefined; env: PlanOptions['env']; insecure?: readonly string[] | undefined },
 ): Promise<string[]> {
-  const root: ImageReference = { ...parseReference(`${registry}/x`), repository: '' };
+  // no repository: the catalog is the registry's own; errors name it so
+  const parsed = parseReference(`${registry}/x`);
+  const root: ImageReference = { ...parsed, repository: '', canonical: `the catalog of ${parsed.registry}` };
   const repos = (await listRepositories(root, opts.env, { insecure: opts.insecure })).filter((r) => !opts.repos || opts.repos.test(r));
   const out: string[] = [];
   for (const repo of repos) {

@@ -293,6 +293,23 @@ if (!registryTools) {
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/hint: the credential helper docker-credential-imgsize-missing is not installed, so imgsize asked anonymously/);
     });
+
+    it('fleet plan --registry lists the catalog with the token its challenge scopes (registry:catalog:*), logged in; anonymously it is refused', async () => {
+      const home = tmp();
+      const anon = await run(['fleet', 'plan', '--registry', reg.host, '-q'], { env: { HOME: home } });
+      expect(anon.code).toBe(2);
+      expect(anon.stderr).toMatch(/^imgsize: .*catalog.*: access denied/);
+      expect(anon.stdout).toBe('');
+      tokens.log.length = 0;
+      const basic = JSON.stringify({ auths: { [reg.host]: { auth: Buffer.from('tester:testpass').toString('base64') } } });
+      const r = await run(['fleet', 'plan', '--registry', reg.host, '-q'], { env: { HOME: home, DOCKER_AUTH_CONFIG: basic } });
+      expect(r.code, r.stderr).toBe(0);
+      // both tags hold one manifest: it is planned once
+      expect(JSON.parse(r.stdout).images.map((i: { reference: string }) => i.reference)).toEqual([`${reg.host}/private/hello:v1`]);
+      expect(tokens.log).toContain('GET tester registry:catalog:*');
+      expect(tokens.log).toContain('GET tester repository:private/hello:pull');
+      expect(tokens.log).toContain('GET tester repository:public/hello:pull');
+    });
   });
 
   describe('a registry that fails now and then', () => {
