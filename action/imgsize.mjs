@@ -5859,6 +5859,31 @@ var init_member_sink = __esmMin((() => {
 	EMPTY_SHA256 = "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 	EMPTY_SCAN_ERROR = { message: "empty blob (0 bytes) is not a layer" };
 }));
+// src/base/pool.ts
+/**
+* Runs `fn` over `items` in their order, at most `atOnce` at a time (downloads, layers, cache
+* entries). After a failure no further item starts, and the first failure is what the returned
+* promise rejects with; `stop.failed` tells the running ones (a long read can give up early).
+*/
+async function eachAtOnce(items, atOnce, fn, stop = { failed: false }) {
+	let next = 0;
+	const worker = async () => {
+		while (next < items.length && !stop.failed) {
+			const item = items[next++];
+			try {
+				await fn(item);
+			} catch (e) {
+				stop.failed = true;
+				throw e;
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(Math.max(1, atOnce), items.length) }, worker));
+}
+var bySizeDown;
+var init_pool = __esmMin((() => {
+	bySizeDown = (xs) => [...xs].sort((a, b) => b.size - a.size);
+}));
 // src/archive/random-access.ts
 /**
 * What the two random-access readers (an archive file, an image folder) share: small members
@@ -5927,7 +5952,7 @@ async function readBig(big, entries, json, contents, opts, progress) {
 	if (big.length === 0) return;
 	let needed = opts.plan?.(contents());
 	if (needed && [...needed].some((n) => !big.some((b) => b.name === n) && entries.get(n)?.kind !== "file")) needed = void 0;
-	const todo = big.filter((b) => !needed || needed.has(b.name)).sort((a, b) => b.size - a.size);
+	const todo = bySizeDown(big.filter((b) => !needed || needed.has(b.name)));
 	await opts.cache?.prefetch?.(todo.map((b) => digestInName(b.name)).filter((d) => d !== void 0));
 	const stop = { failed: false };
 	let finished = 0;
@@ -5989,24 +6014,14 @@ async function readBig(big, entries, json, contents, opts, progress) {
 			if (close) await closeAfter(fh, reading && [reading]);
 		}
 	};
-	let next = 0;
-	const worker = async () => {
-		while (next < todo.length && !stop.failed) {
-			const b = todo[next++];
-			try {
-				await one(b);
-				opts.onPhase?.({
-					done: ++finished,
-					of: todo.length,
-					bytes
-				});
-			} catch (e) {
-				stop.failed = true;
-				throw e;
-			}
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(CONCURRENT_BLOBS, todo.length) }, worker));
+	await eachAtOnce(todo, CONCURRENT_BLOBS, async (b) => {
+		await one(b);
+		opts.onPhase?.({
+			done: ++finished,
+			of: todo.length,
+			bytes
+		});
+	}, stop);
 }
 /**
 * Closes `fh` — once the checks that may still read it have ended, when there are any (then not
@@ -6037,6 +6052,7 @@ function displayName(name) {
 var SMALL_FILE_BYTES, READ_BYTES, INDEX_READ_BYTES, SKIP_READ_BYTES, CONCURRENT_BLOBS, Progress;
 var init_random_access = __esmMin((() => {
 	init_errors$2();
+	init_pool();
 	init_contents();
 	init_member_sink();
 	init_hasher();
@@ -30762,6 +30778,7 @@ var init_version$1 = __esmMin((() => {}));
 * chosen manifest; archive/image.ts then assembles and verifies it like any layout.
 */
 var source_exports = /* @__PURE__ */ __exportAll({
+	CONCURRENT_LAYERS: () => 2,
 	listRepositories: () => listRepositories,
 	listTags: () => listTags,
 	readManifestOnly: () => readManifestOnly,
@@ -30826,7 +30843,6 @@ async function readRegistry(ref, opts) {
 		if (opts.blobs && got?.kind === "file" && got.blob.digest === digest) opts.blobs.set(digest, got.blob);
 	};
 	await blob(config);
-	let next = 0;
 	let finished = 0;
 	const bytes = inputBytes + layers.reduce((a, l) => a + (opts.blobs?.has(l.digest) ? 0 : l.size), 0);
 	opts.onPhase?.({
@@ -30834,17 +30850,14 @@ async function readRegistry(ref, opts) {
 		of: layers.length,
 		bytes
 	});
-	const worker = async () => {
-		while (next < layers.length) {
-			await blob(layers[next++]);
-			opts.onPhase?.({
-				done: ++finished,
-				of: layers.length,
-				bytes
-			});
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(CONCURRENT_LAYERS, layers.length) }, worker));
+	await eachAtOnce(bySizeDown(layers), 2, async (l) => {
+		await blob(l);
+		opts.onPhase?.({
+			done: ++finished,
+			of: layers.length,
+			bytes
+		});
+	});
 	await record("index.json", Buffer.from(JSON.stringify({
 		schemaVersion: 2,
 		mediaType: "application/vnd.oci.image.index.v1+json",
@@ -31061,9 +31074,10 @@ async function platformTotals(ref, choices, fetch) {
 	}
 	return out;
 }
-var CONCURRENT_LAYERS, DIGEST$3, sha256$1, memberOf;
+var DIGEST$3, sha256$1, memberOf;
 var init_source = __esmMin((() => {
 	init_errors$2();
+	init_pool();
 	init_contents();
 	init_member_sink();
 	init_metadata();
@@ -31071,7 +31085,6 @@ var init_source = __esmMin((() => {
 	init_client$1();
 	init_image();
 	init_version$1();
-	CONCURRENT_LAYERS = 2;
 	DIGEST$3 = /^sha256:[0-9a-f]{64}$/;
 	sha256$1 = (b) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 	memberOf = (digest) => `blobs/sha256/${digest.slice(7)}`;
@@ -48267,6 +48280,7 @@ var ARTIFACT_TYPE, ENTRY_TYPE, MANIFEST_TYPE, EMPTY, EMPTY_DIGEST, CONCURRENCY, 
 var init_layer_cache = __esmMin((() => {
 	init_errors$2();
 	init_json();
+	init_pool();
 	init_client$1();
 	ARTIFACT_TYPE = "application/vnd.imgsize.layer-scan.v1";
 	ENTRY_TYPE = "application/vnd.imgsize.layer-scan.v1+json";
@@ -48310,16 +48324,10 @@ var init_layer_cache = __esmMin((() => {
 		}
 		/** The entries of these blobs the registry has and the local folder has not, fetched into it. */
 		async prefetch(blobs) {
-			const todo = [...new Set(blobs)].filter((b) => !this.local.has(b));
-			let next = 0;
-			const worker = async () => {
-				while (next < todo.length) {
-					const blob = todo[next++];
-					const text = await this.fetch(blob);
-					if (text && this.local.writeRaw(blob, text)) this.fetched++;
-				}
-			};
-			await Promise.all(Array.from({ length: Math.min(CONCURRENCY, todo.length) }, worker));
+			await eachAtOnce([...new Set(blobs)].filter((b) => !this.local.has(b)), CONCURRENCY, async (blob) => {
+				const text = await this.fetch(blob);
+				if (text && this.local.writeRaw(blob, text)) this.fetched++;
+			});
 		}
 		async fetch(blob) {
 			const tag = this.local.keyOf(blob);
@@ -48657,9 +48665,11 @@ function refsFromPods(text) {
 }
 /** A registry's repositories and tags, filtered by patterns (regular expressions on the repository and the tag). */
 async function refsFromRegistry(registry, opts) {
+	const parsed = parseReference(`${registry}/x`);
 	const repos = (await listRepositories({
-		...parseReference(`${registry}/x`),
-		repository: ""
+		...parsed,
+		repository: "",
+		canonical: `the catalog of ${parsed.registry}`
 	}, opts.env, { insecure: opts.insecure })).filter((r) => !opts.repos || opts.repos.test(r));
 	const out = [];
 	for (const repo of repos) {
@@ -48890,9 +48900,12 @@ async function scanShard(plan, shard, o) {
 	let scanned = 0;
 	let cached = 0;
 	let bytes = 0;
-	await o.cache.prefetch?.(plan.layers.filter((l) => l.shard === shard).map((l) => l.digest));
-	for (const l of plan.layers) {
-		if (l.shard !== shard) continue;
+	const mine = plan.layers.filter((l) => l.shard === shard);
+	await o.cache.prefetch?.(mine.map((l) => l.digest));
+	await eachAtOnce(bySizeDown(mine.map((l) => ({
+		...l,
+		size: l.bytes
+	}))), 2, async (l) => {
 		if (await scanLayer(parseReference(plan.images[l.image].reference), {
 			digest: l.digest,
 			size: l.bytes
@@ -48909,7 +48922,7 @@ async function scanShard(plan, shard, o) {
 			scanned++;
 			bytes += l.bytes;
 		}
-	}
+	});
 	return {
 		scanned,
 		cached,
@@ -48955,6 +48968,7 @@ var init_run = __esmMin((() => {
 	init_inspect();
 	init_reference();
 	init_source();
+	init_pool();
 	init_merge();
 }));
 // src/render/fleet.ts
