@@ -180,6 +180,8 @@ if (!registryTools) {
       const page = path.join(work, 'fleet.html');
       const md = await cli(['fleet', 'merge', '--plan', plan, '--cache', cache, '--config', config, '--quiet', '--html', page]);
       expect(md.code).toBe(1);
+      // IMGSIZE_KEEP_FLEET_REPORT=FILE keeps the Markdown fleet report of this registry (to read or quote)
+      if (process.env.IMGSIZE_KEEP_FLEET_REPORT) writeFileSync(process.env.IMGSIZE_KEEP_FLEET_REPORT, md.stdout);
       // the page: the fleet report and each image's report (with its folders) inline, for the viewer
       const data = JSON.parse(/<script type="application\/json" id="data">([\s\S]*?)<\/script>/.exec(readFileSync(page, 'utf8'))![1]!);
       expect(data.page).toBe('fleet');
