@@ -8,6 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import path from 'node:path';
+import { spawnService } from './service.js';
 
 export const podmanMissing = spawnSync('sh', ['-c', 'command -v podman'], { stdio: 'ignore' }).status === 0 ? undefined : 'podman (Debian package podman)';
 
@@ -48,7 +49,7 @@ const ping = (socketPath: string): Promise<boolean> =>
 export async function startPodman(dir: string): Promise<Podman> {
   const socket = path.join(dir, 'podman.sock');
   const global = ['--root', path.join(dir, 'root'), '--runroot', path.join(dir, 'run'), '--storage-driver', 'vfs', '--cgroup-manager', 'cgroupfs', '--events-backend', 'file', '--log-level', 'error'];
-  const service: ChildProcess = spawn('podman', [...global, 'system', 'service', '--time=0', `unix://${socket}`], { stdio: 'ignore', detached: false });
+  const service: ChildProcess = spawnService('podman', [...global, 'system', 'service', '--time=0', `unix://${socket}`]);
   let exited: string | undefined;
   service.on('exit', (code) => (exited = `podman system service exited (${code})`));
   // it comes up in a second or two; a loaded machine may take longer: wait for it, not for a clock

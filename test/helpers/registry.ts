@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { connect, createServer } from 'node:net';
 import path from 'node:path';
+import { spawnService } from './service.js';
 
 const has = (cmd: string): boolean => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 export const registryTools = has('docker-registry') && has('skopeo');
@@ -144,7 +145,7 @@ export async function startRegistry(dir: string, opts: { htpasswd?: boolean; tok
     path.join(dir, 'config.yml'),
     `version: 0.1\nlog: {level: error, accesslog: {disabled: true}}\nstorage: {filesystem: {rootdirectory: ${path.join(dir, 'data')}}, delete: {enabled: true}}\nhttp: {addr: 127.0.0.1:${port}${opts.tls ? `, tls: {certificate: ${opts.tls.cert}, key: ${opts.tls.key}${opts.tls.clientCa ? `, clientcas: [${opts.tls.clientCa}]` : ''}}` : ''}}\n${auth}`,
   );
-  const child: ChildProcess = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+  const child: ChildProcess = spawnService('docker-registry', ['serve', path.join(dir, 'config.yml')]);
   const host = `127.0.0.1:${port}`;
   // ready when it accepts connections (polled without blocking: a token server in this process must keep answering)
   for (let i = 0; i < 100; i++) {
