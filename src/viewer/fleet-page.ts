@@ -5,22 +5,14 @@
  */
 import type { FleetPage } from '../render/html-data.js';
 import { count } from './format.js';
-import { el, sized, table, visible } from './dom.js';
+import { type Child, el, sized, table, visible } from './dom.js';
 import { footer, section } from './page.js';
-import { reportPage } from './report-page.js';
+import { imagePages } from './report-page.js';
 
 export function fleetPage(d: FleetPage): void {
   const f = d.fleet;
   const gateOf = new Map(f.gates.map((g, i) => [g.reference, { g, lines: d.gateLines[i] ?? [] }]));
-  const show = (): void => {
-    document.body.replaceChildren();
-    const k = Number(/^#image-(\d+)$/.exec(location.hash)?.[1] ?? -1);
-    const page = d.images[k];
-    if (page) {
-      reportPage(page);
-      document.querySelector('header')?.prepend(el('a', { href: '#', class: 'back' }, `← all ${count(f.images.length)} images of the fleet`));
-      return;
-    }
+  imagePages(d.images, `← all ${count(f.images.length)} images of the fleet`, () => {
     const t = f.totals;
     document.title = visible(`imgsize fleet: ${t.images} images`);
     const verdict = (ref: string): string => {
@@ -59,39 +51,28 @@ export function fleetPage(d: FleetPage): void {
         ),
       );
     }
-    if (f.sharedLayers.length > 0)
-      sections.push(
-        section(
-          'Layers shared most',
-          table(
-            ['layer', 'size', 'images', 'sharing saves', 'step'],
-            f.sharedLayers.map((l) => [el('code', {}, l.digest.slice(0, 19)), sized(l.compressedBytes), count(l.images), sized(l.savedBytes), l.createdBy ?? '']),
-            'trrrl',
-          ),
-        ),
-      );
-    if (f.packages.length > 0)
-      sections.push(
-        section(
-          'Packages across the fleet',
-          table(
-            ['package', 'ecosystem', 'images', 'bytes in all', 'versions'],
-            f.packages.map((p) => [p.name, p.ecosystem, count(p.images), sized(p.logicalBytes), p.versions.join(', ')]),
-            'ltrrv',
-          ),
-        ),
-      );
-    if (f.findings.length > 0)
-      sections.push(
-        section(
-          'Findings across the fleet',
-          table(
-            ['finding', 'images', 'bytes at stake'],
-            f.findings.map((x) => [x.code, count(x.images), sized(x.bytes)]),
-            'trr',
-          ),
-        ),
-      );
+    // a table of its own where the fleet has rows for it
+    const listed = (title: string, head: string[], rows: Child[][], align: string): void => {
+      if (rows.length > 0) sections.push(section(title, table(head, rows, align)));
+    };
+    listed(
+      'Layers shared most',
+      ['layer', 'size', 'images', 'sharing saves', 'step'],
+      f.sharedLayers.map((l) => [el('code', {}, l.digest.slice(0, 19)), sized(l.compressedBytes), count(l.images), sized(l.savedBytes), l.createdBy ?? '']),
+      'trrrl',
+    );
+    listed(
+      'Packages across the fleet',
+      ['package', 'ecosystem', 'images', 'bytes in all', 'versions'],
+      f.packages.map((p) => [p.name, p.ecosystem, count(p.images), sized(p.logicalBytes), p.versions.join(', ')]),
+      'ltrrv',
+    );
+    listed(
+      'Findings across the fleet',
+      ['finding', 'images', 'bytes at stake'],
+      f.findings.map((x) => [x.code, count(x.images), sized(x.bytes)]),
+      'trr',
+    );
     document.body.append(
       el(
         'header',
@@ -111,7 +92,5 @@ export function fleetPage(d: FleetPage): void {
       el('main', { class: 'overview' }, ...sections),
     );
     footer(d);
-  };
-  window.addEventListener('hashchange', show);
-  show();
+  });
 }

@@ -7,20 +7,11 @@ import type { OverviewPage } from '../render/html-data.js';
 import { count, human } from './format.js';
 import { type Child, el, sized, table, visible } from './dom.js';
 import { footer, section } from './page.js';
-import { reportPage } from './report-page.js';
+import { imagePages } from './report-page.js';
 export function overviewPage(d: OverviewPage): void {
   const o = d.overview;
   const name = (i: number): string => o.images[i]!.tags[0] ?? o.images[i]!.configDigest.slice(0, 19);
-  const show = (): void => {
-    document.body.replaceChildren();
-    const k = Number(/^#image-(\d+)$/.exec(location.hash)?.[1] ?? -1);
-    const page = d.images[k];
-    if (page) {
-      reportPage(page);
-      const back = el('a', { href: '#', class: 'back' }, `← all ${count(o.images.length)} images of ${o.source.path}`);
-      document.querySelector('header')?.prepend(back);
-      return;
-    }
+  imagePages(d.images, `← all ${count(o.images.length)} images of ${o.source.path}`, () => {
     document.title = visible(`imgsize: ${o.source.path} (${o.images.length} images)`);
     document.body.append(
       el(
@@ -66,7 +57,5 @@ export function overviewPage(d: OverviewPage): void {
       ),
     );
     footer(d);
-  };
-  window.addEventListener('hashchange', show);
-  show();
+  });
 }

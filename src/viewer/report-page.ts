@@ -326,3 +326,22 @@ export function reportPage(d: ReportPage): void {
   if (r.warnings.length > 0) side.append(section('Warnings', el('ul', {}, ...r.warnings.map((w) => el('li', {}, w.message)))));
   footer(d);
 }
+
+/**
+ * A page of several images (an archive's overview, a fleet): `#image-K` in the URL shows image K's
+ * own report with a link back (the browser's back button returns too), anything else `home`.
+ */
+export function imagePages(images: readonly ReportPage[], back: string, home: () => void): void {
+  const show = (): void => {
+    document.body.replaceChildren();
+    const page = images[Number(/^#image-(\d+)$/.exec(location.hash)?.[1] ?? -1)];
+    if (!page) {
+      home();
+      return;
+    }
+    reportPage(page);
+    document.querySelector('header')?.prepend(el('a', { href: '#', class: 'back' }, back));
+  };
+  window.addEventListener('hashchange', show);
+  show();
+}
