@@ -66,17 +66,7 @@ export function resolveParents(root: FsNode, p: string, maxHops = 40): string {
  * walking the tree once when no parent is a symlink (most listed paths).
  */
 export function lookupThroughLinks(root: FsNode, p: string): FinalEntry | undefined {
-  if (p === '') return root.entry;
-  let cur: FsNode | undefined = root;
-  let start = 0;
-  for (;;) {
-    const slash = p.indexOf('/', start);
-    cur = cur.children?.get(slash < 0 ? p.slice(start) : p.slice(start, slash));
-    if (!cur) return undefined;
-    if (slash < 0) return cur.entry;
-    if (cur.entry?.kind === 'symlink') return lookup(root, resolveParents(root, p));
-    start = slash + 1;
-  }
+  return lookup(root, p, () => lookup(root, resolveParents(root, p)));
 }
 
 /** What a package's list can own: final content (files, symlinks) and hardlinks (0 bytes of their own). */

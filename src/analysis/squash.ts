@@ -260,8 +260,11 @@ export function walkNamed(node: FsNode, dir: string, visit: (e: FinalEntry, dir:
   });
 }
 
-/** The entry at a normalised path, or undefined. */
-export function lookup(root: FsNode, path: string): FinalEntry | undefined {
+/**
+ * The entry at a normalised path, or undefined. With `atLinkedParent`, a parent that is a symlink
+ * stops the walk and that answers instead (packages.ts follows the link).
+ */
+export function lookup(root: FsNode, path: string, atLinkedParent?: () => FinalEntry | undefined): FinalEntry | undefined {
   if (path === '') return root.entry;
   let cur: FsNode | undefined = root;
   let start = 0;
@@ -271,6 +274,7 @@ export function lookup(root: FsNode, path: string): FinalEntry | undefined {
     cur = cur.children?.get(name);
     if (!cur) return undefined;
     if (slash < 0) return cur.entry;
+    if (atLinkedParent && cur.entry?.kind === 'symlink') return atLinkedParent();
     start = slash + 1;
   }
 }

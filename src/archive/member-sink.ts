@@ -110,7 +110,9 @@ export class BlobSink implements EntrySink {
     let scanError: { message: string } | undefined;
     const digest = this.hash ? await this.hash.digest() : undefined;
     if (this.cached) {
-      ({ scan, scanError } = cachedScan(this.cached, this.named!, digest));
+      // the cached scan stands only for the bytes that hash to the name
+      if (digest === this.named) scan = this.cached;
+      else scanError = { message: 'its bytes do not hash to the digest in its name' };
     } else {
       try {
         scan = await this.scanner!.finish();
@@ -135,11 +137,6 @@ export class BlobSink implements EntrySink {
 /** A plain layer's diffID is its blob's digest: the scan leaves it to whoever hashed the blob. */
 export function withDiffId(scan: LayerScan, digest: string | undefined): LayerScan {
   return scan.diffId ? scan : { ...scan, diffId: digest };
-}
-
-/** A cached scan stands only for the bytes that hash to the digest in the member's name. */
-export function cachedScan(cached: LayerScan, named: string, digest: string | undefined): { scan?: LayerScan; scanError?: { message: string } } {
-  return digest === named ? { scan: cached } : { scanError: { message: 'its bytes do not hash to the digest in its name' } };
 }
 
 /**

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { ImgsizeError, listSome } from '../base/errors.js';
 import { bySizeDown, eachAtOnce } from '../base/pool.js';
 import { jsonBudget, type BlobRecord, type OuterContents, type OuterEntry, type ReadOptions } from '../archive/contents.js';
-import { memberSink, type BlobSink } from '../archive/member-sink.js';
+import { memberSink, withDiffId, type BlobSink } from '../archive/member-sink.js';
 import type { LayerCache } from '../cache/store.js';
 import { isObject, type Json } from '../archive/metadata.js';
 import { DEFAULT_PLATFORM, platformMatches, platformObject, platformOf } from '../base/platform.js';
@@ -71,7 +71,7 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
     // bytes that hashed to this digest, which the verified manifest names
     const cached = opts.cache?.get(digest);
     if (cached) {
-      entries.set(name, { kind: 'file', blob: { name, size, digest, scan: cached.diffId ? cached : { ...cached, diffId: digest } } });
+      entries.set(name, { kind: 'file', blob: { name, size, digest, scan: withDiffId(cached, digest) } });
       return;
     }
     const sink = memberSink(entries, json, name, opts.scan, size, opts.verify === false, opts.cache);
