@@ -26,6 +26,8 @@ const hasNativeZstd = typeof (zlib as unknown as { createZstdDecompress?: unknow
 /** The zstd-napi binding's streaming context (an optional, natively built dependency). */
 interface NapiDCtx {
   decompressStream(dst: Uint8Array, src: Uint8Array): [remaining: number, produced: number, consumed: number];
+  /** ZSTD_DCtx_reset; 0: the session only (the frame in progress). */
+  reset(directive: 0): void;
 }
 type NapiBinding = { DCtx: new () => NapiDCtx };
 
@@ -170,6 +172,13 @@ class ZlibDecoder implements Decoder {
 /** Output slice per call: small enough to stay in the CPU cache (measured: 128 KiB decodes 2× faster than 1 MiB). */
 const NAPI_OUT_BYTES = 128 << 10;
 
+/**
+ * Contexts of layers decoded to the end, reset, for the next layers: a context holds its frame's
+ * window (megabytes) until the collector finalises it, so one per layer would pile up.
+ */
+const idleContexts: NapiDCtx[] = [];
+const IDLE_CONTEXTS = 2;
+
 /** libzstd in-process through zstd-napi, synchronous; into one reused output buffer when allowed. */
 class NapiZstdDecoder implements Decoder {
   readonly batches = false;
@@ -181,13 +190,15 @@ class NapiZstdDecoder implements Decoder {
   /** libzstd's hint after the last call: 0 when a frame has just been completed. */
   private remaining = 0;
   private started = false;
+  /** Its context went back to `idleContexts`. */
+  private released = false;
 
   constructor(
     binding: NapiBinding,
     private readonly onData: OnData,
     private readonly reuseOutput: boolean,
   ) {
-    this.ctx = new binding.DCtx();
+    this.ctx = idleContexts.pop() ?? new binding.DCtx();
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -233,6 +244,11 @@ class NapiZstdDecoder implements Decoder {
     if (this.error) throw this.error;
     if (!this.started || this.remaining !== 0) {
       throw (this.error = new ImgsizeError('truncated', 'zstd stream', 'invalid zstd data: the stream ends inside a frame (truncated)'));
+    }
+    if (!this.released && idleContexts.length < IDLE_CONTEXTS) {
+      this.released = true;
+      this.ctx.reset(0);
+      idleContexts.push(this.ctx);
     }
   }
 }

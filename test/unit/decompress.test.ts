@@ -117,6 +117,20 @@ for (const dec of decoders) {
       const bad = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(5000, 0xff)]);
       await expect(decode(bad)).rejects.toThrow(/invalid zstd data/);
     });
+
+    it.skipIf(!hasZstdCommand)('decodes streams one after another, each from its start, also after one that failed or stopped midway', async () => {
+      use();
+      // (libzstd's contexts go back to a pool after a stream: each must start clean)
+      const a = sample(1_500_000);
+      const b = sample(900_000).reverse();
+      const za = zstdFrames(a);
+      expect((await decode(za)).equals(a)).toBe(true);
+      await expect(decode(za.subarray(0, za.length >> 1))).rejects.toThrow(/invalid zstd data/);
+      const stopped = createDecoder('zstd', () => undefined, { sizeHint: EXTERNAL_MIN_BYTES, reuseOutput: true, choice });
+      await stopped.write(za.subarray(0, za.length >> 1));
+      expect((await decode(zstdFrames(b))).equals(b)).toBe(true);
+      expect((await decode(za)).equals(a)).toBe(true);
+    });
   });
 }
 
