@@ -170,14 +170,18 @@ class HashRing {
     return this.pendingSamples.size;
   }
 
-  /** The size of `sample` deflated raw at `level` with `dict` as its history, by the worker. */
-  async deflatedSize(dict: Uint8Array, sample: Uint8Array, level: number): Promise<number> {
-    if (this.failure) throw this.failure;
+  /**
+   * The size of `sample` deflated raw at `level` with `dict` as its history, by the worker;
+   * `copied` settles once the ring holds a copy of both (the caller may then reuse them).
+   */
+  deflatedSize(dict: Uint8Array, sample: Uint8Array, level: number): { copied: Promise<void>; size: Promise<number> } {
+    if (this.failure) return { copied: Promise.reject(this.failure), size: Promise.reject(this.failure) };
     const job = this.nextJob++;
     const len = SAMPLE_HEADER + dict.length + sample.length;
     const answer = new Promise<number>((resolve, reject) => this.pendingSamples.set(job, { resolve, reject }));
+    answer.catch(() => undefined); // reported through `size`
     this.worker.ref();
-    await this.record(HEADER + ((len + 7) & ~7), (w) => {
+    const copied = this.record(HEADER + ((len + 7) & ~7), (w) => {
       this.view.setUint32(w, SAMPLE, true);
       this.view.setUint32(w + 4, len, true);
       this.view.setUint32(w + HEADER, job, true);
@@ -186,7 +190,8 @@ class HashRing {
       this.data.set(dict, w + HEADER + SAMPLE_HEADER);
       this.data.set(sample, w + HEADER + SAMPLE_HEADER + dict.length);
     });
-    return answer;
+    copied.catch(() => this.pendingSamples.delete(job));
+    return { copied, size: copied.then(() => answer) };
   }
 
   /** A record of `bytes` written whole by `fill` once there is room, and the worker woken for it. */
@@ -379,7 +384,7 @@ export async function releaseHashing(): Promise<void> {
  * The deflated size of a push-size sample (raw deflate at `level`, `dict` its history), on a hashing
  * worker: the least busy ring, started if none runs.
  */
-export function deflateOnWorker(dict: Uint8Array, sample: Uint8Array, level: number): Promise<number> {
+export function deflateOnWorker(dict: Uint8Array, sample: Uint8Array, level: number): { copied: Promise<void>; size: Promise<number> } {
   let best = leastBusy((r) => r.openStreams + r.samplesOut);
   if (!best) {
     best = new HashRing();

@@ -114,12 +114,21 @@ class SampledSizer implements PushSizer {
   private pos = 0;
   /** Start of the next sample. */
   private next: number;
-  /** The sample being gathered: its dictionary and its bytes so far. */
-  private dict: Buffer | undefined;
-  private parts: Buffer[] = [];
+  /** The sample being gathered, in a slot: its dictionary, then its bytes so far. */
+  private slot: Buffer | undefined;
+  private dictBytes = 0;
   private partBytes = 0;
-  /** The last bytes before `pos` (up to a window), kept only when a sample is near. */
-  private tail: Buffer = Buffer.alloc(0);
+  /**
+   * Slots the worker's ring has taken a copy of, to gather samples in again: a reader that jumps
+   * over file contents gathers samples faster than the collector frees buffers made for each.
+   */
+  private readonly free: Buffer[] = [];
+  /**
+   * The last bytes before `pos` (up to a window), kept only when a sample is near: in one buffer
+   * used again (a reader that jumps over file contents hands over many small chunks).
+   */
+  private readonly tail = Buffer.allocUnsafe(WINDOW_BYTES);
+  private tailBytes = 0;
   private pending = 0;
   private waiting: (() => void) | undefined;
   private error: Error | undefined;
@@ -135,29 +144,29 @@ class SampledSizer implements PushSizer {
   }
 
   get untilNeeded(): number {
-    if (this.dict) return 0;
+    if (this.slot) return 0;
     return Math.max(0, this.next - WINDOW_BYTES - this.pos);
   }
 
   skip(n: number): void {
     if (n > this.untilNeeded) throw new ImgsizeError('internal', 'push size', `cannot skip ${n} bytes here`);
     this.pos += n;
-    this.tail = Buffer.alloc(0);
+    this.tailBytes = 0;
   }
 
   write(chunk: Buffer): void | Promise<void> {
     let at = 0;
     while (at < chunk.length) {
       const pos = this.pos + at;
-      if (this.dict) {
+      if (this.slot) {
         // inside a sample: take what it still needs
         const take = Math.min(SAMPLE_BYTES - this.partBytes, chunk.length - at);
-        this.parts.push(Buffer.from(chunk.subarray(at, at + take)));
+        chunk.copy(this.slot, this.dictBytes + this.partBytes, at, at + take);
         this.partBytes += take;
         at += take;
         if (this.partBytes === SAMPLE_BYTES) this.emit();
       } else if (pos === this.next) {
-        this.dict = windowBefore(this.tail, chunk, at);
+        this.startSample(chunk, at);
       } else {
         at += Math.min(this.next - pos, chunk.length - at);
       }
@@ -165,23 +174,51 @@ class SampledSizer implements PushSizer {
     this.pos += chunk.length;
     // keep the window before the next sample, if it may start in the next chunk (also while inside
     // a sample: with samples closer than a window, the next one's window holds this one's bytes)
-    if (this.dict || this.next - this.pos < WINDOW_BYTES + (1 << 20)) this.tail = windowBefore(this.tail, chunk, chunk.length);
-    else this.tail = Buffer.alloc(0);
+    if (this.slot || this.next - this.pos < WINDOW_BYTES + (1 << 20)) this.keepTail(chunk);
+    else this.tailBytes = 0;
     if (this.error) throw this.error;
     if (this.pending >= MAX_PENDING) return new Promise((r) => (this.waiting = r));
   }
 
-  private emit(): void {
-    const data = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts);
-    const dict = this.dict!;
-    this.parts = [];
+  /** A sample starts at `chunk[at]`: its dictionary is the last WINDOW_BYTES before it. */
+  private startSample(chunk: Buffer, at: number): void {
+    const slot = (this.slot = this.free.pop() ?? Buffer.allocUnsafe(WINDOW_BYTES + SAMPLE_BYTES));
+    const fromChunk = Math.min(at, WINDOW_BYTES);
+    const fromTail = Math.min(this.tailBytes, WINDOW_BYTES - fromChunk);
+    this.tail.copy(slot, 0, this.tailBytes - fromTail, this.tailBytes);
+    chunk.copy(slot, fromTail, at - fromChunk, at);
+    this.dictBytes = fromTail + fromChunk;
     this.partBytes = 0;
-    this.dict = undefined;
+  }
+
+  /** Keeps the last WINDOW_BYTES of what was seen, `chunk` being its newest bytes. */
+  private keepTail(chunk: Buffer): void {
+    if (chunk.length >= WINDOW_BYTES) {
+      chunk.copy(this.tail, 0, chunk.length - WINDOW_BYTES);
+      this.tailBytes = WINDOW_BYTES;
+      return;
+    }
+    const keep = Math.min(this.tailBytes, WINDOW_BYTES - chunk.length);
+    this.tail.copy(this.tail, 0, this.tailBytes - keep, this.tailBytes);
+    chunk.copy(this.tail, keep);
+    this.tailBytes = keep + chunk.length;
+  }
+
+  private emit(): void {
+    const slot = this.slot!;
+    const dict = slot.subarray(0, this.dictBytes);
+    const data = slot.subarray(this.dictBytes, this.dictBytes + this.partBytes);
+    this.slot = undefined;
     this.next += this.stride;
     this.sampled += data.length;
     this.pending++;
+    const { copied, size } = deflatedSize(dict, data);
+    void copied.then(
+      () => this.free.push(slot),
+      () => undefined,
+    );
     this.jobs.push(
-      deflatedSize(dict, data).then(
+      size.then(
         (n) => this.settle(n),
         (e: unknown) => this.settle(0, e as Error),
       ),
@@ -198,7 +235,7 @@ class SampledSizer implements PushSizer {
   }
 
   async finish(): Promise<PushSize> {
-    if (this.dict && this.partBytes > 0) this.emit(); // the stream ended inside a sample
+    if (this.slot && this.partBytes > 0) this.emit(); // the stream ended inside a sample
     await Promise.all(this.jobs);
     if (this.error) throw this.error;
     const size = this.pos;
@@ -213,19 +250,12 @@ class SampledSizer implements PushSizer {
  * parses tar headers, zlib's asynchronous API about as much again in stream machinery per call,
  * and a worker of its own ~35 MB of RSS.
  */
-async function deflatedSize(dict: Buffer, data: Buffer): Promise<number> {
-  try {
-    return await deflateOnWorker(dict, data, LEVEL);
-  } catch (e) {
+function deflatedSize(dict: Buffer, data: Buffer): { copied: Promise<void>; size: Promise<number> } {
+  const job = deflateOnWorker(dict, data, LEVEL);
+  const wrap = (e: unknown): never => {
     throw new ImgsizeError('internal', 'push size', `zlib could not deflate a sample (${(e as Error).message})`);
-  }
-}
-
-/** The last WINDOW_BYTES before `chunk[at]`: from the chunk, topped up from the previous tail. */
-function windowBefore(tail: Buffer, chunk: Buffer, at: number): Buffer {
-  if (at >= WINDOW_BYTES) return Buffer.from(chunk.subarray(at - WINDOW_BYTES, at));
-  const fromTail = Math.min(tail.length, WINDOW_BYTES - at);
-  return Buffer.concat([tail.subarray(tail.length - fromTail), chunk.subarray(0, at)]);
+  };
+  return { copied: job.copied, size: job.size.catch(wrap) };
 }
 
 /** Every byte through `gzip -6` (a child process), counting the output. */
