@@ -14,6 +14,7 @@ import { ImgsizeError } from '../base/errors.js';
 import { StreamHash } from '../layer/hasher.js';
 import { normalizePath } from '../base/paths.js';
 import { LayerScanner } from '../layer/scan.js';
+import { sniffCompression } from '../layer/decompress.js';
 import type { LayerScan, ScanOptions } from '../layer/types.js';
 import type { EntrySink, TarEntry } from '../tar/reader.js';
 import type { LayerCache } from '../cache/store.js';
@@ -39,6 +40,8 @@ export class BlobSink implements EntrySink {
   /** The digest the member's name says (`blobs/sha256/<hex>`), and the cached scan of that blob. */
   private readonly named: string | undefined;
   private readonly cached: LayerScan | undefined;
+  /** The blob's sha256 from a hashing worker that reads its bytes itself (see `rangeHash`). */
+  private hashed: Promise<string> | undefined;
 
   constructor(
     private readonly name: string,
@@ -48,6 +51,12 @@ export class BlobSink implements EntrySink {
     size?: number,
     skipContents = false,
     private readonly cache?: LayerCache,
+    /**
+     * Where the blob lies in a file: its sha256 from a hashing worker that reads the file itself.
+     * Used for a plain (uncompressed, not JSON) blob: this thread then needs only its tar headers
+     * and jumps over file contents, and no byte is copied to the hashing worker.
+     */
+    private readonly rangeHash?: () => Promise<string>,
   ) {
     this.named = digestInName(name);
     this.cached = cache && this.named ? cache.get(this.named) : undefined;
@@ -60,13 +69,18 @@ export class BlobSink implements EntrySink {
   }
 
   write(chunk: Buffer): void | Promise<void> {
-    const hashWait = this.hash?.update(chunk);
-    this.sha512?.update(chunk);
-    this.size += chunk.length;
     if (!this.decided) {
       this.decided = true;
       if (looksLikeJson(chunk)) this.jsonParts = [];
+      else if (this.rangeHash && this.size === 0 && !this.sha512 && this.scanner && sniffCompression(chunk) === 'none') {
+        this.hashed = this.rangeHash();
+        this.hash = undefined;
+        this.mayDropHash = false;
+      }
     }
+    const hashWait = this.hash?.update(chunk);
+    this.sha512?.update(chunk);
+    this.size += chunk.length;
     if (this.jsonParts) {
       if (this.jsonBytes + chunk.length > MAX_JSON_BYTES) {
         this.jsonParts = undefined;
@@ -108,7 +122,7 @@ export class BlobSink implements EntrySink {
   async end(): Promise<void> {
     let scan: LayerScan | undefined;
     let scanError: { message: string } | undefined;
-    const digest = this.hash ? await this.hash.digest() : undefined;
+    const digest = this.hash ? await this.hash.digest() : await this.hashed;
     if (this.cached) {
       // the cached scan stands only for the bytes that hash to the name
       if (digest === this.named) scan = this.cached;
@@ -168,8 +182,17 @@ const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 const EMPTY_SCAN_ERROR = { message: 'empty blob (0 bytes) is not a layer' };
 
 /** A sink for member `name` that records its blob in `entries` when it ends. */
-export function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, size?: number, skipContents = false, cache?: LayerCache): BlobSink {
-  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents, cache);
+export function memberSink(
+  entries: Map<string, OuterEntry>,
+  json: JsonBudget,
+  name: string,
+  scan: ScanOptions | undefined,
+  size?: number,
+  skipContents = false,
+  cache?: LayerCache,
+  rangeHash?: () => Promise<string>,
+): BlobSink {
+  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents, cache, rangeHash);
 }
 
 /**

@@ -163,8 +163,16 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
         // the entry was damaged (and is gone): the member is read as if nothing were cached
         await hashing.catch(() => undefined);
       }
-      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache);
-      await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
+      // a plain blob is hashed by a hashing worker reading the file (see BlobSink's rangeHash)
+      let hashed: Promise<string> | undefined;
+      const rangeHash = opts.verify === false ? undefined : () => (hashed = hashRange(fh, start, b.size, displayName(b.name)));
+      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache, rangeHash);
+      try {
+        await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
+      } finally {
+        // the worker reads `fh`: it is closed (or read on) only after the worker is done with it
+        await hashed?.catch(() => undefined);
+      }
     } finally {
       if (close) await closeAfter(fh, reading && [reading]);
     }

@@ -134,6 +134,16 @@ describe('--no-verify on a file', () => {
     expect(skipped.m.warnings.map((w) => [w.code, w.message])).toEqual([['not-verified', expect.stringMatching(/^layer 1 not hashed \(--no-verify\)/)]]);
   });
 
+  it('verifying, a big plain layer is hashed by a worker reading the file: this thread still jumps over its contents', async () => {
+    const archive = await bigPlain();
+    const file = await toFile(archive);
+    const outer = await readOuterFile(file, archive.length, { verify: true, scan: { pushSize: 'off' } });
+    expect(outer!.inputBytes).toBeLessThan(2 * MiB); // of 22 MiB
+    const blobs = [...outer!.entries.values()].flatMap((e) => (e.kind === 'file' && e.blob.size > MiB ? [e.blob] : []));
+    expect(blobs).toHaveLength(1);
+    expect(blobs[0]!.digest).toBe(`sha256:${blobs[0]!.name.split('/').pop()}`);
+  });
+
   it('says a big plain layer was not hashed, where verifying would fail on its diff_id', async () => {
     const file = await toFile(await bigPlain([sha256('x'), sha256('y')]));
     await failsWith(fromFile(file), /layer 1 .*(digest|diff_id) mismatch/);
