@@ -3,11 +3,12 @@
  * used again for every read (net.Socket's `onread`): a chunk is valid until the next one is asked
  * for, which the archive reader allows (archive/read-stream.ts: what it keeps it copies). A pipe
  * read through process.stdin hands every 64 KiB over in a new Buffer: gigabytes of them cost the
- * collector and the peak RSS. A terminal or anything else: process.stdin as it is. Nothing of
- * stdin is touched until it is read.
+ * collector and the peak RSS. The pipe is made 1 MiB where it can be (base/pipe-size.ts). A
+ * terminal or anything else: process.stdin as it is. Nothing of stdin is touched until it is read.
  */
 import { fstatSync } from 'node:fs';
 import { reuseReader } from '../base/fd-reader.js';
+import { enlargePipe } from '../base/pipe-size.js';
 import { isatty } from 'node:tty';
 
 const READ_BYTES = 1 << 20;
@@ -24,6 +25,7 @@ export function stdinChunks(fd = 0): AsyncIterable<Buffer> & { readonly isTTY: b
       } catch {
         /* no stdin: process.stdin says so */
       }
+      if (pipe) enlargePipe(fd);
       return pipe ? fromPipe(fd) : (process.stdin as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     },
   };

@@ -5,8 +5,8 @@
  * this process parses and hashes; `zstd -dcq` for zstd only when neither Node (node:zlib's zstd,
  * Node ≥ 22.15) nor the optional zstd-napi addon can decode it in-process (libzstd in-process is
  * faster than the pipe). The choice `builtin` (IMGSIZE_DECODER=builtin, passed in by the CLI) turns
- * it off, `external` sends zstd to the command too. Bytes go through pipes only: nothing is written
- * to disk.
+ * it off, `external` sends zstd to the command too. Bytes go through pipes only (of 1 MiB where
+ * base/pipe-size.ts can make them so): nothing is written to disk.
  *
  * The decoded bytes come back through a FIFO read into one buffer used again and again (net.Socket's
  * `onread`), when the consumer copies what it keeps (`reuseOutput`): a child's stdout pipe hands
@@ -18,6 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync, unlinkSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { reuseReader } from '../base/fd-reader.js';
+import { withBigPipes } from '../base/pipe-size.js';
 import { isMainThread, threadId } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -104,7 +105,8 @@ export class ExternalDecoder implements Decoder {
     this.onData = onData;
     const fifo = reuseOutput ? openFifo() : undefined;
     this.via = fifo ? 'fifo' : 'pipe';
-    this.child = spawn(c.cmd, c.args, { stdio: ['pipe', fifo ? fifo.write : 'pipe', 'pipe'] }) as ChildProcess & { stdin: Writable; stderr: Readable };
+    const run = withBigPipes(c.cmd, c.args);
+    this.child = spawn(run.cmd, run.args, { stdio: ['pipe', fifo ? fifo.write : 'pipe', 'pipe'] }) as ChildProcess & { stdin: Writable; stderr: Readable };
     this.child.stdin.on('error', () => undefined); // EPIPE when the decoder gives up: reported by its exit
     this.child.stderr.on('data', (d: Buffer) => {
       if (this.stderr.length < 500) this.stderr += d.toString();
