@@ -7,7 +7,8 @@
  *
  * A chunk written is the caller's again once `write` returns (or the promise it returns settles):
  * what is kept past that is copied (the JSON, the hash ring's queue, a decoder's batch), so a
- * reader may read into one buffer again and again.
+ * reader may read into one buffer again and again — unless the caller gives its chunks away
+ * (`ownChunks`: a download's chunks are new each time, and a decoder keeps them as they are).
  */
 import { createHash, type Hash } from 'node:crypto';
 import { ImgsizeError } from '../base/errors.js';
@@ -23,6 +24,24 @@ import { MAX_JSON_BYTES, MAX_JSON_TOTAL_BYTES, type BlobRecord, type JsonBudget,
 
 /** Layers smaller than this are hashed even under --no-verify: it costs next to nothing. */
 const SKIP_HASH_BYTES = 16 << 20;
+
+/** What a blob sink may know of its blob beyond its name. */
+export interface BlobOptions {
+  /** Its size, when known before its bytes (a tar header, a descriptor). */
+  readonly size?: number;
+  /** Not verified (--no-verify): a big layer may go unhashed, and a plain one's contents unread. */
+  readonly skipContents?: boolean;
+  /** Scans of layers seen before, by blob digest. */
+  readonly cache?: LayerCache;
+  /**
+   * Where the blob lies in a file: its sha256 from a hashing worker that reads the file itself.
+   * Used for a plain (uncompressed, not JSON) blob: this thread then needs only its tar headers
+   * and jumps over file contents, and no byte is copied to the hashing worker.
+   */
+  readonly rangeHash?: () => Promise<string>;
+  /** The writer never writes into a chunk again (a download's): the layer's decoder may keep it as it is. */
+  readonly ownChunks?: boolean;
+}
 
 export class BlobSink implements EntrySink {
   private hash: StreamHash | undefined = new StreamHash();
@@ -42,22 +61,18 @@ export class BlobSink implements EntrySink {
   private readonly cached: LayerScan | undefined;
   /** The blob's sha256 from a hashing worker that reads its bytes itself (see `rangeHash`). */
   private hashed: Promise<string> | undefined;
+  private readonly cache: LayerCache | undefined;
+  private readonly rangeHash: (() => Promise<string>) | undefined;
 
   constructor(
     private readonly name: string,
     scanOpts: ScanOptions | undefined,
     private readonly done: (b: BlobRecord) => void,
     private readonly budget: JsonBudget,
-    size?: number,
-    skipContents = false,
-    private readonly cache?: LayerCache,
-    /**
-     * Where the blob lies in a file: its sha256 from a hashing worker that reads the file itself.
-     * Used for a plain (uncompressed, not JSON) blob: this thread then needs only its tar headers
-     * and jumps over file contents, and no byte is copied to the hashing worker.
-     */
-    private readonly rangeHash?: () => Promise<string>,
+    { size, skipContents = false, cache, rangeHash, ownChunks = false }: BlobOptions = {},
   ) {
+    this.cache = cache;
+    this.rangeHash = rangeHash;
     this.named = digestInName(name);
     this.cached = cache && this.named ? cache.get(this.named) : undefined;
     this.mayDropHash = !this.cached && skipContents && size !== undefined && size >= SKIP_HASH_BYTES;
@@ -65,7 +80,7 @@ export class BlobSink implements EntrySink {
       this.sha512 = createHash('sha512');
       this.mayDropHash = false;
     }
-    this.scanner = this.cached ? undefined : new LayerScanner(scanOpts, size === undefined ? {} : { size, unhashed: this.mayDropHash });
+    this.scanner = this.cached ? undefined : new LayerScanner(scanOpts, { ...(size === undefined ? {} : { size, unhashed: this.mayDropHash }), ...(ownChunks ? { ownChunks } : {}) });
   }
 
   write(chunk: Buffer): void | Promise<void> {
@@ -182,17 +197,8 @@ const EMPTY_SHA256 = 'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca49
 const EMPTY_SCAN_ERROR = { message: 'empty blob (0 bytes) is not a layer' };
 
 /** A sink for member `name` that records its blob in `entries` when it ends. */
-export function memberSink(
-  entries: Map<string, OuterEntry>,
-  json: JsonBudget,
-  name: string,
-  scan: ScanOptions | undefined,
-  size?: number,
-  skipContents = false,
-  cache?: LayerCache,
-  rangeHash?: () => Promise<string>,
-): BlobSink {
-  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, size, skipContents, cache, rangeHash);
+export function memberSink(entries: Map<string, OuterEntry>, json: JsonBudget, name: string, scan: ScanOptions | undefined, opts: BlobOptions = {}): BlobSink {
+  return new BlobSink(name, scan, (blob) => entries.set(name, { kind: 'file', blob }), json, opts);
 }
 
 /**
@@ -203,7 +209,7 @@ export function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget
   if (size === 0 && !isSha512Member(name)) {
     return { write: () => undefined, end: () => void entries.set(name, { kind: 'file', blob: { name, size: 0, digest: EMPTY_SHA256, scanError: EMPTY_SCAN_ERROR } }) };
   }
-  return memberSink(entries, json, name, scan, size, false, cache);
+  return memberSink(entries, json, name, scan, { size, ...(cache ? { cache } : {}) });
 }
 
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */

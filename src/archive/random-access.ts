@@ -1,8 +1,10 @@
 /**
  * What the two random-access readers (an archive file, an image folder) share: small members
  * (the metadata) are read first, then only the big members the chosen image needs (`plan`),
- * largest first, two at once; each byte is read at most once, and what the member sink says
- * nobody needs is jumped over (the skip protocol, tar/reader.ts).
+ * largest first, two at once; each byte is read at most once here, and what the member sink says
+ * nobody needs is jumped over (the skip protocol, tar/reader.ts). A plain blob is hashed by a
+ * hashing worker that reads its range of the file itself (from the page cache), while this thread
+ * reads only its tar headers and the push-size samples.
  */
 import { readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -166,7 +168,12 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
       // a plain blob is hashed by a hashing worker reading the file (see BlobSink's rangeHash)
       let hashed: Promise<string> | undefined;
       const rangeHash = opts.verify === false ? undefined : () => (hashed = hashRange(fh, start, b.size, displayName(b.name)));
-      const sink = memberSink(entries, json, b.name, opts.scan, b.size, opts.verify === false, opts.cache, rangeHash);
+      const sink = memberSink(entries, json, b.name, opts.scan, {
+        size: b.size,
+        skipContents: opts.verify === false,
+        ...(opts.cache ? { cache: opts.cache } : {}),
+        ...(rangeHash ? { rangeHash } : {}),
+      });
       try {
         await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
       } finally {

@@ -16,6 +16,11 @@ export interface Decoder {
    */
   readonly keepsInput: boolean;
   write(chunk: Buffer): void | Promise<void>;
+  /**
+   * Several chunks it may keep as they are, in order, at once (a child's stdin: one writev): where
+   * it has this, a batch of chunks given away (`ownChunks`) goes without being joined first.
+   */
+  writeChunks?(chunks: Buffer[]): void | Promise<void>;
   end(): Promise<void>;
 }
 

@@ -23,7 +23,6 @@ import { isMainThread, threadId } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { once } from 'node:events';
 import { ImgsizeError } from '../base/errors.js';
 import type { Compression, Decoder, DecoderChoice } from './decoder.js';
 
@@ -84,7 +83,8 @@ function openFifo(): { read: number; write: number } | undefined {
 
 export class ExternalDecoder implements Decoder {
   readonly batches = true;
-  readonly keepsInput = true;
+  /** write's promise settles once the child's stdin is done with the chunk. */
+  readonly keepsInput = false;
   private readonly child: ChildProcess & { stdin: Writable; stderr: Readable };
   /** Where the decoded bytes come from: the child's stdout, or the read end of its FIFO. */
   private readonly out: Socket | Readable;
@@ -211,14 +211,25 @@ export class ExternalDecoder implements Decoder {
     this.out.destroy();
   }
 
-  write(chunk: Buffer): void | Promise<void> {
+  write(chunk: Buffer): Promise<void> {
+    return this.writeChunks([chunk]);
+  }
+
+  /**
+   * Settles once the child's stdin has handed the chunks to the kernel (their write callbacks, in
+   * order): the caller may then write into them again, so nobody copies them for the child.
+   */
+  writeChunks(chunks: Buffer[]): Promise<void> {
     if (this.error) throw this.error;
-    if (!this.child.stdin.write(chunk)) {
-      // an EPIPE rejects 'drain': the decoder stopped, its exit says why
-      return Promise.race([once(this.child.stdin, 'drain').catch(() => this.done), this.done]).then(() => {
-        if (this.error) throw this.error;
-      });
-    }
+    const stdin = this.child.stdin;
+    let taken: Promise<void> = Promise.resolve();
+    if (chunks.length > 1) stdin.cork();
+    // (an EPIPE when the decoder gave up fails the write: its exit says why)
+    for (const c of chunks) taken = new Promise((resolve) => stdin.write(c, () => resolve()));
+    if (chunks.length > 1) stdin.uncork();
+    return Promise.race([taken, this.done]).then(() => {
+      if (this.error) throw this.error;
+    });
   }
 
   async end(): Promise<void> {

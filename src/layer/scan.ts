@@ -109,10 +109,11 @@ export class LayerScanner implements EntrySink {
         // pipes deliver 64 KiB: gather ~512 KiB per call to a decoder that works elsewhere (a
         // thread-pool job, a child's pipe), so each job is long enough to overlap with parsing
         // the previous output; an in-thread decoder takes chunks as they come (no copy). What is
-        // kept past this call is a copy: the caller may read into its chunk again (see write).
+        // kept past this call is a copy — the caller may read into its chunk again (see write) —
+        // unless the caller gave its chunks away (`ownChunks`: a download's).
         this.pendingBytes += chunk.length;
         if (this.decoder.batches && this.pendingBytes < DECODER_INPUT_BYTES) {
-          this.pending.push(Buffer.from(chunk));
+          this.pending.push(this.hints.ownChunks ? chunk : Buffer.from(chunk));
           return;
         }
         this.pending.push(chunk);
@@ -140,11 +141,13 @@ export class LayerScanner implements EntrySink {
   private flushPending(): void | Promise<void> {
     if (!this.decoder || this.pendingBytes === 0) return;
     // a decoder that keeps its input after write returns gets bytes of its own
-    const data = this.pending.length > 1 ? Buffer.concat(this.pending, this.pendingBytes) : this.decoder.keepsInput ? Buffer.from(this.pending[0]!) : this.pending[0]!;
+    const chunks = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
     try {
-      const r = this.decoder.write(data);
+      let r: void | Promise<void>;
+      if (this.hints.ownChunks && this.decoder.writeChunks) r = this.decoder.writeChunks(chunks);
+      else r = this.decoder.write(chunks.length > 1 ? Buffer.concat(chunks) : this.decoder.keepsInput && !this.hints.ownChunks ? Buffer.from(chunks[0]!) : chunks[0]!);
       if (r) return r.catch((e: unknown) => this.fail(e));
     } catch (e) {
       this.fail(e);

@@ -64,4 +64,6 @@ export interface ScanHints {
   readonly size?: number;
   /** The caller does not verify this blob (--no-verify): a compressed layer's tar is not hashed either. */
   readonly unhashed?: boolean;
+  /** The caller never writes into a chunk again (a download's): kept for the decoder without a copy. */
+  readonly ownChunks?: boolean;
 }

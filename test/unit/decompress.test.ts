@@ -238,3 +238,39 @@ describe('an external decoder reading its output through a FIFO (the CLI’s mai
     }
   });
 });
+
+describe.runIf(hasIgzip)('writing to an external decoder', () => {
+  /** Decodes `parts` of a gzip stream with igzip, each write or batch awaited; the output. */
+  async function igzip(write: (d: ReturnType<typeof createDecoder>) => Promise<void>): Promise<Buffer> {
+    const out: Buffer[] = [];
+    const d = createDecoder('gzip', (c) => void out.push(c), { sizeHint: 64 << 20, choice: 'external' });
+    await write(d);
+    await d.end();
+    return Buffer.concat(out);
+  }
+
+  it('takes a chunk as it is: once its write settles the caller may write into it again', async () => {
+    const input = sample(6 << 20);
+    const gz = gzipSync(input);
+    const own = Buffer.alloc(256 << 10);
+    const got = await igzip(async (d) => {
+      for (let at = 0; at < gz.length; at += own.length) {
+        const n = gz.copy(own, 0, at, at + own.length);
+        await d.write(own.subarray(0, n));
+        own.fill(0xee); // what the decoder has not taken by now would be corrupt
+      }
+    });
+    expect(got.equals(input)).toBe(true);
+  });
+
+  it('takes several chunks at once, in order (a download’s, given away)', async () => {
+    const input = sample(3 << 20);
+    const gz = gzipSync(input);
+    const parts = [0, 1, 2, 3, 4].map((i) => gz.subarray(Math.floor((i * gz.length) / 5), Math.floor(((i + 1) * gz.length) / 5)));
+    const got = await igzip(async (d) => {
+      await d.writeChunks!(parts.slice(0, 3));
+      await d.writeChunks!(parts.slice(3));
+    });
+    expect(got.equals(input)).toBe(true);
+  });
+});
