@@ -5904,6 +5904,7 @@ var init_member_sink = __esmMin((() => {
 				if (looksLikeJson(chunk)) this.jsonParts = [];
 				else if (this.rangeHash && this.size === 0 && !this.sha512 && this.scanner && sniffCompression(chunk) === "none") {
 					this.hashed = this.rangeHash();
+					this.hashed.catch(() => void 0);
 					this.hash = void 0;
 					this.mayDropHash = false;
 				}

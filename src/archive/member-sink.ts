@@ -89,6 +89,7 @@ export class BlobSink implements EntrySink {
       if (looksLikeJson(chunk)) this.jsonParts = [];
       else if (this.rangeHash && this.size === 0 && !this.sha512 && this.scanner && sniffCompression(chunk) === 'none') {
         this.hashed = this.rangeHash();
+        this.hashed.catch(() => undefined); // awaited by end(): a failure before then is not unhandled
         this.hash = undefined;
         this.mayDropHash = false;
       }

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readImage } from '../../src/source/read.js';
 import { readOuterFile } from '../../src/archive/read-file.js';
+import { memberSink } from '../../src/archive/member-sink.js';
+import { jsonBudget } from '../../src/archive/contents.js';
+import { ImgsizeError } from '../../src/base/errors.js';
 import type { ImageModel } from '../../src/model.js';
 import { blobPath, buildImage, ociMembers, outerTar, sha256, type OuterMember } from '../fixtures/builder.js';
 import { failsWith } from '../helpers/errors.js';
@@ -142,6 +145,17 @@ describe('--no-verify on a file', () => {
     const blobs = [...outer!.entries.values()].flatMap((e) => (e.kind === 'file' && e.blob.size > MiB ? [e.blob] : []));
     expect(blobs).toHaveLength(1);
     expect(blobs[0]!.digest).toBe(`sha256:${blobs[0]!.name.split('/').pop()}`);
+  });
+
+  it('a plain layer whose hashing worker fails early gives that one error at its end, not an unhandled rejection', async () => {
+    const img = await buildImage({ layers: [{ entries: [{ path: 'usr/lib/big.so', size: 3 * MiB }] }] });
+    const blob = img.layers[0]!.blob;
+    const failure = new ImgsizeError('truncated', 'layer', 'truncated: the file ends 5 bytes early');
+    const sink = memberSink(new Map(), jsonBudget(), blobPath(img.layers[0]!.digest), undefined, { size: blob.length, rangeHash: () => Promise.reject(failure) });
+    await sink.write(blob.subarray(0, MiB));
+    await new Promise((r) => setTimeout(r, 20)); // the worker's failure comes while the layer is still being read
+    for (let at = MiB; at < blob.length; at += MiB) await sink.write(blob.subarray(at, at + MiB));
+    await expect(sink.end()).rejects.toBe(failure);
   });
 
   it('says a big plain layer was not hashed, where verifying would fail on its diff_id', async () => {
