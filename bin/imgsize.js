@@ -1,7 +1,16 @@
 #!/usr/bin/env node
 import { appendFileSync, fstatSync } from 'node:fs';
 import { main } from '../dist/cli/main.js';
+import { messageLine } from '../dist/cli/messages.js';
 import { stdinChunks } from '../dist/cli/stdin.js';
+
+// A promise rejected with nobody to hear it is a bug of imgsize: one line and exit 2, as main()
+// says an internal error — never Node's stack trace and exit 1 (1 means a gate failed)
+process.on('unhandledRejection', (e) => {
+  const why = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`${messageLine(`imgsize: internal error: ${why}`)}\nhint: run again with --debug and report it\n`);
+  process.exit(2);
+});
 
 // A write error on stdout (a full disk, a closed pipe) is kept for main(), which says it in one line
 let writeError;

@@ -127,3 +127,32 @@ describe('imgsize inspect', () => {
     expect(r.stderr).not.toMatch(/\bat .*\.ts:\d+/);
   });
 });
+
+describe('the bin', () => {
+  it('says a promise rejected with nobody to hear it in one escaped line and exits 2, not with a stack trace and 1', async () => {
+    const { spawn } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'imgsize-bin-'));
+    try {
+      // a bug's rejection while imgsize waits for stdin (kept open, empty)
+      const preload = path.join(dir, 'reject.mjs');
+      writeFileSync(preload, "setTimeout(() => Promise.reject(new Error('boom \\u001b[31mred\\nsecond line')), 200);\n");
+      const child = spawn(process.execPath, ['--import', preload, path.resolve(__dirname, '../../bin/imgsize.js'), '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => void (stdout += d));
+      child.stderr.on('data', (d: Buffer) => void (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      const lines = stderr.split('\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^imgsize: internal error: boom .*red.*second line$/);
+      expect(lines[0]).not.toContain('\u001b');
+      expect(lines[1]).toBe('hint: run again with --debug and report it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
