@@ -27,6 +27,8 @@ const RANGE = 0xfffffffc;
 const RANGE_BYTES = 24;
 /** Bytes per read of a range, in the worker. */
 const RANGE_READ_BYTES = 1 << 20;
+/** Samples deflated between two full collections of the worker's heap (see drainRing). */
+const SAMPLES_PER_GC = 128;
 // control words: 0 write offset, 1 read offset, 2 bytes in use, 3 worker sleeping
 const W = 0;
 const R = 1;
@@ -34,7 +36,7 @@ const USED = 2;
 const SLEEPING = 3;
 
 /** The ring's layout, as the worker reads it. */
-const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST, SAMPLE, SAMPLE_HEADER, RANGE, RANGE_BYTES, RANGE_READ_BYTES } as const;
+const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST, SAMPLE, SAMPLE_HEADER, RANGE, RANGE_BYTES, RANGE_READ_BYTES, SAMPLES_PER_GC } as const;
 
 /**
  * The worker: drains the ring in order, one sha256 per stream id, and posts each digest asked for;
@@ -42,8 +44,19 @@ const RING = { W, R, USED, SLEEPING, HEADER, PAD, DIGEST, SAMPLE, SAMPLE_HEADER,
  * push-size estimate's samples ride on the hashing workers: a worker of their own cost ~35 MB of RSS.
  * A range record names a byte range of an open file: the worker reads and hashes it itself (a
  * cached layer of an archive file is only hashed, and its bytes need not cross the main thread).
+ * Each deflate leaves a zlib handle whose memory goes only with a full collection, which this small
+ * heap seldom needs by itself: one every SAMPLES_PER_GC samples (measured on the real plain image:
+ * peak RSS 200–209 → 180–188 MB, same time).
  */
-function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof import('node:crypto'), zlib: typeof import('node:zlib'), fs: typeof import('node:fs'), k: typeof RING): void {
+function drainRing(
+  wt: typeof import('node:worker_threads'),
+  crypto: typeof import('node:crypto'),
+  zlib: typeof import('node:zlib'),
+  fs: typeof import('node:fs'),
+  v8: typeof import('node:v8'),
+  vm: typeof import('node:vm'),
+  k: typeof RING,
+): void {
   const { ctrl: ctrlBuf, data: dataBuf, size } = wt.workerData as { ctrl: SharedArrayBuffer; data: SharedArrayBuffer; size: number };
   const port = wt.parentPort!;
   const ctrl = new Int32Array(ctrlBuf);
@@ -51,6 +64,8 @@ function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof impo
   const view = new DataView(dataBuf);
   const hashes = new Map<number, import('node:crypto').Hash>();
   let rangeBuf: Uint8Array | undefined;
+  let samples = 0;
+  let collect: (() => void) | undefined;
   const hashRange = (fd: number, start: number, length: number): string => {
     const h = crypto.createHash('sha256');
     rangeBuf ??= new Uint8Array(k.RANGE_READ_BYTES);
@@ -89,6 +104,11 @@ function drainRing(wt: typeof import('node:worker_threads'), crypto: typeof impo
       try {
         n = zlib.deflateRawSync(sample, dictLen > 0 ? { level, dictionary: dict } : { level }).length;
       } catch {}
+      if (++samples % k.SAMPLES_PER_GC === 0) {
+        // (V8's gc(), exposed at run time: a context made after the flag has it)
+        collect ??= (v8.setFlagsFromString('--expose-gc'), vm.runInNewContext('gc') as () => void);
+        collect();
+      }
       port.postMessage({ job, n });
       const rec = k.HEADER + ((len + 7) & ~7);
       consumed = rec;
@@ -138,7 +158,7 @@ class HashRing {
   private queue: Promise<void> | undefined;
 
   constructor() {
-    this.worker = startWorker(['node:worker_threads', 'node:crypto', 'node:zlib', 'node:fs'], drainRing, RING, {
+    this.worker = startWorker(['node:worker_threads', 'node:crypto', 'node:zlib', 'node:fs', 'node:v8', 'node:vm'], drainRing, RING, {
       workerData: { ctrl: this.ctrl.buffer, data: this.dataBuf, size: RING_BYTES },
       // a small young generation: the samples' zlib buffers are collected often, not by the tens of MB
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 32 },

@@ -14,6 +14,8 @@ interface Builtins {
   'node:crypto': typeof import('node:crypto');
   'node:zlib': typeof import('node:zlib');
   'node:fs': typeof import('node:fs');
+  'node:v8': typeof import('node:v8');
+  'node:vm': typeof import('node:vm');
 }
 
 type Loaded<N extends readonly (keyof Builtins)[]> = { [I in keyof N]: N[I] extends keyof Builtins ? Builtins[N[I]] : never };
