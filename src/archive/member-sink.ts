@@ -32,13 +32,13 @@ export interface BlobOptions {
   /** Not verified (--no-verify): a big layer may go unhashed, and a plain one's contents unread. */
   readonly skipContents?: boolean;
   /** Scans of layers seen before, by blob digest. */
-  readonly cache?: LayerCache;
+  readonly cache?: LayerCache | undefined;
   /**
    * Where the blob lies in a file: its sha256 from a hashing worker that reads the file itself.
    * Used for a plain (uncompressed, not JSON) blob: this thread then needs only its tar headers
    * and jumps over file contents, and no byte is copied to the hashing worker.
    */
-  readonly rangeHash?: () => Promise<string>;
+  readonly rangeHash?: (() => Promise<string>) | undefined;
   /** The writer never writes into a chunk again (a download's): the layer's decoder may keep it as it is. */
   readonly ownChunks?: boolean;
 }
@@ -210,7 +210,7 @@ export function tarMemberSink(entries: Map<string, OuterEntry>, json: JsonBudget
   if (size === 0 && !isSha512Member(name)) {
     return { write: () => undefined, end: () => void entries.set(name, { kind: 'file', blob: { name, size: 0, digest: EMPTY_SHA256, scanError: EMPTY_SCAN_ERROR } }) };
   }
-  return memberSink(entries, json, name, scan, { size, ...(cache ? { cache } : {}) });
+  return memberSink(entries, json, name, scan, { size, cache });
 }
 
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */

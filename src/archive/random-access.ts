@@ -168,12 +168,7 @@ export async function readBig(big: readonly BigMember[], entries: Map<string, Ou
       // a plain blob is hashed by a hashing worker reading the file (see BlobSink's rangeHash)
       let hashed: Promise<string> | undefined;
       const rangeHash = opts.verify === false ? undefined : () => (hashed = hashRange(fh, start, b.size, displayName(b.name)));
-      const sink = memberSink(entries, json, b.name, opts.scan, {
-        size: b.size,
-        skipContents: opts.verify === false,
-        ...(opts.cache ? { cache: opts.cache } : {}),
-        ...(rangeHash ? { rangeHash } : {}),
-      });
+      const sink = memberSink(entries, json, b.name, opts.scan, { size: b.size, skipContents: opts.verify === false, cache: opts.cache, rangeHash });
       try {
         await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
       } finally {

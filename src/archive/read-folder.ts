@@ -54,7 +54,7 @@ export async function readOuterDirectory(root: string, opts: PlanOptions = {}): 
     if (f.size > SMALL_FILE_BYTES) continue;
     const fh = await openForReading(f.abs);
     try {
-      const sink = memberSink(entries, json, f.name, opts.scan, { size: f.size, ...(opts.cache ? { cache: opts.cache } : {}) });
+      const sink = memberSink(entries, json, f.name, opts.scan, { size: f.size, cache: opts.cache });
       await pump(fh, 0, f.size, sink, progress, f.abs, { failed: false });
     } finally {
       await fh.close();

@@ -74,7 +74,7 @@ export async function readRegistry(ref: ImageReference, opts: RegistryReadOption
       entries.set(name, { kind: 'file', blob: { name, size, digest, scan: withDiffId(cached, digest) } });
       return;
     }
-    const sink = memberSink(entries, json, name, opts.scan, { size, skipContents: opts.verify === false, ...(opts.cache ? { cache: opts.cache } : {}), ownChunks: true });
+    const sink = memberSink(entries, json, name, opts.scan, { size, skipContents: opts.verify === false, cache: opts.cache, ownChunks: true });
     await download(client, digest, size, sink, (n) => {
       inputBytes += n;
       opts.onProgress?.(inputBytes);
@@ -157,7 +157,7 @@ export async function scanLayer(
   const client = new RegistryClient(ref, opts.env, { insecure: opts.insecure, tokens: opts.tokens });
   const entries = new Map<string, OuterEntry>();
   const name = memberOf(layer.digest);
-  const sink = memberSink(entries, jsonBudget(), name, opts.scan, { size: layer.size, ...(opts.cache ? { cache: opts.cache } : {}), ownChunks: true });
+  const sink = memberSink(entries, jsonBudget(), name, opts.scan, { size: layer.size, cache: opts.cache, ownChunks: true });
   await download(client, layer.digest, layer.size, sink, (n) => opts.onProgress?.(n));
   await sink.end();
   const got = entries.get(name);
