@@ -8,8 +8,10 @@
  */
 import { spawnSync } from 'node:child_process';
 
-/** fcntl(F_SETPIPE_SZ) on stdin and stdout (1031, Linux), as far as each is a pipe; then exec. */
-const EXEC_WITH_BIG_PIPES = 'fcntl(STDIN, 1031, 1048576); fcntl(STDOUT, 1031, 1048576); exec { $ARGV[0] } @ARGV or exit 127';
+/** perl enlarging its stdin (perl's own STDIN: the pipe it was given), as far as it is a pipe. */
+const ENLARGE_STDIN = `fcntl(STDIN, 1031, ${1 << 20})`; // F_SETPIPE_SZ (Linux), 1 MiB
+/** The same on stdin and stdout, then exec of the command. */
+const EXEC_WITH_BIG_PIPES = `${ENLARGE_STDIN}; fcntl(STDOUT, 1031, ${1 << 20}); exec { $ARGV[0] } @ARGV or exit 127`;
 
 let perl: boolean | undefined;
 
@@ -26,5 +28,7 @@ export function withBigPipes(cmd: string, args: readonly string[]): { cmd: strin
 
 /** Enlarges the pipe this process reads as `fd` (its stdin, for `docker save app | imgsize`). */
 export function enlargePipe(fd: number): void {
-  if (hasPerl()) spawnSync('perl', ['-e', 'fcntl(STDIN, 1031, 1048576)'], { stdio: [fd, 'ignore', 'ignore'] });
+  // (no probe first: a perl that cannot run is the answer, and is remembered)
+  if (process.platform !== 'linux' || perl === false) return;
+  perl = spawnSync('perl', ['-e', ENLARGE_STDIN], { stdio: [fd, 'ignore', 'ignore'] }).error === undefined;
 }
