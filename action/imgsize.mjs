@@ -5060,9 +5060,10 @@ function withBigPipes(cmd, args) {
 		]
 	};
 }
-var EXEC_WITH_BIG_PIPES, perl;
+var ENLARGE_STDIN, EXEC_WITH_BIG_PIPES, perl;
 var init_pipe_size = __esmMin((() => {
-	EXEC_WITH_BIG_PIPES = "fcntl(STDIN, 1031, 1048576); fcntl(STDOUT, 1031, 1048576); exec { $ARGV[0] } @ARGV or exit 127";
+	ENLARGE_STDIN = `fcntl(STDIN, 1031, ${1 << 20})`;
+	EXEC_WITH_BIG_PIPES = `${ENLARGE_STDIN}; fcntl(STDOUT, 1031, ${1 << 20}); exec { $ARGV[0] } @ARGV or exit 127`;
 }));
 // src/layer/external.ts
 /**
@@ -5842,7 +5843,7 @@ function tarMemberSink(entries, json, name, scan, size, cache) {
 	};
 	return memberSink(entries, json, name, scan, {
 		size,
-		...cache ? { cache } : {}
+		cache
 	});
 }
 /** Records a member that carries no blob: a link or a folder (other types are not needed). */
@@ -6143,8 +6144,8 @@ async function readBig(big, entries, json, contents, opts, progress) {
 			const sink = memberSink(entries, json, b.name, opts.scan, {
 				size: b.size,
 				skipContents: opts.verify === false,
-				...opts.cache ? { cache: opts.cache } : {},
-				...rangeHash ? { rangeHash } : {}
+				cache: opts.cache,
+				rangeHash
 			});
 			try {
 				await pump(fh, start, b.size, sink, progress, displayName(b.name), stop);
@@ -6452,7 +6453,7 @@ async function readOuterDirectory(root, opts = {}) {
 		try {
 			const sink = memberSink(entries, json, f.name, opts.scan, {
 				size: f.size,
-				...opts.cache ? { cache: opts.cache } : {}
+				cache: opts.cache
 			});
 			await pump(fh, 0, f.size, sink, progress, f.abs, { failed: false });
 		} finally {
@@ -30977,7 +30978,7 @@ async function readRegistry(ref, opts) {
 		const sink = memberSink(entries, json, name, opts.scan, {
 			size,
 			skipContents: opts.verify === false,
-			...opts.cache ? { cache: opts.cache } : {},
+			cache: opts.cache,
 			ownChunks: true
 		});
 		await download(client, digest, size, sink, (n) => {
@@ -31068,7 +31069,7 @@ async function scanLayer(ref, layer, opts) {
 	const name = memberOf(layer.digest);
 	const sink = memberSink(entries, jsonBudget(), name, opts.scan, {
 		size: layer.size,
-		...opts.cache ? { cache: opts.cache } : {},
+		cache: opts.cache,
 		ownChunks: true
 	});
 	await download(client, layer.digest, layer.size, sink, (n) => opts.onProgress?.(n));
